@@ -1,0 +1,20 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+.PHONY: run test shell train setup clean
+
+run:      ## set up, train if needed, start both servers, print where to chat
+	bash scripts/run.sh
+
+test:     ## set up, train if needed, run every test (what CI runs)
+	bash scripts/test.sh
+
+shell:    ## chat in the terminal with the running assistant (after `make run`)
+	bash scripts/shell.sh
+
+train:
+	bash scripts/setup.sh && bash scripts/train.sh
+
+setup:
+	bash scripts/setup.sh
+
+clean:    ## remove everything generated (venv, models, results, local data)
+	rm -rf .venv models build var results .pytest_cache .hypothesis web/node_modules

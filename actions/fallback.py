@@ -1,0 +1,60 @@
+"""First stage of the two-stage fallback: suggest the likely topics as buttons."""
+from typing import Any, Dict, List, Text, Tuple
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+# What each suggestion says, and what clicking it sends. Plain-text payloads go
+# through NLU again, so Rasa treats the click as the clarified message.
+SUGGESTIONS: Dict[str, Tuple[str, str]] = {
+    "faq/what_is_bpo": ("What is BPO?", "What is BPO?"),
+    "faq/what_is_kpo": ("What is KPO?", "What is KPO?"),
+    "faq/difference": ("BPO vs KPO", "What is the difference between BPO and KPO?"),
+    "faq/bpo_services": ("Typical BPO services", "Which services are typically outsourced to BPO?"),
+    "faq/kpo_services": ("Typical KPO services", "Which services are typical for KPO?"),
+    "faq/benefits": ("Benefits of outsourcing", "What are the benefits of outsourcing?"),
+    "faq/risks": ("Risks and security", "What are the risks of KPO?"),
+    "faq/qualifications": ("Qualifications needed", "What qualifications do BPO and KPO need?"),
+    "faq/which_is_better": ("Which is better?", "Which is better, BPO or KPO?"),
+    "faq/due_diligence": ("Choosing a vendor", "How do I do due diligence on a vendor?"),
+    "start_assessment": ("Assess my process", "/start_assessment"),
+    "help": ("What can you do?", "/help"),
+}
+MAX_SUGGESTIONS = 3
+SOMETHING_ELSE = {"title": "Something else", "payload": "/out_of_scope"}
+
+
+def likely_topics(message: Dict[str, Any]) -> List[str]:
+    """Topic keys ranked by NLU confidence; the FAQ intent is split into its
+    ResponseSelector topics."""
+    ranked: List[Tuple[float, str]] = []
+    for intent in message.get("intent_ranking") or []:
+        name, confidence = intent.get("name"), float(intent.get("confidence") or 0)
+        if name == "faq":
+            selector = (message.get("response_selector") or {}).get("faq") or {}
+            for topic in selector.get("ranking") or []:
+                key = topic.get("intent_response_key")
+                ranked.append((confidence * float(topic.get("confidence") or 0), key))
+        elif name in SUGGESTIONS:
+            ranked.append((confidence, name))
+    ranked.sort(key=lambda pair: pair[0], reverse=True)
+    keys = [key for _, key in ranked if key in SUGGESTIONS]
+    return list(dict.fromkeys(keys))[:MAX_SUGGESTIONS]
+
+
+class ActionDefaultAskAffirmation(Action):
+    def name(self) -> Text:
+        return "action_default_ask_affirmation"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        topics = likely_topics(tracker.latest_message) or ["help", "start_assessment"]
+        buttons = [
+            {"title": SUGGESTIONS[key][0], "payload": SUGGESTIONS[key][1]} for key in topics
+        ]
+        dispatcher.utter_message(
+            text="Sorry, I'm not sure what you mean. Did you want one of these?",
+            buttons=buttons + [SOMETHING_ELSE],
+        )
+        return []

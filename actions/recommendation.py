@@ -1,0 +1,93 @@
+"""Turn the answers into the scoring engine's recommendation and explain it."""
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.conversation import answers_in_latest_message, current_answers, set_answers
+from advisor.explain import render_changes, render_final, render_provisional, render_why
+from advisor.scoring import score
+
+FOLLOW_UP_BUTTONS = [
+    {"title": "Why?", "payload": "/ask_why"},
+    {"title": "Assess another process", "payload": "/assess_another"},
+    {"title": "Start over", "payload": "/restart_assessment"},
+]
+
+
+class ActionRecommend(Action):
+    """The final recommendation, right after the last answer."""
+
+    def name(self) -> Text:
+        return "action_recommend"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        answers = current_answers(tracker)
+        dispatcher.utter_message(
+            text=render_final(score(answers), answers), buttons=FOLLOW_UP_BUTTONS
+        )
+        return [SlotSet("assessment_done", True)]
+
+
+class ActionProvisionalRecommendation(Action):
+    """"What do you recommend so far?" — from whatever has been answered."""
+
+    def name(self) -> Text:
+        return "action_provisional_recommendation"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        answers = current_answers(tracker)
+        if tracker.get_slot("assessment_done"):
+            text = render_final(score(answers), answers)
+        elif answers.is_empty() and tracker.active_loop_name is None:
+            dispatcher.utter_message(response="utter_no_assessment_yet")
+            return []
+        else:
+            text = render_provisional(score(answers), answers)
+        dispatcher.utter_message(text=text)
+        return []
+
+
+class ActionExplainWhy(Action):
+    """"Why?" — every factor's contribution, strongest first."""
+
+    def name(self) -> Text:
+        return "action_explain_why"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        answers = current_answers(tracker)
+        if answers.is_empty():
+            dispatcher.utter_message(response="utter_no_assessment_yet")
+        else:
+            dispatcher.utter_message(text=render_why(score(answers), answers))
+        return []
+
+
+class ActionUpdateAnswers(Action):
+    """"Actually our data is highly sensitive" after the recommendation: re-score
+    and say what changed."""
+
+    def name(self) -> Text:
+        return "action_update_answers"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        changes = answers_in_latest_message(tracker)
+        if not changes:
+            dispatcher.utter_message(response="utter_ask_which_change")
+            return []
+        old_answers = current_answers(tracker)
+        new_answers = old_answers.updated(changes)
+        text = render_changes(
+            old_answers, new_answers, score(old_answers), score(new_answers)
+        )
+        dispatcher.utter_message(text=text, buttons=FOLLOW_UP_BUTTONS)
+        return set_answers(changes)

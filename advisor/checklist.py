@@ -1,0 +1,130 @@
+"""What to check before acting on a recommendation, tailored to the answers.
+
+Security items depend only on the answers (never on the recommended model), so
+more sensitive data can only ever add safeguards, whatever the recommendation.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Optional
+
+from advisor.answers import Answers, Core, Sensitivity
+from advisor.sourcing import Model
+
+
+class Category(str, Enum):
+    SECURITY = "security"
+    BPO = "bpo"
+    KPO = "kpo"
+    IN_HOUSE = "in-house"
+    DECISION = "decision"
+    DUE_DILIGENCE = "due diligence"
+
+    @property
+    def heading(self) -> str:
+        return CATEGORY_TITLES[self]
+
+
+CATEGORY_TITLES = {
+    Category.SECURITY: "Protect your data",
+    Category.BPO: "Set up the BPO deal",
+    Category.KPO: "Set up the KPO deal",
+    Category.IN_HOUSE: "Keeping it in-house",
+    Category.DECISION: "Before you decide",
+    Category.DUE_DILIGENCE: "Due diligence",
+}
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    category: Category
+    text: str
+
+
+def _items(category: Category, *texts: str) -> tuple[ChecklistItem, ...]:
+    return tuple(ChecklistItem(category, text) for text in texts)
+
+
+# Source: outsourcing core processes "can present significant security risks, so
+# it's important to have measures in place to protect your data".
+SECURITY = _items(
+    Category.SECURITY,
+    "NDAs / confidentiality agreements with the vendor and everyone who touches the work.",
+    "Role-based access control and least privilege: people see only the data their task needs.",
+    "Security certifications such as ISO 27001 or a SOC 2 report.",
+    "Data-protection clauses (e.g. a GDPR data processing agreement): where data is stored, "
+    "who processes it, retention and deletion.",
+    "Audit rights, so you can check the controls.",
+    "Breach notification: you are told promptly about any incident.",
+)
+SECURITY_HIGH = _items(
+    Category.SECURITY,
+    "Share as little as possible: mask, pseudonymise or encrypt data the work doesn't need.",
+)
+# Managed through service levels (Aron & Singh 2005); source: cost and flexibility.
+BPO = _items(
+    Category.BPO,
+    "Service level agreements (SLAs) for turnaround, accuracy and availability.",
+    "KPIs and regular reporting, with penalties or credits when they are missed.",
+    "A pricing model you understand (per transaction, per hour or per FTE) compared "
+    "with your current cost.",
+    "Scalability: how fast the vendor can ramp up and down with your volumes.",
+    "A transition plan: documented procedures, knowledge handover, a parallel run.",
+    "An exit clause: termination terms, return of your data, handing the work back.",
+)
+# Knowledge and IP at risk (Mudambi & Tallman 2010; scoring-principles.md).
+KPO = _items(
+    Category.KPO,
+    "Check the credentials of the actual team: qualifications, certifications, domain experience.",
+    "Quality review of deliverables: who checks the analysis before you rely on it.",
+    "IP ownership: you own the work product, models and data.",
+    "Knowledge transfer: regular sessions and documentation so insights flow back to you.",
+    "Confidentiality and conflicts of interest: the vendor must not serve competitors "
+    "on the same work without safeguards.",
+    "Keep in-house competence: a small internal team able to judge the work and take it back.",
+)
+IN_HOUSE = _items(
+    Category.IN_HOUSE,
+    "A build or hire plan: roles, skills, budget and timeline.",
+    "Revisit outsourcing non-distinctive sub-tasks (e.g. routine parts through BPO).",
+)
+CLOSE_CALL = _items(
+    Category.DECISION,
+    "It's a close call: consider a pilot, a hybrid or a partnership before committing "
+    "(keep the distinctive part, outsource the rest).",
+)
+# Source: "Do your due diligence, read some more, ask questions, and make sure you
+# strike the best deal you possibly can."
+DUE_DILIGENCE = _items(
+    Category.DUE_DILIGENCE,
+    "Do your due diligence: compare several vendors, ask questions, check references and "
+    "strike the best deal you can.",
+)
+
+_BY_MODEL = {Model.BPO: BPO, Model.KPO: KPO, Model.IN_HOUSE: IN_HOUSE}
+
+
+def needs_security(answers: Answers) -> bool:
+    return answers.sensitivity in (Sensitivity.MEDIUM, Sensitivity.HIGH) or answers.core in (
+        Core.CORE,
+        Core.IMPORTANT,
+    )
+
+
+def build_checklist(
+    answers: Answers, recommended: Optional[Model], close_call: bool = False
+) -> tuple[ChecklistItem, ...]:
+    """The checklist for a recommendation (empty when nothing is answered)."""
+    if recommended is None:
+        return ()
+    items: list[ChecklistItem] = []
+    if needs_security(answers):
+        items += SECURITY
+    if answers.sensitivity is Sensitivity.HIGH:
+        items += SECURITY_HIGH
+    items += _BY_MODEL[recommended]
+    if close_call:
+        items += CLOSE_CALL
+    items += DUE_DILIGENCE
+    return tuple(items)

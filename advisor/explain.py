@@ -1,0 +1,205 @@
+"""Plain-text messages about a recommendation, for every channel (web, Slack).
+
+Markdown-light on purpose: only **bold** and "- " bullets, which both channels
+render. Short sentences; numbers only in the detailed "why".
+"""
+from __future__ import annotations
+
+from typing import Iterable, Optional
+
+from advisor.answers import Answers, Slot
+from advisor.checklist import Category, ChecklistItem
+from advisor.questions import QUESTIONS, SLOT_NAMES, value_name
+from advisor.scoring import Certainty, Contribution, Recommendation
+from advisor.sourcing import MODELS, Model
+
+# The source's conclusion, in every final answer.
+NO_SUPERIOR_OPTION = (
+    "Remember: there's no definite \"superior\" option. Which model suits you depends "
+    "entirely on your company's needs and situation."
+)
+NOTHING_YET = (
+    "I don't have any answers yet, so I can't lean either way. Tell me which process "
+    "you're thinking of outsourcing and I'll take it from there."
+)
+
+
+def render_final(rec: Recommendation, answers: Answers) -> str:
+    """The recommendation, why, what to check, and the source's reminder."""
+    if rec.recommended is None:
+        return NOTHING_YET
+    parts = [_headline(rec, answers)]
+    reasons = rec.key_reasons(3)
+    if reasons:
+        parts.append("**Why**\n" + _bullets(c.reason for c in reasons))
+    if rec.missing:
+        parts.append(f"This is based on partial answers; still open: {_open_topics(rec)}.")
+    parts.append(_render_checklist(rec.checklist))
+    parts.append(NO_SUPERIOR_OPTION)
+    return "\n\n".join(parts)
+
+
+def render_provisional(rec: Recommendation, answers: Answers) -> str:
+    """What the answers so far suggest, and what is still open."""
+    if rec.recommended is None:
+        return NOTHING_YET
+    if rec.margin == 0:
+        lean = "nothing points clearly one way yet"
+    elif rec.certainty is Certainty.CLOSE_CALL:
+        lean = (f"it's a close call between {_short(rec.recommended)} and "
+                f"{_short(rec.runner_up)}, slightly favouring {rec.recommended.full_name}")
+    elif rec.certainty is Certainty.CLEAR:
+        lean = f"**{rec.recommended.full_name}** looks like a clear fit"
+    else:
+        lean = f"I'm leaning towards **{rec.recommended.full_name}**"
+    text = f"Based on what you've told me so far, {lean}."
+    reasons = rec.key_reasons(1)
+    if reasons and rec.margin > 0:
+        text += f" The main reason: {reasons[0].summary}."
+    if rec.missing:
+        text += f"\nStill open: {_open_topics(rec)}."
+        text += " Your answers to those could still change this." if not rec.settled else (
+            " Whatever you answer, the recommendation won't change.")
+    return text
+
+
+def render_why(rec: Recommendation, answers: Answers) -> str:
+    """Every answer's (and rule's) contribution, strongest first, with points."""
+    if not rec.contributions:
+        return NOTHING_YET
+    ordered = sorted(rec.contributions, key=lambda c: -c.spread)
+    lines = [f"- **{_capitalise(c.summary)}**: {c.reason} ({_points(c)})" for c in ordered]
+    totals = ", ".join(f"{m.short_name} {_number(rec.scores[m])}" for m in MODELS)
+    text = "Here's how each answer weighed in, strongest first:\n" + "\n".join(lines)
+    text += f"\n\nTotals: {totals}."
+    if rec.recommended is not None:
+        text += f" That makes {rec.recommended.full_name} {_certainty_phrase(rec)}."
+    return text
+
+
+def render_changes(
+    old_answers: Answers, new_answers: Answers, old_rec: Recommendation, new_rec: Recommendation
+) -> str:
+    """What changed in the answers and whether the recommendation moved."""
+    changed = [s for s in Slot if old_answers.get(s) != new_answers.get(s)]
+    if not changed:
+        return "Nothing has changed, so " + _stays(new_rec) + "."
+    lines = [
+        f"- {SLOT_NAMES[s.value]}: {value_name(s.value, old_answers.get(s))} → "
+        f"{value_name(s.value, new_answers.get(s))}"
+        for s in changed
+    ]
+    text = "Updated:\n" + "\n".join(lines) + "\n\n"
+    if new_rec.recommended is None:
+        return text + NOTHING_YET
+    if old_rec.recommended is new_rec.recommended:
+        text += _capitalise(_stays(new_rec))
+        if old_rec.certainty is not new_rec.certainty:
+            text += f", but it is now {_certainty_phrase(new_rec)} (was {_certainty_phrase(old_rec)})"
+        return text + "."
+    before = _short(old_rec.recommended) if old_rec.recommended else "no recommendation"
+    text += (f"That changes my recommendation from {before} to "
+             f"**{new_rec.recommended.full_name}** ({_certainty_phrase(new_rec)}).")
+    reasons = new_rec.key_reasons(1)
+    if reasons:
+        text += f" The main reason now: {reasons[0].summary}."
+    return text
+
+
+def describe_kept_answers(answers: Answers, slots: Iterable[str]) -> str:
+    """"I'll keep your main goal (cutting costs)." for the answers carried over
+    to the next assessment, or "" if none of them is answered."""
+    kept = [
+        f"{SLOT_NAMES[s].lower()} ({value_name(s, answers.get(s))})"
+        for s in slots
+        if answers.get(s) is not None
+    ]
+    if not kept:
+        return ""
+    return f"I'll keep your {_join(kept)}."
+
+
+# --- pieces -----------------------------------------------------------------
+
+
+def _headline(rec: Recommendation, answers: Answers) -> str:
+    assert rec.recommended is not None
+    what = f" for {answers.process}" if answers.process else ""
+    head = f"**My recommendation{what}: {rec.recommended.full_name}**"
+    if rec.certainty is Certainty.CLEAR:
+        return head + ", a clear fit."
+    if rec.certainty is Certainty.LEANING:
+        return head + ". It's leaning that way rather than clear-cut."
+    return (f"{head}. But this is a close call between {_short(rec.recommended)} and "
+            f"{_short(rec.runner_up)} because {_close_call_because(rec)}.")
+
+
+def _close_call_because(rec: Recommendation) -> str:
+    assert rec.recommended is not None
+    against = rec.counter_reasons(1)
+    towards = rec.top_reasons(1)
+    if not against or not towards:
+        return "your answers weigh almost equally on both sides"
+    return (f"{against[0].summary} (which points to {_short(rec.runner_up)}), while "
+            f"{towards[0].summary} (which points to {_short(rec.recommended)})")
+
+
+def _render_checklist(items: tuple[ChecklistItem, ...]) -> str:
+    sections = []
+    for category in Category:
+        texts = [item.text for item in items if item.category is category]
+        if texts:
+            sections.append(f"**{category.heading}**\n" + _bullets(texts))
+    return "\n".join(sections)
+
+
+def _open_topics(rec: Recommendation) -> str:
+    return _join([QUESTIONS[s.value].topic for s in rec.missing])
+
+
+def _certainty_phrase(rec: Recommendation) -> str:
+    return {
+        Certainty.CLEAR: "a clear fit",
+        Certainty.LEANING: "leaning that way",
+        Certainty.CLOSE_CALL: "a close call",
+        None: "undecided",
+    }[rec.certainty]
+
+
+def _stays(rec: Recommendation) -> str:
+    if rec.recommended is None:
+        return "I still can't lean either way"
+    return f"my recommendation stays {rec.recommended.full_name}"
+
+
+def _points(c: Contribution) -> str:
+    return ", ".join(f"{m.short_name} {_signed(c.deltas[m])}" for m in MODELS)
+
+
+def _signed(x: float) -> str:
+    return "±0" if x == 0 else (f"+{_number(x)}" if x > 0 else f"−{_number(-x)}")
+
+
+def _number(x: float) -> str:
+    return f"{x:g}".replace("-", "−")
+
+
+def _short(model: Optional[Model]) -> str:
+    """Names inside a sentence: "BPO", "KPO", "keeping it in-house"."""
+    if model is None:
+        return "nothing"
+    return model.full_name if model is Model.IN_HOUSE else model.short_name
+
+
+def _bullets(texts: Iterable[str]) -> str:
+    return "\n".join(f"- {t}" for t in texts)
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,34 @@
+"""The three sourcing options the advisor chooses between, and their names."""
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Model(str, Enum):
+    BPO = "bpo"
+    KPO = "kpo"
+    IN_HOUSE = "in_house"
+
+    @property
+    def full_name(self) -> str:
+        """As used in sentences: "I recommend {full_name}"."""
+        return FULL_NAMES[self]
+
+    @property
+    def short_name(self) -> str:
+        return SHORT_NAMES[self]
+
+
+FULL_NAMES: dict[Model, str] = {
+    Model.BPO: "BPO (Business Process Outsourcing)",
+    Model.KPO: "KPO (Knowledge Process Outsourcing)",
+    Model.IN_HOUSE: "keeping it in-house",
+}
+SHORT_NAMES: dict[Model, str] = {
+    Model.BPO: "BPO",
+    Model.KPO: "KPO",
+    Model.IN_HOUSE: "in-house",
+}
+# Fixed order, also the tie-break: BPO is the umbrella term and the most common
+# arrangement (source: "BPO is an umbrella term ...").
+MODELS: tuple[Model, ...] = (Model.BPO, Model.KPO, Model.IN_HOUSE)

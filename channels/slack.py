@@ -1,0 +1,459 @@
+"""Slack channel: Rasa's SlackInput, configured from the environment and hardened.
+
+Enable it in credentials.yml with `channels.slack.SlackChannel:` (no parameters)
+and set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (SLACK_API_URL only for tests).
+Without them the assistant runs normally and /webhooks/slack/webhook answers 503.
+
+On top of Rasa's channel this one
+- verifies every request's signature and rejects stale timestamps (401);
+- accepts `application/json; charset=utf-8`, rejects malformed JSON (400);
+- answers each Slack message once: retries (same event_id) and the same message
+  delivered as `message` and `app_mention` (same channel and ts) are dropped;
+- answers DMs and @mentions (mention stripped), in the thread when in a channel;
+- ignores its own and other bots' messages;
+- sends each response as one Slack message in mrkdwn, buttons as Block Kit
+  buttons whose click (interactive payload) becomes the user's message.
+"""
+import asyncio
+import hashlib
+import hmac
+import json
+import logging
+import os
+import re
+import time
+from collections import OrderedDict
+from http import HTTPStatus
+from typing import Any, Awaitable, Callable, Dict, Hashable, List, Optional, Set, Text
+from urllib.parse import parse_qs, urlparse
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.slack import SlackBot, SlackInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_API_URL = "https://slack.com/api/"
+MAX_REQUEST_AGE = 5 * 60  # seconds; older (or future) timestamps may be replays
+# Slack retries a delivery up to 3 times within ~5 minutes; remember ids for an hour.
+SEEN_TTL = 60 * 60
+SEEN_MAX = 10_000
+SECTION_LIMIT = 3000  # Slack's limit for a section block's text
+BUTTONS_PER_BLOCK = 25  # Slack's limit for an actions block
+# Message subtypes that are still a person writing to us.
+USER_SUBTYPES = {None, "file_share", "thread_broadcast"}
+
+
+class SeenCache:
+    """Bounded in-memory set with expiry (per process: use a shared store such
+    as Redis when several Rasa replicas receive Slack events)."""
+
+    def __init__(self, ttl: float = SEEN_TTL, max_size: int = SEEN_MAX) -> None:
+        self.ttl = ttl
+        self.max_size = max_size
+        self._entries: "OrderedDict[Hashable, float]" = OrderedDict()
+
+    def check_and_add(self, key: Hashable) -> bool:
+        """True if `key` was seen within the TTL; records it either way.
+
+        No await inside, so it is atomic on the event loop."""
+        now = time.monotonic()
+        while self._entries:
+            oldest, seen_at = next(iter(self._entries.items()))
+            if now - seen_at <= self.ttl and len(self._entries) < self.max_size:
+                break
+            self._entries.popitem(last=False)
+        if key in self._entries:
+            return True
+        self._entries[key] = now
+        return False
+
+
+def to_mrkdwn(text: Text) -> Text:
+    """Markdown as the assistant writes it -> Slack mrkdwn."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = re.sub(r"\[([^\]\n]+)\]\((https?://[^)\s]+)\)", r"<\2|\1>", text)
+    text = re.sub(r"^(\s*)[*+] ", r"\1- ", text, flags=re.M)  # bullets stay "- "
+    text = re.sub(r"^#{1,6}\s+(.+?)\s*#*$", r"*\1*", text, flags=re.M)  # headings
+    text = re.sub(r"\*\*(?=\S)(.+?)(?<=\S)\*\*", r"*\1*", text)
+    text = re.sub(r"__(?=\S)(.+?)(?<=\S)__", r"*\1*", text)
+    return text
+
+
+def _chunks(text: Text, limit: int) -> List[Text]:
+    """Split at line ends into pieces of at most `limit` characters."""
+    pieces: List[Text] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            pieces.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            pieces.append(current)
+            candidate = line
+        current = candidate
+    if current:
+        pieces.append(current)
+    return pieces or [""]
+
+
+def slack_text_to_plain(text: Text, bot_user_ids: Set[Text]) -> Text:
+    """What a user typed, from Slack's encoded message text, without our mention."""
+    for user_id in bot_user_ids:
+        text = re.sub(rf"<@{re.escape(user_id)}(?:\|[^>]*)?>", " ", text)
+    text = re.sub(r"<#[A-Z0-9]+\|([^>]*)>", r"#\1", text)  # channel references
+    text = re.sub(r"<((?:https?|mailto):[^|>]*)\|([^>]*)>", r"\2", text)  # labelled links
+    text = re.sub(r"<((?:https?|mailto):[^>]*)>", r"\1", text)
+    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def make_client(token: Text, api_url: Text) -> AsyncWebClient:
+    client = AsyncWebClient(token=token, base_url=api_url)
+    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
+    if urlparse(api_url).hostname in ("127.0.0.1", "localhost", "::1"):
+        client.proxy = None  # a local (test) API is never reached through a proxy
+    return client
+
+
+class SlackReplies(SlackBot):
+    """Sends the assistant's responses to one Slack channel (and thread)."""
+
+    def __init__(
+        self,
+        token: Text,
+        api_url: Text,
+        slack_channel: Optional[Text] = None,
+        thread_id: Optional[Text] = None,
+    ) -> None:
+        super().__init__(token, slack_channel, thread_id)
+        self.client = make_client(token, api_url)
+
+    async def _post_message(self, channel: Text, **kwargs: Any) -> None:
+        # `as_user` and `type` (set by Rasa) are legacy / not API arguments.
+        kwargs.pop("as_user", None)
+        kwargs.pop("type", None)
+        if self.thread_id:
+            kwargs["thread_ts"] = self.thread_id
+        try:
+            await self.client.chat_postMessage(channel=channel, **kwargs)
+        except SlackApiError as error:
+            logger.error(f"Slack chat.postMessage to {channel} failed: {error.response.get('error')}")
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        """One response, one Slack message."""
+        await self._post_message(
+            channel=self.slack_channel or recipient_id, text=to_mrkdwn(text.strip()), mrkdwn=True
+        )
+
+    async def send_text_with_buttons(
+        self,
+        recipient_id: Text,
+        text: Text,
+        buttons: List[Dict[Text, Any]],
+        **kwargs: Any,
+    ) -> None:
+        text = to_mrkdwn((text or "").strip())
+        blocks: List[Dict[Text, Any]] = [
+            {"type": "section", "text": {"type": "mrkdwn", "text": chunk}}
+            for chunk in _chunks(text, SECTION_LIMIT)
+            if chunk.strip()
+        ]
+        elements = [
+            {
+                "type": "button",
+                "text": {"type": "plain_text", "text": str(button["title"])[:75], "emoji": True},
+                "value": str(button["payload"])[:2000],
+                "action_id": f"rasa_button_{index}",
+            }
+            for index, button in enumerate(buttons)
+        ]
+        for start in range(0, len(elements), BUTTONS_PER_BLOCK):
+            blocks.append({"type": "actions", "elements": elements[start:start + BUTTONS_PER_BLOCK]})
+        await self._post_message(
+            channel=self.slack_channel or recipient_id,
+            text=text or "Please choose:",  # notification / fallback text
+            blocks=blocks,
+        )
+
+
+class SlackChannel(SlackInput):
+    """Slack Events API + interactivity at /webhooks/slack/webhook."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "slack"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        if credentials:
+            logger.warning(
+                "Slack: parameters in credentials.yml are ignored; the channel reads "
+                "SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET from the environment."
+            )
+        return cls(
+            bot_token=os.environ.get("SLACK_BOT_TOKEN", "").strip(),
+            signing_secret=os.environ.get("SLACK_SIGNING_SECRET", "").strip(),
+            api_url=os.environ.get("SLACK_API_URL", "").strip() or DEFAULT_API_URL,
+        )
+
+    def __init__(self, bot_token: Text, signing_secret: Text, api_url: Text = DEFAULT_API_URL) -> None:
+        super().__init__(
+            slack_token=bot_token,
+            use_threads=True,
+            slack_signing_secret=signing_secret,
+        )
+        self.api_url = api_url
+        self.configured = bool(bot_token and signing_secret)
+        self.bot_user_ids: Set[Text] = set()
+        self.seen_events = SeenCache()
+        self.seen_messages = SeenCache()
+        if not self.configured:
+            missing = [
+                name
+                for name, value in (("SLACK_BOT_TOKEN", bot_token), ("SLACK_SIGNING_SECRET", signing_secret))
+                if not value
+            ]
+            logger.warning(
+                f"Slack is not configured ({' and '.join(missing)} not set): "
+                f"/webhooks/slack/webhook answers 503 until they are set and Rasa is restarted."
+            )
+
+    def _validate_credentials(self) -> None:
+        """Missing settings disable the channel instead of stopping Rasa."""
+
+    # ---------------------------------------------------------------- requests
+
+    def _signature_problem(self, headers: Any, body: bytes) -> Optional[Text]:
+        """Why the request is not from Slack, or None if it is."""
+        timestamp = headers.get("x-slack-request-timestamp", "")
+        signature = headers.get("x-slack-signature", "")
+        try:
+            age = abs(time.time() - int(timestamp))
+        except ValueError:
+            return "missing or malformed X-Slack-Request-Timestamp"
+        if age > MAX_REQUEST_AGE:
+            return f"timestamp {timestamp} is more than {MAX_REQUEST_AGE} s away from now"
+        base = b"v0:" + timestamp.encode() + b":" + body
+        expected = "v0=" + hmac.new(self.slack_signing_secret.encode(), base, hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(expected, signature):
+            return "X-Slack-Signature does not match"
+        return None
+
+    async def handle(
+        self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> HTTPResponse:
+        """Answer one webhook request (Events API JSON or interactivity form)."""
+        if not self.configured:
+            return response.text("Slack is not configured", status=HTTPStatus.SERVICE_UNAVAILABLE)
+
+        body: bytes = request.body or b""
+        problem = self._signature_problem(request.headers, body)
+        if problem:
+            logger.warning(f"Slack: rejected a request: {problem}.")
+            return response.text("Invalid Slack signature or timestamp", status=HTTPStatus.UNAUTHORIZED)
+
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type == "application/json":
+            try:
+                payload = json.loads(body)
+            except (ValueError, UnicodeDecodeError):
+                return response.text("Malformed JSON", status=HTTPStatus.BAD_REQUEST)
+            if not isinstance(payload, dict):
+                return response.text("Malformed JSON", status=HTTPStatus.BAD_REQUEST)
+            return self._handle_event(request, payload, on_new_message)
+        if content_type == "application/x-www-form-urlencoded":
+            try:
+                form = parse_qs(body.decode("utf-8"))
+                payload = json.loads(form["payload"][0])
+            except (ValueError, KeyError, IndexError, UnicodeDecodeError):
+                return response.text("Malformed interactive payload", status=HTTPStatus.BAD_REQUEST)
+            if not isinstance(payload, dict):
+                return response.text("Malformed interactive payload", status=HTTPStatus.BAD_REQUEST)
+            return self._handle_interaction(payload, on_new_message)
+        return response.text("Unsupported content type", status=HTTPStatus.UNSUPPORTED_MEDIA_TYPE)
+
+    def _handle_event(
+        self,
+        request: Request,
+        payload: Dict[Text, Any],
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> HTTPResponse:
+        if payload.get("type") == "url_verification":
+            return response.json({"challenge": payload.get("challenge", "")})
+        event = payload.get("event")
+        if payload.get("type") != "event_callback" or not isinstance(event, dict):
+            return response.text("")
+
+        event_id = payload.get("event_id")
+        if event_id and self.seen_events.check_and_add(event_id):
+            logger.info(
+                f"Slack: dropped duplicate delivery of {event_id} (retry "
+                f"{request.headers.get('x-slack-retry-num', '-')}, "
+                f"reason {request.headers.get('x-slack-retry-reason', '-')})."
+            )
+            return response.text("", headers={"X-Slack-No-Retry": "1"})
+
+        bot_ids = self._bot_user_ids(payload)
+        if not self._is_person_writing(event, bot_ids):
+            return response.text("")
+        channel = event.get("channel")
+        is_dm = event.get("channel_type") == "im" or str(channel).startswith("D")
+        if not (is_dm or event.get("type") == "app_mention"):
+            return response.text("")  # channel chatter that doesn't mention us
+        if self.seen_messages.check_and_add((channel, event.get("ts"))):
+            logger.info(f"Slack: dropped second delivery of message {event.get('ts')} in {channel}.")
+            return response.text("", headers={"X-Slack-No-Retry": "1"})
+
+        text = slack_text_to_plain(event.get("text", ""), bot_ids)
+        if not text:
+            return response.text("")
+        # In channels answer in the thread (starting one); in DMs only if the
+        # user wrote in a thread.
+        thread_id = event.get("thread_ts") if is_dm else event.get("thread_ts") or event.get("ts")
+        metadata = {
+            "out_channel": channel,
+            "thread_id": thread_id,
+            "users": sorted(bot_ids),
+            "slack": {
+                "team_id": payload.get("team_id"),
+                "event_id": event_id,
+                "ts": event.get("ts"),
+                "channel_type": "im" if is_dm else event.get("channel_type", "channel"),
+            },
+        }
+        self._dispatch(text, event["user"], channel, thread_id, metadata, on_new_message)
+        return response.text("")
+
+    def _bot_user_ids(self, payload: Dict[Text, Any]) -> Set[Text]:
+        ids = set(self.bot_user_ids)
+        for authorization in payload.get("authorizations") or []:
+            if isinstance(authorization, dict) and authorization.get("user_id"):
+                ids.add(authorization["user_id"])
+        ids.update(user for user in payload.get("authed_users") or [] if isinstance(user, str))
+        return ids
+
+    @staticmethod
+    def _is_person_writing(event: Dict[Text, Any], bot_user_ids: Set[Text]) -> bool:
+        return (
+            event.get("type") in ("message", "app_mention")
+            and event.get("subtype") in USER_SUBTYPES
+            and not event.get("bot_id")
+            and not event.get("bot_profile")
+            and isinstance(event.get("user"), str)
+            and event["user"] not in bot_user_ids
+            and isinstance(event.get("text"), str)
+            and isinstance(event.get("channel"), str)
+        )
+
+    def _handle_interaction(
+        self, payload: Dict[Text, Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> HTTPResponse:
+        if not self._is_interactive_message(payload):
+            return response.text("")  # shortcuts, modals, ...: nothing to do
+        action = payload["actions"][0]
+        text = self._get_interactive_response(action)
+        user = (payload.get("user") or {}).get("id")
+        channel = (payload.get("channel") or {}).get("id")
+        if text is None or not user or not channel:
+            return response.text("")  # e.g. a link button
+        message = payload.get("message") or {}
+        container = payload.get("container") or {}
+        thread_id = message.get("thread_ts") or container.get("thread_ts")
+        metadata = {
+            "out_channel": channel,
+            "thread_id": thread_id,
+            "users": sorted(self.bot_user_ids),
+            "slack": {"team_id": (payload.get("team") or {}).get("id"), "action": action.get("action_id")},
+        }
+        if action.get("type") == "button" and message.get("ts") and message.get("blocks"):
+            self._background(self._mark_clicked(channel, message, action))
+        self._dispatch(text, user, channel, thread_id, metadata, on_new_message)
+        return response.text("")
+
+    async def _mark_clicked(self, channel: Text, message: Dict[Text, Any], action: Dict[Text, Any]) -> None:
+        """Replace the clicked message's buttons by the choice (no second click)."""
+        title = (action.get("text") or {}).get("text") or action.get("value", "")
+        blocks = [block for block in message["blocks"] if block.get("type") != "actions"]
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"➜ {to_mrkdwn(title)}"}]})
+        try:
+            await make_client(self.slack_token, self.api_url).chat_update(
+                channel=channel, ts=message["ts"], text=message.get("text") or title, blocks=blocks
+            )
+        except SlackApiError as error:
+            logger.info(f"Slack: could not update the clicked message: {error.response.get('error')}")
+
+    def _dispatch(
+        self,
+        text: Text,
+        user: Text,
+        channel: Text,
+        thread_id: Optional[Text],
+        metadata: Dict[Text, Any],
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> None:
+        """Hand the message to Rasa in the background: Slack wants an answer in 3 s."""
+        message = UserMessage(
+            text,
+            self.get_output_channel(channel, thread_id),
+            self._get_conversation_id(user, channel, thread_id),
+            input_channel=self.name(),
+            metadata=metadata,
+        )
+        self._background(on_new_message(message))
+
+    def _background(self, coroutine: Awaitable[Any]) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self._background_tasks.add(task)
+
+        def done(finished: "asyncio.Future[Any]") -> None:
+            self._background_tasks.discard(finished)
+            if not finished.cancelled() and finished.exception():
+                logger.error("Slack: handling a message failed.", exc_info=finished.exception())
+
+        task.add_done_callback(done)
+
+    async def _learn_identity(self) -> None:
+        """Check the token at start-up and learn the bot's user id."""
+        try:
+            identity = await make_client(self.slack_token, self.api_url).auth_test()
+        except Exception as error:  # noqa: BLE001 - any failure: tell the admin, keep running
+            logger.warning(f"Slack: auth.test failed ({error}); check SLACK_BOT_TOKEN.")
+            return
+        if identity.get("user_id"):
+            self.bot_user_ids.add(identity["user_id"])
+        logger.info(
+            f"Slack: connected as {identity.get('user')} ({identity.get('user_id')}) "
+            f"in workspace {identity.get('team')}."
+        )
+
+    # ---------------------------------------------------------------- wiring
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        slack_webhook = Blueprint("slack_webhook", __name__)
+
+        @slack_webhook.listener("after_server_start")
+        async def learn_identity(*_: Any) -> None:
+            if self.configured:
+                self._background(self._learn_identity())
+
+        @slack_webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok", "configured": self.configured})
+
+        @slack_webhook.route("/webhook", methods=["POST"])
+        async def webhook(request: Request) -> HTTPResponse:
+            return await self.handle(request, on_new_message)
+
+        return slack_webhook
+
+    def get_output_channel(
+        self, channel: Optional[Text] = None, thread_id: Optional[Text] = None
+    ) -> OutputChannel:
+        return SlackReplies(self.slack_token, self.api_url, channel or self.slack_channel, thread_id)

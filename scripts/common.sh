@@ -1,0 +1,20 @@
+# Shared settings for every script that runs Rasa. Source it, don't run it.
+set -euo pipefail
+PROJECT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$PROJECT_DIR"
+
+export RASA_TELEMETRY_ENABLED=false      # no network for telemetry here
+export TF_CPP_MIN_LOG_LEVEL=2            # hide TensorFlow's start-up chatter
+export SQLALCHEMY_SILENCE_UBER_WARNING=1
+export PYTHONPATH="$PROJECT_DIR${PYTHONPATH:+:$PYTHONPATH}"
+
+VENV="$PROJECT_DIR/.venv"
+PY="$VENV/bin/python"
+RASA="$VENV/bin/rasa"
+SPACY_PIPELINE="build/spacy_en_lookup"
+MODEL_DIR="models"
+MODEL_NAME="outsourcing-advisor"
+RASA_PORT="${RASA_PORT:-5005}"
+ACTIONS_PORT="${ACTIONS_PORT:-5055}"
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*"; }

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Everything CI runs: set-up, unit tests, data validation, training, the NLU
+# hold-out gate, end-to-end test stories, and pytest against real servers.
+source "$(dirname "$0")/common.sh"
+NLU_GATE="${NLU_GATE:-0.92}"
+RESULTS="results"
+mkdir -p "$RESULTS"
+
+bash scripts/setup.sh
+
+log "1/6 Unit tests (scoring engine, answer parser, actions)"
+"$PY" -m pytest tests/unit -q
+
+log "2/6 rasa data validate"
+"$PY" scripts/validate_data.py
+
+log "3/6 Training"
+bash scripts/train.sh
+
+log "4/6 NLU hold-out evaluation (fails below ${NLU_GATE})"
+rm -rf "$RESULTS/nlu"
+"$RASA" test nlu --model "$MODEL_DIR/$MODEL_NAME.tar.gz" --nlu tests/nlu/holdout.yml \
+  --out "$RESULTS/nlu" --quiet
+"$PY" scripts/check_nlu_report.py "$RESULTS/nlu" "$NLU_GATE"
+
+log "5/6 End-to-end test stories"
+rm -rf "$RESULTS/stories"
+"$RASA" test core --model "$MODEL_DIR/$MODEL_NAME.tar.gz" --stories tests/test_stories.yml \
+  --fail-on-prediction-errors --out "$RESULTS/stories" --quiet
+
+log "6/6 Conversations against the real running servers (REST, web widget, Slack)"
+bash scripts/install_browser.sh
+"$PY" -m pytest tests/integration -q
+
+log "All tests passed. Reports are in $RESULTS/"

@@ -1,0 +1,33 @@
+"""One action server and one Rasa server for the whole test session."""
+from typing import Callable, Iterator
+
+import pytest
+
+from tests.integration.fake_slack import FakeSlack
+from tests.integration.servers import MODEL, ActionServer, Chat, RasaServer
+
+
+@pytest.fixture(scope="session")
+def fake_slack() -> Iterator[FakeSlack]:
+    """A local fake Slack Web API; the Rasa server's Slack channel talks to it."""
+    with FakeSlack() as slack:
+        yield slack
+
+
+@pytest.fixture(scope="session")
+def rasa_server(tmp_path_factory: pytest.TempPathFactory, fake_slack: FakeSlack) -> Iterator[RasaServer]:
+    if not MODEL.exists():
+        pytest.fail(f"No trained model at {MODEL}: run `make test`, which trains first.")
+    workdir = tmp_path_factory.mktemp("servers")
+    actions = ActionServer(workdir).start()
+    server = RasaServer(workdir, actions.url, workdir / "tracker.db", extra_env=fake_slack.env())
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+        actions.stop()
+
+
+@pytest.fixture
+def new_chat(rasa_server: RasaServer) -> Callable[[], Chat]:
+    return lambda: Chat(rasa_server.base_url)

@@ -1,0 +1,387 @@
+"""The chat page (channels/web_page.py + web/) in a real headless Chromium, against
+the real Rasa and action servers: the page is served by the Rasa server at /chat/,
+the rasa-webchat widget talks socket.io to the same origin with
+session_persistence on, renders markdown, and a reload continues the conversation.
+
+Chromium is Debian's (scripts/install_browser.sh); Playwright only drives it, it
+never downloads a browser. Without Chromium the browser tests are skipped, except
+in CI (CI set), where they fail.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Optional
+
+import pytest
+import requests
+import yaml
+
+from channels.web_page import FONT_IMPORT, WIDGET_BUNDLE, WebChatPage
+from tests.integration.servers import CREDENTIALS, PROJECT_DIR, RasaServer
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+SCREENSHOT = PROJECT_DIR / "results" / "screenshots" / "assessment.png"
+DOCS_SCREENSHOT = PROJECT_DIR / "docs" / "widget-assessment.png"
+WAIT_MS = 20_000  # one bot turn: NLU + action server + the widget's typing delay
+
+# Answers that lead to BPO, by slot; compared with each option's value and title.
+BPO_ANSWERS = {
+    "process": "customer care",
+    "core": "supporting",
+    "complexity": "routine",
+    "qualifications": "basic",
+    "sensitivity": "low",
+    "goal": "cost",
+}
+
+
+# --- the page over plain HTTP -------------------------------------------------------
+
+def test_credentials_enable_the_page_and_persistent_sessions() -> None:
+    """The browser tests below only prove something with this configuration."""
+    channels = yaml.safe_load(Path(CREDENTIALS).read_text()) or {}
+    assert "channels.web_page.WebChatPage" in channels, (
+        f"{CREDENTIALS} lacks the `channels.web_page.WebChatPage:` entry that serves /chat/"
+    )
+    socketio = channels.get("socketio") or {}
+    assert socketio.get("session_persistence") is True, "socketio.session_persistence must be true"
+
+
+def test_page_and_widget_are_served_by_the_rasa_server(rasa_server: RasaServer) -> None:
+    base = rasa_server.base_url
+    redirect = requests.get(f"{base}/chat", allow_redirects=False, timeout=10)
+    assert redirect.status_code in (301, 302, 307, 308)
+    assert requests.compat.urljoin(f"{base}/chat", redirect.headers["Location"]) == f"{base}/chat/"
+
+    page = requests.get(f"{base}/chat/", timeout=10)
+    assert page.status_code == 200, page.text[:500]
+    assert "<title>Outsourcing Advisor</title>" in page.text
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+
+    bundle = requests.get(f"{base}/chat/assets/webchat.js", timeout=10)
+    assert bundle.status_code == 200
+    assert bundle.headers["Content-Type"].startswith("application/javascript")
+    assert "WebChat" in bundle.text[:2000] and "fonts.googleapis.com" not in bundle.text
+    again = requests.get(f"{base}/chat/assets/webchat.js", timeout=10,
+                         headers={"If-None-Match": bundle.headers["ETag"]})
+    assert again.status_code == 304
+
+    for own_asset in ("chat.js", "chat.css"):
+        assert requests.get(f"{base}/chat/assets/{own_asset}", timeout=10).status_code == 200
+
+    # socket.io is on the same origin: the page needs no CORS.
+    handshake = requests.get(f"{base}/socket.io/?EIO=4&transport=polling", timeout=10)
+    assert handshake.status_code == 200 and '"sid"' in handshake.text
+
+
+@pytest.mark.parametrize("path", [
+    "../index.html", "..%2Findex.html", "%2e%2e/%2e%2e/credentials.yml",
+    "..%2f..%2fcredentials.yml", "/etc/passwd", "%2Fetc%2Fpasswd", ".hidden",
+    "../node_modules/rasa-webchat/package.json", "chat.js%00.css",
+])
+def test_assets_cannot_escape_the_web_folder(rasa_server: RasaServer, path: str) -> None:
+    response = requests.get(f"{rasa_server.base_url}/chat/assets/{path}", timeout=10)
+    assert response.status_code == 404
+    assert "socketio" not in response.text and "root:" not in response.text
+
+
+def test_missing_widget_gives_a_clear_503(tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text("<html></html>")
+    channel = WebChatPage(web_dir=str(tmp_path))  # no node_modules there
+
+    page = channel.page_response()
+    assert page.status == 503 and b"make setup" in page.body
+    bundle = channel.asset_response("webchat.js")
+    assert bundle.status == 503 and b"make setup" in bundle.body
+
+    # Installed: served, without the Google-Fonts import.
+    installed = tmp_path / WIDGET_BUNDLE
+    installed.parent.mkdir(parents=True)
+    installed.write_bytes(b"/*x*/" + FONT_IMPORT + b"window.WebChat={};")
+    assert channel.page_response().status == 200
+    served = channel.asset_response("webchat.js")
+    assert served.status == 200 and served.body == b"/*x*/window.WebChat={};"
+
+
+def test_channel_handles_no_messages() -> None:
+    """It only serves files: no webhook route, the socketio channel does the talking."""
+    blueprint = WebChatPage().blueprint(lambda message: None)  # type: ignore[arg-type, return-value]
+    uris = sorted(route.uri for route in blueprint._future_routes)
+    assert uris == ["", "/", "/assets/<name:path>"]
+    assert WebChatPage().url_prefix() == "/chat"
+
+
+# --- the widget in a browser ---------------------------------------------------------
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (browser tests must run in CI)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def playwright_api() -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("Playwright is not installed: pip install -r requirements-dev.txt")
+    if not os.access(CHROMIUM, os.X_OK):
+        install = subprocess.run(
+            ["bash", str(PROJECT_DIR / "scripts" / "install_browser.sh")],
+            capture_output=True, text=True, timeout=600,
+        )
+        if install.returncode != 0 or not os.access(CHROMIUM, os.X_OK):
+            _unavailable(f"Chromium is missing at {CHROMIUM} and could not be installed: "
+                         f"{(install.stderr or install.stdout).strip()[-500:]}")
+    with sync_playwright() as api:
+        yield api
+
+
+class Widget:
+    """One browser profile with the chat page open; reads the widget's DOM."""
+
+    MESSAGES_JS = """() => [...document.querySelectorAll('.rw-messages-container .rw-message')]
+        .map(m => ({
+            bot: !!m.querySelector('.rw-response'),
+            text: (m.querySelector('.rw-message-text') || m).innerText.trim(),
+            html: (m.querySelector('.rw-message-text') || m).innerHTML,
+            buttons: [...m.querySelectorAll('.rw-reply')].map(b => b.innerText.trim()),
+        }))"""
+
+    # true once a bot message after index `after` matches `needle` (regex, case-
+    # insensitive) or, without a needle, once the newest message is a bot's with buttons.
+    WAIT_JS = """([after, needle]) => {
+        const all = [...document.querySelectorAll('.rw-messages-container .rw-message')];
+        const fresh = all.slice(after).filter(m => m.querySelector('.rw-response'));
+        if (needle !== null) {
+            const re = new RegExp(needle, 'i');
+            return fresh.some(m => re.test(m.innerText));
+        }
+        const last = all[all.length - 1];
+        return fresh.length > 0 && fresh.includes(last) && !!last.querySelector('.rw-reply');
+    }"""
+
+    def __init__(self, api: Any, base_url: str, profile: Path) -> None:
+        self.base_url = base_url
+        self.foreign_requests: List[str] = []
+        self.errors: List[str] = []
+        self.context = api.chromium.launch_persistent_context(
+            str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+            viewport={"width": 900, "height": 1000},
+        )
+        self.context.on("request", self._check_origin)
+        self.page = self.context.pages[0] if self.context.pages else self.context.new_page()
+        self.page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
+        self.page.on("console", lambda msg: msg.type == "error" and self.errors.append(
+            f"console error: {msg.text}"))
+
+    def _check_origin(self, request: Any) -> None:
+        url = request.url
+        if not (url.startswith(self.base_url + "/") or url.split(":", 1)[0] in ("data", "blob", "about")):
+            self.foreign_requests.append(url)
+
+    def open(self) -> None:
+        self.page.goto(f"{self.base_url}/chat/")
+        self.page.wait_for_selector(".rw-new-message", timeout=WAIT_MS)
+
+    def reload(self) -> None:
+        self.page.reload()
+        self.page.wait_for_selector(".rw-new-message", timeout=WAIT_MS)
+
+    def messages(self) -> List[Dict[str, Any]]:
+        return self.page.evaluate(self.MESSAGES_JS)
+
+    def bot_messages(self) -> List[Dict[str, Any]]:
+        return [message for message in self.messages() if message["bot"]]
+
+    def wait_for_bot(self, after: int, needle: Optional[str] = None) -> Dict[str, Any]:
+        """The first bot message after index `after` matching `needle` (or the newest
+        one, with buttons, when no needle is given)."""
+        self.page.wait_for_function(self.WAIT_JS, arg=[after, needle], timeout=WAIT_MS)
+        fresh = [m for m in self.messages()[after:] if m["bot"]]
+        if needle is None:
+            return fresh[-1]
+        return next(m for m in fresh if re.search(needle, m["text"], re.IGNORECASE))
+
+    def say(self, text: str) -> int:
+        """Type `text` into the widget; returns the message count before it."""
+        before = len(self.messages())
+        self.page.fill(".rw-new-message", text)
+        self.page.press(".rw-new-message", "Enter")
+        return before
+
+    def click(self, title: str) -> int:
+        before = len(self.messages())
+        buttons = self.page.locator(".rw-replies .rw-reply").filter(
+            has_text=re.compile(rf"^\s*{re.escape(title)}\s*$"))
+        buttons.last.click()
+        return before
+
+    def storage(self) -> Dict[str, Any]:
+        return json.loads(self.page.evaluate("localStorage.getItem('chat_session')") or "{}")
+
+    def assert_clean(self) -> None:
+        assert not self.foreign_requests, f"the page loaded from other origins: {self.foreign_requests}"
+        assert not self.errors, "\n".join(self.errors)
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def widget(playwright_api: Any, rasa_server: RasaServer, tmp_path: Path) -> Iterator[Widget]:
+    browser = Widget(playwright_api, rasa_server.base_url, tmp_path / "chromium-profile")
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+
+def assert_markdown_rendered(message: Dict[str, Any]) -> None:
+    """No raw markdown left in a bot message: **bold** and [links](...) are HTML."""
+    assert "**" not in message["text"], message["text"]
+    assert not re.search(r"\]\((https?:|mailto:)", message["text"]), message["text"]
+
+
+def test_greeting_buttons_and_a_typed_question(widget: Widget) -> None:
+    widget.open()
+    greeting = widget.wait_for_bot(0)  # initPayload /greet, answered with buttons
+    assert "Assess my process" in greeting["buttons"], greeting
+
+    before = widget.say("what is kpo?")
+    answer = widget.wait_for_bot(before, "Knowledge Process Outsourcing")
+    assert_markdown_rendered(answer)
+    assert any(m["text"] == "what is kpo?" for m in widget.messages() if not m["bot"])
+    widget.assert_clean()
+
+
+def _questions() -> Dict[str, Any]:
+    from advisor.questions import QUESTIONS  # written alongside; titles change
+
+    return dict(QUESTIONS)
+
+
+def _final_titles() -> List[str]:
+    from actions.recommendation import FOLLOW_UP_BUTTONS
+
+    return [button["title"] for button in FOLLOW_UP_BUTTONS]
+
+
+def _checklist_titles() -> List[str]:
+    from advisor.checklist import CATEGORY_TITLES  # "Protect your data", ...
+
+    return list(CATEGORY_TITLES.values())
+
+
+def _choose(buttons: List[str], questions: Dict[str, Any]) -> str:
+    """The BPO-leaning option of the question these buttons belong to."""
+    for slot, question in questions.items():
+        titles = [option.title for option in question.options]
+        if set(titles) != set(buttons):
+            continue
+        wanted = BPO_ANSWERS.get(str(getattr(slot, "value", slot)), "")
+        for option in question.options:
+            value = str(getattr(option.value, "value", option.value)).lower()
+            if wanted and (value == wanted or wanted in option.title.lower()):
+                return option.title
+        return titles[0]
+    return buttons[0]  # not one of the six questions (e.g. a confirmation)
+
+
+def test_full_assessment_by_clicking_buttons(widget: Widget) -> None:
+    questions = _questions()
+    final_titles = set(_final_titles())
+    widget.open()
+    widget.wait_for_bot(0)
+
+    after = widget.click("Assess my process")
+    asked = []
+    for _ in range(12):
+        message = widget.wait_for_bot(after)
+        if final_titles & set(message["buttons"]):
+            break
+        choice = _choose(message["buttons"], questions)
+        asked.append((message["text"].splitlines()[-1], choice))
+        after = widget.click(choice)
+    else:
+        pytest.fail(f"no recommendation after 12 answers: {asked}")
+
+    assert len(asked) >= len(questions), asked
+    # Rasa's socketio channel sends each paragraph as its own bubble, the buttons
+    # with the last one: the recommendation is every bot bubble of this turn.
+    final = [m for m in widget.messages()[after:] if m["bot"]]
+    text = "\n".join(m["text"] for m in final)
+    headline = final[0]  # "**My recommendation for customer care: BPO (...)**, ..."
+    assert re.search(r"\b(BPO|KPO|in-house)\b", headline["text"]), text
+    assert re.search(r"\bBPO\b", headline["text"]), f"BPO-leaning answers {asked} gave: {text}"
+    assert re.search(r"<(strong|b)>[^<]*BPO", headline["html"]), headline["html"]
+    assert any(title in text for title in _checklist_titles()), text
+    for bubble in final:
+        assert_markdown_rendered(bubble)
+
+    # Show the recommendation from its headline on.
+    widget.page.locator(".rw-messages-container .rw-message").nth(
+        widget.messages().index(headline)).evaluate("e => e.scrollIntoView({block: 'start'})")
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    widget.page.screenshot(path=str(SCREENSHOT))
+    # The README's picture: written when missing, or refreshed on request.
+    if not DOCS_SCREENSHOT.exists() or os.environ.get("UPDATE_DOCS_SCREENSHOT"):
+        DOCS_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(SCREENSHOT, DOCS_SCREENSHOT)
+    widget.assert_clean()
+
+
+def test_reload_continues_the_conversation(widget: Widget) -> None:
+    widget.open()
+    widget.wait_for_bot(0)
+    before = widget.say("what is bpo?")
+    widget.wait_for_bot(before, "Business Process Outsourcing")
+    shown = [m["text"] for m in widget.messages()]
+    session = widget.storage()["session_id"]
+
+    widget.reload()
+    widget.page.wait_for_function(
+        "n => document.querySelectorAll('.rw-messages-container .rw-message').length >= n",
+        arg=len(shown), timeout=WAIT_MS)
+    assert [m["text"] for m in widget.messages()][: len(shown)] == shown
+    assert widget.storage()["session_id"] == session
+    # Same session on the server: replies still arrive, and no second greeting.
+    before = widget.say("what is kpo?")
+    widget.wait_for_bot(before, "Knowledge Process Outsourcing")
+    greetings = [m for m in widget.bot_messages() if "Assess my process" in m["buttons"]]
+    assert len(greetings) <= 1
+    widget.assert_clean()
+
+
+def test_bot_markdown_renders_bold_and_links(widget: Widget) -> None:
+    widget.open()
+    greeting = widget.wait_for_bot(0)
+    assert re.search(r"<(strong|b)>[^<]*(BPO|KPO)", greeting["html"]), greeting["html"]
+    assert_markdown_rendered(greeting)
+    real_links = [m for m in widget.bot_messages() if "<a " in m["html"]]
+
+    # No answer has a link yet, so add one the way the widget stores bot messages
+    # (params.storage "local") and let it render it after a reload.
+    link = "https://example.org/outsourcing-guide"
+    state = widget.storage()
+    template = next(m for m in state["conversation"] if m.get("sender") == "response")
+    state["conversation"].append({**template, "type": "text", "quick_replies": None,
+                                  "text": f"Read the [vendor guide]({link}) and **compare** vendors."})
+    widget.page.evaluate("s => localStorage.setItem('chat_session', s)", json.dumps(state))
+    widget.reload()
+    anchor = widget.page.wait_for_selector(f".rw-response a[href='{link}']", timeout=WAIT_MS)
+    assert anchor.inner_text() == "vendor guide"
+    assert anchor.get_attribute("target") == "_blank"
+    assert "noopener" in (anchor.get_attribute("rel") or "")
+    stored = widget.page.locator(".rw-response", has_text="vendor guide")
+    assert stored.locator("strong, b").inner_text() == "compare"
+    for message in real_links:
+        assert re.search(r'<a [^>]*href="https?://', message["html"]), message["html"]
+    widget.assert_clean()

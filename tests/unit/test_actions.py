@@ -1,0 +1,245 @@
+"""The Rasa glue, with real rasa-sdk objects: a Tracker built like the one the
+Rasa server sends, a CollectingDispatcher, and the events the actions return."""
+import asyncio
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.assessment_control import ActionAssessAnother, ActionBeginAssessment
+from actions.fallback import ActionDefaultAskAffirmation, likely_topics
+from actions.form_validation import ValidateAssessmentForm
+from actions.questions import AskComplexity, AskProcess
+from actions.recommendation import (
+    ActionExplainWhy,
+    ActionProvisionalRecommendation,
+    ActionRecommend,
+    ActionUpdateAnswers,
+)
+
+BPO_CASE = {
+    "process": "customer care",
+    "core": "supporting",
+    "complexity": "routine",
+    "qualifications": "basic",
+    "sensitivity": "low",
+    "goal": "cost",
+}
+
+
+def tracker(
+    text: str = "",
+    intent: str = "inform",
+    confidence: float = 0.95,
+    slots: Optional[Dict[str, Any]] = None,
+    entities: Optional[List[Dict[str, Any]]] = None,
+    events: Optional[List[Dict[str, Any]]] = None,
+    active_loop: Optional[str] = "assessment_form",
+) -> Tracker:
+    return Tracker(
+        sender_id="unit-test",
+        slots=slots or {},
+        latest_message={
+            "text": text,
+            "intent": {"name": intent, "confidence": confidence},
+            "entities": entities or [],
+        },
+        events=events or [],
+        paused=False,
+        followup_action=None,
+        active_loop={"name": active_loop} if active_loop else {},
+        latest_action_name="action_listen",
+    )
+
+
+def run(action, tracker_: Tracker):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker_, {}))
+    slot_events = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    return dispatcher.messages, events, slot_events
+
+
+# --- form validation --------------------------------------------------------
+
+def test_opener_naming_the_process_fills_it():
+    _, _, slots = run(
+        ValidateAssessmentForm(),
+        tracker("We want to outsource our call centre, which model fits?", "start_assessment"),
+    )
+    assert slots.get("process") == "customer care"
+
+
+def test_free_text_answer_to_the_asked_question_is_kept():
+    _, _, slots = run(
+        ValidateAssessmentForm(),
+        tracker("pretty routine, mostly scripted", slots={"requested_slot": "complexity"}),
+    )
+    assert slots["complexity"] == "routine"
+    assert slots["unclear_answers"] == 0
+
+
+def test_a_whole_assessment_in_one_message_fills_every_answer():
+    message = (
+        "We'd like to outsource payroll. It's not core, very routine, basic skills are "
+        "enough, but it handles sensitive employee data and we mainly want to cut costs."
+    )
+    _, _, slots = run(
+        ValidateAssessmentForm(), tracker(message, slots={"requested_slot": "process"})
+    )
+    assert {k: slots.get(k) for k in BPO_CASE} == {
+        "process": "payroll",
+        "core": "supporting",
+        "complexity": "routine",
+        "qualifications": "basic",
+        "sensitivity": "high",
+        "goal": "cost",
+    }
+
+
+def test_unclear_answer_counts_a_miss_and_sets_nothing_else():
+    _, _, slots = run(
+        ValidateAssessmentForm(),
+        tracker("hmm", "nlu_fallback", 0.3, slots={"requested_slot": "goal", "unclear_answers": 1}),
+    )
+    assert slots == {"unclear_answers": 2}
+
+
+def test_button_payload_entity_is_taken():
+    entities = [{"entity": "sensitivity", "value": "high"}]
+    _, _, slots = run(
+        ValidateAssessmentForm(),
+        tracker('/inform{"sensitivity": "high"}', entities=entities,
+                slots={"requested_slot": "sensitivity"}),
+    )
+    assert slots["sensitivity"] == "high"
+
+
+def test_invalid_button_value_is_not_stored():
+    entities = [{"entity": "sensitivity", "value": "extreme"}]
+    _, _, slots = run(
+        ValidateAssessmentForm(),
+        tracker('/inform{"sensitivity": "extreme"}', entities=entities,
+                slots={"requested_slot": "sensitivity"}),
+    )
+    assert "sensitivity" not in slots and slots["unclear_answers"] == 1
+
+
+def test_confident_question_mid_form_is_a_digression():
+    _, events, _ = run(
+        ValidateAssessmentForm(),
+        tracker("what is kpo?", "faq", 0.97, slots={"requested_slot": "core"}),
+    )
+    assert events == []  # the form rejects; the FAQ rule answers
+
+
+def test_yes_after_the_stop_question_is_left_to_the_rules():
+    history = [
+        {"event": "action", "name": "utter_confirm_stop"},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "yes"},
+    ]
+    _, events, _ = run(
+        ValidateAssessmentForm(),
+        tracker("yes", "affirm", slots={"requested_slot": "core"}, events=history),
+    )
+    assert events == []
+
+
+# --- questions ----------------------------------------------------------------
+
+def test_question_shows_buttons_then_a_hint_then_buttons_only():
+    first, _, _ = run(AskComplexity(), tracker(slots={"unclear_answers": 0}))
+    hinted, _, _ = run(AskComplexity(), tracker(slots={"unclear_answers": 1}))
+    strict, _, _ = run(AskComplexity(), tracker(slots={"unclear_answers": 2}))
+    assert first[0]["buttons"] and "Sorry" not in first[0]["text"]
+    assert "didn't catch" in hinted[0]["text"] and len(hinted[0]["text"]) > len(first[0]["text"])
+    assert "pick one" in strict[0]["text"] and strict[0]["buttons"]
+
+
+def test_process_buttons_carry_payloads():
+    messages, _, _ = run(AskProcess(), tracker())
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert '/inform{"process": "customer care"}' in payloads
+
+
+# --- recommendation -------------------------------------------------------------
+
+def test_final_recommendation_names_the_model_and_marks_done():
+    messages, _, slots = run(ActionRecommend(), tracker(slots=BPO_CASE, active_loop=None))
+    assert "BPO" in messages[0]["text"]
+    assert slots["assessment_done"] is True
+    assert any("why" in b["title"].lower() for b in messages[0]["buttons"])
+
+
+def test_provisional_recommendation_says_what_is_open():
+    partial = {"process": "legal services", "complexity": "expert"}
+    messages, _, _ = run(ActionProvisionalRecommendation(), tracker(slots=partial))
+    text = messages[0]["text"]
+    assert "KPO" in text and "so far" in text.lower()
+
+
+def test_why_without_answers_offers_the_assessment():
+    messages, _, _ = run(ActionExplainWhy(), tracker(active_loop=None))
+    assert messages[0]["response"] == "utter_no_assessment_yet"
+
+
+def test_changing_an_answer_rescores_and_stores_it():
+    done = {**BPO_CASE, "assessment_done": True}
+    messages, _, slots = run(
+        ActionUpdateAnswers(),
+        tracker("actually our data is highly sensitive", slots=done, active_loop=None),
+    )
+    assert slots == {"sensitivity": "high"}
+    assert "sensitiv" in messages[0]["text"].lower()
+
+
+def test_unrecognised_change_asks_which_answer():
+    messages, _, slots = run(
+        ActionUpdateAnswers(), tracker("blah", slots={**BPO_CASE}, active_loop=None)
+    )
+    assert slots == {} and messages[0]["response"] == "utter_ask_which_change"
+
+
+def test_assess_another_keeps_the_company_wide_goal():
+    messages, _, slots = run(ActionAssessAnother(), tracker(slots=BPO_CASE, active_loop=None))
+    assert "goal" not in slots
+    assert all(slots[k] is None for k in BPO_CASE if k != "goal")
+    assert slots["assessment_done"] is False
+    assert "another process" in messages[0]["text"]
+
+
+def test_starting_again_after_a_finished_assessment_clears_answers():
+    done = {**BPO_CASE, "assessment_done": True}
+    _, _, slots = run(ActionBeginAssessment(), tracker(slots=done, active_loop=None))
+    assert all(slots[k] is None for k in BPO_CASE)
+
+
+def test_resuming_a_stopped_assessment_keeps_answers():
+    messages, _, slots = run(
+        ActionBeginAssessment(), tracker(slots={"process": "payroll"}, active_loop=None)
+    )
+    assert slots == {} and messages[0]["response"] == "utter_assessment_resume"
+
+
+# --- fallback -------------------------------------------------------------------
+
+def test_fallback_suggests_the_most_likely_topics():
+    message = {
+        "intent_ranking": [
+            {"name": "nlu_fallback", "confidence": 0.55},
+            {"name": "faq", "confidence": 0.4},
+            {"name": "start_assessment", "confidence": 0.3},
+        ],
+        "response_selector": {"faq": {"ranking": [
+            {"intent_response_key": "faq/risks", "confidence": 0.9},
+            {"intent_response_key": "faq/benefits", "confidence": 0.1},
+        ]}},
+    }
+    assert likely_topics(message) == ["faq/risks", "start_assessment", "faq/benefits"]
+
+
+def test_fallback_buttons_include_something_else():
+    t = tracker("zzz", "nlu_fallback", 0.2, active_loop=None)
+    messages, _, _ = run(ActionDefaultAskAffirmation(), t)
+    titles = [b["title"] for b in messages[0]["buttons"]]
+    assert titles[-1] == "Something else" and len(titles) >= 2

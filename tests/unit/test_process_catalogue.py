@@ -1,0 +1,85 @@
+"""Process catalogue and its spaCy PhraseMatcher (lemma-based, offline)."""
+import time
+
+import pytest
+
+from advisor.process_catalogue import CATALOGUE, lookup
+from advisor.process_matcher import find_processes
+from advisor.sourcing import Model
+from advisor.text import normalise
+
+
+def names(text):
+    return [m.entry.name for m in find_processes(normalise(text)) if not m.weak]
+
+
+def test_catalogue_holds_the_sources_examples_with_their_typical_model():
+    typical = {e.name: e.typical for e in CATALOGUE}
+    for name in ("human resources", "customer care", "technical support", "finance",
+                 "accounting", "website services"):
+        assert typical[name] is Model.BPO  # source: "BPO is most often employed in ..."
+    for name in ("research and development", "management consulting", "data analytics",
+                 "legal services", "investment research"):
+        assert typical[name] is Model.KPO  # source: "services usually outsourced this way"
+
+
+def test_entries_are_well_formed():
+    seen = set()
+    for entry in CATALOGUE:
+        assert entry.name == entry.name.lower() and entry.synonyms and entry.note
+        assert entry.typical in (Model.BPO, Model.KPO)
+        assert entry.name not in seen
+        seen.add(entry.name)
+
+
+@pytest.mark.parametrize(
+    "text,name",
+    [
+        ("call centres", "customer care"),
+        ("Customer-Support", "customer care"),
+        ("our contact centers", "customer care"),
+        ("Payroll", "payroll"),
+        ("investment researches", "investment research"),
+        ("IT support", "technical support"),
+        ("the service desk", "technical support"),
+        ("accounts payable", "accounting"),
+        ("R & D", "research and development"),
+        ("data analyses", "data analytics"),
+        ("business intelligence", "data analytics"),
+        ("legal research", "legal services"),
+        ("equity research", "investment research"),
+        ("web hosting", "website services"),
+        ("claims handling", "claims processing"),
+        ("clinical trials", "clinical research"),
+    ],
+)
+def test_matches_synonyms_and_inflections(text, name):
+    assert names(text) == [name]
+
+
+@pytest.mark.parametrize(
+    "text", ["it supports our team", "we take it into account", "our staff", "hire experts"]
+)
+def test_broad_lemmas_do_not_match(text):
+    assert names(text) == []
+
+
+def test_weak_synonyms_are_flagged():
+    matches = find_processes(normalise("our Books"))
+    assert [(m.entry.name, m.weak) for m in matches] == [("accounting", True)]
+
+
+def test_exact_lookup_without_nlp():
+    assert lookup("Customer Service").name == "customer care"
+    assert lookup("warehouse logistics") is None and lookup(None) is None
+
+
+def test_matching_is_fast_after_loading():
+    find_processes("warm up")
+    text = normalise("We'd like to outsource our call centre and bookkeeping")
+    timings = []
+    for _ in range(30):  # best of 30: robust to a busy machine
+        start = time.perf_counter()
+        find_processes(text)
+        timings.append(time.perf_counter() - start)
+    assert min(timings) < 0.005

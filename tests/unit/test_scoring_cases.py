@@ -1,0 +1,179 @@
+"""Canonical cases, each traced to the source article or to the literature in
+scoring-principles.md. Assert the model, the certainty where it means
+something, and the checklist."""
+import pytest
+
+from advisor.answers import Answers, Slot
+from advisor.checklist import Category
+from advisor.scoring import Certainty, score
+from advisor.sourcing import Model
+
+BPO, KPO, IN_HOUSE = Model.BPO, Model.KPO, Model.IN_HOUSE
+CLEAR, LEANING, CLOSE = Certainty.CLEAR, Certainty.LEANING, Certainty.CLOSE_CALL
+
+
+def case(**answers):
+    return Answers(**answers)
+
+
+def categories(rec):
+    return {item.category for item in rec.checklist}
+
+
+def texts(rec):
+    return " ".join(item.text for item in rec.checklist)
+
+
+CASES = [
+    # 1. Source: BPO for "low-risk tasks" such as Customer Care, non-primary, basic
+    #    qualifications, to cut costs. Textbook BPO.
+    ("routine customer care",
+     case(process="customer care", core="supporting", complexity="routine",
+          qualifications="basic", sensitivity="low", goal="cost"), BPO, {CLEAR}),
+    # 2. Source: KPO for Investment Research, professional qualifications, "security
+    #    risks" of core processes. Distinctive AND a real capability gap: a close call
+    #    (scoring-principles; Mudambi & Tallman), KPO ahead of keeping it in-house.
+    ("distinctive investment research with a capability gap",
+     case(process="investment research", core="core", complexity="expert",
+          qualifications="professional", sensitivity="high", goal="expertise"), KPO, {CLOSE}),
+    # 3. Capability gap near (not at) the core argues for outsourcing, with
+    #    safeguards (scoring-principles); high sensitivity keeps it below "clear".
+    ("critical investment research with a capability gap",
+     case(process="investment research", core="important", complexity="expert",
+          qualifications="professional", sensitivity="high", goal="expertise"), KPO, {LEANING}),
+    # 4. Core, distinctive expert R&D with sensitive data and no capability gap:
+    #    keep it (Quinn & Hilmer; Mudambi & Tallman).
+    ("distinctive R&D, cost goal",
+     case(process="research and development", core="core", complexity="expert",
+          qualifications="professional", sensitivity="high", goal="cost"), IN_HOUSE, {CLEAR}),
+    # 5. Same with a focus goal: focusing on the core includes this process.
+    ("distinctive R&D, focus goal",
+     case(process="research and development", core="core", complexity="expert",
+          qualifications="professional", sensitivity="high", goal="focus"), IN_HOUSE, {CLEAR}),
+    # 6. Payroll: routine, non-core, but highly sensitive. Handled with controls, not
+    #    by keeping it in-house: still BPO, with safeguards and lower certainty.
+    ("sensitive payroll",
+     case(process="payroll", core="supporting", complexity="routine", qualifications="basic",
+          sensitivity="high", goal="cost"), BPO, {LEANING}),
+    # 7. Goals adjust, never override: an expertise goal doesn't turn routine
+    #    clerical work into KPO (Aron & Singh).
+    ("routine data entry, expertise goal",
+     case(process="data entry", core="supporting", complexity="routine", qualifications="basic",
+          sensitivity="low", goal="expertise"), BPO, {CLEAR, LEANING}),
+    # 8. ... and a cost goal doesn't turn expert legal work into BPO.
+    ("expert legal work, cost goal",
+     case(process="legal services", core="supporting", complexity="expert",
+          qualifications="professional", sensitivity="medium", goal="cost"), KPO, {CLEAR, LEANING}),
+    # 9. Operationally critical but not distinctive: outsourced once it is no source
+    #    of advantage (Gottfredson et al.); expert work -> KPO.
+    ("critical legal work, cost goal",
+     case(process="legal services", core="important", complexity="expert",
+          qualifications="professional", sensitivity="medium", goal="cost"), KPO, {LEANING}),
+    # 10. "Core" alone is a weak test (Gottfredson et al.): routine, basic, low-risk
+    #     work stays a BPO case even if the firm calls it core, but not clearly.
+    ("core but routine customer care",
+     case(process="customer care", core="core", complexity="routine", qualifications="basic",
+          sensitivity="low", goal="cost"), BPO, {LEANING, CLOSE}),
+    # 11. Distinctive, mid-complexity work with a capability gap: a close call
+    #     between KPO and in-house (scoring-principles).
+    ("capability gap near the core",
+     case(core="core", complexity="mixed", qualifications="technical", sensitivity="medium",
+          goal="expertise"), KPO, {CLOSE}),
+    # 12. Source: Technical Support is typical BPO; technical skills and a flexibility
+    #     goal ("fill gaps in the workforce").
+    ("IT support for flexibility",
+     case(process="technical support", core="important", complexity="routine",
+          qualifications="technical", sensitivity="medium", goal="flexibility"), BPO, {LEANING, CLEAR}),
+    # 13. Source: Data Analytics and Interpretation is typical KPO; supporting, expert,
+    #     professional, low sensitivity, expertise goal.
+    ("analytics for insights",
+     case(process="data analytics", core="supporting", complexity="expert",
+          qualifications="professional", sensitivity="low", goal="expertise"), KPO, {CLEAR}),
+    # 14. Source: Management Consulting is typical KPO; focus goal is a benefit of both.
+    ("consulting, focus goal",
+     case(process="management consulting", core="important", complexity="expert",
+          qualifications="professional", sensitivity="medium", goal="focus"), KPO, {LEANING, CLEAR}),
+    # 15. Source: Accounting is typical BPO; medium sensitivity adds safeguards only.
+    ("accounting for flexibility",
+     case(process="accounting", core="supporting", complexity="routine", qualifications="basic",
+          sensitivity="medium", goal="flexibility"), BPO, {CLEAR}),
+    # 16. An unrecognised process adds nothing: the answers decide (Aron & Singh).
+    ("unknown routine process",
+     case(process="warehouse logistics", core="supporting", complexity="routine",
+          qualifications="basic", sensitivity="low", goal="cost"), BPO, {CLEAR}),
+    # 17. Partial answers give a provisional recommendation that can't be "clear".
+    ("only routine", case(complexity="routine"), BPO, {LEANING, CLOSE}),
+    ("only expert and professional", case(complexity="expert", qualifications="professional"),
+     KPO, {LEANING, CLOSE}),
+    ("only the process", case(process="payroll"), BPO, {CLOSE}),
+    ("only an expertise goal", case(goal="expertise"), KPO, {LEANING, CLOSE}),
+]
+
+
+@pytest.mark.parametrize("name,answers,model,certainties", CASES, ids=[c[0] for c in CASES])
+def test_canonical_case(name, answers, model, certainties):
+    rec = score(answers)
+    assert rec.recommended is model
+    assert rec.certainty in certainties
+    assert Category.DUE_DILIGENCE in categories(rec)  # always: "Do your due diligence"
+
+
+def test_textbook_bpo_checklist_has_service_levels_and_no_security_section():
+    rec = score(CASES[0][1])
+    assert Category.BPO in categories(rec) and Category.SECURITY not in categories(rec)
+    assert "SLA" in texts(rec) and "exit clause" in texts(rec)
+
+
+def test_kpo_with_sensitive_data_gets_security_and_knowledge_safeguards():
+    rec = score(CASES[1][1])
+    assert {Category.SECURITY, Category.KPO, Category.DECISION} <= categories(rec)
+    for phrase in ("NDA", "ISO 27001", "least privilege", "IP ownership", "conflicts of interest",
+                   "in-house competence"):
+        assert phrase in texts(rec)
+    assert rec.runner_up is IN_HOUSE  # the close call is with keeping it
+
+
+def test_in_house_checklist_has_a_build_plan():
+    rec = score(CASES[3][1])
+    assert Category.IN_HOUSE in categories(rec) and "hire plan" in texts(rec)
+
+
+def test_sensitive_payroll_is_less_certain_than_non_sensitive_payroll():
+    sensitive = score(CASES[5][1])
+    relaxed = score(CASES[5][1].updated({"sensitivity": "low"}))
+    assert sensitive.recommended is relaxed.recommended is BPO
+    assert sensitive.margin < relaxed.margin and relaxed.certainty is CLEAR
+    assert Category.SECURITY in categories(sensitive) and "GDPR" in texts(sensitive)
+
+
+def test_close_call_explains_itself_through_counter_reasons():
+    rec = score(CASES[1][1])
+    assert rec.counter_reasons(1)[0].factor == "distinctive_with_capability_gap"
+    assert rec.top_reasons(1)[0].factor == "goal"
+
+
+def test_nothing_answered():
+    rec = score(Answers())
+    assert rec.recommended is None and rec.certainty is None and rec.checklist == ()
+    assert len(rec.missing) == 6 and rec.answered == ()
+
+
+def test_partial_answers_report_answered_missing_and_not_settled():
+    rec = score(case(complexity="routine", goal="cost"))
+    assert rec.answered == (Slot.COMPLEXITY, Slot.GOAL)
+    assert Slot.SENSITIVITY in rec.missing and not rec.settled
+
+
+def test_top_reasons_are_the_largest_pushes_towards_the_recommendation():
+    rec = score(CASES[0][1])
+    reasons = rec.top_reasons(3)
+    gaps = [c.toward(rec.recommended, rec.runner_up) for c in reasons]
+    assert gaps == sorted(gaps, reverse=True) and gaps[0] > 0
+    assert reasons[0].factor == "complexity" and "Routine" in reasons[0].reason
+
+
+def test_partial_answers_are_never_clear_even_when_one_sided():
+    four = case(core="supporting", complexity="routine", qualifications="basic", goal="cost")
+    rec = score(four)
+    assert rec.recommended is BPO and rec.settled and rec.certainty is LEANING
+    assert score(four.updated({"sensitivity": "low"})).certainty is CLEAR
