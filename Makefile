@@ -18,3 +18,10 @@ setup:
 
 clean:    ## remove everything generated (venv, models, results, local data)
 	rm -rf .venv models build var results .pytest_cache .hypothesis web/node_modules
+
+.PHONY: scale-up scale-down
+scale-up:   ## start the scale-out stack (PostgreSQL, Redis, 2 Rasa replicas, nginx) in the background
+	bash scripts/scale_up.sh
+
+scale-down: ## stop it (conversations are kept; `bash scripts/scale_down.sh --purge` deletes them)
+	bash scripts/scale_down.sh

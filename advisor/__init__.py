@@ -8,9 +8,10 @@ in-house, from six answers (see `answers`). Public API:
     render_final / render_provisional / render_why / render_changes  # messages
     QUESTIONS, button_payload                               # what to ask
 
-Importing the package is cheap; spaCy loads on the first `parse_answers` call.
+Importing the package is cheap; spaCy loads on the first `parse_answers` call
+(or call `warm_up()` at start-up).
 """
-from advisor.answer_parser import parse_answers
+from advisor.answer_parser import parse_answers, warm_up
 from advisor.answers import (
     ANSWER_SLOTS,
     COMPANY_WIDE_SLOTS,
@@ -40,5 +41,5 @@ __all__ = [
     "ChecklistItem", "Complexity", "Contribution", "Core", "Goal", "Model", "Option",
     "QUESTIONS", "Qualifications", "Question", "Recommendation", "Sensitivity", "Slot",
     "button_payload", "describe_kept_answers", "parse_answers", "render_changes",
-    "render_final", "render_provisional", "render_why", "score",
+    "render_final", "render_provisional", "render_why", "score", "warm_up",
 ]

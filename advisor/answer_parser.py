@@ -9,6 +9,7 @@ Steps (the words themselves live in `answer_patterns`):
 1. normalise and fix typos; split into sentences and set questions aside
    (a question is never an answer: "what is KPO?" says nothing);
 2. read the cues and catalogue processes (`cue_reader`, `process_answer`);
+   questions are not read for cues, but may name a catalogue process;
 3. per slot, keep a value only if it clearly beats any conflicting one, else
    apply the slot's conflict rule, which may be to say nothing rather than guess.
 """
@@ -24,13 +25,14 @@ from advisor.cue_reader import Reading, cue_readings, terse_readings
 from advisor.nlp import known_words
 from advisor.process_answer import find_process
 from advisor.process_catalogue import CATALOGUE
-from advisor.process_matcher import find_processes
+from advisor.process_matcher import ProcessMatch, find_processes
 from advisor.text import correct_typos, normalise
 
 CLEAR_MARGIN = 0.3  # a value must beat a conflicting one by this much
 LOOSE = 1.0  # while a question is open, looser cues (< 1) for other slots are ignored
 
 _QUESTION_START = re.compile(r"^(?:" + P.QUESTION_START + r")")
+_DEFINITION = re.compile(r"(?:" + P.DEFINITION_QUESTION + r")")
 _AUX_START = re.compile(r"^(?:" + P.AUX_VERBS + r")\b")
 _INTERJECTION = re.compile(
     r"^(yes|yeah|yep|yup|no|nope|nah|sure|ok|okay|well|hmm)\s+"
@@ -58,7 +60,16 @@ def parse_answers(text: str, expected: Optional[str] = None) -> dict[str, str]:
         readings = [r for r in readings if r.slot is open_question or r.strength >= LOOSE]
         readings += terse_readings(answers + questions, open_question)
 
-    process, span = find_process(body, processes, hints, readings, expected_slot)
+    # Openers are usually questions ("should we outsource our payroll?", "which
+    # model fits our IT helpdesk?"): a catalogue process named in one is still
+    # the process. Only catalogue names, never free text, and only while no
+    # other question is open (then a question is about that question).
+    named_in_questions: list[ProcessMatch] = []
+    if questions and expected_slot in (None, Slot.PROCESS):
+        assessed = [q for q in questions if not _DEFINITION.fullmatch(q)]
+        if assessed:
+            named_in_questions = [p for p in find_processes(" . ".join(assessed)) if not p.weak]
+    process, span = find_process(body, processes, hints, readings, expected_slot, named_in_questions)
     if span is not None:  # words taken as the process name are not also answers
         readings = [r for r in readings if not (span[0] <= r.start and r.end <= span[1])]
     found: dict[str, str] = {} if process is None else {Slot.PROCESS.value: process}
@@ -67,6 +78,12 @@ def parse_answers(text: str, expected: Optional[str] = None) -> dict[str, str]:
         if value is not None:
             found[slot.value] = value
     return found
+
+
+def warm_up() -> None:
+    """Load spaCy, the matchers and word lists now (~2-4 s) rather than on the
+    first user message; e.g. when the action server starts."""
+    parse_answers("We'd like to outsource payroll, it's routine.", expected="core")
 
 
 @lru_cache(maxsize=1)

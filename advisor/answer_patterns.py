@@ -68,6 +68,9 @@ HEDGES = (
     r"a few|occasionally|sometimes|in parts|to some extent|less|some of (?:it|them|the \w+)|part of it|"
     r"parts of it|a small part|partially"
 )
+# Hedges that only soften: "fairly complex" is in between, but "fairly routine"
+# / "relatively simple" is still routine (the bottom of a scale stays put).
+MILD_HEDGES = r"fairly|relatively|reasonably"
 INTENSIFIERS = (
     r"very|highly|extremely|really|super|deeply|strictly|totally|absolutely|incredibly|"
     r"hugely|massively|truly|quite|pretty|so|most|much|heavily|genuinely|seriously"
@@ -112,6 +115,8 @@ CORE_CUES = [
            r"(?:our|the) (?:own )?(?:proprietary|special|unique|secret) (?:know how|methods?|methodology|"
            r"approach|models?|recipes?|formulas?|technology|algorithms?)",
            r"(?:heart|centre|center|core) of (?:our|the) (?:business|company|offering|value proposition|brand)",
+           r"(?:heart|centre|center|core) of what we do", r"(?:central|key) to (?:what we do|who we are|our "
+           r"(?:business|offering|brand|identity|strategy|value proposition|success))",
            r"(?:our|the) (?:main|primary) (?:business|product|service|offering|value)",
            r"primary (?:process|processes|operation|operations|activity|activities|function)",
            r"value proposition", r"(?:our|a) usp", r"(?:our )?bread and butter",
@@ -129,8 +134,9 @@ CORE_CUES = [
            r"back office(?: (?:work|admin|administration|function|tasks?|stuff|support|operations?))?",
            r"housekeeping", r"peripheral", r"commodit(?:y|ised|ized)", r"secondary", r"ancillary",
            r"(?:necessary|needed) evil", r"(?:nice|good) to have", r"behind the scenes",
-           r"(?:every|any) (?:company|firm|business|organi[sz]ation)s? "
-           r"(?:does|has|needs|must do)(?: (?:it|this|one))?",
+           r"(?:every|any) (?:\w+ )?(?:company|firm|business|organi[sz]ation|bank|insurer|retailer|hospital|"
+           r"shop|store|agency|provider|player|school|manufacturer|employer)s? "
+           r"(?:does|has|needs|must do|runs)(?: (?:it|this|one))?",
            r"(?:just|simply|only) (?:needs|has) to (?:get done|be done|happen|work)",
            r"keeps? the lights on", r"cost cent(?:re|er)", r"(?:dull|boring|tedious) but (?:necessary|needed|essential)",
            r"(?:necessary|needed|required|essential)(?:,)? but not (?:what|something) (?:we're|we are|we re) known for",
@@ -142,6 +148,8 @@ CORE_CUES = [
     *_cues(Slot.CORE, C.SUPPORTING.value,
            r"(?:our )?(?:competitors|rivals|everyone else|everybody else|other (?:companies|firms|businesses)) "
            r"(?:do|does|have|offer|run) (?:it |this )?(?:exactly |much |pretty much |basically )*the same",
+           r"(?:everyone|everybody|all (?:our )?competitors|every (?:company|firm)|others)(?: (?:else|in (?:our|the) "
+           r"(?:industry|sector|market)))? (?:does|do) (?:it|this) (?:the same way|the same|too|as well|similarly)",
            strength=0.5, negated=None),
     *_cues(Slot.CORE, C.IMPORTANT.value,
            r"(?:mission|business|operationally|operation|safety|time|revenue) critical",
@@ -162,6 +170,10 @@ CORE_CUES = [
            r"core|special|a differentiator|what (?:makes|sets) us \w+|what we're known for|strategic|"
            r"what we're about|our core)",
            r"(?:necessary|needed) but (?:not|isn't) (?:unique|distinctive|special)",
+           r"(?:critical|important|essential|vital|crucial|necessary)(?:,)? but (?:every|any|all) (?:\w+ ){0,2}"
+           r"(?:does|do|has|have|needs?|runs?) (?:it|this|one|that|the same)",
+           r"(?:critical|important|essential|vital|crucial)(?:,)? but (?:everyone|everybody|(?:all )?(?:our )?"
+           r"(?:competitors|rivals|peers)) (?:does|do|has|have|needs?|runs?) (?:it|this|one|that|the same)",
            strength=1.5, negated=None),
     # "it's important" yes, "it's important that we cut costs" / "important to save" no.
     *_cues(Slot.CORE, C.IMPORTANT.value,
@@ -181,12 +193,14 @@ COMPLEXITY_CUES = [
     *_cues(Slot.COMPLEXITY, X.ROUTINE.value,
            r"routine(?:s|ly)?", r"rules? based", r"rules driven", r"repetiti(?:ve|on)", r"repeatable",
            r"(?:the )?same (?:thing|things|task|tasks|steps|work|process)(?: (?:every|each|over and over|again)\w*)",
+           r"(?:the )?same (?:every|each) (?:day|time|week|month|case)", r"day in,? day out",
+           r"(?:the )?same (?:over and over|again and again)",
            r"scripted", r"(?:follows?|following|work from|works from|read from|reads from|stick to|sticks to)"
            r" (?:(?:a|the|our|set|fixed|clear|strict|detailed|standard|written) ){0,2}"
            r"(?:script|scripts|procedure|procedures|checklist|"
            r"checklists|playbook|playbooks|manual|rules|set steps|fixed steps|sops?|guidelines|instructions)",
            r"standardi[sz]ed", r"standard (?:procedures?|tasks?|work|operating procedures?|process(?:es)?|steps)",
-           r"(?:well|clearly|tightly) defined", r"by the book", r"volume (?:driven|based|work|heavy)",
+           r"(?:well|clearly|tightly) defined", r"(?:well|fully|clearly|properly) documented", r"by the book", r"volume (?:driven|based|work|heavy)",
            r"high volumes?(?: of)?", r"transactional", r"clerical", r"mechanical", r"mundane", r"tedious",
            r"monotonous", r"predictable", r"uncomplicated", r"less (?:complex|complicated|specialised|specialized)",
            r"low level", r"(?:low|little|minimal) (?:complexity|difficulty)",
@@ -209,9 +223,12 @@ COMPLEXITY_CUES = [
            r"(?:medium|moderate|average|mid|middling|intermediate) (?:complexity|difficulty|level of complexity)",
            r"(?:routine|standard|simple|scripted)(?: work| tasks?)? (?:with|plus|and) (?:some |occasional |"
            r"a few |the odd )?(?:exceptions|judgement|judgment|complex cases|escalations|edge cases|tricky cases)",
-           r"(?:some|occasional|a few|the odd) (?:exceptions|edge cases|judgement calls?|judgment calls?|"
-           r"tricky cases|complex cases|escalations)",
-           r"(?:moderately|somewhat|fairly|semi) (?:complex|complicated|routine|technical|specialised|specialized)",
+           r"(?:some|occasional|a few|the odd|an odd|the occasional|an occasional) (?:exceptions?|edge cases?|"
+           r"judgement calls?|judgment calls?|escalations?|"
+           r"(?:tricky|complex|difficult|hard|unusual|complicated|awkward|non standard|messy|odd) [\w']+)",
+           r"(?:moderately|somewhat|semi) (?:complex|complicated|routine|technical|specialised|specialized)",
+           # ("fairly routine" is routine: see MILD_HEDGES)
+           r"(?:fairly|relatively|reasonably) (?:complex|complicated|technical|specialised|specialized)",
            strength=1.5, negated=None),
     *_cues(Slot.COMPLEXITY, X.EXPERT.value,
            r"(?:expert|professional|human|careful|informed|critical|sound|good|independent|specialist|"
@@ -235,7 +252,8 @@ COMPLEXITY_CUES = [
            r"expert) (?:knowledge|expertise|know how)",
            r"(?:no|not) (?:two|2) (?:cases|clients|projects|jobs|days) (?:are )?(?:the )?(?:same|alike)",
            r"every (?:case|client|project|job) is different",
-           r"(?:can't|cannot|can not|hard to|difficult to|impossible to|not easy to) (?:be )?(?:written down|"
+           r"(?:can't|cannot|can not|hard to|difficult to|impossible to|not easy to) (?:really |easily )?"
+           r"(?:be )?(?:easily )?(?:written down|"
            r"write down|document(?:ed)?|automate(?:d)?|codif(?:y|ied)|script(?:ed)?|standardi[sz]e(?:d)?)"),
     *_cues(Slot.COMPLEXITY, X.EXPERT.value,
            r"experts?(?: level)?", r"expertise", r"(?:highly |very )?speciali[sz]ed(?: work| tasks?| field)?",
@@ -261,6 +279,17 @@ QUALIFICATION_CUES = [
            r"(?:trained|taught|learn(?:ed|t)?|pick(?:ed)? up) (?:on the job|in (?:a )?(?:few )?(?:hours|days|"
            r"weeks|a week|a day)|quickly|fast|easily)",
            r"on the job training", r"(?:short|little|minimal|brief|some basic) training",
+           # A short induction is the mark of basic work; weeks or months of
+           # training (technical, below) are not.
+           r"(?<!\d )(?:an? |one |two |three |1 |2 |3 |a few |a couple of |couple of |few |several |half an? )"
+           r"(?:hours?|days?|week|fortnight)(?:'s|')? (?:of )?(?:training|induction|onboarding|"
+           r"instruction|shadowing|coaching)",
+           r"(?:training|induction|onboarding|learning curve) (?:takes|is|of|lasts) (?:only |just |about |around )?"
+           r"(?:an? |one |two |three |a few |a couple of |few )?(?:hours?|days?|a day|a week|one week|fortnight)",
+           r"(?:learn|learnt|learned|pick up|picked up|trained|taught) (?:it |this |that )?(?:with)?in (?:an? |one |"
+           r"two |a few |a couple of )?(?:hours?|days?|a day|a week|fortnight)",
+           r"(?:an? |one |a short |a quick )?(?:induction|training) (?:day|session|afternoon|morning|course)",
+           r"(?:high school|secondary school|ged) (?:diploma|education|graduates?|level|qualifications?)",
            r"high school", r"secondary school", r"school leavers?",
            r"(?:general|generalist|clerical|admin|administrative) (?:staff|workers|employees|clerks?|assistants?)",
            r"(?:standard|basic|general|normal|common) (?:office|computer|pc|it) skills", r"clerks?"),
@@ -269,7 +298,7 @@ QUALIFICATION_CUES = [
     *_cues(Slot.QUALIFICATIONS, Q.TECHNICAL.value,
            r"technical (?:skills?|knowledge|training|background|qualifications?|certifications?|"
            r"certificates?|people|staff|ability|abilities|know how|experience)",
-           r"certifi(?:ed|cation|cations|cate|cates)",
+           r"certifi(?:ed|cation|cations|cate|cates)", r"certs?",
            r"(?:it|software|systems?|tools?|product|platform|sap|erp|crm|excel|salesforce|computer) (?:skills|"
            r"knowledge|training|certifications?|expertise|experience)",
            r"technicians?", r"(?:support |network |software |systems |field |service |it )?engineers?",
@@ -282,6 +311,10 @@ QUALIFICATION_CUES = [
            r"(?:a few|some|couple of|several) (?:weeks|months) (?:of )?(?:training|experience)",
            r"hands on experience", r"(?:tech|technically) (?:savvy|skilled|minded)",
            r"(?:coding|programming) (?:skills)?",
+           r"(?:know|knows|knowing|knowledge of|good at|proficient (?:in|with|at)|fluent in|familiar with|"
+           r"experience (?:in|with)|trained (?:in|on)) (?:the |our |their )?(?:excel|sap|erp|crm|sql|salesforce|"
+           r"python|java|linux|windows|networks?|networking|servers?|cloud|aws|azure|software|systems?|tools?|"
+           r"platforms?|databases?|hardware)",
            negated=Q.BASIC.value),
     *_cues(Slot.QUALIFICATIONS, Q.TECHNICAL.value, r"skilled", r"(?:trained|experienced) (?:staff|"
                                                    r"agents|people|"
@@ -320,7 +353,46 @@ _DATA_OWNERS = (
     r"salary|payroll|hr|tax|legal|biometric|citizen|student|user|member|policyholder|insurance|account|"
     r"social security|passport)"
 )
+# Personal data in plain words (GDPR Art. 4/9, HIPAA, PCI DSS). Financial,
+# health and identity-document data are high on their own; contact and
+# customer-profile details ("names and addresses") are personal data too, but
+# with less harm if leaked: at least medium.
+_HIGH_PERSONAL_ITEMS = (
+    r"(?:bank|banking|payment|card|credit card|debit card|account) (?:details|data|information|info|numbers?)|"
+    r"bank accounts?|account numbers?|ibans?|sort codes?|credit cards?|debit cards?|card numbers?|cardholder data|"
+    r"salary (?:data|details|information|info)|pay (?:slips|data|details)|payslips|"
+    r"(?:health|medical|patient|clinical) (?:records?|data|information|info|histor(?:y|ies)|files|notes)|"
+    r"diagnos(?:is|es)|prescriptions|"
+    r"dates? of birth|birth ?dates?|dobs?|"
+    r"(?:passport|id|identity|national insurance|ni|social security|ssn|tax|driving licen[cs]e|driver'?s licen[cs]e)"
+    r" (?:numbers?|details|data|cards?|documents?|scans?|copies)|ssns?|passports?"
+)
+_CONTACT_ITEMS = (
+    r"(?:full |first |last |real )?names|(?:home |postal |email |e mail |delivery )?addresses|"
+    r"(?:phone|telephone|mobile|cell) numbers?|contact (?:details|data|information|info)|"
+    r"(?:order|purchase|purchasing|buying|transaction|browsing|booking) histor(?:y|ies)|"
+    r"(?:account|customer|client|user) (?:profiles?|accounts)"
+)
+_PEOPLE = (
+    r"(?:customer|customers'?|client|clients'?|employee|employees'?|staff|user|users'?|member|members'?|"
+    r"patient|patients'?|citizen|citizens'?|student|students'?|people's|everyone's|consumer|consumers'?|"
+    r"policyholder|policyholders'?|applicant|applicants'?|candidate|candidates'?|their|personal)"
+)
 SENSITIVITY_CUES = [
+    *_cues(Slot.SENSITIVITY, S.HIGH.value,
+           r"(?:" + _PEOPLE + r" )?(?:" + _HIGH_PERSONAL_ITEMS + r")",
+           r"personal (?:data|information|info|details)",
+           negated=S.LOW.value, negated_strength=0.6),
+    # "names and addresses" is personal data; "names" alone ("brand names") is not.
+    *_cues(Slot.SENSITIVITY, S.MEDIUM.value,
+           _PEOPLE + r" (?:" + _CONTACT_ITEMS + r")",
+           # A list of two contact items (high items are cues of their own);
+           # "emails" only in such a list: "we answer customer emails" is the work.
+           r"(?:e ?mails?|" + _CONTACT_ITEMS + r")(?:,? (?:and|or|&|plus)|,) (?:their |the )?(?:e ?mails?|"
+           + _CONTACT_ITEMS + r")",
+           r"(?:email|e mail|home|postal) addresses|(?:phone|telephone|mobile) numbers|contact details|"
+           r"(?:order|purchase|transaction) histor(?:y|ies)",
+           negated=S.LOW.value, negated_strength=0.6),
     *_cues(Slot.SENSITIVITY, S.HIGH.value,
            r"sensitive", r"confidential", r"confidentiality", r"secret", r"secrets", r"classified",
            r"trade secrets?", r"proprietary(?: (?:data|information|info|formulas?|algorithms?|code|designs?|research))?",
@@ -341,7 +413,10 @@ SENSITIVITY_CUES = [
     *_cues(Slot.SENSITIVITY, S.HIGH.value, r"risky", r"(?:data )?(?:breach|breaches|leak|leaks|leakage)",
            r"salar(?:y|ies)", strength=0.8),
     *_cues(Slot.SENSITIVITY, S.MEDIUM.value,
-           r"internal (?:only|use|use only|data|information|documents?|info|reports?)",
+           # A classification label ("internal use only", "internal data") sits
+           # above public; "internal only" / "just internal" (below) stresses
+           # that nothing more sensitive is involved.
+           r"internal (?:use|use only|data|information|documents?|info|reports?)",
            r"(?:moderate(?:ly)?|medium|average|some) (?:sensitivity|risk|confidentiality)",
            r"not public,? but not (?:secret|sensitive|confidential|critical|highly sensitive)",
            strength=1.2, negated=None),
@@ -352,6 +427,8 @@ SENSITIVITY_CUES = [
            r"generic (?:data|information|info|content)", r"harmless",
            r"(?:low|little|minimal|no|zero|negligible) (?:security |data |privacy )?(?:risk|sensitivity|exposure)",
            r"nothing (?:to hide|secret|sensitive|confidential|private|personal)",
+           r"internal only(?: (?:data|information|info|stuff|documents?|content))?",
+           r"(?:only|just|purely|merely) internal(?: (?:data|information|info|stuff|documents?|content))?",
            negated=S.MEDIUM.value, negated_strength=0.6),
     *_cues(Slot.SENSITIVITY, S.LOW.value,
            r"public(?! (?:sector|company|companies|listed|relations|services?|accountants?|limited|body|bodies))",
@@ -390,8 +467,11 @@ GOAL_CUES = [
     *_cues(Slot.GOAL, G.COST.value, r"costs?", r"money", r"budget", r"savings?", r"cheap", r"expensive",
            r"bottom line", r"margins?", r"roi", strength=0.8),
     *_cues(Slot.GOAL, G.COST.value, r"efficien(?:cy|t)", strength=0.6),
-    # "cost isn't the issue": consumes the words so "cost" is not read as the goal.
+    # "cost isn't the issue" / "the cost of errors": consume the words so "cost"
+    # is not read as the goal.
     *_cues(Slot.GOAL, None,
+           r"(?:cost|costs|price) of (?:an? |any )?(?:errors?|mistakes?|failures?|breach(?:es)?|leaks?|"
+           r"getting it wrong|downtime|delays?|non compliance|outages?|fines?)",
            r"(?:cost|costs|money|price|budget|saving money|savings)(?: is| are|'s)? (?:not|isn't|isnt|aren't|"
            r"never) (?:really )?(?:the |a |our |an )?(?:main |big |real |primary |key |biggest )?(?:issue|"
            r"concern|driver|priority|goal|point|problem|reason|factor|objective|worry)"),
@@ -415,6 +495,9 @@ GOAL_CUES = [
            r"adding headcount|growing headcount|permanent staff)",
            r"(?:don't|do not|dont) want to (?:hire|recruit|add headcount|grow headcount|employ)",
            r"(?:grow|grows|growing|expand|expanding) (?:fast|quickly|rapidly)",
+           r"(?:volumes?|demand|workloads?|work loads?|orders|tickets|calls) (?:\w+ )?(?:swings?|swinging|var(?:y|ies)|"
+           r"varying|fluctuates?|fluctuating|goes up and down|go up and down|spikes?|peaks?|jumps?|is seasonal|"
+           r"are seasonal|is unpredictable|are unpredictable)",
            r"(?:can't|cannot) find (?:enough )?(?:people|staff|workers)", r"ramp (?:up|down)",
            r"(?:can't|cannot|couldn't|can not) (?:hire|recruit) (?:fast|quickly) enough", r"hiring is (?:too )?slow"),
     *_cues(Slot.GOAL, G.FLEXIBILITY.value, r"capacity", r"agility", r"agile", r"workforce", strength=0.7),
@@ -432,17 +515,35 @@ GOAL_CUES = [
            r"(?:get|getting|take|taking) (?:it|this|that) off (?:our|my) (?:plate|hands|desk)",
            r"(?:less|reduce|reducing|fewer) (?:management )?(?:burden|hassle|headaches?|distractions)",
            r"(?:what|things) we do best", r"(?:stick|stay) to (?:our )?(?:knitting|core|what we do best)"),
+    # "it costs us a lot of time": spending time/attention, not money, is a
+    # (weaker) focus reason; being longer it also consumes the word "costs".
+    *_cues(Slot.GOAL, G.FOCUS.value,
+           r"(?:costs?|costing|eats?|eating|eats? up|eating up|takes? up|taking up|swallows?|"
+           r"consumes?|consuming|wastes?|wasting|ties? up|tying up|drains?|draining|sucks? up) (?:up )?(?:us |me )?"
+           r"(?:a lot of |lots of |so much |too much |loads of |much |a ton of |tons of |all )?(?:our |my |the "
+           r"team's |management |senior |leadership |valuable )*(?:time|attention|effort|energy|bandwidth|focus|"
+           r"headspace)",
+           strength=0.7),
     *_cues(Slot.GOAL, G.EXPERTISE.value,
            r"(?:we |i |our team )?" + _GAP_VERBS + r" (?:the |any |enough |some |good |qualified |the right |"
            r"in house |internal |our own )?" + GAP + _GAP_OBJECTS,
            r"(?:we|i) (?:really )?(?:need|want|would like|'d like|are looking for|look for|seek|require) "
-           + GAP + r"(?:expertise|experts?|specialists?|know how|insights?|capabilit(?:y|ies)|specialised skills|"
-           r"specialist skills|expert skills|specialist knowledge|specialised knowledge)",
+           + GAP + r"(?:specialist knowledge|specialised knowledge|specialist skills|specialised skills|"
+           r"expert skills|expertise|experts?|specialists?|know how|insights?|capabilit(?:y|ies))",
            r"(?:access|access to|tap into|bring in|gain|get|acquire|leverage|borrow|benefit from|draw on|"
            r"buy in|learn from) " + GAP + r"(?:expertise|experts?|specialists?|talent|know how|insights?|"
-           r"capabilit(?:y|ies)|best practices?|experience|specialist skills|specialised skills)",
+           r"capabilit(?:y|ies)|best practices?|experience|specialist skills|specialised skills|skills|analysts|"
+           r"professionals|scientists|lawyers|engineers)",
            r"(?:capability|capabilities|skills?|knowledge|expertise|talent|competence|experience) (?:gaps?|shortages?)",
            r"talent (?:pool|shortage|crunch|war)", r"war for talent",
+           # People nouns here are whom the firm can't get (the goal), not a
+           # description of the work (complexity).
+           r"(?:hiring|recruiting|finding|keeping|retaining|employing|attracting) (?:good |qualified |enough |"
+           r"the right |skilled |our own |in house )?(?:experts?|specialists?|talent|analysts|engineers|lawyers|"
+           r"scientists|professionals|developers)",
+           r"(?:skills?|expertise|knowledge|know how|talent|capabilit(?:y|ies)|experience|experts?|specialists?) "
+           r"(?:that )?(?:we|i) (?:just |simply )?" + _GAP_VERBS +
+           r"(?: have)?",
            r"(?:better|deeper|new|more|sharper|fresh|expert|actionable|richer|smarter) (?:insights?|analysis|"
            r"expertise|know how|advice|decisions)",
            r"(?:outside|external|world class|best in class|specialist|specialised|specialized) (?:expertise|"
@@ -487,7 +588,7 @@ def _level_cues() -> list[Cue]:
         for level, words in _LEVELS.items():
             value = values_of(slot)[level]
             cues += _cues(slot, value, words + " " + noun,
-                          noun + r" (?:is|are|would be|level is|levels are|[:=]) ?(?:quite |pretty |very |fairly )?"
+                          noun + r"(?: (?:is|are|would be|level is|levels are)|\s*[:=]) ?(?:quite |pretty |very |fairly )?"
                           + words, strength=1.5, negated=None)
     return cues
 
@@ -595,6 +696,13 @@ QUESTION_START = (
 AUX_VERBS = (
     r"is|are|was|were|do|does|did|can|could|should|would|will|shall|has|have|may|might|isn't|"
     r"aren't|doesn't"
+)
+# "what is data analytics?": asks for a definition (a short phrase, nothing of
+# "ours"), so it names no process to assess; "what is best for our payroll?" does.
+DEFINITION_QUESTION = (
+    r"(?:what|who)(?: is|'s|s| are|re| does| do) (?:a |an |the )?"
+    r"(?:(?!(?:for|our|we|us|my|with|to|in|of)\b)[\w&']+ ?){1,4}(?: mean| stand for)?|"
+    r"(?:define|explain|describe)\b.*|what do you mean by .*|meaning of .*"
 )
 # "what about payroll?", "how about our books": the rest is the answer.
 ANSWER_IN_QUESTION = r"(?:what|how) about (?P<rest>.+)"

@@ -91,6 +91,7 @@ def _context_cues(slot: Slot) -> tuple[tuple[P.Cue, Pattern[str]], ...]:
 _NEGATOR = _full(P.NEGATORS)
 _PARTIAL = _full(P.PARTIAL)
 _HEDGE = words_pattern(P.HEDGES)
+_MILD_HEDGE = _full(P.MILD_HEDGES)
 _INTENSIFIER = _full(P.INTENSIFIERS)
 _UNCERTAIN = words_pattern(P.UNCERTAIN)
 _MAIN = words_pattern(P.MAIN_MARKERS)
@@ -123,9 +124,9 @@ def cue_readings(
         if _UNCERTAIN.search(clause):  # "not sure if it's core"
             previous, previous_negated = hit, False
             continue
-        negated, partial, hedged = _modifiers(clause)
+        negated, partial, hedge = _modifiers(clause)
         negated = negated or carried
-        reading = _interpret(hit.cue, negated, partial, hedged)
+        reading = _interpret(hit.cue, negated, partial, hedge)
         if reading is not None:
             bonus = MAIN_GOAL_BONUS if hit.cue.slot is Slot.GOAL and _MAIN.search(clause) else 0.0
             readings.append(
@@ -176,8 +177,9 @@ def _clause_before(body: str, position: int) -> str:
     return prefix[breaks[-1].end():] if breaks else prefix
 
 
-def _modifiers(clause: str) -> tuple[bool, bool, bool]:
-    """(negated, partially negated, hedged) from the words just before a cue."""
+def _modifiers(clause: str) -> tuple[bool, bool, str]:
+    """(negated, partially negated, hedge) from the words just before a cue;
+    hedge is "" (none), "mild" ("fairly") or "hedged" ("a bit", "somewhat")."""
     words = re.findall(r"[\w'&%#]+", clause)
     window = words[-NEGATION_WINDOW:]
     negated = partial = False
@@ -187,11 +189,14 @@ def _modifiers(clause: str) -> tuple[bool, bool, bool]:
             partial = i + 1 < len(window) and bool(_PARTIAL.fullmatch(window[i + 1]))
     near = " ".join(words[-HEDGE_WINDOW:])
     intensified = bool(words) and bool(_INTENSIFIER.fullmatch(words[-1]))
-    hedged = bool(_HEDGE.search(near)) and not intensified
-    return negated, partial, hedged
+    hedges = [m.group() for m in _HEDGE.finditer(near)] if not intensified else []
+    if not hedges:
+        return negated, partial, ""
+    mild = all(_MILD_HEDGE.fullmatch(h) for h in hedges)
+    return negated, partial, "mild" if mild else "hedged"
 
 
-def _interpret(cue: P.Cue, negated: bool, partial: bool, hedged: bool) -> Optional[Reading]:
+def _interpret(cue: P.Cue, negated: bool, partial: bool, hedge: str) -> Optional[Reading]:
     """The value a cue means in its context, or None if it says nothing."""
     if cue.value is None:  # a blocker
         return None
@@ -208,7 +213,9 @@ def _interpret(cue: P.Cue, negated: bool, partial: bool, hedged: bool) -> Option
         else:
             meaning = cue.negated
         return Reading(slot, meaning, strength * cue.negated_strength) if meaning else None
-    if hedged and ordinal and slot is not Slot.QUALIFICATIONS:  # "a bit sensitive"
+    if hedge and ordinal and slot is not Slot.QUALIFICATIONS:  # "a bit sensitive"
+        if hedge == "mild" and value == scale[0]:  # "fairly routine" is routine
+            return Reading(slot, value, strength)
         return Reading(slot, scale[1], strength)
     return Reading(slot, value, strength)
 

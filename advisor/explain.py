@@ -29,9 +29,13 @@ def render_final(rec: Recommendation, answers: Answers) -> str:
     if rec.recommended is None:
         return NOTHING_YET
     parts = [_headline(rec, answers)]
-    reasons = rec.key_reasons(3)
+    reasons = [c.reason for c in rec.key_reasons(3)]
+    against = rec.counter_reasons(1)
+    if against and rec.certainty is not Certainty.CLOSE_CALL:  # a close call says it already
+        reasons.append(f"On the other side: {against[0].summary}, which points to "
+                       f"{_short(rec.runner_up)}.")
     if reasons:
-        parts.append("**Why**\n" + _bullets(c.reason for c in reasons))
+        parts.append("**Why**\n" + _bullets(reasons))
     if rec.missing:
         parts.append(f"This is based on partial answers; still open: {_open_topics(rec)}.")
     parts.append(_render_checklist(rec.checklist))
@@ -135,11 +139,13 @@ def _headline(rec: Recommendation, answers: Answers) -> str:
 
 
 def _close_call_because(rec: Recommendation) -> str:
-    assert rec.recommended is not None
+    assert rec.recommended is not None and rec.runner_up is not None
     against = rec.counter_reasons(1)
     towards = rec.top_reasons(1)
-    if not against or not towards:
-        return "your answers weigh almost equally on both sides"
+    if not towards:
+        return "your answers weigh equally on both sides"
+    if not against or against[0].toward(rec.runner_up, rec.recommended) < 1:  # a small push
+        return f"most of your answers fit both, and what tips it is that {towards[0].summary}"
     return (f"{against[0].summary} (which points to {_short(rec.runner_up)}), while "
             f"{towards[0].summary} (which points to {_short(rec.recommended)})")
 

@@ -42,20 +42,22 @@ def find_process(
     hints: list[str],
     readings: list[Reading],
     expected: Optional[Slot],
+    asked: Iterable[ProcessMatch] = (),
 ) -> tuple[Optional[str], Optional[tuple[int, int]]]:
     """(process, span of `body` used as a typed process name or None).
 
     The catalogue name if exactly one process is named; else a short typed
     description where the user is clearly naming one ("we want to outsource
     <X>", or any reply to the process question that isn't a question, a
-    non-answer or an answer to another question).
+    non-answer or an answer to another question). `asked`: catalogue
+    processes named inside questions ("can you help with our payroll?").
     """
     expecting = expected is Slot.PROCESS
     objects = [o for o in (_outsourced_object(body), *hints) if o]
     short = len(body.split()) <= MAX_WORDS_FOR_WEAK_PROCESS
     # Weak synonyms ("books", "admin") only where a process is clearly named,
     # and only if nothing stronger was: "HR admin" is HR.
-    names = _names(m for m in matches if not m.weak) or _names(
+    names = _names([*(m for m in matches if not m.weak), *asked]) or _names(
         m for m in matches if expecting or short
     )
     for obj in objects:  # "outsource our books": weak synonyms count here

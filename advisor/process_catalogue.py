@@ -26,7 +26,7 @@ class ProcessEntry:
     typical: Model  # BPO or KPO, per the source / industry practice
     synonyms: tuple[str, ...]
     weak: tuple[str, ...] = ()
-    note: str = ""
+    note: str = ""  # completes "<name> is typically outsourced through <model>: <note>"
 
 
 _B, _K = Model.BPO, Model.KPO
@@ -38,20 +38,20 @@ CATALOGUE: tuple[ProcessEntry, ...] = (
         ("human resources", "human resource", "hr", "hr administration", "hr admin",
          "personnel administration", "employee administration", "benefits administration",
          "hr services", "onboarding"),
-        note="Named by the source as a typical BPO process.",
+        note="the source names it among typical BPO services",
     ),
     ProcessEntry(
         "payroll", _B,
         ("payroll", "payroll processing", "payroll administration", "payslip", "salary processing",
          "wage processing"),
         weak=("salaries", "wages"),
-        note="Rule-based, high-volume HR administration.",
+        note="rule-based, high-volume HR administration",
     ),
     ProcessEntry(
         "recruitment", _B,
         ("recruitment", "recruiting", "recruitment process outsourcing", "rpo", "staffing",
          "talent acquisition", "cv screening", "resume screening", "candidate screening"),
-        note="Recruitment process outsourcing; part of HR.",
+        note="recruitment process outsourcing is part of HR outsourcing",
     ),
     ProcessEntry(
         "customer care", _B,
@@ -60,21 +60,22 @@ CATALOGUE: tuple[ProcessEntry, ...] = (
          "help desk", "helpdesk", "chat support", "live chat", "email support", "phone support",
          "customer enquiry", "customer inquiry", "complaint handling", "complaints handling",
          "inbound call"),
-        note="Named by the source as a typical BPO process.",
+        note="the source names it among typical BPO services",
     ),
     ProcessEntry(
         "technical support", _B,
         ("technical support", "tech support", "it support", "information technology support",
          "service desk", "it service desk", "it helpdesk", "it help desk",
          "information technology helpdesk", "information technology help desk",
-         "technical helpdesk", "technical help desk", "desktop support", "it operations"),
-        note="Named by the source (Technical Support/Solutions).",
+         "technical helpdesk", "technical help desk", "desktop support", "it operations",
+         "it department", "it services", "it team", "it infrastructure support"),
+        note="the source names technical support among typical BPO services",
     ),
     ProcessEntry(
         "finance", _B,
         ("finance", "finance function", "finance operations", "financial operations",
          "finance and accounting", "f&a", "financial administration", "treasury operations"),
-        note="Named by the source as a typical BPO process.",
+        note="the source names it among typical BPO services",
     ),
     ProcessEntry(
         "accounting", _B,
@@ -83,7 +84,7 @@ CATALOGUE: tuple[ProcessEntry, ...] = (
          "expense management", "general ledger", "reconciliation", "bank reconciliation",
          "month end close", "credit control", "debt collection"),
         weak=("books", "our books", "accounts", "invoices"),
-        note="Named by the source as a typical BPO process.",
+        note="the source names it among typical BPO services",
     ),
     ProcessEntry(
         "website services", _B,
@@ -92,25 +93,25 @@ CATALOGUE: tuple[ProcessEntry, ...] = (
          "website management", "web management", "website updates", "website support",
          "web support", "website administration", "webmaster"),
         weak=("website", "web site", "our website"),
-        note="Named by the source (Website Services).",
+        note="the source names website services among typical BPO services",
     ),
     ProcessEntry(
         "data entry", _B,
         ("data entry", "data capture", "data input", "document processing", "form processing",
          "document digitisation", "document digitization", "data cleansing"),
-        note="Classic high-volume, rule-based BPO work.",
+        note="classic high-volume, rule-based work",
     ),
     ProcessEntry(
         "claims processing", _B,
         ("claims processing", "claim processing", "claims handling", "claim handling",
          "claims administration", "insurance claims"),
-        note="Rule-based, volume-driven insurance back office.",
+        note="rule-based, volume-driven insurance back office",
     ),
     ProcessEntry(
         "order processing", _B,
         ("order processing", "order management", "order entry", "order handling",
          "order fulfilment", "order fulfillment"),
-        note="Transactional back-office work.",
+        note="transactional back-office work",
     ),
     ProcessEntry(
         "back-office administration", _B,
@@ -118,36 +119,36 @@ CATALOGUE: tuple[ProcessEntry, ...] = (
          "back office support", "office administration", "administrative support",
          "admin support", "document management", "records management"),
         weak=("admin", "administration", "paperwork"),
-        note="Non-primary back-office operations (source).",
+        note="the source's non-primary back-office operations",
     ),
     ProcessEntry(
         "telemarketing", _B,
         ("telemarketing", "telesales", "outbound call", "outbound sales", "cold calling",
          "lead generation", "appointment setting"),
-        note="Scripted, volume-driven front-office work.",
+        note="scripted, volume-driven front-office work",
     ),
     ProcessEntry(
         "procurement", _B,
         ("procurement", "purchasing", "procure to pay", "purchase order processing",
          "supplier onboarding"),
-        note="Transactional procurement is a common BPO service.",
+        note="transactional purchasing is a common BPO service",
     ),
     ProcessEntry(
         "transcription", _B,
         ("transcription", "medical transcription", "audio transcription", "captioning"),
-        note="Rule-based, volume-driven work.",
+        note="rule-based, volume-driven work",
     ),
     ProcessEntry(
         "content moderation", _B,
         ("content moderation", "content review", "trust and safety"),
-        note="Guideline-driven review at volume.",
+        note="guideline-driven review at volume",
     ),
     # --- KPO-typical (source: "Some of the services usually outsourced this way ...")
     ProcessEntry(
         "research and development", _K,
         ("research and development", "r&d", "research & development", "product research",
          "product development", "new product development", "rnd"),
-        note="Named by the source as a typical KPO process.",
+        note="the source names it among typical KPO services",
     ),
     ProcessEntry(
         "management consulting", _K,
@@ -155,7 +156,7 @@ CATALOGUE: tuple[ProcessEntry, ...] = (
          "business consulting", "consultancy", "strategy consultancy", "management consultancy",
          "strategic planning"),
         weak=("consulting", "strategy"),
-        note="Named by the source as a typical KPO process.",
+        note="the source names it among typical KPO services",
     ),
     ProcessEntry(
         "data analytics", _K,
@@ -163,7 +164,7 @@ CATALOGUE: tuple[ProcessEntry, ...] = (
          "data interpretation", "data science", "market research", "business analytics",
          "predictive analytics", "predictive modelling", "predictive modeling",
          "marketing analytics", "business research", "competitive intelligence"),
-        note="Named by the source (Data Analytics and Interpretation).",
+        note="the source names data analytics and interpretation among typical KPO services",
     ),
     ProcessEntry(
         "legal services", _K,
@@ -173,7 +174,7 @@ CATALOGUE: tuple[ProcessEntry, ...] = (
          "patent drafting", "ip research", "intellectual property research",
          "litigation support", "legal document review", "legal department"),
         weak=("legal", "contracts", "paralegal"),
-        note="Named by the source as a typical KPO process.",
+        note="the source names it among typical KPO services",
     ),
     ProcessEntry(
         "investment research", _K,
@@ -181,13 +182,13 @@ CATALOGUE: tuple[ProcessEntry, ...] = (
          "financial modelling", "financial modeling", "valuation", "credit research",
          "credit analysis", "fund research", "portfolio analysis", "investment analysis",
          "due diligence research"),
-        note="Named by the source as a typical KPO process.",
+        note="the source names it among typical KPO services",
     ),
     ProcessEntry(
         "clinical research", _K,
         ("clinical research", "clinical trial", "clinical data management", "medical research",
          "medical writing", "pharmacovigilance", "biostatistics"),
-        note="Pharma and healthcare research, a widely recognised KPO segment.",
+        note="pharma and healthcare research is a widely recognised KPO segment",
     ),
 )
 

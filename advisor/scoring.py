@@ -156,8 +156,7 @@ def _contributions(key: _Key) -> tuple[Contribution, ...]:
         entry = by_name(process)
         deltas = {m: (PROCESS_PRIOR if m is entry.typical else 0.0) for m in MODELS}
         typical = f"{process} is typically outsourced through {entry.typical.short_name}"
-        reason = (f"{typical[0].upper()}{typical[1:]} ({entry.note[0].lower()}"
-                  f"{entry.note[1:].rstrip('.')}): a weak hint next to your answers.")
+        reason = f"{typical[0].upper()}{typical[1:]}: {entry.note} (a weak hint next to your answers)."
         found.append(Contribution(Slot.PROCESS.value, process, deltas, reason, typical, Kind.PRIOR))
     for slot, value in zip(_CLOSED_SLOTS, values):
         if value is not None:

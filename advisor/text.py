@@ -37,6 +37,9 @@ def normalise(text: str) -> str:
     text = re.sub(r"\br\s*(?:&|and|n)\s*d\b", "r&d", text)
     text = re.sub(r"\bf\s*&\s*a\b", "f&a", text)
     text = re.sub(r"\bm\s*&\s*a\b", "m&a", text)
+    # "anything but routine", "far from sensitive": plain negations ("but" would
+    # otherwise end the clause and hide the "not").
+    text = re.sub(r"\b(?:anything but|far from|by no means|in no way)\b", "not", text)
     text = re.sub(r"\b(\w+)n t\b", r"\1n't", text)  # "isn t" after a stray hyphen/space
     return re.sub(r"\s+", " ", text).strip()
 

@@ -46,9 +46,12 @@ def test_final_in_house():
     assert "keeping it in-house" in text and "hire plan" in text
 
 
-def test_final_top_three_reasons_only():
+def test_final_gives_three_reasons_and_the_strongest_counterpoint():
     why = final(PAYROLL).split("**Why**\n")[1].split("\n\n")[0]
-    assert len(why.splitlines()) == 3
+    assert len(why.splitlines()) == 3  # nothing points the other way
+    distinctive = PAYROLL.updated({"process": "customer care", "core": "core"})
+    why = final(distinctive).split("**Why**\n")[1].split("\n\n")[0].splitlines()
+    assert len(why) == 4 and why[-1].startswith("- On the other side: it sets you apart")
 
 
 @pytest.mark.parametrize("answers", [PAYROLL, RESEARCH_GAP, RND, Answers(goal="cost")])

@@ -1,0 +1,379 @@
+"""The scale-out stack for tests, and complete assessments to drive through it.
+
+The stack is started with the documented command, ``scripts/scale_up.sh``, on
+free loopback ports in a temporary directory, and removed with
+``scripts/scale_down.sh --purge``: the tests exercise exactly what a developer
+runs. PostgreSQL, Redis and nginx come from Debian packages
+(``scripts/install_services.sh``), installed here when missing and we are root.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import shlex
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import requests
+import yaml
+
+from advisor.answers import SLOT_ORDER, Answers, Complexity, Core, Goal, Qualifications, Sensitivity
+from advisor.questions import QUESTIONS, button_payload
+from advisor.scoring import score
+from advisor.sourcing import MODELS, Model
+from tests.integration.servers import MODEL, PROJECT_DIR, test_env
+
+SCRIPTS = PROJECT_DIR / "scripts"
+Reply = Dict[str, Any]
+
+
+# --- PostgreSQL, Redis and nginx ----------------------------------------------------
+
+def services_missing() -> Optional[str]:
+    """None when PostgreSQL, Redis and nginx are installed (installing them first
+    if we are root); otherwise why they are not."""
+    check = [str(SCRIPTS / "install_services.sh"), "--check"]
+    if subprocess.run(["bash", *check], capture_output=True, text=True).returncode == 0:
+        return None
+    if os.geteuid() != 0:
+        return ("PostgreSQL, Redis and nginx are not installed and installing them needs root: "
+                "run `sudo bash scripts/install_services.sh`")
+    install = subprocess.run(["bash", str(SCRIPTS / "install_services.sh")],
+                             capture_output=True, text=True)
+    if install.returncode != 0:
+        return f"scripts/install_services.sh failed:\n{install.stdout}\n{install.stderr}"
+    return None
+
+
+def free_ports(count: int) -> List[int]:
+    """`count` distinct free loopback ports (held open together while choosing)."""
+    sockets = []
+    try:
+        for _ in range(count):
+            sock = socket.socket()
+            sock.bind(("127.0.0.1", 0))
+            sockets.append(sock)
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+# --- the stack ----------------------------------------------------------------------
+
+def _read_env_file(path: Path) -> Dict[str, str]:
+    values = {}
+    for line in path.read_text().splitlines():
+        if "=" in line and not line.startswith("#"):
+            name, raw = line.split("=", 1)
+            values[name] = shlex.split(raw)[0] if raw else ""
+    return values
+
+
+@dataclass
+class ScaleStack:
+    """A running stack: nginx in front of `replicas` Rasa servers."""
+
+    directory: Path
+    settings: Dict[str, str] = field(default_factory=dict)
+    startup_seconds: float = 0.0
+
+    @classmethod
+    def start(cls, replicas: int = 2, extra_env: Optional[Dict[str, str]] = None) -> "ScaleStack":
+        if not MODEL.exists():
+            raise RuntimeError(f"No trained model at {MODEL}: run `make train` first.")
+        # Not under pytest's tmp dir: that is private to root (0700), and the
+        # postgres and redis users must reach their directories.
+        directory = Path(tempfile.mkdtemp(prefix="advisor-scale-"))
+        directory.chmod(0o755)
+        rasa_ports = consecutive_free_ports(replicas)  # scale_up.sh numbers them from the first
+        others = [port for port in free_ports(5 + replicas) if port not in rasa_ports][:5]
+        http, actions, proxy, db, redis = others
+        env = {
+            **test_env(),
+            "SCALE_DIR": str(directory),
+            "SCALE_HTTP_PORT": str(http),
+            "SCALE_REPLICAS": str(replicas),
+            "SCALE_RASA_PORT": str(rasa_ports[0]),
+            "SCALE_ACTIONS_PORT": str(actions),
+            "SCALE_ACTIONS_PROXY_PORT": str(proxy),
+            "DB_PORT": str(db),
+            "REDIS_PORT": str(redis),
+            **(extra_env or {}),
+        }
+        for secret in ("DB_PASSWORD", "REDIS_PASSWORD"):
+            env.pop(secret, None)  # scale_up.sh generates random ones
+        stack = cls(directory)
+        started = time.monotonic()
+        result = subprocess.run(["bash", str(SCRIPTS / "scale_up.sh")], cwd=PROJECT_DIR, env=env,
+                                capture_output=True, text=True)
+        stack.startup_seconds = time.monotonic() - started
+        if result.returncode != 0:
+            logs = stack.logs_tail()
+            stack.stop()
+            raise RuntimeError(f"scale_up.sh failed ({result.returncode}):\n{result.stdout}\n"
+                               f"{result.stderr}\n{logs}")
+        stack.settings = {**_read_env_file(directory / "stack.env"),
+                          **_read_env_file(directory / "secrets.env")}
+        return stack
+
+    def stop(self) -> None:
+        env = {**test_env(), "SCALE_DIR": str(self.directory)}
+        subprocess.run(["bash", str(SCRIPTS / "scale_down.sh"), "--purge"], cwd=PROJECT_DIR,
+                       env=env, capture_output=True, text=True, timeout=240)
+
+    # where things are
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.settings['SCALE_HTTP_PORT']}"
+
+    @property
+    def replica_urls(self) -> List[str]:
+        return [f"http://127.0.0.1:{port}" for port in self.settings["SCALE_RASA_PORTS"].split()]
+
+    def pid(self, name: str) -> int:
+        return int((self.directory / "run" / f"{name}.pid").read_text())
+
+    def kill(self, name: str) -> int:
+        """SIGKILL one process of the stack (e.g. "rasa-2"); returns its PID."""
+        pid = self.pid(name)
+        os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return pid
+            time.sleep(0.05)
+        raise RuntimeError(f"{name} (PID {pid}) survived SIGKILL")
+
+    def is_alive(self, name: str) -> bool:
+        try:
+            os.kill(self.pid(name), 0)
+            return True
+        except ProcessLookupError:
+            return False
+
+    def logs_tail(self, lines: int = 40) -> str:
+        parts = []
+        for log in sorted((self.directory / "log").glob("*.log")):
+            text = log.read_text(errors="replace").splitlines()[-lines:]
+            parts.append(f"--- {log.name}\n" + "\n".join(text))
+        return "\n".join(parts)
+
+    # PostgreSQL and nginx's log
+    def db(self):
+        import psycopg2
+
+        return psycopg2.connect(
+            host="127.0.0.1", port=int(self.settings["DB_PORT"]), user=self.settings["DB_USER"],
+            password=self.settings["DB_PASSWORD"], dbname=self.settings["DB_DATABASE"],
+            connect_timeout=5,
+        )
+
+    def events(self, senders: Sequence[str]) -> Dict[str, List[Dict[str, Any]]]:
+        """Every stored event of each conversation, in storage order."""
+        found: Dict[str, List[Dict[str, Any]]] = {sender: [] for sender in senders}
+        with self.db() as connection, connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT sender_id, data FROM events WHERE sender_id = ANY(%s) ORDER BY id",
+                (list(senders),),
+            )
+            for sender, data in cursor.fetchall():
+                found[sender].append(json.loads(data))
+        return found
+
+    def access_log(self) -> List[Dict[str, Any]]:
+        """nginx's log lines: method, uri, status and the upstream(s) tried."""
+        entries = []
+        for line in (self.directory / "nginx" / "access.log").read_text().splitlines():
+            words = line.split()
+            upstreams = line.split(" upstream=", 1)[1].split(" upstream_status=")[0]
+            entries.append({
+                "time": float(words[0]), "method": words[1], "uri": words[2],
+                "status": words[3],
+                # "a:1, b:2" when nginx tried a, then b; the last one answered
+                "upstreams": [u.strip() for u in upstreams.split(",") if u.strip() != "-"],
+            })
+        return entries
+
+
+def consecutive_free_ports(count: int) -> List[int]:
+    """`count` free loopback ports in a row."""
+    rng = random.Random()
+    for _ in range(100):
+        start = rng.randint(20000, 60000 - count)
+        sockets: List[socket.socket] = []
+        try:
+            for port in range(start, start + count):
+                sock = socket.socket()
+                sockets.append(sock)
+                sock.bind(("127.0.0.1", port))
+            return list(range(start, start + count))
+        except OSError:
+            continue
+        finally:
+            for sock in sockets:
+                sock.close()
+    raise RuntimeError(f"found no {count} consecutive free ports")
+
+
+# --- complete assessments -------------------------------------------------------------
+
+PROCESSES = ["customer care", "accounting", "payroll", "technical support", "data analytics",
+             "legal services", "market research", "recruitment"]
+CHOICES = {
+    "core": list(Core), "complexity": list(Complexity), "qualifications": list(Qualifications),
+    "sensitivity": list(Sensitivity), "goal": list(Goal),
+}
+INTRO = yaml.safe_load((PROJECT_DIR / "domain.yml").read_text())["responses"][
+    "utter_assessment_intro"][0]["text"]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """One user's complete assessment: who, what they answer, what they must get."""
+
+    sender: str
+    answers: Answers
+
+    @property
+    def expected(self) -> Model:
+        recommended = score(self.answers).recommended
+        assert recommended is not None
+        return recommended
+
+    @property
+    def messages(self) -> List[str]:
+        """Start, then one button click per question, in the order they are asked."""
+        return ["/start_assessment"] + [
+            button_payload(slot.value, self.answers.get(slot)) for slot in SLOT_ORDER
+        ]
+
+
+def make_assessments(count: int, seed: int, label: str) -> List[Assessment]:
+    """`count` assessments whose expected models cycle through BPO, KPO and
+    in-house; each has its own sender and its own process name, so a reply that
+    reached the wrong conversation would show."""
+    rng = random.Random(seed)
+    result: List[Assessment] = []
+    while len(result) < count:
+        wanted = MODELS[len(result) % len(MODELS)]
+        for _ in range(1000):
+            number = len(result) + 1
+            answers = Answers(
+                process=f"{rng.choice(PROCESSES)} team {number}",
+                **{slot: rng.choice(values).value for slot, values in CHOICES.items()},
+            )
+            if score(answers).recommended is wanted:
+                sender = f"scale-{label}-{number:02d}-{uuid.uuid4().hex[:8]}"
+                result.append(Assessment(sender, answers))
+                break
+        else:
+            raise AssertionError(f"no random answers lead to {wanted}")
+    return result
+
+
+def texts(replies: Sequence[Reply]) -> List[str]:
+    return [reply.get("text") or "" for reply in replies]
+
+
+def check_reply(assessment: Assessment, step: int, replies: Sequence[Reply]) -> None:
+    """The replies to message `step` are exactly the expected ones, in order:
+    the intro and the first question, then each next question, then the
+    recommendation of the expected model for this very process."""
+    got = texts(replies)
+    where = f"{assessment.sender}, message {step} {assessment.messages[step]!r}"
+    if step == 0:
+        assert got == [INTRO, QUESTIONS["process"].text], f"{where}: {got}"
+    elif step < len(SLOT_ORDER):
+        assert got == [QUESTIONS[SLOT_ORDER[step].value].text], f"{where}: {got}"
+    else:
+        check_recommendation(assessment, got, where)
+
+
+def check_recommendation(assessment: Assessment, got: List[str], where: str) -> None:
+    assert len(got) == 1, f"{where}: expected one recommendation, got {got}"
+    headline = got[0].splitlines()[0]
+    assert "recommendation" in headline.lower() and assessment.answers.process in headline, (
+        f"{where}: not this conversation's recommendation: {headline!r}")
+    assert assessment.expected.full_name in headline, (
+        f"{where}: expected {assessment.expected.full_name}, got {headline!r}")
+    for other in MODELS:
+        if other is not assessment.expected:
+            assert other.full_name not in headline, f"{where}: {headline!r}"
+
+
+def user_turns(events: Sequence[Dict[str, Any]]) -> List[Tuple[str, List[str], bool]]:
+    """Split stored events into turns: (user text, bot texts, ended with action_listen).
+    Events before the first user message (session start) are skipped."""
+    turns: List[Tuple[str, List[str], bool]] = []
+    for event in events:
+        kind = event.get("event")
+        if kind == "user":
+            turns.append((event.get("text") or "", [], False))
+        elif turns:
+            text, bots, _ = turns[-1]
+            if kind == "bot":
+                turns[-1] = (text, bots + [event.get("text") or ""], False)
+            elif kind == "action":
+                turns[-1] = (text, bots, event.get("name") == "action_listen")
+    return turns
+
+
+def check_stored(assessment: Assessment, events: Sequence[Dict[str, Any]],
+                 sent: Sequence[Tuple[str, List[Reply]]]) -> None:
+    """PostgreSQL holds the whole conversation: every message exactly once, in
+    the order processed, each turn complete before the next began, with exactly
+    the bot messages the user received."""
+    turns = user_turns(events)
+    assert [text for text, _, _ in turns] == [message for message, _ in sent], (
+        f"{assessment.sender}: stored user messages {[t for t, _, _ in turns]} "
+        f"!= sent {[m for m, _ in sent]}")
+    for (message, replies), (_, bots, complete) in zip(sent, turns):
+        assert complete, f"{assessment.sender}: turn {message!r} was interleaved or cut short"
+        assert bots == texts(replies), (
+            f"{assessment.sender}: stored replies to {message!r} {bots} != received {texts(replies)}")
+
+
+# --- talking to the stack --------------------------------------------------------------
+
+class Unanswered(Exception):
+    """The replica died while it had the message: it may or may not have stored it."""
+
+
+def post(url: str, sender: str, message: str, timeout: float) -> List[Reply]:
+    try:
+        response = requests.post(f"{url}/webhooks/rest/webhook",
+                                 json={"sender": sender, "message": message}, timeout=timeout)
+    except requests.ConnectionError as error:
+        raise Unanswered(str(error)) from error
+    if response.status_code in (502, 503, 504):
+        raise Unanswered(f"HTTP {response.status_code}")
+    response.raise_for_status()
+    return response.json()
+
+
+class Progress:
+    """Counts answered messages across threads; fires `event` at `threshold`."""
+
+    def __init__(self, threshold: Optional[int] = None) -> None:
+        self.count = 0
+        self.threshold = threshold
+        self.event = threading.Event()
+        self._lock = threading.Lock()
+
+    def done(self) -> None:
+        with self._lock:
+            self.count += 1
+            if self.threshold is not None and self.count >= self.threshold:
+                self.event.set()

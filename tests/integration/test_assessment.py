@@ -1,0 +1,221 @@
+"""The guided assessment over the real REST channel: whole conversations in free
+text and by button payloads, ending in the recommendation a consultant would give."""
+import json
+import re
+
+import pytest
+
+MODEL_NAMES = {
+    "BPO": "BPO (Business Process Outsourcing)",
+    "KPO": "KPO (Knowledge Process Outsourcing)",
+    "in-house": "keeping it in-house",
+}
+
+# Business situations, answered the way people type. The expected model is a
+# consultant's call from the source and the literature, not the engine's output.
+SITUATIONS = {
+    "call centre for an online shop": ("BPO", [
+        "We're thinking about outsourcing our customer support call centre",
+        "no, it's just something we have to do, not what we're known for",
+        "mostly scripted answers to common questions",
+        "a couple of days of training is enough",
+        "they see customer names and addresses",
+        "we mainly want to cut costs",
+    ]),
+    "investment research at an asset manager": ("KPO", [
+        "Can you help us decide how to outsource our investment research?",
+        "it's important for us, but honestly our competitors all do the same",
+        "it's deep analysis that needs expert judgement",
+        "CFA charterholders and experienced analysts",
+        "highly confidential client portfolios",
+        "we simply don't have enough analysts with that expertise",
+    ]),
+    "drug discovery at a biotech": ("in-house", [
+        "should we outsource our drug discovery R&D?",
+        "it's our secret sauce, it's what sets us apart",
+        "very complex, needs expert scientific judgement",
+        "PhD scientists",
+        "our patents and trade secrets are all in there",
+        "honestly mostly to save money",
+    ]),
+    "payroll at a retailer": ("BPO", [
+        "help me decide for payroll",
+        "necessary but not what we're known for",
+        "very routine and rule based",
+        "basic skills",
+        "highly sensitive employee salary and bank data",
+        "lower costs",
+    ]),
+    "contract review at a manufacturer": ("KPO", [
+        "we want to outsource contract review",
+        "it's a supporting function for us",
+        "each contract needs expert legal judgement",
+        "qualified lawyers",
+        "confidential supplier contracts",
+        "we lack in-house legal expertise",
+    ]),
+    "invoice data entry": ("BPO", [
+        "which model fits for data entry of paper invoices?",
+        "not core at all",
+        "repetitive and simple",
+        "no special skills needed",
+        "nothing sensitive really",
+        "we'd like specialised expertise",
+    ]),
+    "market analytics at a consumer brand": ("KPO", [
+        "I need advice on outsourcing market research and data analytics",
+        "important for us but competitors do it too",
+        "requires a lot of interpretation and analysis",
+        "analysts with statistics degrees",
+        "somewhat sensitive",
+        "so our team can focus on the core business",
+    ]),
+}
+
+
+def recommended_model(reply: str) -> str:
+    """The model named in the "**My recommendation ...: <model>**" headline."""
+    match = re.search(r"\*\*My recommendation[^*]*?: ([^*]+)\*\*", reply)
+    assert match, f"no recommendation in {reply!r}"
+    found = [key for key, name in MODEL_NAMES.items() if name == match.group(1).strip()]
+    assert len(found) == 1, f"unknown model in {match.group(0)!r}"
+    return found[0]
+
+
+@pytest.mark.parametrize("name", SITUATIONS)
+def test_business_situation_in_free_text(new_chat, name):
+    expected, messages = SITUATIONS[name]
+    chat = new_chat()
+    replies = [chat.text(message) for message in messages]
+    final = replies[-1]
+    assert recommended_model(final) == expected, final
+    assert "superior" in final or "depends on" in final  # the source's reminder
+    assert "Why" in final
+
+
+def test_whole_assessment_in_one_message(new_chat):
+    chat = new_chat()
+    reply = chat.text(
+        "We want to outsource payroll. It's not core and very routine, basic skills are "
+        "enough, but it handles sensitive employee data and we mainly want to cut costs."
+    )
+    assert recommended_model(reply) == "BPO"
+    assert "access control" in reply.lower()  # sensitive data -> security checklist
+
+
+BUTTON_ANSWERS = [
+    ("process", "investment research"),
+    ("core", "core"),
+    ("complexity", "expert"),
+    ("qualifications", "professional"),
+    ("sensitivity", "high"),
+    ("goal", "expertise"),
+]
+
+
+def test_happy_path_by_button_payloads(new_chat):
+    chat = new_chat()
+    chat.text("/start_assessment")
+    for slot, value in BUTTON_ANSWERS:
+        payloads = [button["payload"] for button in chat.buttons()]
+        payload = "/inform" + json.dumps({slot: value})
+        if slot != "process":  # the process question offers common ones only
+            assert payload in payloads, f"{payload} not offered: {payloads}"
+        reply = chat.text(payload)
+    assert recommended_model(reply) == "KPO"
+    for item in ["NDA", "IP ownership", "credentials"]:
+        assert item.lower() in reply.lower(), item
+
+
+def test_opener_naming_the_process_skips_that_question(new_chat):
+    chat = new_chat()
+    reply = chat.text("we want to outsource our accounting, which model fits?")
+    assert "Which business process" not in reply
+    assert "different from your competitors" in reply  # straight to question 2
+
+
+def test_digression_is_answered_then_the_question_repeats(new_chat):
+    chat = new_chat()
+    chat.text("start the assessment")
+    question = chat.text("legal research")
+    reply = chat.text("sorry, what does KPO mean again?")
+    assert "Knowledge Process Outsourcing" in reply
+    assert question.strip().splitlines()[-1] in reply
+
+
+def test_provisional_recommendation_mid_form(new_chat):
+    chat = new_chat()
+    chat.text("help me choose between bpo and kpo")
+    chat.text("investment research")
+    chat.text("it needs expert judgement")
+    reply = chat.text("what would you recommend so far?")
+    assert "so far" in reply.lower() and "KPO" in reply
+    assert "still open" in reply.lower()
+
+
+def test_unclear_answers_get_a_hint_then_buttons_only(new_chat):
+    chat = new_chat()
+    chat.text("/start_assessment")
+    chat.text("payroll")
+    first = chat.text("hmm")
+    assert "didn't catch" in first and chat.buttons()
+    second = chat.text("purple")
+    assert "pick one" in second and chat.buttons()
+
+
+def test_stop_needs_confirmation_and_keeps_answers(new_chat):
+    chat = new_chat()
+    chat.text("assess my process")
+    chat.text("payroll")
+    assert "Do you want to stop" in chat.text("stop")
+    assert "stopped" in chat.text("yes")
+    resumed = chat.text("start the assessment")
+    assert "continue" in resumed.lower()
+    assert "Which business process" not in resumed  # payroll was kept
+
+
+def test_stop_declined_continues(new_chat):
+    chat = new_chat()
+    chat.text("assess my process")
+    chat.text("payroll")
+    chat.text("cancel")
+    assert "different from your competitors" in chat.text("no")
+
+
+def test_start_over(new_chat):
+    chat = new_chat()
+    chat.text("assess my process")
+    chat.text("payroll")
+    reply = chat.text("let's start over")
+    assert "Which business process" in reply
+
+
+def test_why_and_changing_an_answer_after_the_recommendation(new_chat):
+    chat = new_chat()
+    chat.text("/start_assessment")
+    for slot, value in [("process", "customer care"), ("core", "supporting"),
+                        ("complexity", "routine"), ("qualifications", "basic"),
+                        ("sensitivity", "low")]:
+        chat.text("/inform" + json.dumps({slot: value}))
+    final = chat.text('/inform{"goal": "cost"}')
+    assert recommended_model(final) == "BPO"
+    why = chat.text("why?")
+    assert "routine" in why.lower() and "BPO" in why
+    changed = chat.text("actually our data is highly sensitive")
+    assert "sensitiv" in changed.lower() and "BPO" in changed
+    changed = chat.text("wait, it needs expert judgement and lawyers actually")
+    assert "KPO" in changed
+
+
+def test_assess_another_process_keeps_the_goal(new_chat):
+    chat = new_chat()
+    chat.text("We want to outsource payroll. It's not core and very routine, basic skills "
+              "are enough, the data is not sensitive and we mainly want to cut costs.")
+    reply = chat.text("let's assess another process")
+    assert "Which business process" in reply and "cutting costs" in reply
+    chat.text("legal research")
+    chat.text("supporting")
+    chat.text("needs expert judgement")
+    chat.text("lawyers")
+    final = chat.text("confidential")  # no goal question: it was kept
+    assert recommended_model(final) == "KPO"
