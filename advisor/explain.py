@@ -156,7 +156,8 @@ def _render_checklist(items: tuple[ChecklistItem, ...]) -> str:
         texts = [item.text for item in items if item.category is category]
         if texts:
             sections.append(f"**{category.heading}**\n" + _bullets(texts))
-    return "\n".join(sections)
+    # A blank line between sections, or markdown glues a heading to the list above.
+    return "\n\n".join(sections)
 
 
 def _open_topics(rec: Recommendation) -> str:
