@@ -25,3 +25,7 @@ scale-up:   ## start the scale-out stack (PostgreSQL, Redis, 2 Rasa replicas, ng
 
 scale-down: ## stop it (conversations are kept; `bash scripts/scale_down.sh --purge` deletes them)
 	bash scripts/scale_down.sh
+
+.PHONY: bench
+bench:      ## performance benchmark vs Rasa's starter bot (~15 min; BENCH_ARGS="--skip-training-time" etc.)
+	bash scripts/bench.sh $(BENCH_ARGS)

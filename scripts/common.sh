@@ -7,6 +7,11 @@ export RASA_TELEMETRY_ENABLED=false      # no network for telemetry here
 export TF_CPP_MIN_LOG_LEVEL=2            # hide TensorFlow's start-up chatter
 export SQLALCHEMY_SILENCE_UBER_WARNING=1
 export PYTHONPATH="$PROJECT_DIR${PYTHONPATH:+:$PYTHONPATH}"
+# Robustness (README "Security and reliability"): Sanic refuses request bodies over
+# 256 KiB (its default is 100 MB); a custom action gets 3 s before the user is told
+# to retry (Rasa's default is 300 s; channels/resilience.py).
+export SANIC_REQUEST_MAX_SIZE="${SANIC_REQUEST_MAX_SIZE:-262144}"
+export RASA_ACTION_TIMEOUT="${RASA_ACTION_TIMEOUT:-3}"
 
 VENV="$PROJECT_DIR/.venv"
 PY="$VENV/bin/python"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Stop the scale-out stack that scripts/scale_up.sh started, by the PIDs it
 # recorded in SCALE_DIR/run (default var/scale/run): nginx first, then the Rasa
-# replicas, the action server, Redis and PostgreSQL. Each gets SIGTERM
+# replicas and the action server, then Redis and PostgreSQL. Each gets SIGTERM
 # (PostgreSQL SIGINT, its "fast" shutdown) and up to 30 s before SIGKILL.
 #
 #   bash scripts/scale_down.sh           # stop; conversations stay in SCALE_DIR/postgres
@@ -48,10 +48,11 @@ if [ ! -d "$RUN" ]; then
   echo "Nothing to stop: no scale-out stack state in $SCALE_DIR."
 else
   stop nginx TERM
-  for pidfile in "$RUN"/rasa-*.pid; do
-    [ -e "$pidfile" ] && stop "$(basename "$pidfile" .pid)" TERM
+  # The replicas and the action server in parallel (each takes a few seconds).
+  for pidfile in "$RUN"/rasa-*.pid "$RUN/actions.pid"; do
+    [ -e "$pidfile" ] && stop "$(basename "$pidfile" .pid)" TERM &
   done
-  stop actions TERM
+  wait
   stop redis TERM
   stop postgres INT
 fi

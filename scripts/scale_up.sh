@@ -34,11 +34,20 @@ export DB_HOST="${DB_HOST:-127.0.0.1}" DB_PORT="${DB_PORT:-5433}"
 export DB_USER="${DB_USER:-rasa}" DB_DATABASE="${DB_DATABASE:-rasa}"
 export REDIS_HOST="${REDIS_HOST:-127.0.0.1}" REDIS_PORT="${REDIS_PORT:-6380}"
 # Message ordering (deploy/README.md): no message may hold its conversation's
-# lock ticket longer than the ticket lives.
-export ACTION_TIMEOUT="${ACTION_TIMEOUT:-3}"
+# lock ticket longer than the ticket lives. One custom-action call takes at most
+# RASA_ACTION_TIMEOUT seconds (the project's setting, scripts/common.sh: Rasa's
+# action guard, nginx in front of the action server and the action server itself
+# all cut it off then); a message makes at most 2 calls per prediction (a form
+# calls validate_<form> and action_ask_<slot>) and MAX_NUMBER_OF_PREDICTIONS
+# predictions.
 export MAX_NUMBER_OF_PREDICTIONS="${MAX_NUMBER_OF_PREDICTIONS:-10}"
 export TICKET_LOCK_LIFETIME="${TICKET_LOCK_LIFETIME:-90}"
 PROCESSING_MARGIN=30  # NLU, policies, PostgreSQL and Redis in one message, with room to spare
+# How long a replica works on one HTTP request before Sanic cancels it: a
+# message may first wait up to one lifetime for a ticket left by a replica that
+# died, then take up to one lifetime itself. (Without the HTTP API, Rasa leaves
+# Sanic's default of 60 s, after which the REST channel silently answers [].)
+RASA_RESPONSE_TIMEOUT=$((2 * TICKET_LOCK_LIFETIME + 30))
 
 RUN="$SCALE_DIR/run"
 LOGS="$SCALE_DIR/log"
@@ -47,17 +56,17 @@ die() { echo "ERROR: $*" >&2; exit 1; }
 
 # --- checks before anything starts --------------------------------------------------
 for n in SCALE_HTTP_PORT SCALE_REPLICAS SCALE_RASA_PORT SCALE_ACTIONS_PORT SCALE_ACTIONS_PROXY_PORT \
-         ACTION_SERVER_SANIC_WORKERS DB_PORT REDIS_PORT ACTION_TIMEOUT MAX_NUMBER_OF_PREDICTIONS \
+         ACTION_SERVER_SANIC_WORKERS DB_PORT REDIS_PORT RASA_ACTION_TIMEOUT MAX_NUMBER_OF_PREDICTIONS \
          TICKET_LOCK_LIFETIME SCALE_START_TIMEOUT; do
   [[ "${!n}" =~ ^[0-9]+$ ]] || die "$n must be a whole number, not '${!n}'"
 done
 [ "$SCALE_REPLICAS" -ge 1 ] || die "SCALE_REPLICAS must be at least 1"
-worst=$((MAX_NUMBER_OF_PREDICTIONS * 2 * ACTION_TIMEOUT + PROCESSING_MARGIN))
+worst=$((MAX_NUMBER_OF_PREDICTIONS * 2 * RASA_ACTION_TIMEOUT + PROCESSING_MARGIN))
 if [ "$TICKET_LOCK_LIFETIME" -lt "$worst" ]; then
   die "TICKET_LOCK_LIFETIME=$TICKET_LOCK_LIFETIME s is shorter than the longest a message can take
-  (MAX_NUMBER_OF_PREDICTIONS=$MAX_NUMBER_OF_PREDICTIONS x 2 action calls x ACTION_TIMEOUT=$ACTION_TIMEOUT s
+  (MAX_NUMBER_OF_PREDICTIONS=$MAX_NUMBER_OF_PREDICTIONS x 2 action calls x RASA_ACTION_TIMEOUT=$RASA_ACTION_TIMEOUT s
   + ${PROCESSING_MARGIN} s = $worst s): a slow message would lose its lock and the next one could overtake it.
-  Raise TICKET_LOCK_LIFETIME or lower ACTION_TIMEOUT (see deploy/README.md)."
+  Raise TICKET_LOCK_LIFETIME or lower RASA_ACTION_TIMEOUT (see deploy/README.md)."
 fi
 [ "$DB_HOST" = 127.0.0.1 ] && [ "$REDIS_HOST" = 127.0.0.1 ] \
   || die "the local stack runs PostgreSQL and Redis on 127.0.0.1 (DB_HOST/REDIS_HOST)"
@@ -228,8 +237,8 @@ redis_ping() { [ "$(REDISCLI_AUTH="$REDIS_PASSWORD" "$REDIS_CLI" -h 127.0.0.1 -p
 wait_for redis 30 redis_ping
 
 # --- action server and Rasa replicas (loaded in parallel) ---------------------------
-log "Starting the action server on 127.0.0.1:$SCALE_ACTIONS_PORT ($ACTION_SERVER_SANIC_WORKERS workers, ${ACTION_TIMEOUT}s timeout)"
-SANIC_HOST=127.0.0.1 SANIC_RESPONSE_TIMEOUT="$ACTION_TIMEOUT" \
+log "Starting the action server on 127.0.0.1:$SCALE_ACTIONS_PORT ($ACTION_SERVER_SANIC_WORKERS workers, ${RASA_ACTION_TIMEOUT}s timeout)"
+SANIC_HOST=127.0.0.1 SANIC_RESPONSE_TIMEOUT="$RASA_ACTION_TIMEOUT" \
   start_bg_here actions "$RASA" run actions --actions actions --port "$SCALE_ACTIONS_PORT"
 
 read -ra CORS <<<"${RASA_CORS_ORIGINS:-http://localhost:$SCALE_HTTP_PORT http://127.0.0.1:$SCALE_HTTP_PORT}"
@@ -238,9 +247,10 @@ if [ -n "${RASA_API_TOKEN:-}" ]; then API_ARGS=(--enable-api --auth-token "$RASA
 for i in $(seq "$SCALE_REPLICAS"); do
   port="${RASA_PORTS[$((i - 1))]}"
   log "Starting Rasa replica $i on 127.0.0.1:$port"
-  start_bg_here "rasa-$i" "$RASA" run --model "$SCALE_MODEL" --port "$port" --interface 127.0.0.1 \
+  SANIC_RESPONSE_TIMEOUT="$RASA_RESPONSE_TIMEOUT" \
+    start_bg_here "rasa-$i" "$RASA" run --model "$SCALE_MODEL" --port "$port" --interface 127.0.0.1 \
     --endpoints "$SCALE_ENDPOINTS" --credentials "$SCALE_CREDENTIALS" \
-    --cors "${CORS[@]}" "${API_ARGS[@]}"
+    --response-timeout "$RASA_RESPONSE_TIMEOUT" --cors "${CORS[@]}" "${API_ARGS[@]}"
 done
 
 # --- nginx ---------------------------------------------------------------------------
@@ -250,10 +260,11 @@ servers=""
 for port in "${RASA_PORTS[@]}"; do
   servers+="        server 127.0.0.1:$port max_fails=1 fail_timeout=10s;"$'\n'
 done
-RASA_READ_TIMEOUT=$((TICKET_LOCK_LIFETIME * 2 + 60))
+RASA_READ_TIMEOUT=$((RASA_RESPONSE_TIMEOUT + 10))  # the replica gives up first
 NGINX_DIR="$NGINX_DIR" NGINX_USER="$NGINX_USER" RASA_SERVERS="${servers%$'\n'}" \
 RASA_REPLICAS="$SCALE_REPLICAS" HTTP_PORT="$SCALE_HTTP_PORT" ACTIONS_PORT="$SCALE_ACTIONS_PORT" \
 ACTIONS_PROXY_PORT="$SCALE_ACTIONS_PROXY_PORT" RASA_READ_TIMEOUT="$RASA_READ_TIMEOUT" \
+ACTION_TIMEOUT="$RASA_ACTION_TIMEOUT" \
   "$PY" - "$PROJECT_DIR/deploy/nginx/advisor.conf.template" "$NGINX_DIR/nginx.conf" <<'PYTHON'
 import os, re, sys
 text = open(sys.argv[1]).read()
@@ -283,9 +294,10 @@ DB_USER=$DB_USER
 DB_DATABASE=$DB_DATABASE
 REDIS_HOST=$REDIS_HOST
 REDIS_PORT=$REDIS_PORT
-ACTION_TIMEOUT=$ACTION_TIMEOUT
+RASA_ACTION_TIMEOUT=$RASA_ACTION_TIMEOUT
 MAX_NUMBER_OF_PREDICTIONS=$MAX_NUMBER_OF_PREDICTIONS
 TICKET_LOCK_LIFETIME=$TICKET_LOCK_LIFETIME
+RASA_RESPONSE_TIMEOUT=$RASA_RESPONSE_TIMEOUT
 ENV
 
 wait_for actions 120 curl -fs -o /dev/null "http://127.0.0.1:$SCALE_ACTIONS_PORT/health"

@@ -13,8 +13,9 @@ wait_for_url() {  # wait_for_url URL SECONDS NAME
 }
 
 start_action_server() {
-  log "Starting the action server on port $ACTIONS_PORT"
-  "$RASA" run actions --actions actions --port "$ACTIONS_PORT" \
+  log "Starting the action server on ${ACTIONS_HOST:-127.0.0.1}:$ACTIONS_PORT"
+  # rasa_sdk binds 0.0.0.0 unless SANIC_HOST says otherwise: loopback by default.
+  SANIC_HOST="${ACTIONS_HOST:-127.0.0.1}" "$RASA" run actions --actions actions --port "$ACTIONS_PORT" \
     >"$PROJECT_DIR/var/log/actions.log" 2>&1 &
   echo $! >"$RUN_DIR/actions.pid"
   wait_for_url "http://127.0.0.1:$ACTIONS_PORT/health" 60 "action server"
@@ -25,8 +26,22 @@ start_rasa_server() {
   local api_args=() cors=()
   # Exact origins allowed to call the server from a browser (space-separated).
   read -ra cors <<<"${RASA_CORS_ORIGINS:-http://localhost:$RASA_PORT http://127.0.0.1:$RASA_PORT}"
-  # The HTTP admin API stays off unless a token is configured.
-  if [ -n "${RASA_API_TOKEN:-}" ]; then api_args=(--enable-api --auth-token "$RASA_API_TOKEN"); fi
+  local origin
+  for origin in "${cors[@]}"; do  # exact origins only: sanic-cors reads * ? ] \ as a regex
+    if ! [[ "$origin" =~ ^https?://[A-Za-z0-9.-]+(:[0-9]+)?$ ]]; then
+      echo "ERROR: RASA_CORS_ORIGINS entry '$origin' is not an exact origin like https://www.example.com" >&2
+      return 1
+    fi
+  done
+  # The HTTP admin API stays off unless a token (?token=...) or a JWT secret
+  # (Authorization: Bearer <JWT>) is configured; both come from the environment.
+  if [ -n "${RASA_API_TOKEN:-}" ] || [ -n "${RASA_JWT_SECRET:-}" ]; then
+    api_args=(--enable-api)
+    if [ -n "${RASA_API_TOKEN:-}" ]; then api_args+=(--auth-token "$RASA_API_TOKEN"); fi
+    if [ -n "${RASA_JWT_SECRET:-}" ]; then
+      api_args+=(--jwt-secret "$RASA_JWT_SECRET" --jwt-method "${RASA_JWT_METHOD:-HS256}")
+    fi
+  fi
   "$RASA" run --model "$MODEL_DIR/$MODEL_NAME.tar.gz" --port "$RASA_PORT" \
     --interface "${RASA_INTERFACE:-127.0.0.1}" \
     --credentials credentials.yml --endpoints endpoints.yml \

@@ -1,5 +1,5 @@
 """One action server and one Rasa server for the whole test session."""
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Tuple
 
 import pytest
 
@@ -31,3 +31,30 @@ def rasa_server(tmp_path_factory: pytest.TempPathFactory, fake_slack: FakeSlack)
 @pytest.fixture
 def new_chat(rasa_server: RasaServer) -> Callable[[], Chat]:
     return lambda: Chat(rasa_server.base_url)
+
+
+# Admin API credentials of `hardened_stack` (test-only values, not secrets).
+API_TOKEN = "test-only-api-token-not-a-real-secret"
+JWT_SECRET = "test-only-jwt-secret-at-least-32-bytes-long"
+ALLOWED_ORIGIN = "https://chat.allowed.example"
+
+
+@pytest.fixture(scope="session")
+def hardened_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tuple[RasaServer, ActionServer]]:
+    """A Rasa server with the admin API (token + JWT) and exact-origin CORS, and its
+    own action server that tests may stop and start (test_access.py,
+    test_action_server_failure.py)."""
+    if not MODEL.exists():
+        pytest.fail(f"No trained model at {MODEL}: run `make test`, which trains first.")
+    workdir = tmp_path_factory.mktemp("hardened")
+    actions = ActionServer(workdir).start()
+    server = RasaServer(
+        workdir, actions.url, workdir / "tracker.db",
+        extra_args=["--enable-api", "--auth-token", API_TOKEN, "--jwt-secret", JWT_SECRET,
+                    "--jwt-method", "HS256", "--cors", ALLOWED_ORIGIN],
+    )
+    try:
+        yield server.start(), actions
+    finally:
+        server.stop()
+        actions.stop()

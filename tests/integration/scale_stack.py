@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import shlex
 import signal
 import socket
@@ -197,6 +198,8 @@ class ScaleStack:
         entries = []
         for line in (self.directory / "nginx" / "access.log").read_text().splitlines():
             words = line.split()
+            if len(words) < 5 or " upstream=" not in line or not re.fullmatch(r"[\d.]+", words[0]):
+                continue  # not this format (e.g. a log from an older start)
             upstreams = line.split(" upstream=", 1)[1].split(" upstream_status=")[0]
             entries.append({
                 "time": float(words[0]), "method": words[1], "uri": words[2],
@@ -303,14 +306,17 @@ def check_reply(assessment: Assessment, step: int, replies: Sequence[Reply]) -> 
 
 def check_recommendation(assessment: Assessment, got: List[str], where: str) -> None:
     assert len(got) == 1, f"{where}: expected one recommendation, got {got}"
-    headline = got[0].splitlines()[0]
+    # "**My recommendation for <process>: <model>**. <how clear-cut, why...>"
+    first_line = got[0].splitlines()[0]
+    bold = re.match(r"\*\*(.+?)\*\*", first_line)
+    headline = bold.group(1) if bold else first_line
     assert "recommendation" in headline.lower() and assessment.answers.process in headline, (
-        f"{where}: not this conversation's recommendation: {headline!r}")
+        f"{where}: not this conversation's recommendation: {first_line!r}")
     assert assessment.expected.full_name in headline, (
-        f"{where}: expected {assessment.expected.full_name}, got {headline!r}")
+        f"{where}: expected {assessment.expected.full_name}, got {first_line!r}")
     for other in MODELS:
         if other is not assessment.expected:
-            assert other.full_name not in headline, f"{where}: {headline!r}"
+            assert other.full_name not in headline, f"{where}: {first_line!r}"
 
 
 def user_turns(events: Sequence[Dict[str, Any]]) -> List[Tuple[str, List[str], bool]]:

@@ -44,6 +44,9 @@ def test_env() -> Dict[str, str]:
         RASA_TELEMETRY_ENABLED="false",
         TF_CPP_MIN_LOG_LEVEL="2",
         PYTHONPATH=str(PROJECT_DIR),
+        # The same limits as scripts/common.sh.
+        SANIC_REQUEST_MAX_SIZE="262144",
+        RASA_ACTION_TIMEOUT="3",
     )
     return env
 
@@ -62,7 +65,9 @@ class ActionServer:
         log = self.workdir / f"actions-{self.port}.log"
         self.process = subprocess.Popen(
             [RASA, "run", "actions", "--actions", "actions", "--port", str(self.port)],
-            cwd=PROJECT_DIR, env=test_env(), stdout=log.open("w"), stderr=subprocess.STDOUT,
+            # Loopback only, as scripts/servers.sh does (rasa_sdk's default is 0.0.0.0).
+            cwd=PROJECT_DIR, env={**test_env(), "SANIC_HOST": "127.0.0.1"},
+            stdout=log.open("w"), stderr=subprocess.STDOUT,
         )
         wait_until_up(f"http://127.0.0.1:{self.port}/health", self.process, 90, log)
         return self
@@ -79,6 +84,9 @@ class RasaServer:
     action_url: str
     tracker_db: Path
     extra_env: Dict[str, str] = field(default_factory=dict)
+    extra_args: List[str] = field(default_factory=list)  # e.g. --enable-api, --cors
+    # YAML of the tracker_store section; default: the strict store on SQLite.
+    tracker_store: Optional[str] = None
     port: int = field(default_factory=free_port)
     process: Optional[subprocess.Popen] = None
 
@@ -88,15 +96,16 @@ class RasaServer:
 
     def start(self) -> "RasaServer":
         endpoints = self.workdir / f"endpoints-{self.port}.yml"
-        endpoints.write_text(
-            f'action_endpoint:\n  url: "{self.action_url}"\n'
-            f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {self.tracker_db}\n"
+        tracker_store = self.tracker_store or (
+            "tracker_store:\n  type: stores.tracker_store.StrictSQLTrackerStore\n"
+            f"  dialect: sqlite\n  db: {self.tracker_db}\n"
         )
+        endpoints.write_text(f'action_endpoint:\n  url: "{self.action_url}"\n{tracker_store}')
         log = self.workdir / f"rasa-{self.port}.log"
         self.process = subprocess.Popen(
             [RASA, "run", "--model", str(MODEL), "--port", str(self.port),
              "--interface", "127.0.0.1", "--credentials", CREDENTIALS,
-             "--endpoints", str(endpoints)],
+             "--endpoints", str(endpoints), *self.extra_args],
             cwd=PROJECT_DIR, env={**test_env(), **self.extra_env}, stdout=log.open("w"), stderr=subprocess.STDOUT,
         )
         wait_until_up(f"{self.base_url}/webhooks/rest/", self.process, 180, log)

@@ -1,0 +1,1 @@
+"""Persistence used by the Rasa server (configured in endpoints.yml)."""

@@ -1,0 +1,105 @@
+"""An SQL tracker store that says so when the database is unreachable.
+
+Rasa's Agent wraps every tracker store in `FailSafeTrackerStore`, which turns a
+failed read into "no tracker" (a brand-new conversation) and a failed write into
+a write to memory: the user silently loses the conversation. This store raises
+`TrackerStoreUnavailable` instead, lets it through the wrapper, and the guarded
+channels answer 503 with a clear message (channels/resilience.py). Nothing is
+read or written in the meantime, so the conversation continues where it was as
+soon as the database is back (pooled connections are pre-pinged, so the first
+message after a restart of the database does not fail on a dead connection).
+
+endpoints.yml::
+
+    tracker_store:
+      type: stores.tracker_store.StrictSQLTrackerStore
+      dialect: sqlite            # or postgresql, with url/port/db/username/password
+      db: var/tracker.db
+"""
+import functools
+import logging
+from typing import Any, Awaitable, Callable, Dict, Iterable, Optional, Text, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import sessionmaker
+from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore, create_engine_kwargs
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import RasaException
+from sqlalchemy.exc import SQLAlchemyError
+
+logger = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT = 3  # seconds; a dead database host must not hold a message for minutes
+
+T = TypeVar("T")
+
+
+class TrackerStoreUnavailable(RasaException):
+    """The conversation could not be read or written; nothing was changed."""
+
+
+def _unavailable(method: Callable[..., Awaitable[T]]) -> Callable[..., Awaitable[T]]:
+    @functools.wraps(method)
+    async def wrapper(*args: Any, **kwargs: Any) -> T:
+        try:
+            return await method(*args, **kwargs)
+        except SQLAlchemyError as error:
+            raise TrackerStoreUnavailable(f"tracker store {method.__name__} failed: {error}") from error
+
+    return wrapper
+
+
+class StrictSQLTrackerStore(SQLTrackerStore):
+    """SQLTrackerStore whose database errors surface as TrackerStoreUnavailable."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Blocks (retrying every 5 s) until the database answers, like Rasa's store.
+        super().__init__(*args, **kwargs)
+        url = self.engine.url
+        engine_kwargs: Dict[Text, Any] = {**create_engine_kwargs(url), "pool_pre_ping": True}
+        if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
+            engine_kwargs["connect_args"] = {
+                **engine_kwargs.get("connect_args", {}), "connect_timeout": CONNECT_TIMEOUT
+            }
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, **engine_kwargs)
+        self.sessionmaker = sessionmaker(bind=self.engine)
+        allow_unavailable_through_failsafe()
+
+    @_unavailable
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        return await super().retrieve(sender_id)
+
+    @_unavailable
+    async def retrieve_full_tracker(self, conversation_id: Text) -> Optional[DialogueStateTracker]:
+        return await super().retrieve_full_tracker(conversation_id)
+
+    @_unavailable
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await super().save(tracker)
+
+    @_unavailable
+    async def keys(self) -> Iterable[Text]:
+        return await super().keys()
+
+
+def _reraise_unavailable(handler: Callable[[FailSafeTrackerStore, Exception], None]) -> Callable[..., None]:
+    @functools.wraps(handler)
+    def wrapper(self: FailSafeTrackerStore, error: Exception) -> None:
+        if isinstance(error, TrackerStoreUnavailable):
+            raise error  # never fall back to an empty or in-memory conversation
+        handler(self, error)
+
+    wrapper.__reraises_unavailable__ = True  # type: ignore[attr-defined]
+    return wrapper
+
+
+def allow_unavailable_through_failsafe() -> None:
+    """Let TrackerStoreUnavailable through Rasa's FailSafeTrackerStore (idempotent).
+
+    The wrapper calls these hooks inside its `except` block before falling back;
+    other errors (other stores) keep Rasa's behaviour."""
+    for name in ("on_tracker_store_error", "on_tracker_store_retrieve_error"):
+        handler = getattr(FailSafeTrackerStore, name)
+        if not getattr(handler, "__reraises_unavailable__", False):
+            setattr(FailSafeTrackerStore, name, _reraise_unavailable(handler))

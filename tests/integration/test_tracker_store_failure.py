@@ -1,0 +1,126 @@
+"""PostgreSQL mode: the tracker database stops mid-conversation. The user is told
+(503, "I can't reach my memory right now..."), no new conversation is started
+silently, and when the database is back the conversation continues where it was
+(stores/tracker_store.py, channels/rest.py). A throwaway PostgreSQL cluster
+(Debian's packages, scripts/install_services.sh) runs on a free loopback port."""
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Iterator, List, Optional, Tuple
+
+import pytest
+import requests
+
+from advisor.questions import QUESTIONS
+from channels.input_guard import MEMORY_DOWN
+from tests.integration.servers import ActionServer, Chat, RasaServer, free_port
+
+
+def postgres_bin() -> Optional[Path]:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]))
+    return found[-1].parent if found else None
+
+
+class Postgres:
+    """A private cluster: trust auth on 127.0.0.1 only, data in a temp directory."""
+
+    def __init__(self) -> None:
+        self.bin = postgres_bin()
+        assert self.bin is not None
+        # Not under pytest's tmp dir: its parents are private to root, and the
+        # cluster runs as the postgres user when we are root.
+        self.dir = Path(tempfile.mkdtemp(prefix="advisor-pg-"))
+        self.port = free_port()
+        self.process: Optional[subprocess.Popen] = None
+        self.user: List[str] = []
+        if os.geteuid() == 0:  # initdb refuses root: run as the packages' postgres user
+            self.user = ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"]
+
+    def _run(self, *command: str) -> None:
+        done = subprocess.run([*self.user, *command], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, f"{command[0]} failed:\n{done.stdout}\n{done.stderr}"
+
+    def init(self) -> "Postgres":
+        if self.user:
+            shutil.chown(self.dir, "postgres", "postgres")
+        self._run(str(self.bin / "initdb"), "-D", str(self.dir / "data"), "-U", "postgres",
+                  "--auth=trust", "--no-locale", "-E", "UTF8")
+        return self
+
+    def start(self) -> "Postgres":
+        self.process = subprocess.Popen(
+            [*self.user, str(self.bin / "postgres"), "-D", str(self.dir / "data"), "-p", str(self.port),
+             "-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={self.dir}"],
+            stdout=(self.dir / "postgres.log").open("a"), stderr=subprocess.STDOUT,
+        )
+        for _ in range(120):
+            ready = subprocess.run([str(self.bin / "pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(self.port)])
+            if ready.returncode == 0:
+                return self
+            time.sleep(0.5)
+        raise RuntimeError(f"PostgreSQL did not start:\n{(self.dir / 'postgres.log').read_text()[-2000:]}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(2)  # SIGINT: fast shutdown, connections are cut
+            self.process.wait(timeout=60)
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def pg_stack(tmp_path_factory: pytest.TempPathFactory,
+             hardened_stack: Tuple[RasaServer, ActionServer]) -> Iterator[Tuple[RasaServer, Postgres]]:
+    if postgres_bin() is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is not installed: run `sudo bash scripts/install_services.sh`")
+        pytest.skip("PostgreSQL is not installed (scripts/install_services.sh)")
+    workdir = tmp_path_factory.mktemp("pg")
+    database = Postgres().init().start()
+    server = RasaServer(
+        workdir, hardened_stack[1].url, workdir / "unused.db",
+        tracker_store=(
+            "tracker_store:\n  type: stores.tracker_store.StrictSQLTrackerStore\n"
+            f"  dialect: postgresql\n  url: 127.0.0.1\n  port: {database.port}\n"
+            "  db: postgres\n  username: postgres\n"
+        ),
+    )
+    try:
+        yield server.start(), database
+    finally:
+        server.stop()
+        database.remove()
+
+
+def post(server: RasaServer, sender: str, message: str) -> requests.Response:
+    return requests.post(f"{server.base_url}/webhooks/rest/webhook",
+                         json={"sender": sender, "message": message}, timeout=30)
+
+
+def test_database_down_then_back_continues_the_conversation(pg_stack: Tuple[RasaServer, Postgres]) -> None:
+    server, database = pg_stack
+    chat = Chat(server.base_url)
+    assert QUESTIONS["core"].text in chat.text("help me decide for payroll")
+    assert QUESTIONS["complexity"].text in chat.text("necessary but not what we're known for")
+
+    database.stop()
+    for message in ("very routine and rule based", "hello", "what is kpo?"):
+        started = time.monotonic()
+        response = post(server, chat.sender, message)
+        assert response.status_code == 503, response.text
+        assert response.json() == [{"recipient_id": chat.sender, "text": MEMORY_DOWN}]
+        assert time.monotonic() - started < 10
+    # A brand-new user is not silently given a fresh in-memory conversation either.
+    assert post(server, "newcomer", "hello").status_code == 503
+
+    database.start()
+    # Same conversation, same place: the third question comes next, then the rest.
+    assert QUESTIONS["qualifications"].text in chat.text("very routine and rule based")
+    assert QUESTIONS["sensitivity"].text in chat.text("basic skills")
+    assert QUESTIONS["goal"].text in chat.text("highly sensitive employee salary and bank data")
+    assert "My recommendation for payroll: BPO" in chat.text("lower costs")
