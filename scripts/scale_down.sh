@@ -8,7 +8,7 @@
 #   bash scripts/scale_down.sh --purge   # stop and delete SCALE_DIR (conversations, logs, passwords)
 set -euo pipefail
 PROJECT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-SCALE_DIR="${SCALE_DIR:-$PROJECT_DIR/var/scale}"
+SCALE_DIR="$(realpath -m "${SCALE_DIR:-$PROJECT_DIR/var/scale}")"
 RUN="$SCALE_DIR/run"
 PURGE=false
 case "${1:-}" in

@@ -19,7 +19,7 @@
 # random ones generated. Nothing secret is read from or written to the repo.
 source "$(dirname "$0")/common.sh"
 
-SCALE_DIR="${SCALE_DIR:-$PROJECT_DIR/var/scale}"
+SCALE_DIR="$(realpath -m "${SCALE_DIR:-$PROJECT_DIR/var/scale}")"
 SCALE_HTTP_PORT="${SCALE_HTTP_PORT:-8080}"            # nginx: the stack's only entry point
 SCALE_REPLICAS="${SCALE_REPLICAS:-2}"
 SCALE_RASA_PORT="${SCALE_RASA_PORT:-5105}"            # replica i listens on SCALE_RASA_PORT+i-1
@@ -46,7 +46,7 @@ PROCESSING_MARGIN=30  # NLU, policies, PostgreSQL and Redis in one message, with
 # How long a replica works on one HTTP request before Sanic cancels it: a
 # message may first wait up to one lifetime for a ticket left by a replica that
 # died, then take up to one lifetime itself. (Without the HTTP API, Rasa leaves
-# Sanic's default of 60 s, after which the REST channel silently answers [].)
+# Sanic's default of 60 s, after which the message would be cancelled.)
 RASA_RESPONSE_TIMEOUT=$((2 * TICKET_LOCK_LIFETIME + 30))
 
 RUN="$SCALE_DIR/run"
@@ -242,8 +242,15 @@ SANIC_HOST=127.0.0.1 SANIC_RESPONSE_TIMEOUT="$RASA_ACTION_TIMEOUT" \
   start_bg_here actions "$RASA" run actions --actions actions --port "$SCALE_ACTIONS_PORT"
 
 read -ra CORS <<<"${RASA_CORS_ORIGINS:-http://localhost:$SCALE_HTTP_PORT http://127.0.0.1:$SCALE_HTTP_PORT}"
+# The HTTP API stays off unless a token or a JWT secret is set, as for `make run`.
 API_ARGS=()
-if [ -n "${RASA_API_TOKEN:-}" ]; then API_ARGS=(--enable-api --auth-token "$RASA_API_TOKEN"); fi
+if [ -n "${RASA_API_TOKEN:-}" ] || [ -n "${RASA_JWT_SECRET:-}" ]; then
+  API_ARGS=(--enable-api)
+  if [ -n "${RASA_API_TOKEN:-}" ]; then API_ARGS+=(--auth-token "$RASA_API_TOKEN"); fi
+  if [ -n "${RASA_JWT_SECRET:-}" ]; then
+    API_ARGS+=(--jwt-secret "$RASA_JWT_SECRET" --jwt-method "${RASA_JWT_METHOD:-HS256}")
+  fi
+fi
 for i in $(seq "$SCALE_REPLICAS"); do
   port="${RASA_PORTS[$((i - 1))]}"
   log "Starting Rasa replica $i on 127.0.0.1:$port"

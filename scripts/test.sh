@@ -31,7 +31,10 @@ rm -rf "$RESULTS/stories"
   --fail-on-prediction-errors --out "$RESULTS/stories" --quiet
 
 log "6/6 Conversations against the real running servers (REST, web widget, Slack)"
+# Real servers the tests drive, from Debian's packages when missing (root):
+# Chromium for the widget, PostgreSQL + Redis + nginx for scale-out and failures.
 bash scripts/install_browser.sh
+bash scripts/install_services.sh
 "$PY" -m pytest tests/integration -q
 
 log "All tests passed. Reports are in $RESULTS/"
