@@ -24,7 +24,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.input_guard import Rejection, check_message, parse_json_object
-from channels.action_response import install_response_validator
+import runtime
 from channels.resilience import deliver, install_action_guard
 
 
@@ -38,7 +38,7 @@ class GuardedRestInput(RestInput):
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
         install_action_guard()
-        install_response_validator()
+        runtime.install()
         return cls()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

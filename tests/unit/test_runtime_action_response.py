@@ -3,7 +3,7 @@ import pytest
 from jsonschema import ValidationError, validate
 from rasa.core.actions.action import RemoteAction
 
-from channels.action_response import install_response_validator
+from runtime.action_response import install_response_validator
 
 VALID = {
     "events": [
