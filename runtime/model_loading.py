@@ -1,18 +1,29 @@
-"""Load Rasa's TensorFlow models without tracing their training step.
+"""Load Rasa's TensorFlow models (DIET, ResponseSelector, TED) without tracing training.
 
 To create a saved model's weights, Rasa (`RasaModel.load`) trains it on one
 example and then overwrites the weights from the checkpoint. That one step runs
 as a TensorFlow graph, so TensorFlow traces and optimises the whole training
-graph (forward, backward, Adam) of DIET, the ResponseSelector and TED: ~14 s of
-our start-up and ~400 MB of memory that is never used again (README,
-"Performance"). `install_eager_weight_building()` runs that single step
-eagerly instead; the weights then come from the checkpoint exactly as before and
-prediction still runs as a traced graph, warmed up on Rasa's example.
-Fine-tuning and models configured with ``run_eagerly`` keep Rasa's own path.
+graph (forward, backward, Adam) only to throw it away: most of our start-up
+time and ~400 MB of memory (README, "Performance").
+
+`install_eager_weight_building()` creates the weights without that graph:
+  1. one eager computation of the training loss creates the weights it reaches
+     (no optimizer: serving never updates weights);
+  2. one traced prediction creates the rest: a graph builds both sides of every
+     `tf.cond`, such as TED's encoders for features the example lacks;
+  3. the checkpoint is restored, and every weight of the model must be found in
+     it (`assert_existing_objects_matched`), so no weight keeps a random value
+     (the optimizer's state in the file is left unread);
+  4. the prediction is traced again, as Rasa's warm-up, so that it uses the
+     restored weights (TED caches its label embeddings when it first predicts).
+Prediction then runs exactly as with Rasa's loader
+(tests/integration/test_model_loading.py). Fine-tuning, models configured with
+``run_eagerly`` and loads without a prediction example keep Rasa's own path.
 """
 from typing import Any, Optional
 
 from rasa.utils.tensorflow.constants import RUN_EAGERLY
+from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator
 from rasa.utils.tensorflow.model_data import RasaModelData
 from rasa.utils.tensorflow.models import RasaModel
 
@@ -29,18 +40,20 @@ def _load(
     **kwargs: Any,
 ) -> RasaModel:
     config = kwargs.get("config", {})
-    if finetune_mode or config.get(RUN_EAGERLY):
+    if finetune_mode or config.get(RUN_EAGERLY) or not predict_data_example:
         return _rasa_load(cls, model_file_name, model_data_example, predict_data_example,
                           finetune_mode, *args, **kwargs)
-    # Build the weights with one eager step; no prediction warm-up yet, because
-    # that must be traced as a graph, which needs run_eagerly off again.
-    kwargs["config"] = {**config, RUN_EAGERLY: True}
-    model = _rasa_load(cls, model_file_name, model_data_example, None, finetune_mode, *args, **kwargs)
-    model.run_eagerly = config.get(RUN_EAGERLY)
-    if getattr(model, "config", None) is kwargs["config"]:
-        model.config = config
-    if predict_data_example:
-        model.run_inference(predict_data_example)  # Rasa's warm-up, as a graph
+    model = cls(*args, **kwargs)
+    training_batch = RasaBatchDataGenerator(model_data_example, batch_size=1)[0][0]
+    model._training = True  # as in RasaModel.train_step
+    model.batch_loss(training_batch)
+    model.run_inference(predict_data_example)  # sets training off
+    status = model.load_weights(model_file_name)
+    status.assert_existing_objects_matched()
+    status.expect_partial()  # the optimizer's state: needed for training only
+    model.prepared_for_prediction = False
+    model._tf_predict_step = None
+    model.run_inference(predict_data_example)
     return model
 
 

@@ -2,7 +2,9 @@
 
 Loads the trained model twice in this process, once with Rasa's loader and once with
 ours, and compares NLU results (DIET intents, ResponseSelector answers) on the hold-out
-messages and the dialogue policies' next-action prediction after each of them.
+messages, and TED's own scores and the policies' chosen next action after each of them.
+TED is asked directly because rules decide most of these turns, which would hide a
+broken TED.
 """
 import asyncio
 from typing import Any, Dict, List, Tuple
@@ -10,6 +12,7 @@ from typing import Any, Dict, List, Tuple
 import numpy as np
 import pytest
 from rasa.core.agent import Agent
+from rasa.core.policies.ted_policy import TEDPolicy
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.training_data.loading import load_data
@@ -19,10 +22,18 @@ from runtime.model_loading import install_eager_weight_building
 from tests.integration.servers import MODEL, PROJECT_DIR
 
 MESSAGES = [example.get("text") for example in load_data(str(PROJECT_DIR / "tests/nlu/holdout.yml")).intent_examples]
-Prediction = Tuple[Dict[str, Any], str, List[float]]
+Prediction = Tuple[Dict[str, Any], str, List[float], List[float]]
+
+
+def _ted(agent: Agent) -> TEDPolicy:
+    nodes = agent.processor.graph_runner._instantiated_nodes  # no public accessor
+    policies = [node._component for node in nodes.values() if isinstance(node._component, TEDPolicy)]
+    assert len(policies) == 1
+    return policies[0]
 
 
 async def _predict_all(agent: Agent) -> List[Prediction]:
+    ted = _ted(agent)
     results = []
     for text in MESSAGES:
         parsed = await agent.parse_message(text)
@@ -31,7 +42,8 @@ async def _predict_all(agent: Agent) -> List[Prediction]:
         ])
         prediction = agent.processor.predict_next_with_tracker(tracker)
         assert prediction is not None
-        results.append((parsed, prediction["policy"], [score["score"] for score in prediction["scores"]]))
+        ted_scores = ted.predict_action_probabilities(tracker, agent.domain).probabilities
+        results.append((parsed, prediction["policy"], [score["score"] for score in prediction["scores"]], ted_scores))
     return results
 
 
@@ -56,7 +68,7 @@ def rasa_and_ours() -> Tuple[List[Prediction], List[Prediction]]:
 def test_same_intents_and_faq_answers(rasa_and_ours: Tuple[List[Prediction], List[Prediction]]) -> None:
     stock, ours = rasa_and_ours
     assert len(ours) == len(MESSAGES) > 200
-    for (stock_parse, _, _), (our_parse, _, _) in zip(stock, ours):
+    for (stock_parse, *_), (our_parse, *_) in zip(stock, ours):
         assert our_parse["intent"]["name"] == stock_parse["intent"]["name"], stock_parse["text"]
         assert our_parse["intent"]["confidence"] == pytest.approx(stock_parse["intent"]["confidence"], abs=1e-5)
         stock_answer = stock_parse["response_selector"]["faq"]["response"]
@@ -67,6 +79,13 @@ def test_same_intents_and_faq_answers(rasa_and_ours: Tuple[List[Prediction], Lis
 
 def test_same_next_action_predictions(rasa_and_ours: Tuple[List[Prediction], List[Prediction]]) -> None:
     stock, ours = rasa_and_ours
-    for (parse, stock_policy, stock_scores), (_, our_policy, our_scores) in zip(stock, ours):
+    for (parse, stock_policy, stock_scores, _), (_, our_policy, our_scores, _) in zip(stock, ours):
         assert our_policy == stock_policy, parse["text"]
         assert np.allclose(our_scores, stock_scores, atol=1e-5), parse["text"]
+
+
+def test_same_ted_scores(rasa_and_ours: Tuple[List[Prediction], List[Prediction]]) -> None:
+    stock, ours = rasa_and_ours
+    for (parse, *_, stock_ted), (*_, our_ted) in zip(stock, ours):
+        assert max(stock_ted) > 0, "Rasa's own TED predicts nothing: the comparison would prove nothing"
+        assert np.allclose(our_ted, stock_ted, atol=1e-5), parse["text"]
