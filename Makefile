@@ -29,3 +29,7 @@ scale-down: ## stop it (conversations are kept; `bash scripts/scale_down.sh --pu
 .PHONY: bench
 bench:      ## performance benchmark vs Rasa's starter bot (~15 min; BENCH_ARGS="--skip-training-time" etc.)
 	bash scripts/bench.sh $(BENCH_ARGS)
+
+.PHONY: bench-sequential
+bench-sequential: ## per-message cost in-process, stock vs tuned runtime, SQLite vs memory (~3 min)
+	bash scripts/setup.sh && bash scripts/train.sh && .venv/bin/python bench/sequential.py $(BENCH_ARGS)

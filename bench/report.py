@@ -184,19 +184,21 @@ def markdown(results: Dict[str, Any]) -> str:
 
     if results.get("variants"):
         lines += ["", "## Variants of our server (same model, environment changed)", "",
-                  "| variant | env | concurrency | msg/s | p50 ms | p95 ms | p99 ms | failed/sent | Rasa RSS MB |",
-                  "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+                  "| variant | env | concurrency | msg/s | p50 ms | p95 ms | p99 ms | failed/sent | Rasa RSS MB "
+                  "| start-up s |",
+                  "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for lv in ours["levels"]:
             lines.append(f"| shipped | {results['settings']['ours_env'] or 'defaults'} | {lv['concurrency']} | "
                          f"{_fmt(lv['throughput_msg_s'])} | {_fmt(lv['p50_ms'])} | {_fmt(lv['p95_ms'])} | "
-                         f"{_fmt(lv['p99_ms'])} | {lv['failures']}/{lv['messages']} | {_fmt(o_rss)} |")
+                         f"{_fmt(lv['p99_ms'])} | {lv['failures']}/{lv['messages']} | {_fmt(o_rss)} | "
+                         f"{_fmt(ours['startup_s'])} |")
         for name, v in results["variants"].items():
             v_rss = max((x for x in v["rss_mb"].values() if x), default=None)
             env = ", ".join(f"{k}={val}" for k, val in v["env"].items())
             for lv in v["levels"]:
                 lines.append(f"| {name} | {env} | {lv['concurrency']} | {_fmt(lv['throughput_msg_s'])} | "
                              f"{_fmt(lv['p50_ms'])} | {_fmt(lv['p95_ms'])} | {_fmt(lv['p99_ms'])} | "
-                             f"{lv['failures']}/{lv['messages']} | {_fmt(v_rss)} |")
+                             f"{lv['failures']}/{lv['messages']} | {_fmt(v_rss)} | {_fmt(v['startup_s'])} |")
 
     lines += ["", "## Targets", "", "| target | measured | met |", "|---|---|---|"]
     for t in results["targets"]:

@@ -47,10 +47,14 @@ PY_SPY = shutil.which("py-spy", path=str(VENV_BIN)) or shutil.which("py-spy")
 MODEL = PROJECT_DIR / "models" / "outsourcing-advisor.tar.gz"
 OUT = PROJECT_DIR / "results" / "bench"
 T0 = time.monotonic()
-# TensorFlow and BLAS on one thread each: on a small shared machine the per-op thread
-# pools only add contention for the tiny matrices of one message.
-DEFAULT_VARIANT = ("tf-1-thread:TF_INTRA_OP_PARALLELISM_THREADS=1,TF_INTER_OP_PARALLELISM_THREADS=1,"
-                   "OMP_NUM_THREADS=1")
+DEFAULT_VARIANTS = [
+    # TensorFlow and BLAS on one thread each: does the per-op thread pool help or only
+    # add contention for the tiny matrices of one message?
+    "tf-1-thread:TF_INTRA_OP_PARALLELISM_THREADS=1,TF_INTER_OP_PARALLELISM_THREADS=1,OMP_NUM_THREADS=1",
+    # Our model with Rasa's stock model loading and action-response validation
+    # (runtime/): shows what those adjustments gain, in the same run.
+    "stock-rasa-runtime:RASA_RUNTIME_TUNING=off",
+]
 
 
 def say(message: str) -> None:
@@ -225,7 +229,8 @@ def start_ours(work: Path, env_extra: Dict[str, str], tag: str = "ours") -> Dict
     endpoints = work / f"endpoints-{tag}.yml"
     endpoints.write_text(
         f'action_endpoint:\n  url: "http://127.0.0.1:{aport}/webhook"\n'
-        f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {work / (tag + '-tracker.db')}\n")
+        f"tracker_store:\n  type: stores.tracker_store.StrictSQLTrackerStore\n  dialect: sqlite\n"
+        f"  db: {work / (tag + '-tracker.db')}\n")
     rasa = Server(f"{tag}-rasa",
                   [RASA, "run", "--model", str(MODEL), "--port", str(rport),
                    "--interface", "127.0.0.1", "--credentials", "credentials.yml",
@@ -327,7 +332,7 @@ def main() -> int:
     ap.add_argument("--no-profile", action="store_true")
     args = ap.parse_args()
     if args.variant is None:
-        args.variant = [] if args.no_variants else [DEFAULT_VARIANT]
+        args.variant = [] if args.no_variants else list(DEFAULT_VARIANTS)
     levels = [int(c) for c in args.concurrency.split(",")]
     vlevels = [int(c) for c in args.variant_concurrency.split(",")]
     if not MODEL.exists():

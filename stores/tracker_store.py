@@ -6,8 +6,9 @@ a write to memory: the user silently loses the conversation. This store raises
 `TrackerStoreUnavailable` instead, lets it through the wrapper, and the guarded
 channels answer 503 with a clear message (channels/resilience.py). Nothing is
 read or written in the meantime, so the conversation continues where it was as
-soon as the database is back (pooled connections are pre-pinged, so the first
-message after a restart of the database does not fail on a dead connection).
+soon as the database is back (pooled connections to a database server are
+pre-pinged, so the first message after its restart does not fail on a dead
+connection).
 
 endpoints.yml::
 
@@ -56,7 +57,9 @@ class StrictSQLTrackerStore(SQLTrackerStore):
         # Blocks (retrying every 5 s) until the database answers, like Rasa's store.
         super().__init__(*args, **kwargs)
         url = self.engine.url
-        engine_kwargs: Dict[Text, Any] = {**create_engine_kwargs(url), "pool_pre_ping": True}
+        engine_kwargs: Dict[Text, Any] = create_engine_kwargs(url)
+        if url.get_backend_name() != "sqlite":  # a file never drops a connection
+            engine_kwargs["pool_pre_ping"] = True
         if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
             engine_kwargs["connect_args"] = {
                 **engine_kwargs.get("connect_args", {}), "connect_timeout": CONNECT_TIMEOUT
