@@ -54,8 +54,13 @@ def write_endpoints(directory: Path, action_url: str, tracker: str) -> Path:
 
 async def replay(endpoints: Path, reps: int, profile: Optional[Path]) -> Dict[str, Any]:
     """Child process: load the model, replay the conversations, return the numbers."""
-    import runtime
+    import logging
 
+    import runtime
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)  # as quiet as `rasa run`: no debug events printed
+    logging.getLogger().setLevel(logging.WARNING)
     runtime.install()  # honours RASA_RUNTIME_TUNING, as the input channels do
     from rasa.core.agent import load_agent
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
