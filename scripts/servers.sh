@@ -22,7 +22,7 @@ start_action_server() {
 }
 
 start_rasa_server() {
-  log "Starting the Rasa server on port $RASA_PORT (loading the model takes ~30 s)"
+  log "Starting the Rasa server on port $RASA_PORT (loading the model takes ~15 s)"
   local api_args=() cors=()
   # Exact origins allowed to call the server from a browser (space-separated).
   read -ra cors <<<"${RASA_CORS_ORIGINS:-http://localhost:$RASA_PORT http://127.0.0.1:$RASA_PORT}"
