@@ -1,6 +1,8 @@
 """Conversation scripts the load generator replays (one fresh sender per run)."""
 import json
 
+from tests.integration.situations import SITUATIONS
+
 # --- ours: FAQ questions, small talk, full assessments ---------------------------------
 
 FAQ = [
@@ -10,33 +12,16 @@ FAQ = [
     ["bpo?", "what qualifications do kpo staff need", "what services does a bpo offer"],
 ]
 
+
+def _situation(name):
+    return list(SITUATIONS[name][1])
+
+
+_payroll = _situation("payroll at a retailer")
 FREE_TEXT_ASSESSMENTS = [
-    [
-        "We're thinking about outsourcing our customer support call centre",
-        "no, it's just something we have to do, not what we're known for",
-        "mostly scripted answers to common questions",
-        "a couple of days of training is enough",
-        "they see customer names and addresses",
-        "we mainly want to cut costs",
-        "why?",
-    ],
-    [
-        "Can you help us decide how to outsource our investment research?",
-        "it's important for us, but honestly our competitors all do the same",
-        "it's deep analysis that needs expert judgement",
-        "CFA charterholders and experienced analysts",
-        "highly confidential client portfolios",
-        "we simply don't have enough analysts with that expertise",
-    ],
-    [
-        "help me decide for payroll",
-        "necessary but not what we're known for",
-        "sorry, what does KPO mean again?",
-        "very routine and rule based",
-        "basic skills",
-        "highly sensitive employee salary and bank data",
-        "lower costs",
-    ],
+    _situation("call centre for an online shop") + ["why?"],
+    _situation("investment research at an asset manager"),
+    _payroll[:2] + ["sorry, what does KPO mean again?"] + _payroll[2:],  # a question mid-way
     [
         "We want to outsource payroll. It's not core and very routine, basic skills are "
         "enough, but it handles sensitive employee data and we mainly want to cut costs.",
