@@ -51,8 +51,8 @@ DEFAULT_VARIANTS = [
     # TensorFlow and BLAS on one thread each: does the per-op thread pool help or only
     # add contention for the tiny matrices of one message?
     "tf-1-thread:TF_INTRA_OP_PARALLELISM_THREADS=1,TF_INTER_OP_PARALLELISM_THREADS=1,OMP_NUM_THREADS=1",
-    # Our model with Rasa's stock model loading and action-response validation
-    # (runtime/): shows what those adjustments gain, in the same run.
+    # Our model with Rasa's stock code paths instead of runtime/'s adjustments: shows
+    # what they gain, in the same run.
     "stock-rasa-runtime:RASA_RUNTIME_TUNING=off",
 ]
 

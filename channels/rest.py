@@ -24,8 +24,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.input_guard import Rejection, check_message, parse_json_object
-import runtime
 from channels.resilience import deliver, install_action_guard
+import runtime
 
 
 class GuardedRestInput(RestInput):

@@ -28,8 +28,8 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from channels.input_guard import Rejection, check_message, check_sender
-import runtime
 from channels.resilience import deliver, install_action_guard
+import runtime
 
 logger = logging.getLogger(__name__)
 
