@@ -220,17 +220,25 @@ def start_baseline(bot: Dict[str, Any]) -> Dict[str, Any]:
     return {"servers": [server], "url": url, "startup_s": round(startup, 1), "rasa_pid": server.pid}
 
 
+def write_endpoints(path: Path, action_url: str, sqlite_db: Optional[Path]) -> Path:
+    """An endpoints.yml for our server: the action server, and the shipped SQLite tracker
+    store at `sqlite_db` (None: Rasa's in-memory store)."""
+    text = f'action_endpoint:\n  url: "{action_url}"\n'
+    if sqlite_db:
+        text += ("tracker_store:\n  type: stores.tracker_store.StrictSQLTrackerStore\n"
+                 f"  dialect: sqlite\n  db: {sqlite_db}\n")
+    path.write_text(text)
+    return path
+
+
 def start_ours(work: Path, env_extra: Dict[str, str], tag: str = "ours") -> Dict[str, Any]:
     aport, rport = free_port(), free_port()
     actions = Server(f"{tag}-actions",
                      [RASA, "run", "actions", "--actions", "actions", "--port", str(aport)],
                      PROJECT_DIR, base_env(env_extra), OUT / "logs" / f"{tag}-actions.log")
     action_startup = wait_http_ok(f"http://127.0.0.1:{aport}/health", actions, 120)
-    endpoints = work / f"endpoints-{tag}.yml"
-    endpoints.write_text(
-        f'action_endpoint:\n  url: "http://127.0.0.1:{aport}/webhook"\n'
-        f"tracker_store:\n  type: stores.tracker_store.StrictSQLTrackerStore\n  dialect: sqlite\n"
-        f"  db: {work / (tag + '-tracker.db')}\n")
+    endpoints = write_endpoints(work / f"endpoints-{tag}.yml", f"http://127.0.0.1:{aport}/webhook",
+                                work / f"{tag}-tracker.db")
     rasa = Server(f"{tag}-rasa",
                   [RASA, "run", "--model", str(MODEL), "--port", str(rport),
                    "--interface", "127.0.0.1", "--credentials", "credentials.yml",

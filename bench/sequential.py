@@ -33,23 +33,14 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_DIR))
 
 from bench import conversations  # noqa: E402
-from bench.run_benchmark import MODEL, RASA, Server, base_env, free_port, rss_mb, wait_http_ok  # noqa: E402
+from bench.run_benchmark import (  # noqa: E402
+    MODEL, RASA, Server, base_env, free_port, rss_mb, wait_http_ok, write_endpoints)
 
 CONFIGURATIONS = [  # (label, RASA_RUNTIME_TUNING, tracker store)
     ("stock Rasa runtime, SQLite tracker store", "off", "sqlite"),
     ("tuned runtime (shipped), SQLite tracker store", "on", "sqlite"),
     ("tuned runtime, in-memory tracker store", "on", "memory"),
 ]
-
-
-def write_endpoints(directory: Path, action_url: str, tracker: str) -> Path:
-    text = f'action_endpoint:\n  url: "{action_url}"\n'
-    if tracker == "sqlite":
-        text += ("tracker_store:\n  type: stores.tracker_store.StrictSQLTrackerStore\n"
-                 f"  dialect: sqlite\n  db: {directory / 'tracker.db'}\n")
-    path = directory / f"endpoints-{tracker}.yml"
-    path.write_text(text)
-    return path
 
 
 async def replay(endpoints: Path, reps: int, profile: Optional[Path]) -> Dict[str, Any]:
@@ -139,7 +130,8 @@ def main() -> int:
             wait_http_ok(f"http://127.0.0.1:{port}/health", actions, 120)
             rows = []
             for label, tuning, tracker in CONFIGURATIONS:
-                endpoints = write_endpoints(work, f"http://127.0.0.1:{port}/webhook", tracker)
+                endpoints = write_endpoints(work / f"endpoints-{tracker}.yml", f"http://127.0.0.1:{port}/webhook",
+                                            work / "tracker.db" if tracker == "sqlite" else None)
                 rows.append((label, run_child(label, tuning, endpoints, args.reps, args.profile)))
         finally:
             actions.stop()
