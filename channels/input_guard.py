@@ -26,6 +26,16 @@ ACTION_SERVER_DOWN = (
     "I can't work out the recommendation right now — your answers are saved, "
     "please try again in a moment."
 )
+# Failures that trying again cannot fix: the user is told what to do instead.
+CONVERSATION_TOO_LONG = (
+    "This conversation has grown too long for me to work out the recommendation in it, "
+    "and trying again won't change that. Your answers are saved: please start a new chat, "
+    "or come back after an hour without messages, when a fresh session begins with your answers."
+)
+ACTION_BROKEN = (
+    "Sorry, something went wrong on my side while working out the recommendation, and I've "
+    "logged it for the team. Your answers are saved; you can keep asking me questions meanwhile."
+)
 MEMORY_DOWN = (
     "I can't reach my memory right now, so I can't continue our conversation. "
     "Nothing you told me is lost — please try again in a minute."

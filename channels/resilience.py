@@ -6,6 +6,10 @@
   message. Rasa's own handling is otherwise unchanged: the failed action adds no
   events, so the form and every slot stay as they were, and the next message
   after the action server is back continues the conversation.
+  What the user is told depends on whether trying again can help: a down, slow
+  or overloaded action server (no connection, timeout, 502/503/504) gets "try
+  again in a moment"; a tracker too big for the action server (413) and a broken
+  action (other 4xx/5xx) get a reply that does not promise a retry will work.
 * Handling a message raises (e.g. the tracker store is unreachable): `deliver()`
   catches it, tells the user, and reports the failure to the channel so it can
   answer 503 / 500 instead of Rasa's ``200 []``.
@@ -15,14 +19,20 @@ import logging
 import os
 import weakref
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, List, Optional, Text
+from typing import Any, Awaitable, Callable, List, Optional, Set, Text
 
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.shared.core.events import Event
 from rasa.shared.exceptions import RasaException
 
-from channels.input_guard import ACTION_SERVER_DOWN, INTERNAL_ERROR, MEMORY_DOWN
+from channels.input_guard import (
+    ACTION_BROKEN,
+    ACTION_SERVER_DOWN,
+    CONVERSATION_TOO_LONG,
+    INTERNAL_ERROR,
+    MEMORY_DOWN,
+)
 from stores.tracker_store import TrackerStoreUnavailable
 
 logger = logging.getLogger(__name__)
@@ -64,11 +74,56 @@ async def _guarded_run(
     except Exception as error:  # noqa: BLE001 - any failure: tell the user, keep the state
         _failed_turns.add(output_channel)
         reason = "timed out" if isinstance(error, asyncio.TimeoutError) else str(error) or type(error).__name__
-        logger.error(f"Custom action '{self.name()}' failed ({reason}); told the user to retry.")
-        await output_channel.send_response(tracker.sender_id, {"text": ACTION_SERVER_DOWN})
+        status = http_status(error)
+        if status is not None:
+            reason = f"HTTP {status} from the action server: {reason}"
+        reply = failure_reply(error)
+        logger.error(
+            f"Custom action '{self.name()}' failed ({reason}); "
+            f"{'told the user to retry' if reply == ACTION_SERVER_DOWN else 'told the user retrying will not help'}."
+        )
+        await output_channel.send_response(tracker.sender_id, {"text": reply})
         # A RasaException, so Rasa's slot extraction and processor handle it as
         # a failed action (no events) instead of aborting the message.
         raise ActionServerUnavailable(f"custom action '{self.name()}' failed: {reason}") from error
+
+
+# HTTP statuses from the action server after which the same call may succeed.
+RETRYABLE_STATUSES = {408, 429, 502, 503, 504}
+
+
+# rasa_sdk answers a body over its SANIC_REQUEST_MAX_SIZE with 500 and Sanic's message.
+TOO_LARGE_MARKER = "exceeds the size limit"
+
+
+def _http_error(error: BaseException) -> Optional[BaseException]:
+    """The action server's HTTP error behind `error` (Rasa wraps it), if any."""
+    seen: Set[int] = set()
+    current: Optional[BaseException] = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(getattr(current, "status", None), int):
+            return current
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def http_status(error: BaseException) -> Optional[int]:
+    found = _http_error(error)
+    return getattr(found, "status", None) if found else None
+
+
+def failure_reply(error: BaseException) -> Text:
+    """What to tell the user about a failed custom action."""
+    found = _http_error(error)
+    status = getattr(found, "status", None)
+    if status is None or status in RETRYABLE_STATUSES:
+        return ACTION_SERVER_DOWN  # no connection, timeout, overloaded: may pass
+    body = getattr(found, "text", b"")
+    body = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+    if status == 413 or TOO_LARGE_MARKER in body:
+        return CONVERSATION_TOO_LONG  # the tracker only grows: retrying can't help
+    return ACTION_BROKEN  # the action itself failed (bug, unknown action)
 
 
 def install_action_guard() -> None:
