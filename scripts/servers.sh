@@ -1,6 +1,18 @@
 # Start/stop the action server and the Rasa server. Source after common.sh.
-RUN_DIR="$PROJECT_DIR/var/run"
-mkdir -p "$RUN_DIR" "$PROJECT_DIR/var/log"
+# Both start through runtime/launch.py (runtime/launch_env.py): secrets come from the
+# environment, never the command line, and the action server has its own request limit.
+# var/ (conversations, logs, pids) is private: 0700, files 0600 (umask 077).
+VAR_DIR="${ADVISOR_VAR_DIR:-$PROJECT_DIR/var}"
+RUN_DIR="$VAR_DIR/run"
+LOG_DIR="$VAR_DIR/log"
+umask 077
+mkdir -p "$RUN_DIR" "$LOG_DIR"
+# Also tightens a var/ made by an older version. var/scale/ (scale_up.sh) belongs to
+# the services' users, which must still pass through var/ when it exists (0711).
+if [ -d "$VAR_DIR/scale" ]; then chmod go-rw "$VAR_DIR"; else chmod go-rwx "$VAR_DIR"; fi
+chmod -R go-rwx "$RUN_DIR" "$LOG_DIR"
+find "$VAR_DIR" -maxdepth 1 -type f -exec chmod go-rwx {} +
+LAUNCH=("$PY" -m runtime.launch)
 
 wait_for_url() {  # wait_for_url URL SECONDS NAME
   local url="$1" seconds="$2" name="$3"
@@ -8,22 +20,23 @@ wait_for_url() {  # wait_for_url URL SECONDS NAME
     if curl -fs -o /dev/null "$url"; then return 0; fi
     sleep 1
   done
-  echo "ERROR: $name did not come up at $url within ${seconds}s (see var/log/)" >&2
+  echo "ERROR: $name did not come up at $url within ${seconds}s (see $LOG_DIR/)" >&2
   return 1
 }
 
 start_action_server() {
   log "Starting the action server on ${ACTIONS_HOST:-127.0.0.1}:$ACTIONS_PORT"
   # rasa_sdk binds 0.0.0.0 unless SANIC_HOST says otherwise: loopback by default.
-  SANIC_HOST="${ACTIONS_HOST:-127.0.0.1}" "$RASA" run actions --actions actions --port "$ACTIONS_PORT" \
-    >"$PROJECT_DIR/var/log/actions.log" 2>&1 &
+  # Its body limit is ACTIONS_REQUEST_MAX_SIZE (launch_env.py), not SANIC_REQUEST_MAX_SIZE.
+  SANIC_HOST="${ACTIONS_HOST:-127.0.0.1}" "${LAUNCH[@]}" run actions --actions actions --port "$ACTIONS_PORT" \
+    >"$LOG_DIR/actions.log" 2>&1 &
   echo $! >"$RUN_DIR/actions.pid"
   wait_for_url "http://127.0.0.1:$ACTIONS_PORT/health" 60 "action server"
 }
 
 start_rasa_server() {
   log "Starting the Rasa server on port $RASA_PORT (loading the model takes ~15 s)"
-  local api_args=() cors=()
+  local cors=()
   # Exact origins allowed to call the server from a browser (space-separated).
   read -ra cors <<<"${RASA_CORS_ORIGINS:-http://localhost:$RASA_PORT http://127.0.0.1:$RASA_PORT}"
   local origin
@@ -34,19 +47,12 @@ start_rasa_server() {
     fi
   done
   # The HTTP admin API stays off unless a token (?token=...) or a JWT secret
-  # (Authorization: Bearer <JWT>) is configured; both come from the environment.
-  if [ -n "${RASA_API_TOKEN:-}" ] || [ -n "${RASA_JWT_SECRET:-}" ]; then
-    api_args=(--enable-api)
-    if [ -n "${RASA_API_TOKEN:-}" ]; then api_args+=(--auth-token "$RASA_API_TOKEN"); fi
-    if [ -n "${RASA_JWT_SECRET:-}" ]; then
-      api_args+=(--jwt-secret "$RASA_JWT_SECRET" --jwt-method "${RASA_JWT_METHOD:-HS256}")
-    fi
-  fi
-  "$RASA" run --model "$MODEL_DIR/$MODEL_NAME.tar.gz" --port "$RASA_PORT" \
+  # (Authorization: Bearer <JWT>) is configured: the launcher reads RASA_API_TOKEN /
+  # RASA_JWT_SECRET from the environment, so they never appear in `ps`.
+  "${LAUNCH[@]}" run --model "$MODEL_DIR/$MODEL_NAME.tar.gz" --port "$RASA_PORT" \
     --interface "${RASA_INTERFACE:-127.0.0.1}" \
-    --credentials credentials.yml --endpoints endpoints.yml \
-    --cors "${cors[@]}" \
-    "${api_args[@]}" >"$PROJECT_DIR/var/log/rasa.log" 2>&1 &
+    --credentials credentials.yml --endpoints "${RASA_ENDPOINTS:-endpoints.yml}" \
+    --cors "${cors[@]}" >"$LOG_DIR/rasa.log" 2>&1 &
   echo $! >"$RUN_DIR/rasa.pid"
   wait_for_url "http://127.0.0.1:$RASA_PORT/webhooks/rest/" 180 "Rasa server"
 }
