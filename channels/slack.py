@@ -9,6 +9,10 @@ On top of Rasa's channel this one
 - accepts `application/json; charset=utf-8`, rejects malformed JSON (400);
 - answers each Slack message once: retries (same event_id) and the same message
   delivered as `message` and `app_mention` (same channel and ts) are dropped;
+- takes each message's buttons once: a replayed or repeated click on the same
+  message (same channel and message ts) is ignored;
+- when handling a message fails (e.g. the tracker store is down), posts the same
+  reply as the other channels ("I can't reach my memory right now...");
 - answers DMs and @mentions (mention stripped), in the thread when in a channel;
 - ignores its own and other bots' messages;
 - sends each response as one Slack message in mrkdwn, buttons as Block Kit
@@ -35,6 +39,8 @@ from sanic.response import HTTPResponse
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
+
+from channels.resilience import deliver
 
 logger = logging.getLogger(__name__)
 
@@ -214,6 +220,7 @@ class SlackChannel(SlackInput):
         self.bot_user_ids: Set[Text] = set()
         self.seen_events = SeenCache()
         self.seen_messages = SeenCache()
+        self.seen_clicks = SeenCache()
         if not self.configured:
             missing = [
                 name
@@ -234,15 +241,15 @@ class SlackChannel(SlackInput):
         """Why the request is not from Slack, or None if it is."""
         timestamp = headers.get("x-slack-request-timestamp", "")
         signature = headers.get("x-slack-signature", "")
-        try:
-            age = abs(time.time() - int(timestamp))
-        except ValueError:
+        if not (timestamp.isascii() and timestamp.isdigit()):
             return "missing or malformed X-Slack-Request-Timestamp"
+        age = abs(time.time() - int(timestamp))
         if age > MAX_REQUEST_AGE:
             return f"timestamp {timestamp} is more than {MAX_REQUEST_AGE} s away from now"
         base = b"v0:" + timestamp.encode() + b":" + body
-        expected = "v0=" + hmac.new(self.slack_signing_secret.encode(), base, hashlib.sha256).hexdigest()
-        if not hmac.compare_digest(expected, signature):
+        expected = b"v0=" + hmac.new(self.slack_signing_secret.encode(), base, hashlib.sha256).hexdigest().encode()
+        # Bytes: compare_digest refuses str with non-ASCII characters (TypeError -> 500).
+        if not hmac.compare_digest(expected, signature.encode("utf-8", "replace")):
             return "X-Slack-Signature does not match"
         return None
 
@@ -365,6 +372,13 @@ class SlackChannel(SlackInput):
             return response.text("")  # e.g. a link button
         message = payload.get("message") or {}
         container = payload.get("container") or {}
+        # One answer per message with buttons: a replayed request, a double click or a
+        # click on a second button before the buttons are gone changes nothing.
+        message_ts = message.get("ts") or container.get("message_ts")
+        click = ("click", channel, message_ts or action.get("action_ts"))
+        if click[2] and self.seen_clicks.check_and_add(click):
+            logger.info(f"Slack: ignored a repeated click on message {message_ts} in {channel}.")
+            return response.text("")
         thread_id = message.get("thread_ts") or container.get("thread_ts")
         metadata = {
             "out_channel": channel,
@@ -398,7 +412,9 @@ class SlackChannel(SlackInput):
         metadata: Dict[Text, Any],
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
     ) -> None:
-        """Hand the message to Rasa in the background: Slack wants an answer in 3 s."""
+        """Hand the message to Rasa in the background: Slack wants an answer in 3 s.
+
+        Failures get the same reply as in the other channels (`deliver`)."""
         message = UserMessage(
             text,
             self.get_output_channel(channel, thread_id),
@@ -406,7 +422,7 @@ class SlackChannel(SlackInput):
             input_channel=self.name(),
             metadata=metadata,
         )
-        self._background(on_new_message(message))
+        self._background(deliver(on_new_message, message))
 
     def _background(self, coroutine: Awaitable[Any]) -> None:
         task = asyncio.ensure_future(coroutine)
