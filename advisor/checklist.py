@@ -1,7 +1,11 @@
 """What to check before acting on a recommendation, tailored to the answers.
 
-Security items depend only on the answers (never on the recommended model), so
-more sensitive data can only ever add safeguards, whatever the recommendation.
+Data safeguards depend only on the answers, never on the model, so more
+sensitive data can only ever add safeguards. Vendor safeguards (NDAs with the
+vendor, certifications, audit rights, comparing vendors) are only listed when
+the recommendation is to outsource; keeping it in-house gets in-house items
+(internal access controls, employee IP and confidentiality terms, keeping key
+people, build cost vs a KPO quote) instead.
 """
 from __future__ import annotations
 
@@ -47,14 +51,19 @@ def _items(category: Category, *texts: str) -> tuple[ChecklistItem, ...]:
 
 
 # Source: outsourcing core processes "can present significant security risks, so
-# it's important to have measures in place to protect your data".
+# it's important to have measures in place to protect your data". The first
+# items hold whoever does the work; the vendor items only when outsourcing.
 SECURITY = _items(
     Category.SECURITY,
-    "NDAs / confidentiality agreements with the vendor and everyone who touches the work.",
     "Role-based access control and least privilege: people see only the data their task needs.",
+    "Data-protection rules (e.g. GDPR): where data is stored, who processes it, retention "
+    "and deletion.",
+)
+SECURITY_VENDOR = _items(
+    Category.SECURITY,
+    "NDAs / confidentiality agreements with the vendor and everyone who touches the work.",
     "Security certifications such as ISO 27001 or a SOC 2 report.",
-    "Data-protection clauses (e.g. a GDPR data processing agreement): where data is stored, "
-    "who processes it, retention and deletion.",
+    "A data processing agreement with the vendor, matching those rules.",
     "Audit rights, so you can check the controls.",
     "Breach notification: you are told promptly about any incident.",
 )
@@ -84,9 +93,18 @@ KPO = _items(
     "on the same work without safeguards.",
     "Keep in-house competence: a small internal team able to judge the work and take it back.",
 )
+# Keeping distinctive work (Quinn & Hilmer 1994; Mudambi & Tallman 2010): the
+# knowledge stays only if the people do, and the build must be worth its cost.
 IN_HOUSE = _items(
     Category.IN_HOUSE,
     "A build or hire plan: roles, skills, budget and timeline.",
+    "Employee IP and confidentiality terms: the firm owns what its people create.",
+    "Internal access controls: only the people who need the work's know-how and data "
+    "can reach it.",
+    "Keeping key people: succession, documentation and retention for the experts the "
+    "work depends on.",
+    "Build cost vs a KPO quote: compare what keeping it costs with what a KPO provider "
+    "would charge.",
     "Revisit outsourcing non-distinctive sub-tasks (e.g. routine parts through BPO).",
 )
 CLOSE_CALL = _items(
@@ -94,12 +112,22 @@ CLOSE_CALL = _items(
     "It's a close call: consider a pilot, a hybrid or a partnership before committing "
     "(keep the distinctive part, outsource the rest).",
 )
+CLOSE_CALL_BPO_KPO = _items(
+    Category.DECISION,
+    "It's a close call: consider a pilot, or a hybrid that sends the routine part to BPO "
+    "and the judgement part to KPO, before committing.",
+)
 # Source: "Do your due diligence, read some more, ask questions, and make sure you
 # strike the best deal you possibly can."
 DUE_DILIGENCE = _items(
     Category.DUE_DILIGENCE,
     "Do your due diligence: compare several vendors, ask questions, check references and "
     "strike the best deal you can.",
+)
+DUE_DILIGENCE_IN_HOUSE = _items(
+    Category.DUE_DILIGENCE,
+    "Do your due diligence: read some more, ask questions, and test the build plan "
+    "against what outsourcing would really cost before you commit.",
 )
 
 _BY_MODEL = {Model.BPO: BPO, Model.KPO: KPO, Model.IN_HOUSE: IN_HOUSE}
@@ -113,18 +141,28 @@ def needs_security(answers: Answers) -> bool:
 
 
 def build_checklist(
-    answers: Answers, recommended: Optional[Model], close_call: bool = False
+    answers: Answers,
+    recommended: Optional[Model],
+    close_call: bool = False,
+    runner_up: Optional[Model] = None,
+    tied: bool = False,
 ) -> tuple[ChecklistItem, ...]:
-    """The checklist for a recommendation (empty when nothing is answered)."""
+    """The checklist for a recommendation (empty when nothing is answered).
+
+    In a tie the runner-up's items are listed too, since neither is ahead."""
     if recommended is None:
         return ()
+    models = [recommended] + ([runner_up] if tied and runner_up is not None else [])
+    outsourcing = any(m is not Model.IN_HOUSE for m in models)
     items: list[ChecklistItem] = []
     if needs_security(answers):
-        items += SECURITY
+        items += SECURITY + (SECURITY_VENDOR if outsourcing else ())
     if answers.sensitivity is Sensitivity.HIGH:
         items += SECURITY_HIGH
-    items += _BY_MODEL[recommended]
+    for model in models:
+        items += _BY_MODEL[model]
     if close_call:
-        items += CLOSE_CALL
-    items += DUE_DILIGENCE
+        keep_or_not = Model.IN_HOUSE in (recommended, runner_up)
+        items += CLOSE_CALL if keep_or_not or runner_up is None else CLOSE_CALL_BPO_KPO
+    items += DUE_DILIGENCE if outsourcing else DUE_DILIGENCE_IN_HOUSE
     return tuple(items)

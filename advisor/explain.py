@@ -5,50 +5,85 @@ render. Short sentences; numbers only in the detailed "why".
 """
 from __future__ import annotations
 
-from typing import Iterable, Optional
+from typing import Collection, Iterable, Optional
 
-from advisor.answers import Answers, Slot
+from advisor.answers import SLOT_ORDER, Answers, Slot
 from advisor.checklist import Category, ChecklistItem
-from advisor.questions import QUESTIONS, SLOT_NAMES, value_name
+from advisor.questions import QUESTIONS, SLOT_NAMES, describe, value_name
 from advisor.scoring import Certainty, Contribution, Recommendation
 from advisor.sourcing import MODELS, Model
+from advisor.weights import capability_gap, distinctive
 
 # The source's conclusion, in every final answer.
 NO_SUPERIOR_OPTION = (
     "Remember: there's no definite \"superior\" option. Which model suits you depends "
     "entirely on your company's needs and situation."
 )
+# The capability gap is never asked, so it is stated as an assumption whenever
+# it decides keep vs outsource: for work that sets the firm apart.
+GAP_ASSUMED = (
+    "you couldn't readily hire or build this expertise yourself (you said you lack it). "
+    "If you could, keeping it in-house would be the stronger choice"
+)
+NO_GAP_ASSUMED = (
+    "you could hire or build the expertise this work needs (you haven't said you lack it). "
+    "If you couldn't, outsourcing it with safeguards, or a hybrid, would be the stronger choice"
+)
+PILOT_OR_HYBRID = "a pilot or a hybrid is worth considering before you commit"
 NOTHING_YET = (
     "I don't have any answers yet, so I can't lean either way. Tell me which process "
     "you're thinking of outsourcing and I'll take it from there."
 )
 
 
-def render_final(rec: Recommendation, answers: Answers) -> str:
-    """The recommendation, why, what to check, and the source's reminder."""
+def render_final(rec: Recommendation, answers: Answers, assumed: Collection[str] = ()) -> str:
+    """The recommendation, why, assumptions, what to check, and the source's reminder.
+
+    `assumed`: slot names whose answer was assumed because the user wasn't sure."""
     if rec.recommended is None:
         return NOTHING_YET
     parts = [_headline(rec, answers)]
-    reasons = [c.reason for c in rec.key_reasons(3)]
+    reasons = _unique([c.reason for c in rec.key_reasons(3)])
     against = rec.counter_reasons(1)
-    if against and rec.certainty is not Certainty.CLOSE_CALL:  # a close call says it already
-        reasons.append(f"On the other side: {against[0].summary}, which points to "
-                       f"{_short(rec.runner_up)}.")
+    # A close call names both sides in its headline already.
+    if against and rec.runner_up is not None and rec.certainty is not Certainty.CLOSE_CALL:
+        reasons.append(f"On the other side: {against[0].summary}, "
+                       f"{_direction(against[0], rec.runner_up, rec.recommended)}.")
     if reasons:
         parts.append("**Why**\n" + _bullets(reasons))
     if rec.missing:
         parts.append(f"This is based on partial answers; still open: {_open_topics(rec)}.")
+    assumptions = assumption_lines(answers, assumed)
+    if assumptions:
+        parts.append("**Assumptions**\n" + _bullets(assumptions))
     parts.append(_render_checklist(rec.checklist))
     parts.append(NO_SUPERIOR_OPTION)
     return "\n\n".join(parts)
 
 
-def render_provisional(rec: Recommendation, answers: Answers) -> str:
+def assumption_lines(answers: Answers, assumed: Collection[str] = ()) -> list[str]:
+    """"Assumed: ..." sentences: the answers the user wasn't sure of (in question
+    order; unknown or unanswered slot names are skipped), then the capability gap
+    when it matters (the work sets the firm apart)."""
+    lines = [
+        f"Assumed: {describe(slot.value, value)} (you weren't sure)."
+        for slot in SLOT_ORDER
+        if slot.value in assumed and (value := answers.get(slot)) is not None
+    ]
+    if distinctive(answers):
+        lines.append(f"Assumed: {GAP_ASSUMED if capability_gap(answers) else NO_GAP_ASSUMED}.")
+    return lines
+
+
+def render_provisional(
+    rec: Recommendation, answers: Answers, assumed: Collection[str] = ()
+) -> str:
     """What the answers so far suggest, and what is still open."""
     if rec.recommended is None:
         return NOTHING_YET
-    if rec.margin == 0:
-        lean = "nothing points clearly one way yet"
+    if rec.tied:
+        lean = (f"it's a tie so far between {_short(rec.recommended)} and "
+                f"{_short(rec.runner_up)}")
     elif rec.certainty is Certainty.CLOSE_CALL:
         lean = (f"it's a close call between {_short(rec.recommended)} and "
                 f"{_short(rec.runner_up)}, slightly favouring {rec.recommended.full_name}")
@@ -58,26 +93,38 @@ def render_provisional(rec: Recommendation, answers: Answers) -> str:
         lean = f"I'm leaning towards **{rec.recommended.full_name}**"
     text = f"Based on what you've told me so far, {lean}."
     reasons = rec.key_reasons(1)
-    if reasons and rec.margin > 0:
+    if reasons and not rec.tied:
         text += f" The main reason: {reasons[0].summary}."
+    if rec.certainty is Certainty.CLOSE_CALL:
+        text += f" If it stays this close, {PILOT_OR_HYBRID}."
     if rec.missing:
         text += f"\nStill open: {_open_topics(rec)}."
         text += " Your answers to those could still change this." if not rec.settled else (
             " Whatever you answer, the recommendation won't change.")
+    assumptions = assumption_lines(answers, assumed)
+    if assumptions:
+        text += "\n" + " ".join(assumptions)
     return text
 
 
-def render_why(rec: Recommendation, answers: Answers) -> str:
+def render_why(rec: Recommendation, answers: Answers, assumed: Collection[str] = ()) -> str:
     """Every answer's (and rule's) contribution, strongest first, with points."""
     if not rec.contributions:
         return NOTHING_YET
     ordered = sorted(rec.contributions, key=lambda c: -c.spread)
-    lines = [f"- **{_capitalise(c.summary)}**: {c.reason} ({_points(c)})" for c in ordered]
+    lines = _unique([f"- **{_capitalise(c.summary)}**: {c.reason} ({_points(c)})"
+                     for c in ordered])
     totals = ", ".join(f"{m.short_name} {_number(rec.scores[m])}" for m in MODELS)
     text = "Here's how each answer weighed in, strongest first:\n" + "\n".join(lines)
     text += f"\n\nTotals: {totals}."
-    if rec.recommended is not None:
+    if rec.tied:
+        text += (f" That's a tie between {_short(rec.recommended)} and {_short(rec.runner_up)}, "
+                 f"so {PILOT_OR_HYBRID}.")
+    elif rec.recommended is not None:
         text += f" That makes {rec.recommended.full_name} {_certainty_phrase(rec)}."
+    assumptions = assumption_lines(answers, assumed)
+    if assumptions:
+        text += "\n\n**Assumptions**\n" + _bullets(assumptions)
     return text
 
 
@@ -129,6 +176,10 @@ def describe_kept_answers(answers: Answers, slots: Iterable[str]) -> str:
 def _headline(rec: Recommendation, answers: Answers) -> str:
     assert rec.recommended is not None
     what = f" for {answers.process}" if answers.process else ""
+    if rec.tied:  # no winner to name: say so, and check for both
+        return (f"**My recommendation{what}: a tie between {_short(rec.recommended)} and "
+                f"{_short(rec.runner_up)}**. Your answers weigh exactly the same for both, so "
+                f"{PILOT_OR_HYBRID}; the checklist covers both.")
     head = f"**My recommendation{what}: {rec.recommended.full_name}**"
     if rec.certainty is Certainty.CLEAR:
         return head + ", a clear fit."
@@ -146,8 +197,21 @@ def _close_call_because(rec: Recommendation) -> str:
         return "your answers weigh equally on both sides"
     if not against or against[0].toward(rec.runner_up, rec.recommended) < 1:  # a small push
         return f"most of your answers fit both, and what tips it is that {towards[0].summary}"
-    return (f"{against[0].summary} (which points to {_short(rec.runner_up)}), while "
-            f"{towards[0].summary} (which points to {_short(rec.recommended)})")
+    return (f"{against[0].summary} ({_direction(against[0], rec.runner_up, rec.recommended)}), "
+            f"while {towards[0].summary} "
+            f"({_direction(towards[0], rec.recommended, rec.runner_up)})")
+
+
+def _direction(c: Contribution, model: Model, against: Model) -> str:
+    """How `c` pushes `model` ahead of `against`, in words that match its points:
+    "which points to KPO" only when KPO is where it pushes most."""
+    if _favours_only(c, model):
+        return f"which points to {_short(model)}"
+    return f"which favours {_short(model)} over {_short(against)}"
+
+
+def _favours_only(c: Contribution, model: Model) -> bool:
+    return all(c.deltas[model] > c.deltas[m] for m in MODELS if m is not model)
 
 
 def _render_checklist(items: tuple[ChecklistItem, ...]) -> str:
@@ -196,6 +260,10 @@ def _short(model: Optional[Model]) -> str:
     if model is None:
         return "nothing"
     return model.full_name if model is Model.IN_HOUSE else model.short_name
+
+
+def _unique(texts: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(texts))
 
 
 def _bullets(texts: Iterable[str]) -> str:

@@ -13,16 +13,25 @@ from enum import Enum
 from functools import lru_cache
 from typing import Mapping, Optional
 
-from advisor.answers import Answers, Slot, values_of
+from advisor.answers import Answers, Core, Sensitivity, Slot, values_of
 from advisor.checklist import ChecklistItem, build_checklist
 from advisor.process_catalogue import by_name, lookup
 from advisor.questions import describe
 from advisor.sourcing import MODELS, Model
-from advisor.weights import PROCESS_PRIOR, RULES, WEIGHT_TABLE
+from advisor.weights import PROCESS_PRIOR, RULES, WEIGHT_TABLE, capability_gap, distinctive
 
 CLOSE_CALL_BELOW = 2.5  # margins below this are a close call
 CLEAR_FROM = 5.0  # margins from this are clear, if nothing else holds it back
 MIN_ANSWERS_FOR_CLEAR = 5  # of 6: a provisional recommendation is never "clear"
+# Highly sensitive data lowers certainty a little (scoring-principles): "clear"
+# then needs a margin this much wider. It never changes the model.
+SENSITIVE_CLEAR_EXTRA = 1.0
+# Ties go to the earlier model. BPO first: the umbrella term and the most common
+# arrangement (source: "BPO is an umbrella term ..."). For work that sets the
+# firm apart, keeping it comes first: what you keep while you pilot can still be
+# outsourced, knowledge handed over is hard to get back (Mudambi & Tallman 2010).
+TIE_ORDER: tuple[Model, ...] = MODELS
+DISTINCTIVE_TIE_ORDER: tuple[Model, ...] = (Model.IN_HOUSE, Model.KPO, Model.BPO)
 
 
 class Certainty(str, Enum):
@@ -70,6 +79,11 @@ class Recommendation:
     missing: tuple[Slot, ...]
     checklist: tuple[ChecklistItem, ...]
 
+    @property
+    def tied(self) -> bool:
+        """The two leading models score the same: no winner to name."""
+        return self.recommended is not None and self.margin == 0
+
     def top_reasons(self, n: int = 3) -> list[Contribution]:
         """The contributions that pushed the recommendation furthest ahead of
         the runner-up, largest first."""
@@ -101,36 +115,60 @@ class Recommendation:
 
 
 def score(answers: Answers) -> Recommendation:
-    contributions = _contributions(_key(answers))
+    key = _key(answers)
+    contributions = _contributions(key)
     totals = _totals(contributions)
     if answers.is_empty():
         return Recommendation(totals, contributions, None, None, 0.0, None, False,
                               (), answers.missing, ())
-    recommended, runner_up = _ranking(totals)[:2]
+    recommended, runner_up = _ranking(totals, answers.get(Slot.CORE))[:2]
     margin = totals[recommended] - totals[runner_up]
-    settled = _possible_winners(_key(answers), answers.process is None) == {recommended}
-    certainty = _certainty(margin, settled, answers, recommended)
-    checklist = build_checklist(answers, recommended, certainty is Certainty.CLOSE_CALL)
+    settled = _possible_winners(key, answers.process is None) == {recommended}
+    certainty = _certainty(margin, settled, answers, (recommended, runner_up))
+    checklist = build_checklist(answers, recommended, certainty is Certainty.CLOSE_CALL,
+                                runner_up, tied=margin == 0)
     return Recommendation(totals, contributions, recommended, runner_up, margin, certainty,
                           settled, answers.answered, answers.missing, checklist)
 
 
-def _ranking(totals: Mapping[Model, float]) -> list[Model]:
-    # Ties go to the earlier model in MODELS (documented there).
-    return sorted(MODELS, key=lambda m: (-totals[m], MODELS.index(m)))
+def _ranking(totals: Mapping[Model, float], core: Optional[str]) -> list[Model]:
+    order = DISTINCTIVE_TIE_ORDER if core == Core.CORE.value else TIE_ORDER
+    return sorted(MODELS, key=lambda m: (-totals[m], order.index(m)))
 
 
-def _certainty(margin: float, settled: bool, answers: Answers, model: Model) -> Certainty:
-    if margin < CLOSE_CALL_BELOW:
+def _certainty(
+    margin: float, settled: bool, answers: Answers, top_two: tuple[Model, Model]
+) -> Certainty:
+    if margin < CLOSE_CALL_BELOW or _keep_or_fill_the_gap(answers, top_two):
         return Certainty.CLOSE_CALL
-    # Clear needs a wide margin, (nearly) all answers, and no way for the
-    # missing ones to change the model.
-    clear = margin >= CLEAR_FROM and settled and len(answers.answered) >= MIN_ANSWERS_FOR_CLEAR
-    # Highly sensitive data with a vendor: the fit depends on their safeguards,
-    # so we say "leaning" at most (scoring-principles: lower confidence a little).
-    if answers.get(Slot.SENSITIVITY) == "high" and model is not Model.IN_HOUSE:
-        clear = False
+    needed = CLEAR_FROM + (SENSITIVE_CLEAR_EXTRA if answers.sensitivity is Sensitivity.HIGH
+                           else 0.0)
+    # Clear needs a wide margin, (nearly) all answers, no way for the missing
+    # ones to change the model, and the same model one step either side of the
+    # core answer (the hardest question to answer, and the one that decides
+    # keep vs outsource).
+    clear = (margin >= needed and settled and len(answers.answered) >= MIN_ANSWERS_FOR_CLEAR
+             and _survives_a_core_step(answers, top_two[0]))
     return Certainty.CLEAR if clear else Certainty.LEANING
+
+
+def _keep_or_fill_the_gap(answers: Answers, top_two: tuple[Model, Model]) -> bool:
+    """Distinctive work with an (assumed) capability gap, decided between keeping
+    it and outsourcing it: a close call whatever the margin (scoring-principles)."""
+    return distinctive(answers) and capability_gap(answers) and Model.IN_HOUSE in top_two
+
+
+def _survives_a_core_step(answers: Answers, model: Model) -> bool:
+    core = answers.get(Slot.CORE)
+    if core is None:
+        return True  # `settled` already covers every core answer
+    scale = values_of(Slot.CORE)
+    here = scale.index(core)
+    neighbours = [scale[i] for i in (here - 1, here + 1) if 0 <= i < len(scale)]
+    return all(
+        _possible_winners(_key(answers.updated({"core": n})), answers.process is None) == {model}
+        for n in neighbours
+    )
 
 
 # --- the additive model, cached on the answer values -----------------------------
@@ -192,7 +230,7 @@ def _possible_winners(key: _Key, process_missing: bool) -> frozenset[Model]:
         *((values_of(s) if value is None else (value,)) for s, value in zip(_CLOSED_SLOTS, key[1:])),
     ]
     winners = {
-        _ranking(_totals(_contributions(tuple(combo))))[0]
+        _ranking(_totals(_contributions(tuple(combo))), combo[1])[0]
         for combo in itertools.product(*options)
     }
     return frozenset(winners)

@@ -5,16 +5,33 @@ with most points is recommended. Every row cites where it comes from: the
 source article (source/bpo-vs-kpo.txt) or the literature summarised in
 scoring-principles.md.
 
-Design, in short:
+Design, in short (each point is checked over every answer combination by
+tests/unit/test_scoring_properties.py and test_weights.py):
+
 - BPO vs KPO is decided by the nature of the work: complexity and
-  qualifications have the largest spread between the two (5 points each).
-- Outsource vs keep is decided by distinctiveness, the capability gap (goal)
-  and data sensitivity, mostly through the named interaction rules below,
-  because "core" alone is a weak test (Gottfredson et al.).
+  qualifications have the largest spread between the two (5 points each)
+  (Aron & Singh 2005).
+- Outsource vs keep is decided by distinctiveness: only work that sets the firm
+  apart (Core.CORE) earns in-house points. Every other row gives in-house at
+  most the average of what it gives BPO and KPO, so without a "sets us apart"
+  answer keeping it in-house can never come first ("core" alone is a weak
+  test: Gottfredson et al. 2005; keep what is critical *and* distinctive:
+  Lacity, Willcocks & Feeny 1996; Quinn & Hilmer 1994).
+- Data sensitivity never moves the model on its own: its rows are all zero. It
+  adds safeguards to the checklist and lowers certainty a little (see
+  scoring.py). Only for distinctive work does it add to the case for keeping
+  the work close (the rule `distinctive_sensitive_data`).
 - Goals adjust, never override: a goal moves BPO-vs-KPO by at most 2.5 points,
-  less than either work-nature factor alone (5).
-- Rules only ever take the same amount from BPO and KPO, so they shift
-  outsource-vs-keep without touching the BPO-vs-KPO balance.
+  less than either work-nature factor alone (5). The goal is *not* taken as
+  the capability gap (scoring-principles: the test is "can you hire or build
+  it"): distinctive work is assumed to be something you could hire or build
+  for (stated as an assumption in every message, see `capability_gap`), and
+  only when you name expertise you lack as your main reason is a gap assumed
+  instead, which makes it a close call between keeping and outsourcing.
+- Rules are interactions with a distinctive process. They take the same
+  amount from BPO and KPO, so they shift outsource-vs-keep without touching
+  the BPO-vs-KPO balance. Each fires on answers already given and never stops
+  firing when more answers come in, so a provisional result can rely on them.
 """
 from __future__ import annotations
 
@@ -22,7 +39,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from advisor.answers import Answers, Complexity, Core, Goal, Qualifications, Sensitivity, Slot
-from advisor.sourcing import Model
+from advisor.sourcing import MODELS, Model
 
 
 @dataclass(frozen=True)
@@ -33,6 +50,15 @@ class Push:
 
     def as_dict(self) -> dict[Model, float]:
         return {Model.BPO: self.bpo, Model.KPO: self.kpo, Model.IN_HOUSE: self.in_house}
+
+    def favours(self) -> tuple[Model, ...]:
+        """The models this push puts first (all three when it is neutral)."""
+        deltas = self.as_dict()
+        top = max(deltas.values())
+        return tuple(m for m in MODELS if deltas[m] == top)
+
+
+NEUTRAL = Push()
 
 
 @dataclass(frozen=True)
@@ -58,58 +84,81 @@ class Rule:
 
 _SOURCE = "source/bpo-vs-kpo.txt"
 
-WEIGHTS: tuple[Weight, ...] = (
-    # --- complexity: the main BPO-vs-KPO axis --------------------------------
+_COMPLEXITY = (
+    # The main BPO-vs-KPO axis. Expert work gives in-house only the average of
+    # BPO and KPO (0.5): needing specialists says KPO *or* your own experts;
+    # which of the two is decided by distinctiveness, not by complexity.
     Weight(Slot.COMPLEXITY, Complexity.ROUTINE.value, Push(bpo=3, kpo=-2, in_house=0),
            "Routine, rule-based work suits BPO: it can be written down as procedures and "
            "managed through service levels.",
            "Aron & Singh 2005; source: BPO is used for 'low-level, less complex operations'"),
     Weight(Slot.COMPLEXITY, Complexity.MIXED.value, Push(bpo=1, kpo=1, in_house=0.5),
-           "A mix of routine work and judgement could go either way: the routine part suits "
-           "BPO, the judgement part KPO.",
+           "A mix of routine work and judgement could go either way between BPO and KPO: "
+           "the routine part suits BPO, the judgement part KPO.",
            "Aron & Singh 2005 (codifiable vs judgement work)"),
-    Weight(Slot.COMPLEXITY, Complexity.EXPERT.value, Push(bpo=-2, kpo=3, in_house=2),
+    Weight(Slot.COMPLEXITY, Complexity.EXPERT.value, Push(bpo=-2, kpo=3, in_house=0.5),
            "Work that needs expert judgement is KPO territory: it is hard to codify, so it "
-           "needs specialists, either a KPO team working closely with you or your own experts.",
+           "needs specialists working closely with you.",
            "source: KPO handles 'more complex, high-level business processes'; Aron & Singh 2005"),
-    # --- qualifications: the second BPO-vs-KPO axis --------------------------
+)
+_QUALIFICATIONS = (
+    # The second BPO-vs-KPO axis; same in-house reasoning as complexity.
     Weight(Slot.QUALIFICATIONS, Qualifications.BASIC.value, Push(bpo=2, kpo=-2, in_house=0),
            "Work that needs only basic qualifications is what BPO vendors staff at scale.",
            f"{_SOURCE}, Key Point: BPO operations 'only need basic qualifications'"),
     Weight(Slot.QUALIFICATIONS, Qualifications.TECHNICAL.value, Push(bpo=1, kpo=1, in_house=0.5),
-           "Technical skills or certifications fit both: BPO vendors supply them (technical "
-           "support), and KPO 'often requires more technical and professional qualifications'.",
+           "Technical skills or certifications fit both BPO and KPO: BPO vendors supply them "
+           "(technical support), and KPO 'often requires more technical and professional "
+           "qualifications'.",
            f"{_SOURCE}, Key Point"),
-    Weight(Slot.QUALIFICATIONS, Qualifications.PROFESSIONAL.value, Push(bpo=-2, kpo=3, in_house=2),
+    Weight(Slot.QUALIFICATIONS, Qualifications.PROFESSIONAL.value,
+           Push(bpo=-2, kpo=3, in_house=0.5),
            "Professional qualifications (lawyers, analysts, scientists) point to KPO, which "
-           "brings highly qualified people and their expertise, or to your own professionals.",
+           "brings highly qualified people and their expertise.",
            f"{_SOURCE}: KPO brings 'highly skilled and qualified personnel'; Aron & Singh 2005"),
-    # --- core: weak on its own (Gottfredson et al. 2005); see rules ----------
+)
+_CORE = (
+    # The outsource-vs-keep axis. Only "sets us apart" earns in-house points.
     Weight(Slot.CORE, Core.SUPPORTING.value, Push(bpo=2, kpo=0, in_house=-2),
            "A necessary but non-primary process is the classic case for outsourcing, usually "
            "through BPO.",
            f"{_SOURCE}: BPO 'is usually done for non-primary operations'; Quinn & Hilmer 1994"),
-    Weight(Slot.CORE, Core.IMPORTANT.value, Push(bpo=0, kpo=0.5, in_house=0.5),
-           "Operationally critical work can still be outsourced once it is no source of "
-           "advantage, but it needs tight service levels and a fallback.",
-           "Gottfredson, Puryear & Phillips 2005; Lacity, Willcocks & Feeny 1996"),
-    Weight(Slot.CORE, Core.CORE.value, Push(bpo=-2, kpo=1, in_house=1.5),
-           "Distinctive work is rarely a BPO job; KPO can take on core processes, but what "
-           "makes you different is worth protecting.",
-           f"{_SOURCE}: KPO's 'focus on core processes'; Quinn & Hilmer 1994"),
-    # --- sensitivity: adds safeguards, lowers confidence; rarely decides ----
-    Weight(Slot.SENSITIVITY, Sensitivity.LOW.value, Push(bpo=0.5, kpo=0, in_house=-0.5),
-           "With little sensitive data, handing the work over is low-risk.",
-           f"{_SOURCE}: BPO is employed 'in low-risk tasks'"),
-    Weight(Slot.SENSITIVITY, Sensitivity.MEDIUM.value, Push(bpo=0, kpo=0, in_house=0.5),
-           "Somewhat sensitive data is routinely handled by vendors under confidentiality "
-           "agreements and access controls.",
+    # Critical but not distinctive: outsourced once it is no source of
+    # advantage; in-house gets only the average of BPO and KPO (0.25).
+    Weight(Slot.CORE, Core.IMPORTANT.value, Push(bpo=0, kpo=0.5, in_house=0.25),
+           "Operationally critical work can still be outsourced, since it is no source of "
+           "advantage, but it needs tight service levels and a fallback; it leans slightly "
+           "to KPO, which takes on more critical processes.",
+           f"Gottfredson, Puryear & Phillips 2005; Lacity, Willcocks & Feeny 1996; {_SOURCE}: "
+           "KPO's 'focus on core processes'"),
+    # Distinctive: keep what gives you your edge, assuming you could hire or
+    # build the expertise (see `capability_gap`). Weaker than the nature of the
+    # work on its own: routine, basic distinctive work can still go to BPO.
+    Weight(Slot.CORE, Core.CORE.value, Push(bpo=-3, kpo=0, in_house=4),
+           "Firms keep what gives them their edge and outsource what they have no special "
+           "capability for; KPO can take on core processes, BPO rarely.",
+           f"Quinn & Hilmer 1994; {_SOURCE}: KPO's 'focus on core processes'"),
+)
+_SENSITIVITY = (
+    # Neutral on purpose (scoring-principles, Data sensitivity): sensitive data
+    # is handled with controls, not by changing the model. The checklist adds
+    # safeguards and scoring.py lowers certainty a little.
+    Weight(Slot.SENSITIVITY, Sensitivity.LOW.value, NEUTRAL,
+           "Little sensitive data: it doesn't change the model, and only the basic "
+           "safeguards are needed.",
+           f"{_SOURCE}: BPO is employed 'in low-risk tasks'; scoring-principles.md"),
+    Weight(Slot.SENSITIVITY, Sensitivity.MEDIUM.value, NEUTRAL,
+           "Somewhat sensitive data doesn't change the model: whoever does the work handles "
+           "it under confidentiality agreements and access controls (see the checklist).",
            "scoring-principles.md, Data sensitivity"),
-    Weight(Slot.SENSITIVITY, Sensitivity.HIGH.value, Push(bpo=-0.5, kpo=-0.5, in_house=1),
-           "Highly sensitive data raises the stakes of outsourcing: whoever does the work "
-           "needs strong safeguards.",
-           f"{_SOURCE}: outsourcing core processes 'can present significant security risks'"),
-    # --- goal: adjusts, never overrides --------------------------------------
+    Weight(Slot.SENSITIVITY, Sensitivity.HIGH.value, NEUTRAL,
+           "Highly sensitive data doesn't change the model on its own: it calls for strong "
+           "safeguards (see the checklist) and makes me a little less certain.",
+           f"{_SOURCE}: 'it's important to have measures in place to protect your data'; "
+           "scoring-principles.md"),
+)
+_GOAL = (
+    # Goals adjust, never override; none of them stands for the capability gap.
     Weight(Slot.GOAL, Goal.COST.value, Push(bpo=1.5, kpo=0.5, in_house=-1),
            "Cutting costs is the classic reason for BPO; KPO can save money too, but mainly "
            "buys expertise.",
@@ -122,12 +171,12 @@ WEIGHTS: tuple[Weight, ...] = (
            "Freeing your team to focus on the core business is a benefit of both BPO and KPO.",
            f"{_SOURCE}: outsourcing 'allows you to focus on your organization's core processes'"),
     Weight(Slot.GOAL, Goal.EXPERTISE.value, Push(bpo=-0.5, kpo=2, in_house=-2),
-           "Lacking the expertise is the main reason for KPO: it brings skilled people, their "
-           "knowledge and insights, which you couldn't get by keeping the work in-house.",
-           f"{_SOURCE}: KPO brings 'knowledge, insights, and process expertise'; "
-           "scoring-principles.md (a real capability gap argues for outsourcing)"),
+           "Getting expertise you lack is the main reason for KPO: it brings skilled people "
+           "with their knowledge, insights and process expertise.",
+           f"{_SOURCE}: KPO brings 'knowledge, insights, and process expertise'"),
 )
 
+WEIGHTS: tuple[Weight, ...] = _COMPLEXITY + _QUALIFICATIONS + _CORE + _SENSITIVITY + _GOAL
 WEIGHT_TABLE: dict[tuple[Slot, str], Weight] = {(w.slot, w.value): w for w in WEIGHTS}
 
 # A recognised process's usual model is a weak prior: less than any work-nature row.
@@ -135,48 +184,54 @@ PROCESS_PRIOR = 1.0
 PROCESS_PRIOR_TRACE = f"{_SOURCE} (typical BPO and KPO services); process_catalogue.py"
 
 
-def _distinctive(a: Answers) -> bool:
+def distinctive(a: Answers) -> bool:
+    """The work sets the firm apart: the only answer that can justify keeping it."""
     return a.core is Core.CORE
 
 
-def _no_gap(a: Answers) -> bool:
-    """A known goal other than expertise: the firm isn't missing the know-how."""
-    return a.goal is not None and a.goal is not Goal.EXPERTISE
+def capability_gap(a: Answers) -> bool:
+    """Whether a capability gap is *assumed*: only when the user names expertise
+    they lack as the main reason. We never ask "could you hire or build it?",
+    so messages state this as an assumption, never as a fact."""
+    return a.goal is Goal.EXPERTISE
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("distinctive_without_capability_gap",
-         lambda a: _distinctive(a) and _no_gap(a),
-         Push(bpo=-1, kpo=-1, in_house=2),
-         "it sets you apart and you aren't missing the expertise",
-         "It sets you apart and you aren't missing the expertise: firms keep what gives them "
-         "their edge and outsource what they have no special capability for.",
-         "Quinn & Hilmer 1994; Lacity, Willcocks & Feeny 1996 (critical and distinctive)"),
+    # Mudambi & Tallman: handing distinctive expert knowledge to a vendor puts
+    # it at risk. Large, so distinctive expert work stays in-house even against
+    # a cost goal and a KPO-typical process (R&D), unless a gap is assumed.
     Rule("distinctive_expert_knowledge",
-         lambda a: _distinctive(a) and _no_gap(a) and a.complexity is Complexity.EXPERT,
-         Push(bpo=-1, kpo=-1, in_house=1.5),
+         lambda a: distinctive(a) and a.complexity is Complexity.EXPERT,
+         Push(bpo=-2, kpo=-2, in_house=3),
          "your distinctive expert knowledge would be at risk with a vendor",
          "Handing distinctive expert knowledge to a vendor puts it at risk; for such work "
          "keeping it in-house (or a close partnership) is often wiser.",
          "Mudambi & Tallman 2010"),
+    # Source: outsourcing core processes 'can present significant security
+    # risks'. Only for distinctive work: never on routine, non-distinctive work.
     Rule("distinctive_sensitive_data",
-         lambda a: _distinctive(a) and _no_gap(a) and a.sensitivity is Sensitivity.HIGH,
-         Push(bpo=-1, kpo=-1, in_house=1.5),
-         "the data of a distinctive process is highly sensitive",
-         "The data of a process that sets you apart is highly sensitive, which adds to the case "
-         "for keeping it close.",
+         lambda a: distinctive(a) and a.sensitivity is Sensitivity.HIGH,
+         Push(bpo=-0.5, kpo=-0.5, in_house=1),
+         "the work that sets you apart runs on highly sensitive data",
+         "The work that sets you apart runs on highly sensitive data, which adds a little to "
+         "the case for keeping it close.",
          f"{_SOURCE}: 'significant security risks' of outsourcing core processes"),
     Rule("focus_means_keeping_this_core",
-         lambda a: _distinctive(a) and a.goal is Goal.FOCUS,
+         lambda a: distinctive(a) and a.goal is Goal.FOCUS,
          Push(bpo=-1, kpo=-1, in_house=1.5),
          "focusing on your core business includes this process",
-         "You want to focus on your core business, and this process is part of it.",
+         "You want to focus on your core business, and this process is part of it: a reason "
+         "to keep it, not to hand it over.",
          f"{_SOURCE}: outsourcing lets you 'focus on ... core processes'; Quinn & Hilmer 1994"),
+    # scoring-principles: a real capability gap argues for outsourcing even
+    # near the core, with safeguards; when it is also distinctive, it is a
+    # close call (scoring.py says so whatever the margin).
     Rule("distinctive_with_capability_gap",
-         lambda a: _distinctive(a) and a.goal is Goal.EXPERTISE,
-         Push(bpo=-1, kpo=-1, in_house=2),
-         "it sets you apart",
-         "It sets you apart, which argues for keeping it, but you lack the expertise, which "
-         "argues for outsourcing with safeguards (or a hybrid): a close call.",
-         "scoring-principles.md; Mudambi & Tallman 2010 (alliances or hybrids for distinctive work)"),
+         lambda a: distinctive(a) and capability_gap(a),
+         Push(bpo=1, kpo=1, in_house=-2),
+         "you lack the expertise for work that sets you apart",
+         "You lack the expertise for work that sets you apart: if you couldn't hire or build "
+         "it, outsourcing with safeguards (or a hybrid) is the way to get it.",
+         "scoring-principles.md; Mudambi & Tallman 2010 (alliances or hybrids for "
+         "distinctive work)"),
 )

@@ -37,8 +37,9 @@ def test_final_close_call_says_between_what_and_why():
     text = final(RESEARCH_GAP)
     assert "KPO (Knowledge Process Outsourcing)" in text
     assert "close call between KPO and keeping it in-house because" in text
-    assert "sets you apart" in text and "expertise you lack" in text
+    assert "distinctive expert knowledge" in text and "expertise you lack" in text
     assert "ISO 27001" in text and "IP ownership" in text
+    assert "pilot" in text and "hybrid" in text
 
 
 def test_final_in_house():
@@ -49,9 +50,13 @@ def test_final_in_house():
 def test_final_gives_three_reasons_and_the_strongest_counterpoint():
     why = final(PAYROLL).split("**Why**\n")[1].split("\n\n")[0]
     assert len(why.splitlines()) == 3  # nothing points the other way
-    distinctive = PAYROLL.updated({"process": "customer care", "core": "core"})
-    why = final(distinctive).split("**Why**\n")[1].split("\n\n")[0].splitlines()
-    assert len(why) == 4 and why[-1].startswith("- On the other side: it sets you apart")
+    critical = Answers(process="legal services", core="important", complexity="expert",
+                       qualifications="technical", sensitivity="low", goal="cost")
+    why = final(critical).split("**Why**\n")[1].split("\n\n")[0].splitlines()
+    # Cutting costs pushes BPO most: said so, never "which points to KPO".
+    assert len(why) == 4
+    assert why[-1] == ("- On the other side: your main goal is cutting costs, which points "
+                       "to BPO.")
 
 
 @pytest.mark.parametrize("answers", [PAYROLL, RESEARCH_GAP, RND, Answers(goal="cost")])
@@ -90,7 +95,12 @@ def test_changes_when_the_model_stays():
     new = PAYROLL.updated({"sensitivity": "high"})
     text = render_changes(PAYROLL, new, score(PAYROLL), score(new))
     assert "Data sensitivity: low → high" in text and "stays BPO" in text
-    assert "was a clear fit" in text
+    assert "was a clear fit" not in text  # a wide margin stays clear
+    borderline = Answers(core="supporting", complexity="mixed", qualifications="professional",
+                         sensitivity="low", goal="expertise")
+    sensitive = borderline.updated({"sensitivity": "high"})
+    text = render_changes(borderline, sensitive, score(borderline), score(sensitive))
+    assert "stays KPO" in text and "now leaning that way (was a clear fit)" in text
 
 
 def test_changes_when_the_model_changes():
@@ -108,3 +118,74 @@ def test_changes_with_nothing_changed():
 def test_kept_answers():
     assert describe_kept_answers(PAYROLL, COMPANY_WIDE_SLOTS) == "I'll keep your main goal (cutting costs)."
     assert describe_kept_answers(Answers(), COMPANY_WIDE_SLOTS) == ""
+
+
+def test_why_has_no_repeated_lines_and_no_overclaims():
+    for answers in (PAYROLL, RESEARCH_GAP, RND):
+        text = render_why(score(answers), answers)
+        bullets = [line for line in text.splitlines() if line.startswith("- ")]
+        assert len(bullets) == len(set(bullets))
+        assert text.count("It sets you apart") <= 1
+        assert "(which points to KPO)" not in text and "couldn't get" not in text
+
+
+def test_sensitivity_is_never_said_to_point_to_keeping_it():
+    for answers in (PAYROLL.updated({"sensitivity": "high"}), RND, RESEARCH_GAP):
+        rec = score(answers)
+        for text in (render_final(rec, answers), render_why(rec, answers)):
+            assert "highly sensitive, which points to" not in text
+            assert "cutting costs (which points to KPO)" not in text
+
+
+def test_capability_gap_is_stated_as_an_assumption_for_distinctive_work():
+    rnd, gap = final(RND), final(RESEARCH_GAP)
+    assert "**Assumptions**" in rnd and "Assumed: you could hire or build the expertise" in rnd
+    assert "Assumed: you couldn't readily hire or build this expertise" in gap
+    assert "Assumed:" in render_why(score(RND), RND)
+    assert "Assumed:" not in final(PAYROLL)  # not distinctive: the gap doesn't decide
+
+
+def test_assumed_answers_are_listed_in_every_message():
+    answers = PAYROLL.updated({"sensitivity": "medium"})
+    rec = score(answers)
+    line = "Assumed: the data is somewhat sensitive (you weren't sure)."
+    for text in (render_final(rec, answers, assumed={"sensitivity"}),
+                 render_why(rec, answers, assumed=["sensitivity"]),
+                 render_provisional(rec, answers, assumed=("sensitivity",))):
+        assert line in text
+    assert "Assumed" not in render_final(rec, answers)  # default: nothing assumed
+    # Unknown or unanswered slot names are skipped, not an error.
+    partial = Answers(complexity="routine")
+    assert "Assumed" not in render_final(score(partial), partial, assumed={"goal", "nonsense"})
+
+
+def test_assumptions_follow_question_order_with_the_gap_last():
+    answers = RND
+    text = render_final(score(answers), answers, assumed=("goal", "sensitivity"))
+    section = text.split("**Assumptions**\n")[1].split("\n\n")[0].splitlines()
+    starts = ["- Assumed: the data is highly sensitive (you weren't sure)",
+              "- Assumed: your main goal is cutting costs (you weren't sure)",
+              "- Assumed: you could hire or build the expertise"]
+    assert len(section) == 3
+    assert all(line.startswith(start) for line, start in zip(section, starts)), section
+
+
+def test_a_tie_names_no_winner_and_suggests_a_pilot():
+    tie = Answers(core="core", complexity="routine", qualifications="technical",
+                  sensitivity="high", goal="expertise")
+    rec = score(tie)
+    text = render_final(rec, tie)
+    assert text.startswith("**My recommendation: a tie between keeping it in-house and KPO**")
+    assert "pilot or a hybrid" in text
+    assert "tie so far" in render_provisional(rec, tie) or not rec.missing
+    assert "That's a tie between" in render_why(rec, tie)
+
+
+def test_cost_goal_against_keeping_it_favours_kpo_over_in_house_without_pointing_to_kpo():
+    answers = Answers(core="core", complexity="expert", qualifications="professional",
+                      sensitivity="low", goal="cost")
+    rec = score(answers)
+    text = render_final(rec, answers)
+    assert rec.recommended.value == "in_house"
+    assert "cutting costs, which points to KPO" not in text
+    assert "cutting costs (which points to KPO)" not in text

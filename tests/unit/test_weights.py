@@ -1,6 +1,7 @@
 """The weights table: complete, traced, and built to the scoring principles."""
-from advisor.answers import Answers, Slot, values_of
-from advisor.weights import PROCESS_PRIOR, RULES, WEIGHT_TABLE, WEIGHTS
+from advisor.answers import Answers, Core, Slot, values_of
+from advisor.sourcing import Model
+from advisor.weights import NEUTRAL, PROCESS_PRIOR, RULES, WEIGHT_TABLE, WEIGHTS
 
 
 def lead(slot, value):
@@ -34,7 +35,44 @@ def test_work_nature_dominates_the_bpo_kpo_axis():
 def test_rules_only_move_outsourcing_against_in_house():
     for rule in RULES:
         assert rule.push.bpo == rule.push.kpo, rule.name
-        assert rule.push.in_house > 0 and rule.trace and rule.summary
+        assert rule.push.in_house != 0 and rule.trace and rule.summary
+
+
+def test_only_distinctive_work_earns_in_house_points():
+    # Every row but "sets us apart" gives in-house at most the average of BPO and
+    # KPO, so in-house can't come first without it (ties go to BPO or KPO then).
+    for weight in WEIGHTS:
+        if (weight.slot, weight.value) != (Slot.CORE, Core.CORE.value):
+            push = weight.push
+            assert push.in_house <= (push.bpo + push.kpo) / 2, weight
+
+
+def test_sensitivity_rows_are_neutral():
+    for value in values_of(Slot.SENSITIVITY):
+        weight = WEIGHT_TABLE[(Slot.SENSITIVITY, value)]
+        assert weight.push == NEUTRAL and "doesn't change the model" in weight.reason
+
+
+# How a reason names the model it favours.
+NAMED = {Model.BPO: ("BPO",), Model.KPO: ("KPO",), Model.IN_HOUSE: ("keep", "in-house")}
+
+
+def test_every_reason_names_the_way_its_points_push():
+    for item in (*WEIGHTS, *RULES):
+        favours = item.push.favours()
+        if item.push == NEUTRAL:
+            continue  # checked above
+        if set(favours) == {Model.BPO, Model.KPO}:
+            assert "outsourc" in item.reason or ("BPO" in item.reason and "KPO" in item.reason)
+        else:
+            for model in favours:
+                assert any(word in item.reason for word in NAMED[model]), (item, model)
+
+
+def test_no_reason_asserts_the_capability_gap():
+    for item in (*WEIGHTS, *RULES):
+        assert "couldn't get" not in item.reason and "aren't missing" not in item.reason
+        assert "aren't missing" not in getattr(item, "summary", "")
 
 
 def test_rules_need_a_distinctive_process():
