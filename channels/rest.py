@@ -24,8 +24,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.input_guard import Rejection, check_message, parse_json_object
-from channels.resilience import deliver, install_action_guard
-import runtime
+from channels.resilience import deliver
 
 
 class GuardedRestInput(RestInput):
@@ -37,8 +36,6 @@ class GuardedRestInput(RestInput):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
-        install_action_guard()
-        runtime.install()
         return cls()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

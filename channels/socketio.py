@@ -28,8 +28,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from channels.input_guard import Rejection, check_message, check_sender
-from channels.resilience import deliver, install_action_guard
-import runtime
+from channels.resilience import deliver
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +52,6 @@ class GuardedSocketIOInput(SocketIOInput):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
-        install_action_guard()
-        runtime.install()
         return super().from_credentials(credentials)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

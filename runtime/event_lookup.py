@@ -3,29 +3,37 @@
 Rasa turns every stored event back into an object with `Event.resolve_by_type`,
 which walks all subclasses of `Event` (and checks each for abstractness) on
 every call: each message replays the whole conversation from the tracker store,
-so under load this walk was ~3 % of the Rasa server's CPU (README,
-"Performance"). `install_event_type_cache()` remembers each name's class after
-the first lookup. Unknown names still go through Rasa's own code, so defaults,
-the legacy "topic" event and the ValueError are unchanged.
+so under load this walk was ~3 % of the Rasa server's CPU (bench/README.md).
+`cached_event_lookup` remembers each name's class after the first lookup.
+Unknown names still go through Rasa's own code, so defaults, the legacy "topic"
+event and the ValueError are unchanged. Installed by the registry in
+runtime/__init__.py.
 """
-from typing import Dict, Optional, Text, Type
+
+from collections.abc import Callable
+from typing import Any
 
 from rasa.shared.core.events import Event
 
-_rasa_resolve_by_type = Event.resolve_by_type
-_classes: Dict[Text, Type[Event]] = {}
+Resolve = Callable[..., type[Event] | None]
 
 
-def _resolve_by_type(type_name: Text, default: Optional[Type[Event]] = None) -> Optional[Type[Event]]:
-    known = _classes.get(type_name)
-    if known is not None:
-        return known
-    resolved = _rasa_resolve_by_type(type_name, default)
-    if resolved is not None and resolved is not default:
-        _classes[type_name] = resolved
-    return resolved
+def cached_resolve(rasa_resolve: Resolve) -> Resolve:
+    """Rasa's `rasa_resolve`, remembering every name it resolved to a class."""
+    classes: dict[str, type[Event]] = {}
+
+    def resolve_by_type(type_name: str, default: type[Event] | None = None) -> type[Event] | None:
+        known = classes.get(type_name)
+        if known is not None:
+            return known
+        resolved = rasa_resolve(type_name, default)
+        if resolved is not None and resolved is not default:
+            classes[type_name] = resolved
+        return resolved
+
+    return resolve_by_type
 
 
-def install_event_type_cache() -> None:
-    """Replace Event.resolve_by_type for this process (idempotent)."""
-    Event.resolve_by_type = staticmethod(_resolve_by_type)  # type: ignore[assignment]
+def cached_event_lookup(rasa_attribute: Any) -> Any:
+    """The replacement of `Event.resolve_by_type` (a staticmethod), from Rasa's."""
+    return staticmethod(cached_resolve(rasa_attribute.__func__))

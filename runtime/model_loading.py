@@ -4,9 +4,10 @@ To create a saved model's weights, Rasa (`RasaModel.load`) trains it on one
 example and then overwrites the weights from the checkpoint. That one step runs
 as a TensorFlow graph, so TensorFlow traces and optimises the whole training
 graph (forward, backward, Adam) only to throw it away: most of our start-up
-time and ~400 MB of memory (README, "Performance").
+time and ~400 MB of memory (bench/README.md).
 
-`install_eager_weight_building()` creates the weights without that graph:
+`eager_weight_building` (installed by the registry in runtime/__init__.py)
+creates the weights without that graph:
   1. one eager computation of the training loss creates the weights it reaches
      (no optimizer: serving never updates weights);
   2. one traced prediction creates the rest: a graph builds both sides of every
@@ -20,43 +21,50 @@ Prediction then runs exactly as with Rasa's loader
 (tests/integration/test_model_loading.py). Fine-tuning, models configured with
 ``run_eagerly`` and loads without a prediction example keep Rasa's own path.
 """
-from typing import Any, Optional
+from collections.abc import Callable
+from typing import Any
 
 from rasa.utils.tensorflow.constants import RUN_EAGERLY
 from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator
 from rasa.utils.tensorflow.model_data import RasaModelData
 from rasa.utils.tensorflow.models import RasaModel
 
-_rasa_load = RasaModel.load.__func__  # type: ignore[attr-defined]
 
+def eager_weight_building(rasa_attribute: Any) -> Any:
+    """The replacement of `RasaModel.load` (a classmethod); falls back to Rasa's."""
+    rasa_load: Callable[..., RasaModel] = rasa_attribute.__func__
 
-def _load(
-    cls: type,
-    model_file_name: str,
-    model_data_example: RasaModelData,
-    predict_data_example: Optional[RasaModelData] = None,
-    finetune_mode: bool = False,
-    *args: Any,
-    **kwargs: Any,
-) -> RasaModel:
-    config = kwargs.get("config", {})
-    if finetune_mode or config.get(RUN_EAGERLY) or not predict_data_example:
-        return _rasa_load(cls, model_file_name, model_data_example, predict_data_example,
-                          finetune_mode, *args, **kwargs)
-    model = cls(*args, **kwargs)
-    training_batch = RasaBatchDataGenerator(model_data_example, batch_size=1)[0][0]
-    model._training = True  # as in RasaModel.train_step
-    model.batch_loss(training_batch)
-    model.run_inference(predict_data_example)  # sets training off
-    status = model.load_weights(model_file_name)
-    status.assert_existing_objects_matched()
-    status.expect_partial()  # the optimizer's state: needed for training only
-    model.prepared_for_prediction = False
-    model._tf_predict_step = None
-    model.run_inference(predict_data_example)
-    return model
+    def load(
+        cls: type[RasaModel],
+        model_file_name: str,
+        model_data_example: RasaModelData,
+        predict_data_example: RasaModelData | None = None,
+        finetune_mode: bool = False,
+        *args: Any,
+        **kwargs: Any,
+    ) -> RasaModel:
+        config = kwargs.get("config", {})
+        if finetune_mode or config.get(RUN_EAGERLY) or not predict_data_example:
+            return rasa_load(
+                cls,
+                model_file_name,
+                model_data_example,
+                predict_data_example,
+                finetune_mode,
+                *args,
+                **kwargs,
+            )
+        model = cls(*args, **kwargs)
+        training_batch = RasaBatchDataGenerator(model_data_example, batch_size=1)[0][0]
+        model._training = True  # as in RasaModel.train_step
+        model.batch_loss(training_batch)
+        model.run_inference(predict_data_example)  # sets training off
+        status = model.load_weights(model_file_name)
+        status.assert_existing_objects_matched()
+        status.expect_partial()  # the optimizer's state: needed for training only
+        model.prepared_for_prediction = False
+        model._tf_predict_step = None
+        model.run_inference(predict_data_example)
+        return model
 
-
-def install_eager_weight_building() -> None:
-    """Replace RasaModel.load for this process (idempotent)."""
-    RasaModel.load = classmethod(_load)  # type: ignore[assignment]
+    return classmethod(load)

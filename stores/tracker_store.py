@@ -3,7 +3,8 @@
 Rasa's Agent wraps every tracker store in `FailSafeTrackerStore`, which turns a
 failed read into "no tracker" (a brand-new conversation) and a failed write into
 a write to memory: the user silently loses the conversation. This store raises
-`TrackerStoreUnavailable` instead, lets it through the wrapper, and the guarded
+`TrackerStoreUnavailable` instead, lets it through the wrapper (a patch of
+`FailSafeTrackerStore` listed in runtime/__init__.py), and the guarded
 channels answer 503 with a clear message (channels/resilience.py). Nothing is
 read or written in the meantime, so the conversation continues where it was as
 soon as the database is back (pooled connections to a database server are
@@ -67,7 +68,6 @@ class StrictSQLTrackerStore(SQLTrackerStore):
         self.engine.dispose()
         self.engine = sa.create_engine(url, **engine_kwargs)
         self.sessionmaker = sessionmaker(bind=self.engine)
-        allow_unavailable_through_failsafe()
 
     @_unavailable
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
@@ -86,23 +86,18 @@ class StrictSQLTrackerStore(SQLTrackerStore):
         return await super().keys()
 
 
-def _reraise_unavailable(handler: Callable[[FailSafeTrackerStore, Exception], None]) -> Callable[..., None]:
-    @functools.wraps(handler)
-    def wrapper(self: FailSafeTrackerStore, error: Exception) -> None:
-        if isinstance(error, TrackerStoreUnavailable):
-            raise error  # never fall back to an empty or in-memory conversation
-        handler(self, error)
-
-    wrapper.__reraises_unavailable__ = True  # type: ignore[attr-defined]
-    return wrapper
-
-
-def allow_unavailable_through_failsafe() -> None:
-    """Let TrackerStoreUnavailable through Rasa's FailSafeTrackerStore (idempotent).
+def reraise_unavailable(rasa_handler: Callable[[FailSafeTrackerStore, Exception], None]) -> Callable[..., None]:
+    """The replacement of FailSafeTrackerStore's error hooks (`on_tracker_store_error`,
+    `on_tracker_store_retrieve_error`), installed by the registry in runtime/__init__.py.
 
     The wrapper calls these hooks inside its `except` block before falling back;
-    other errors (other stores) keep Rasa's behaviour."""
-    for name in ("on_tracker_store_error", "on_tracker_store_retrieve_error"):
-        handler = getattr(FailSafeTrackerStore, name)
-        if not getattr(handler, "__reraises_unavailable__", False):
-            setattr(FailSafeTrackerStore, name, _reraise_unavailable(handler))
+    TrackerStoreUnavailable is raised instead, other errors (other stores) keep
+    Rasa's behaviour."""
+
+    @functools.wraps(rasa_handler)
+    def handler(self: FailSafeTrackerStore, error: Exception) -> None:
+        if isinstance(error, TrackerStoreUnavailable):
+            raise error  # never fall back to an empty or in-memory conversation
+        rasa_handler(self, error)
+
+    return handler

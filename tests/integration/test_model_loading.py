@@ -18,8 +18,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.training_data.loading import load_data
 from rasa.utils.tensorflow.models import RasaModel
 
-from runtime.model_loading import install_eager_weight_building
-from tests.integration.servers import MODEL, PROJECT_DIR
+from runtime.model_loading import eager_weight_building
+from harness.servers import MODEL, PROJECT_DIR
 
 MESSAGES = [example.get("text") for example in load_data(str(PROJECT_DIR / "tests/nlu/holdout.yml")).intent_examples]
 Prediction = Tuple[Dict[str, Any], str, List[float], List[float]]
@@ -58,10 +58,10 @@ def rasa_and_ours() -> Tuple[List[Prediction], List[Prediction]]:
     rasa_loader = RasaModel.__dict__["load"]
     stock = _load_and_predict()
     try:
-        install_eager_weight_building()
+        RasaModel.load = eager_weight_building(rasa_loader)  # only this patch (runtime/)
         ours = _load_and_predict()
     finally:
-        RasaModel.load = rasa_loader
+        RasaModel.load = rasa_loader  # stock Rasa for the tests after this one
     return stock, ours
 
 

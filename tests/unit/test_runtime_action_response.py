@@ -1,16 +1,22 @@
 """The compiled action-response validator accepts and rejects what Rasa's own check does."""
+
+from collections.abc import Iterator
+
 import pytest
 from jsonschema import ValidationError, validate
 from rasa.core.actions.action import RemoteAction
 
-from runtime.action_response import install_response_validator
+import runtime
+from runtime.action_response import _validate_action_result
 
 VALID = {
     "events": [
         {"event": "slot", "name": "process", "value": "payroll"},
         {"event": "active_loop", "name": None},
     ],
-    "responses": [{"text": "Which process?", "buttons": [{"title": "Payroll", "payload": "/inform"}]}],
+    "responses": [
+        {"text": "Which process?", "buttons": [{"title": "Payroll", "payload": "/inform"}]}
+    ],
 }
 INVALID = [
     {"events": [{"event": "slot", "value": "payroll"}]},  # a slot event needs a name
@@ -21,9 +27,10 @@ INVALID = [
 
 
 @pytest.fixture(scope="module")
-def action() -> RemoteAction:
-    install_response_validator()
-    return RemoteAction("validate_assessment_form", None)
+def action() -> Iterator[RemoteAction]:
+    with runtime.installed():
+        assert RemoteAction._validate_action_result is _validate_action_result
+        yield RemoteAction("validate_assessment_form", None)
 
 
 def test_valid_response_passes(action: RemoteAction) -> None:

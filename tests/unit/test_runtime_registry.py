@@ -1,0 +1,86 @@
+"""The registry of changes to Rasa internals: complete, version-guarded, undoable."""
+
+import logging
+from pathlib import Path
+
+import pytest
+import rasa
+
+import runtime
+from runtime import PATCHES, RASA_VERSION
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+def rasa_attributes() -> dict[tuple[type, str], object]:
+    return {(p.owner, p.name): p.owner.__dict__[p.name] for p in PATCHES}
+
+
+@pytest.fixture(autouse=True)
+def stock_rasa_after():
+    yield
+    runtime.uninstall()
+
+
+def test_every_patch_is_documented_and_tested() -> None:
+    assert {p.replaces for p in PATCHES} >= {
+        "rasa.core.actions.action.RemoteAction._validate_action_result",
+        "rasa.core.actions.action.RemoteAction.run",
+        "rasa.utils.tensorflow.models.RasaModel.load",
+        "rasa.shared.core.events.Event.resolve_by_type",
+        "rasa.core.tracker_store.FailSafeTrackerStore.on_tracker_store_error",
+        "rasa.core.tracker_store.FailSafeTrackerStore.on_tracker_store_retrieve_error",
+    }
+    assert len({(p.owner, p.name) for p in PATCHES}) == len(PATCHES)
+    for patch in PATCHES:
+        assert patch.why and (PROJECT_DIR / patch.test).is_file(), patch.replaces
+        assert patch.rasa_version == RASA_VERSION
+        assert patch.name in patch.owner.__dict__, f"Rasa has no {patch.replaces} any more"
+
+
+def test_written_for_the_pinned_rasa() -> None:
+    pins = (PROJECT_DIR / "requirements.txt").read_text()
+    assert f"rasa[spacy]=={RASA_VERSION} " in pins
+    assert rasa.__version__ == RASA_VERSION
+
+
+def test_install_then_uninstall_restores_stock_rasa(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("RASA_RUNTIME_TUNING", raising=False)
+    stock = rasa_attributes()
+    applied = runtime.install()
+    assert applied == list(PATCHES)
+    assert runtime.install() == []  # idempotent
+    for key, value in rasa_attributes().items():
+        assert value is not stock[key], key
+    runtime.uninstall()
+    assert rasa_attributes() == stock
+
+
+def test_version_mismatch_leaves_stock_rasa_untouched(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    stock = rasa_attributes()
+    monkeypatch.setattr(rasa, "__version__", "3.7.0")
+    with caplog.at_level(logging.ERROR, logger="runtime"):
+        assert runtime.install() == []
+    assert rasa_attributes() == stock
+    assert "Rasa 3.7.0 is installed" in caplog.text
+    assert f"written for Rasa {RASA_VERSION}" in caplog.text
+    assert "none is installed" in caplog.text
+
+
+def test_tuning_off_keeps_only_the_behaviour_patches(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RASA_RUNTIME_TUNING", "off")
+    stock = rasa_attributes()
+    applied = runtime.install()
+    assert applied == [p for p in PATCHES if not p.tuning]
+    for patch in PATCHES:
+        patched = patch.owner.__dict__[patch.name] is not stock[(patch.owner, patch.name)]
+        assert patched == (not patch.tuning), patch.replaces
+
+
+def test_installed_undoes_only_its_own_patches() -> None:
+    stock = rasa_attributes()
+    with runtime.installed() as applied:
+        assert applied
+    assert rasa_attributes() == stock
