@@ -146,7 +146,8 @@ def render_changes(
     if old_rec.recommended is new_rec.recommended:
         text += _capitalise(_stays(new_rec))
         if old_rec.certainty is not new_rec.certainty:
-            text += f", but it is now {_certainty_phrase(new_rec)} (was {_certainty_phrase(old_rec)})"
+            text += (f", but it is now {_certainty_phrase(new_rec)} "
+                     f"(was {_certainty_phrase(old_rec)})")
         return text + "."
     before = _short(old_rec.recommended) if old_rec.recommended else "no recommendation"
     text += (f"That changes my recommendation from {before} to "

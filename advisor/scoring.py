@@ -173,7 +173,8 @@ def _survives_a_core_step(answers: Answers, model: Model) -> bool:
 
 # --- the additive model, cached on the answer values -----------------------------
 
-_Key = tuple[Optional[str], Optional[str], Optional[str], Optional[str], Optional[str], Optional[str]]
+_Answer = Optional[str]
+_Key = tuple[_Answer, _Answer, _Answer, _Answer, _Answer, _Answer]
 _CLOSED_SLOTS = (Slot.CORE, Slot.COMPLEXITY, Slot.QUALIFICATIONS, Slot.SENSITIVITY, Slot.GOAL)
 
 
@@ -194,7 +195,8 @@ def _contributions(key: _Key) -> tuple[Contribution, ...]:
         entry = by_name(process)
         deltas = {m: (PROCESS_PRIOR if m is entry.typical else 0.0) for m in MODELS}
         typical = f"{process} is typically outsourced through {entry.typical.short_name}"
-        reason = f"{typical[0].upper()}{typical[1:]}: {entry.note} (a weak hint next to your answers)."
+        hint = "(a weak hint next to your answers)"
+        reason = f"{typical[0].upper()}{typical[1:]}: {entry.note} {hint}."
         found.append(Contribution(Slot.PROCESS.value, process, deltas, reason, typical, Kind.PRIOR))
     for slot, value in zip(_CLOSED_SLOTS, values):
         if value is not None:
@@ -227,7 +229,8 @@ def _possible_winners(key: _Key, process_missing: bool) -> frozenset[Model]:
     """Every model that could come first once the missing answers are given."""
     options = [
         _prior_options() if process_missing else (key[0],),
-        *((values_of(s) if value is None else (value,)) for s, value in zip(_CLOSED_SLOTS, key[1:])),
+        *((values_of(s) if value is None else (value,))
+          for s, value in zip(_CLOSED_SLOTS, key[1:])),
     ]
     winners = {
         _ranking(_totals(_contributions(tuple(combo))), combo[1])[0]

@@ -29,6 +29,8 @@ SHORT_NAMES: dict[Model, str] = {
     Model.KPO: "KPO",
     Model.IN_HOUSE: "in-house",
 }
-# Fixed order, also the tie-break: BPO is the umbrella term and the most common
-# arrangement (source: "BPO is an umbrella term ...").
+# Fixed order for display, and the tie-break for work that doesn't set the firm
+# apart: BPO is the umbrella term and the most common arrangement (source: "BPO
+# is an umbrella term ..."). Distinctive work breaks ties the other way
+# (scoring.DISTINCTIVE_TIE_ORDER), and a tie is always worded as a tie.
 MODELS: tuple[Model, ...] = (Model.BPO, Model.KPO, Model.IN_HOUSE)

@@ -116,7 +116,8 @@ def test_changes_with_nothing_changed():
 
 
 def test_kept_answers():
-    assert describe_kept_answers(PAYROLL, COMPANY_WIDE_SLOTS) == "I'll keep your main goal (cutting costs)."
+    kept = describe_kept_answers(PAYROLL, COMPANY_WIDE_SLOTS)
+    assert kept == "I'll keep your main goal (cutting costs)."
     assert describe_kept_answers(Answers(), COMPANY_WIDE_SLOTS) == ""
 
 

@@ -92,7 +92,8 @@ CASES = [
     #     goal ("fill gaps in the workforce").
     ("IT support for flexibility",
      case(process="technical support", core="important", complexity="routine",
-          qualifications="technical", sensitivity="medium", goal="flexibility"), BPO, {LEANING, CLEAR}),
+          qualifications="technical", sensitivity="medium", goal="flexibility"), BPO,
+     {LEANING, CLEAR}),
     # 13. Source: Data Analytics and Interpretation is typical KPO; supporting, expert,
     #     professional, low sensitivity, expertise goal.
     ("analytics for insights",
@@ -101,7 +102,8 @@ CASES = [
     # 14. Source: Management Consulting is typical KPO; focus goal is a benefit of both.
     ("consulting, focus goal",
      case(process="management consulting", core="important", complexity="expert",
-          qualifications="professional", sensitivity="medium", goal="focus"), KPO, {LEANING, CLEAR}),
+          qualifications="professional", sensitivity="medium", goal="focus"), KPO,
+     {LEANING, CLEAR}),
     # 15. Source: Accounting is typical BPO; medium sensitivity adds safeguards only.
     ("accounting for flexibility",
      case(process="accounting", core="supporting", complexity="routine", qualifications="basic",
