@@ -1,7 +1,7 @@
 """Conversation scripts the load generator replays (one fresh sender per run)."""
 import json
 
-from tests.integration.situations import SITUATIONS
+from harness.situations import SITUATIONS
 
 # --- ours: FAQ questions, small talk, full assessments ---------------------------------
 

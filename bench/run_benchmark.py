@@ -24,33 +24,36 @@ import argparse
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any
 
-import requests
-
-PROJECT_DIR = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(PROJECT_DIR))
-
-from bench import conversations, report  # noqa: E402
-from bench.load import load  # noqa: E402
+from bench import conversations, report
+from bench.load import load
+from harness.env import PROJECT_DIR, server_env
+from harness.servers import (
+    LAUNCHER,
+    MODEL,
+    RASA,
+    Server,
+    free_port,
+    wait_first_answer,
+    wait_http_ok,
+    write_endpoints,
+)
 
 VENV_BIN = Path(sys.executable).parent
-RASA = str(VENV_BIN / "rasa")
 PY_SPY = shutil.which("py-spy", path=str(VENV_BIN)) or shutil.which("py-spy")
-MODEL = PROJECT_DIR / "models" / "outsourcing-advisor.tar.gz"
 OUT = PROJECT_DIR / "results" / "bench"
 T0 = time.monotonic()
 DEFAULT_VARIANTS = [
     # TensorFlow and BLAS on one thread each: does the per-op thread pool help or only
     # add contention for the tiny matrices of one message?
-    "tf-1-thread:TF_INTRA_OP_PARALLELISM_THREADS=1,TF_INTER_OP_PARALLELISM_THREADS=1,OMP_NUM_THREADS=1",
+    "tf-1-thread:TF_INTRA_OP_PARALLELISM_THREADS=1,TF_INTER_OP_PARALLELISM_THREADS=1,"
+    "OMP_NUM_THREADS=1",
     # Our model with Rasa's stock code paths instead of runtime/'s adjustments: shows
     # what they gain, in the same run.
     "stock-rasa-runtime:RASA_RUNTIME_TUNING=off",
@@ -61,84 +64,12 @@ def say(message: str) -> None:
     print(f"[{time.monotonic() - T0:6.0f}s] {message}", flush=True)
 
 
-def base_env(extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:
-    env = dict(os.environ)
-    env.update(RASA_TELEMETRY_ENABLED="false", TF_CPP_MIN_LOG_LEVEL="2",
-               SQLALCHEMY_SILENCE_UBER_WARNING="1", PYTHONPATH=str(PROJECT_DIR))
-    env.update(extra or {})
-    return env
+def base_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The servers' environment: scripts/common.sh's defaults (harness.env), then `extra`."""
+    return server_env(extra)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-# --- processes -------------------------------------------------------------------------
-
-class Server:
-    """A process we start (own session) and stop by its process group."""
-
-    def __init__(self, name: str, cmd: List[str], cwd: Path, env: Dict[str, str], log: Path):
-        self.name, self.log = name, log
-        self.started = time.monotonic()
-        self.proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=log.open("w"),
-                                     stderr=subprocess.STDOUT, start_new_session=True)
-
-    @property
-    def pid(self) -> int:
-        return self.proc.pid
-
-    def check(self) -> None:
-        if self.proc.poll() is not None:
-            raise RuntimeError(f"{self.name} exited ({self.proc.returncode}); log tail:\n"
-                               + self.log.read_text(errors="replace")[-3000:])
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGTERM)
-                self.proc.wait(timeout=30)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                try:
-                    os.killpg(self.proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-
-
-def wait_http_ok(url: str, server: Server, seconds: float) -> float:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        server.check()
-        try:
-            if requests.get(url, timeout=2).ok:
-                return time.monotonic() - server.started
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{server.name} not up at {url} after {seconds}s")
-
-
-def wait_first_answer(base_url: str, started: float, seconds: float, check=lambda: None,
-                      message: str = "hi") -> float:
-    """Seconds from `started` to the first non-empty REST reply."""
-    deadline = time.monotonic() + seconds
-    url = base_url + "/webhooks/rest/webhook"
-    while time.monotonic() < deadline:
-        check()
-        try:
-            r = requests.post(url, json={"sender": f"startup-{time.time_ns()}", "message": message},
-                              timeout=30)
-            if r.ok and r.json():
-                return time.monotonic() - started
-        except (requests.RequestException, ValueError):
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"no answer from {base_url} after {seconds}s")
-
-
-def rss_mb(pid: int) -> Optional[float]:
+def rss_mb(pid: int) -> float | None:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
@@ -148,7 +79,7 @@ def rss_mb(pid: int) -> Optional[float]:
     return None
 
 
-def children(pid: int) -> List[int]:
+def children(pid: int) -> list[int]:
     try:
         text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
     except OSError:
@@ -157,14 +88,14 @@ def children(pid: int) -> List[int]:
     return kids + [g for k in kids for g in children(k)]
 
 
-def rss_tree(name: str, pid: int) -> Dict[str, Optional[float]]:
+def rss_tree(name: str, pid: int) -> dict[str, float | None]:
     out = {f"{name} (pid {pid})": rss_mb(pid)}
     for kid in children(pid):
         out[f"{name} child (pid {kid})"] = rss_mb(kid)
     return out
 
 
-def timed(cmd: List[str], cwd: Path, env: Dict[str, str], log: Path) -> float:
+def timed(cmd: list[str], cwd: Path, env: dict[str, str], log: Path) -> float:
     started = time.monotonic()
     with log.open("w") as fh:
         proc = subprocess.run(cmd, cwd=cwd, env=env, stdout=fh, stderr=subprocess.STDOUT)
@@ -220,27 +151,16 @@ def start_baseline(bot: Dict[str, Any]) -> Dict[str, Any]:
     return {"servers": [server], "url": url, "startup_s": round(startup, 1), "rasa_pid": server.pid}
 
 
-def write_endpoints(path: Path, action_url: str, sqlite_db: Optional[Path]) -> Path:
-    """An endpoints.yml for our server: the action server, and the shipped SQLite tracker
-    store at `sqlite_db` (None: Rasa's in-memory store)."""
-    text = f'action_endpoint:\n  url: "{action_url}"\n'
-    if sqlite_db:
-        text += ("tracker_store:\n  type: stores.tracker_store.StrictSQLTrackerStore\n"
-                 f"  dialect: sqlite\n  db: {sqlite_db}\n")
-    path.write_text(text)
-    return path
-
-
 def start_ours(work: Path, env_extra: Dict[str, str], tag: str = "ours") -> Dict[str, Any]:
     aport, rport = free_port(), free_port()
     actions = Server(f"{tag}-actions",
-                     [RASA, "run", "actions", "--actions", "actions", "--port", str(aport)],
+                     [*LAUNCHER, "run", "actions", "--actions", "actions", "--port", str(aport)],
                      PROJECT_DIR, base_env(env_extra), OUT / "logs" / f"{tag}-actions.log")
     action_startup = wait_http_ok(f"http://127.0.0.1:{aport}/health", actions, 120)
     endpoints = write_endpoints(work / f"endpoints-{tag}.yml", f"http://127.0.0.1:{aport}/webhook",
                                 work / f"{tag}-tracker.db")
     rasa = Server(f"{tag}-rasa",
-                  [RASA, "run", "--model", str(MODEL), "--port", str(rport),
+                  [*LAUNCHER, "run", "--model", str(MODEL), "--port", str(rport),
                    "--interface", "127.0.0.1", "--credentials", "credentials.yml",
                    "--endpoints", str(endpoints)],
                   PROJECT_DIR, base_env(env_extra), OUT / "logs" / f"{tag}-rasa.log")
@@ -254,7 +174,7 @@ def start_ours(work: Path, env_extra: Dict[str, str], tag: str = "ours") -> Dict
 
 
 def start_scaled(replicas: int, env_extra: Dict[str, str]) -> Dict[str, Any]:
-    from tests.integration.scale_stack import ScaleStack, services_missing
+    from harness.scale_stack import ScaleStack, services_missing
 
     missing = services_missing()
     if missing:

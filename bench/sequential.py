@@ -29,12 +29,10 @@ import uuid
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(PROJECT_DIR))
-
-from bench import conversations  # noqa: E402
-from bench.run_benchmark import (  # noqa: E402
-    MODEL, RASA, Server, base_env, free_port, rss_mb, wait_http_ok, write_endpoints)
+from bench import conversations
+from bench.run_benchmark import base_env, rss_mb
+from harness.env import PROJECT_DIR
+from harness.servers import LAUNCHER, MODEL, Server, free_port, wait_http_ok, write_endpoints
 
 CONFIGURATIONS = [  # (label, RASA_RUNTIME_TUNING, tracker store)
     ("stock Rasa runtime, SQLite tracker store", "off", "sqlite"),
@@ -97,7 +95,7 @@ async def replay(endpoints: Path, reps: int, profile: Optional[Path]) -> Dict[st
 
 def run_child(label: str, tuning: str, endpoints: Path, reps: int, profile_dir: Optional[Path]) -> Dict[str, Any]:
     print(f"... {label}", flush=True)
-    cmd = [sys.executable, __file__, "--child", str(endpoints), "--reps", str(reps)]
+    cmd = [sys.executable, "-m", "bench.sequential", "--child", str(endpoints), "--reps", str(reps)]
     if profile_dir:
         cmd += ["--profile", str(profile_dir / f"{tuning}-{endpoints.stem}.prof")]
     done = subprocess.run(cmd, cwd=PROJECT_DIR, env=base_env({"RASA_RUNTIME_TUNING": tuning}),
@@ -124,7 +122,7 @@ def main() -> int:
         args.profile.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="advisor-seq-") as tmp:
         work, port = Path(tmp), free_port()
-        actions = Server("actions", [RASA, "run", "actions", "--actions", "actions", "--port", str(port)],
+        actions = Server("actions", [*LAUNCHER, "run", "actions", "--actions", "actions", "--port", str(port)],
                          PROJECT_DIR, base_env(), work / "actions.log")
         try:
             wait_http_ok(f"http://127.0.0.1:{port}/health", actions, 120)

@@ -8,4 +8,4 @@ bash scripts/setup.sh
 bash scripts/train.sh
 # py-spy profiles our server under load (a dev requirement).
 [ -x "$VENV/bin/py-spy" ] || echo "py-spy missing (it is in requirements-dev.txt): no profile" >&2
-exec "$PY" -u bench/run_benchmark.py "$@"
+exec "$PY" -u -m bench.run_benchmark "$@"

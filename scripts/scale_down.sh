@@ -18,13 +18,14 @@ case "${1:-}" in
 esac
 
 # name -> a word its command line must contain (a recycled PID is left alone)
-declare -A EXPECT=([nginx]=nginx [actions]=rasa [redis]=redis-server [postgres]=postgres)
+# (the action server and the replicas run `python -m runtime.launch`)
+declare -A EXPECT=([nginx]=nginx [actions]=runtime.launch [redis]=redis-server [postgres]=postgres)
 
 stop() {  # stop NAME SIGNAL
   local name="$1" signal="$2" pidfile="$RUN/$1.pid" pid expect
   [ -f "$pidfile" ] || return 0
   pid="$(cat "$pidfile")"
-  expect="${EXPECT[$name]:-rasa}"
+  expect="${EXPECT[$name]:-runtime.launch}"
   if [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null \
      && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$expect"; then
     kill "-$signal" "$pid" 2>/dev/null || true

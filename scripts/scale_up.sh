@@ -238,26 +238,20 @@ wait_for redis 30 redis_ping
 
 # --- action server and Rasa replicas (loaded in parallel) ---------------------------
 log "Starting the action server on 127.0.0.1:$SCALE_ACTIONS_PORT ($ACTION_SERVER_SANIC_WORKERS workers, ${RASA_ACTION_TIMEOUT}s timeout)"
+# Both servers start through the project's launcher (runtime/launch.py), as for `make run`.
 SANIC_HOST=127.0.0.1 SANIC_RESPONSE_TIMEOUT="$RASA_ACTION_TIMEOUT" \
-  start_bg_here actions "$RASA" run actions --actions actions --port "$SCALE_ACTIONS_PORT"
+  start_bg_here actions "$PY" -m runtime.launch run actions --actions actions --port "$SCALE_ACTIONS_PORT"
 
 read -ra CORS <<<"${RASA_CORS_ORIGINS:-http://localhost:$SCALE_HTTP_PORT http://127.0.0.1:$SCALE_HTTP_PORT}"
-# The HTTP API stays off unless a token or a JWT secret is set, as for `make run`.
-API_ARGS=()
-if [ -n "${RASA_API_TOKEN:-}" ] || [ -n "${RASA_JWT_SECRET:-}" ]; then
-  API_ARGS=(--enable-api)
-  if [ -n "${RASA_API_TOKEN:-}" ]; then API_ARGS+=(--auth-token "$RASA_API_TOKEN"); fi
-  if [ -n "${RASA_JWT_SECRET:-}" ]; then
-    API_ARGS+=(--jwt-secret "$RASA_JWT_SECRET" --jwt-method "${RASA_JWT_METHOD:-HS256}")
-  fi
-fi
+# The HTTP API stays off unless RASA_API_TOKEN or RASA_JWT_SECRET is set, as for
+# `make run`: the launcher reads them from the environment (never the command line).
 for i in $(seq "$SCALE_REPLICAS"); do
   port="${RASA_PORTS[$((i - 1))]}"
   log "Starting Rasa replica $i on 127.0.0.1:$port"
   SANIC_RESPONSE_TIMEOUT="$RASA_RESPONSE_TIMEOUT" \
-    start_bg_here "rasa-$i" "$RASA" run --model "$SCALE_MODEL" --port "$port" --interface 127.0.0.1 \
-    --endpoints "$SCALE_ENDPOINTS" --credentials "$SCALE_CREDENTIALS" \
-    --response-timeout "$RASA_RESPONSE_TIMEOUT" --cors "${CORS[@]}" "${API_ARGS[@]}"
+    start_bg_here "rasa-$i" "$PY" -m runtime.launch run --model "$SCALE_MODEL" --port "$port" \
+    --interface 127.0.0.1 --endpoints "$SCALE_ENDPOINTS" --credentials "$SCALE_CREDENTIALS" \
+    --response-timeout "$RASA_RESPONSE_TIMEOUT" --cors "${CORS[@]}"
 done
 
 # --- nginx ---------------------------------------------------------------------------

@@ -28,14 +28,17 @@ if [ ! -x "$PY" ]; then
   "$PY" -m pip install -q --upgrade pip wheel "setuptools<70"
 fi
 
-# Reinstall only when the requirement files change.
+# Reinstall only when the requirement files or pyproject.toml change.
 stamp="$VENV/.requirements.sha"
-wanted="$(cat requirements.txt requirements-dev.txt | sha256sum | cut -d' ' -f1)"
+wanted="$(cat requirements.txt requirements-dev.txt pyproject.toml | sha256sum | cut -d' ' -f1)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
   log "Installing Python requirements (about 2 minutes the first time)"
   "$PY" -m pip install -q --disable-pip-version-check -r requirements-dev.txt 2>&1 \
     | grep -v "is ignored: it is neither a file nor a directory" || true
-  "$PY" -c "import rasa, rasa_sdk, spacy_lookups_data" \
+  # The project itself, editable: its packages import from anywhere, no sys.path edits.
+  "$PY" -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation \
+    --config-settings editable_mode=compat -e .
+  (cd / && "$PY" -c "import rasa, rasa_sdk, spacy_lookups_data, advisor") \
     || { echo "ERROR: pip install failed" >&2; exit 1; }
   echo "$wanted" > "$stamp"
 fi

@@ -4,7 +4,7 @@ from typing import Callable, Iterator, Tuple
 import pytest
 
 from tests.integration.fake_slack import FakeSlack
-from tests.integration.servers import MODEL, ActionServer, Chat, RasaServer
+from harness.servers import MODEL, ActionServer, Chat, RasaServer
 
 
 @pytest.fixture(scope="session")
@@ -50,8 +50,9 @@ def hardened_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tuple[R
     actions = ActionServer(workdir).start()
     server = RasaServer(
         workdir, actions.url, workdir / "tracker.db",
-        extra_args=["--enable-api", "--auth-token", API_TOKEN, "--jwt-secret", JWT_SECRET,
-                    "--jwt-method", "HS256", "--cors", ALLOWED_ORIGIN],
+        # As in production: the launcher reads the secrets from the environment.
+        extra_env={"RASA_API_TOKEN": API_TOKEN, "RASA_JWT_SECRET": JWT_SECRET, "RASA_JWT_METHOD": "HS256"},
+        extra_args=["--cors", ALLOWED_ORIGIN],
     )
     try:
         yield server.start(), actions

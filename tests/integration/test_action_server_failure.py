@@ -13,7 +13,7 @@ import requests
 from advisor.questions import QUESTIONS
 from channels.input_guard import ACTION_SERVER_DOWN
 from tests.integration.conftest import API_TOKEN
-from tests.integration.servers import ActionServer, Chat, RasaServer
+from harness.servers import ActionServer, Chat, RasaServer
 
 Stack = Tuple[RasaServer, ActionServer]
 LIMIT = 5.0  # seconds, the promise in the README

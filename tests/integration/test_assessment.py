@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.integration.situations import SITUATIONS
+from harness.situations import SITUATIONS
 
 MODEL_NAMES = {
     "BPO": "BPO (Business Process Outsourcing)",

@@ -11,7 +11,7 @@ import requests
 
 from advisor.questions import QUESTIONS
 from channels.input_guard import EMPTY, MAX_MESSAGE_CHARS, TOO_LONG
-from tests.integration.servers import Chat, RasaServer
+from harness.servers import Chat, RasaServer
 from tests.integration.sockets import SocketChat
 
 KPO_FACT = "Knowledge Process Outsourcing"

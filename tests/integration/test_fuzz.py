@@ -17,7 +17,7 @@ import requests
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from tests.integration.servers import Chat, RasaServer
+from harness.servers import Chat, RasaServer
 from tests.integration.sockets import SocketChat
 
 FUZZ_REST = int(os.environ.get("FUZZ_REST", "3000"))

@@ -15,7 +15,7 @@ from advisor.answers import SLOT_ORDER, Answers, Goal, Qualifications, Sensitivi
 from advisor.questions import QUESTIONS, button_payload
 from advisor.scoring import score
 from advisor.sourcing import MODELS
-from tests.integration.servers import Chat, RasaServer
+from harness.servers import Chat, RasaServer
 
 BEFORE = SLOT_ORDER[:3]  # process, core, complexity: answered before the restart
 AFTER = SLOT_ORDER[3:]  # qualifications, sensitivity, goal: after it

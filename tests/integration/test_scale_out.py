@@ -31,7 +31,7 @@ import pytest
 
 from advisor.answers import SLOT_ORDER
 from advisor.questions import QUESTIONS
-from tests.integration.scale_stack import (
+from harness.scale_stack import (
     Assessment,
     Progress,
     Reply,

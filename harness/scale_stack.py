@@ -31,10 +31,10 @@ from advisor.answers import SLOT_ORDER, Answers, Complexity, Core, Goal, Qualifi
 from advisor.questions import QUESTIONS, button_payload
 from advisor.scoring import score
 from advisor.sourcing import MODELS, Model
-from tests.integration.servers import MODEL, PROJECT_DIR, test_env
+from harness.env import PROJECT_DIR, server_env
+from harness.servers import MODEL, Reply, consecutive_free_ports, free_ports
 
 SCRIPTS = PROJECT_DIR / "scripts"
-Reply = Dict[str, Any]
 
 
 # --- PostgreSQL, Redis and nginx ----------------------------------------------------
@@ -53,20 +53,6 @@ def services_missing() -> Optional[str]:
     if install.returncode != 0:
         return f"scripts/install_services.sh failed:\n{install.stdout}\n{install.stderr}"
     return None
-
-
-def free_ports(count: int) -> List[int]:
-    """`count` distinct free loopback ports (held open together while choosing)."""
-    sockets = []
-    try:
-        for _ in range(count):
-            sock = socket.socket()
-            sock.bind(("127.0.0.1", 0))
-            sockets.append(sock)
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
 
 
 # --- the stack ----------------------------------------------------------------------
@@ -100,7 +86,7 @@ class ScaleStack:
         others = [port for port in free_ports(5 + replicas) if port not in rasa_ports][:5]
         http, actions, proxy, db, redis = others
         env = {
-            **test_env(),
+            **server_env(),
             "SCALE_DIR": str(directory),
             "SCALE_HTTP_PORT": str(http),
             "SCALE_REPLICAS": str(replicas),
@@ -128,7 +114,7 @@ class ScaleStack:
         return stack
 
     def stop(self) -> None:
-        env = {**test_env(), "SCALE_DIR": str(self.directory)}
+        env = {**server_env(), "SCALE_DIR": str(self.directory)}
         subprocess.run(["bash", str(SCRIPTS / "scale_down.sh"), "--purge"], cwd=PROJECT_DIR,
                        env=env, capture_output=True, text=True, timeout=240)
 
@@ -208,26 +194,6 @@ class ScaleStack:
                 "upstreams": [u.strip() for u in upstreams.split(",") if u.strip() != "-"],
             })
         return entries
-
-
-def consecutive_free_ports(count: int) -> List[int]:
-    """`count` free loopback ports in a row."""
-    rng = random.Random()
-    for _ in range(100):
-        start = rng.randint(20000, 60000 - count)
-        sockets: List[socket.socket] = []
-        try:
-            for port in range(start, start + count):
-                sock = socket.socket()
-                sockets.append(sock)
-                sock.bind(("127.0.0.1", port))
-            return list(range(start, start + count))
-        except OSError:
-            continue
-        finally:
-            for sock in sockets:
-                sock.close()
-    raise RuntimeError(f"found no {count} consecutive free ports")
 
 
 # --- complete assessments -------------------------------------------------------------
