@@ -1,4 +1,5 @@
 """Conversation scripts the load generator replays (one fresh sender per run)."""
+
 import json
 
 from harness.situations import SITUATIONS
@@ -26,20 +27,42 @@ FREE_TEXT_ASSESSMENTS = [
         "We want to outsource payroll. It's not core and very routine, basic skills are "
         "enough, but it handles sensitive employee data and we mainly want to cut costs.",
         "let's assess another process",
-        "legal research", "supporting", "needs expert judgement", "lawyers", "confidential",
+        "legal research",
+        "supporting",
+        "needs expert judgement",
+        "lawyers",
+        "confidential",
     ],
 ]
 
 
 def _buttons(answers):
-    return ["/start_assessment"] + ["/inform" + json.dumps({slot: value}) for slot, value in answers]
+    return ["/start_assessment"] + [
+        "/inform" + json.dumps({slot: value}) for slot, value in answers
+    ]
 
 
 BUTTON_ASSESSMENTS = [
-    _buttons([("process", "investment research"), ("core", "core"), ("complexity", "expert"),
-              ("qualifications", "professional"), ("sensitivity", "high"), ("goal", "expertise")]),
-    _buttons([("process", "customer care"), ("core", "supporting"), ("complexity", "routine"),
-              ("qualifications", "basic"), ("sensitivity", "low"), ("goal", "cost")])
+    _buttons(
+        [
+            ("process", "investment research"),
+            ("core", "core"),
+            ("complexity", "expert"),
+            ("qualifications", "professional"),
+            ("sensitivity", "high"),
+            ("goal", "expertise"),
+        ]
+    ),
+    _buttons(
+        [
+            ("process", "customer care"),
+            ("core", "supporting"),
+            ("complexity", "routine"),
+            ("qualifications", "basic"),
+            ("sensitivity", "low"),
+            ("goal", "cost"),
+        ]
+    )
     + ["why?", "actually our data is highly sensitive"],
 ]
 

@@ -9,6 +9,7 @@ A message counts as a failure when the HTTP request fails or times out, the
 status is not 200, or the reply list is empty (Rasa answers `[]` when something
 went wrong inside, e.g. a Sanic response timeout or a failed action).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -16,8 +17,9 @@ import json
 import random
 import time
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional, Sequence
+from typing import Any
 from urllib.parse import urlparse
 
 import aiohttp
@@ -31,8 +33,8 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 class LoadResult:
     concurrency: int
     wall_s: float
-    latencies_ms: List[float] = field(default_factory=list)  # successful messages
-    failures: Dict[str, int] = field(default_factory=dict)   # kind -> count
+    latencies_ms: list[float] = field(default_factory=list)  # successful messages
+    failures: dict[str, int] = field(default_factory=dict)  # kind -> count
     conversations_started: int = 0
     conversations_completed: int = 0
 
@@ -44,7 +46,7 @@ class LoadResult:
     def failed(self) -> int:
         return sum(self.failures.values())
 
-    def percentile(self, p: float) -> Optional[float]:
+    def percentile(self, p: float) -> float | None:
         if not self.latencies_ms:
             return None
         data = sorted(self.latencies_ms)
@@ -52,7 +54,7 @@ class LoadResult:
         lo, hi = int(k), min(int(k) + 1, len(data) - 1)
         return data[lo] + (data[hi] - data[lo]) * (k - lo)
 
-    def summary(self) -> Dict[str, Any]:
+    def summary(self) -> dict[str, Any]:
         total = self.ok + self.failed
         return {
             "concurrency": self.concurrency,
@@ -73,7 +75,7 @@ class LoadResult:
         }
 
 
-def _r(value: Optional[float]) -> Optional[float]:
+def _r(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
@@ -91,7 +93,7 @@ async def run_load(
     max_messages: int,
     timeout: float = 60.0,
     seed: int = 0,
-    progress: Optional[Callable[[str], None]] = None,
+    progress: Callable[[str], None] | None = None,
     label: str = "",
 ) -> LoadResult:
     check_loopback(base_url)
@@ -120,7 +122,9 @@ async def run_load(
                 t0 = time.perf_counter()
                 kind = None
                 try:
-                    async with session.post(url, json={"sender": sender, "message": message}) as resp:
+                    async with session.post(
+                        url, json={"sender": sender, "message": message}
+                    ) as resp:
                         body = await resp.text()
                         if resp.status != 200:
                             kind = f"http_{resp.status}"
@@ -144,9 +148,11 @@ async def run_load(
             await asyncio.sleep(5)
             if progress:
                 now = time.monotonic() - start
-                progress(f"  {label} c={concurrency}: {now:5.0f}/{duration:.0f} s, "
-                         f"{result.ok} ok, {result.failed} failed, "
-                         f"{result.ok / max(now, 1e-9):.1f} msg/s")
+                progress(
+                    f"  {label} c={concurrency}: {now:5.0f}/{duration:.0f} s, "
+                    f"{result.ok} ok, {result.failed} failed, "
+                    f"{result.ok / max(now, 1e-9):.1f} msg/s"
+                )
 
     connector = aiohttp.TCPConnector(limit=concurrency + 5)
     client_timeout = aiohttp.ClientTimeout(total=timeout)
@@ -160,7 +166,14 @@ async def run_load(
     return result
 
 
-def load(base_url: str, conversations: Sequence[Conversation], concurrency: int,
-         duration: float, max_messages: int, **kwargs: Any) -> LoadResult:
-    return asyncio.run(run_load(base_url, conversations, concurrency, duration,
-                                max_messages, **kwargs))
+def load(
+    base_url: str,
+    conversations: Sequence[Conversation],
+    concurrency: int,
+    duration: float,
+    max_messages: int,
+    **kwargs: Any,
+) -> LoadResult:
+    return asyncio.run(
+        run_load(base_url, conversations, concurrency, duration, max_messages, **kwargs)
+    )

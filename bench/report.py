@@ -1,11 +1,12 @@
 """Turn the benchmark's measurements into benchmark.json, benchmark.md and latency.png."""
+
 from __future__ import annotations
 
 import json
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 # (label, substrings of a py-spy frame "function (path:line)") - inclusive share of samples
 PROFILE_BUCKETS = [
@@ -15,8 +16,10 @@ PROFILE_BUCKETS = [
     ("NLU: ResponseSelector", ["response_selector.py"]),
     ("Policy: TEDPolicy", ["ted_policy.py"]),
     ("Policy: RulePolicy + Memoization", ["rule_policy.py", "memoization.py"]),
-    ("tracker featurization (domain/state)", ["tracker_featurizers.py", "single_state_featurizer.py",
-                                              "shared/core/domain.py"]),
+    (
+        "tracker featurization (domain/state)",
+        ["tracker_featurizers.py", "single_state_featurizer.py", "shared/core/domain.py"],
+    ),
     ("TensorFlow kernels (any caller)", ["/tensorflow/", "/keras/"]),
     ("tracker store (SQLAlchemy/SQLite)", ["tracker_store.py", "/sqlalchemy/"]),
     ("events / tracker replay", ["shared/core/events.py", "shared/core/trackers.py"]),
@@ -26,7 +29,7 @@ PROFILE_BUCKETS = [
 FRAME = re.compile(r"^(?P<fn>.*?) \((?P<file>.*?)(?::(?P<line>\d+))?\)$")
 
 
-def summarize_profile(path: Path, top: int = 15) -> Dict[str, Any]:
+def summarize_profile(path: Path, top: int = 15) -> dict[str, Any]:
     """Inclusive share per bucket and the hottest functions of a py-spy `raw` profile."""
     total = 0
     buckets: Counter = Counter()
@@ -57,8 +60,11 @@ def summarize_profile(path: Path, top: int = 15) -> Dict[str, Any]:
         "samples": total,
         "buckets_pct": {label: pct(buckets[label]) for label, _ in PROFILE_BUCKETS},
         "top_self_pct": {k: pct(v) for k, v in own.most_common(top)},
-        "top_inclusive_pct": {k: pct(v) for k, v in inclusive.most_common(60)
-                              if "site-packages/rasa" in k or "/actions/" in k or "/advisor/" in k}
+        "top_inclusive_pct": {
+            k: pct(v)
+            for k, v in inclusive.most_common(60)
+            if "site-packages/rasa" in k or "/actions/" in k or "/advisor/" in k
+        }
         or {k: pct(v) for k, v in inclusive.most_common(top)},
     }
 
@@ -70,15 +76,16 @@ def _short(fn: str, file: str) -> str:
 
 # --- targets --------------------------------------------------------------------------------
 
-def _level(levels: List[Dict[str, Any]], c: int) -> Dict[str, Any]:
+
+def _level(levels: list[dict[str, Any]], c: int) -> dict[str, Any]:
     return next((x for x in levels if x["concurrency"] == c), {})
 
 
-def _ratio(a: Optional[float], b: Optional[float]) -> Optional[float]:
+def _ratio(a: float | None, b: float | None) -> float | None:
     return round(a / b, 2) if a is not None and b else None
 
 
-def best_ours(results: Dict[str, Any]) -> Dict[str, Any]:
+def best_ours(results: dict[str, Any]) -> dict[str, Any]:
     """Our deployment with the highest throughput at concurrency 40 (single or scale-out)."""
     best = {"name": "ours (1 Rasa process)", "levels": results["ours"]["levels"]}
     sc = results.get("scaled")
@@ -90,15 +97,19 @@ def best_ours(results: Dict[str, Any]) -> Dict[str, Any]:
     return best
 
 
-def targets(results: Dict[str, Any]) -> List[Dict[str, Any]]:
+def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     ours, base = results["ours"], results["baseline"]
     best = best_ours(results)
-    t40, b40 = (_level(best["levels"], 40).get("throughput_msg_s"),
-                _level(base["levels"], 40).get("throughput_msg_s"))
+    t40, b40 = (
+        _level(best["levels"], 40).get("throughput_msg_s"),
+        _level(base["levels"], 40).get("throughput_msg_s"),
+    )
     p50, bp50 = _level(ours["levels"], 1).get("p50_ms"), _level(base["levels"], 1).get("p50_ms")
     p95_10 = _level(ours["levels"], 10).get("p95_ms")
     p95_note = f"{p95_10} ms (single server)"
-    scaled_p95_10 = _level(results["scaled"]["levels"], 10).get("p95_ms") if results.get("scaled") else None
+    scaled_p95_10 = (
+        _level(results["scaled"]["levels"], 10).get("p95_ms") if results.get("scaled") else None
+    )
     if scaled_p95_10 is not None:
         p95_note += f"; {scaled_p95_10} ms (scale-out, {results['scaled']['replicas']} replicas)"
         p95_10 = min(p95_10, scaled_p95_10) if p95_10 is not None else scaled_p95_10
@@ -107,24 +118,40 @@ def targets(results: Dict[str, Any]) -> List[Dict[str, Any]]:
         failures += sum(x["failures"] for x in results["scaled"]["levels"])
     rasa_rss = [v for k, v in ours["rss_mb"].items() if k.startswith("rasa") and v]
     if results.get("scaled"):
-        rasa_rss += [v for k, v in results["scaled"]["rss_mb"].items() if k.startswith("rasa") and v]
+        rasa_rss += [
+            v for k, v in results["scaled"]["rss_mb"].items() if k.startswith("rasa") and v
+        ]
     train = ours.get("training_s")
     rows = [
-        ("throughput at c=40 >= 3x baseline", f"{_ratio(t40, b40)}x ({best['name']}: {t40} vs {b40} msg/s)",
-         t40 is not None and b40 is not None and t40 >= 3 * b40),
-        ("single-user p50 <= baseline", f"{p50} ms vs {bp50} ms", p50 is not None and bp50 is not None and p50 <= bp50),
+        (
+            "throughput at c=40 >= 3x baseline",
+            f"{_ratio(t40, b40)}x ({best['name']}: {t40} vs {b40} msg/s)",
+            t40 is not None and b40 is not None and t40 >= 3 * b40,
+        ),
+        (
+            "single-user p50 <= baseline",
+            f"{p50} ms vs {bp50} ms",
+            p50 is not None and bp50 is not None and p50 <= bp50,
+        ),
         ("p95 at c=10 <= 500 ms", p95_note, p95_10 is not None and p95_10 <= 500),
         ("zero errors and zero empty replies", f"{failures} failed messages", failures == 0),
-        ("RSS <= 1.0 GB per Rasa process", f"max {max(rasa_rss) if rasa_rss else None} MB",
-         bool(rasa_rss) and max(rasa_rss) <= 1024),
+        (
+            "RSS <= 1.0 GB per Rasa process",
+            f"max {max(rasa_rss) if rasa_rss else None} MB",
+            bool(rasa_rss) and max(rasa_rss) <= 1024,
+        ),
         ("start-up <= 30 s", f"{ours['startup_s']} s", ours["startup_s"] <= 30),
-        ("full training <= 5 min", f"{train} s" + (" (cached)" if ours.get("training_cached") else ""),
-         train is not None and train <= 300),
+        (
+            "full training <= 5 min",
+            f"{train} s" + (" (cached)" if ours.get("training_cached") else ""),
+            train is not None and train <= 300,
+        ),
     ]
     return [{"target": t, "measured": m, "met": bool(ok)} for t, m, ok in rows]
 
 
 # --- output ---------------------------------------------------------------------------------
+
 
 def _fmt(v: Any) -> str:
     if v is None:
@@ -134,18 +161,20 @@ def _fmt(v: Any) -> str:
     return str(v)
 
 
-def markdown(results: Dict[str, Any]) -> str:
+def markdown(results: dict[str, Any]) -> str:
     ours, base = results["ours"], results["baseline"]
-    lines = [f"# Benchmark: Outsourcing Advisor vs Rasa starter bot",
-             "",
-             f"Run {results['started_at']} – {results['finished_at']} ({results['total_s']:.0f} s), "
-             f"{results['machine']['cpus']} CPUs (load average at start "
-             f"{', '.join(f'{x:.1f}' for x in results['machine']['loadavg_at_start'])}); "
-             f"{results['settings']['duration_s']:.0f} s per level, "
-             f"≤ {results['settings']['max_messages']} messages per level, loopback REST.",
-             "",
-             "| metric | ours | baseline | ours/baseline |",
-             "|---|---:|---:|---:|"]
+    lines = [
+        "# Benchmark: Outsourcing Advisor vs Rasa starter bot",
+        "",
+        f"Run {results['started_at']} – {results['finished_at']} ({results['total_s']:.0f} s), "
+        f"{results['machine']['cpus']} CPUs (load average at start "
+        f"{', '.join(f'{x:.1f}' for x in results['machine']['loadavg_at_start'])}); "
+        f"{results['settings']['duration_s']:.0f} s per level, "
+        f"≤ {results['settings']['max_messages']} messages per level, loopback REST.",
+        "",
+        "| metric | ours | baseline | ours/baseline |",
+        "|---|---:|---:|---:|",
+    ]
 
     def row(name, a, b):
         lines.append(f"| {name} | {_fmt(a)} | {_fmt(b)} | {_fmt(_ratio(a, b))} |")
@@ -155,55 +184,84 @@ def markdown(results: Dict[str, Any]) -> str:
         row(f"c={c} throughput (msg/s)", lo.get("throughput_msg_s"), lb.get("throughput_msg_s"))
         for p in ("p50", "p95", "p99"):
             row(f"c={c} latency {p} (ms)", lo.get(f"{p}_ms"), lb.get(f"{p}_ms"))
-        lines.append(f"| c={c} failed / sent messages | {lo.get('failures')} / {lo.get('messages')} | "
-                     f"{lb.get('failures')} / {lb.get('messages')} | – |")
+        lines.append(
+            f"| c={c} failed / sent messages | {lo.get('failures')} / {lo.get('messages')} | "
+            f"{lb.get('failures')} / {lb.get('messages')} | – |"
+        )
     b_rss = max((v for v in base["rss_mb"].values() if v), default=None)
     o_rss = max((v for k, v in ours["rss_mb"].items() if k.startswith("rasa") and v), default=None)
     row("RSS of the Rasa process (MB)", o_rss, b_rss)
     a_rss = sum(v for k, v in ours["rss_mb"].items() if k.startswith("actions") and v)
     lines.append(f"| RSS of the action server (MB) | {_fmt(a_rss)} | – (none) | – |")
     row("start-up to first answer (s)", ours["startup_s"], base["startup_s"])
-    row("training time (s)" + (" (ours: last measured value, --skip-training-time)"
-                                if ours.get("training_cached") else ""),
-        ours.get("training_s"), base["training_s"])
+    row(
+        "training time (s)"
+        + (
+            " (ours: last measured value, --skip-training-time)"
+            if ours.get("training_cached")
+            else ""
+        ),
+        ours.get("training_s"),
+        base["training_s"],
+    )
     nlu = results.get("nlu")
     if nlu:
         lines.append(f"| NLU hold-out intent accuracy | {nlu['accuracy']:.3f} | – | – |")
         lines.append(f"| NLU hold-out intent macro-F1 | {nlu['macro_f1']:.3f} | – | – |")
         if "faq_response_accuracy" in nlu:
-            lines.append(f"| FAQ answer (ResponseSelector) accuracy | {nlu['faq_response_accuracy']:.3f} | – | – |")
+            faq = nlu["faq_response_accuracy"]
+            lines.append(f"| FAQ answer (ResponseSelector) accuracy | {faq:.3f} | – | – |")
 
     sc = results.get("scaled")
     if sc:
-        lines += ["", f"## Scale-out mode ({sc['replicas']} Rasa replicas + PostgreSQL + Redis lock store + nginx)",
-                  "", f"Start-up of the whole stack to first answer: {sc['startup_s']} s. Env: {sc['env'] or 'defaults'}.",
-                  "", "| concurrency | msg/s | p50 ms | p95 ms | p99 ms | failed/sent | msg/s vs baseline |",
-                  "|---:|---:|---:|---:|---:|---:|---:|"]
+        lines += [
+            "",
+            f"## Scale-out mode ({sc['replicas']} Rasa replicas + PostgreSQL + Redis lock store "
+            "+ nginx)",
+            "",
+            f"Start-up of the whole stack to first answer: {sc['startup_s']} s. "
+            f"Env: {sc['env'] or 'defaults'}.",
+            "",
+            "| concurrency | msg/s | p50 ms | p95 ms | p99 ms | failed/sent | msg/s vs baseline |",
+            "|---:|---:|---:|---:|---:|---:|---:|",
+        ]
         for lv in sc["levels"]:
             lb = _level(base["levels"], lv["concurrency"])
-            lines.append(f"| {lv['concurrency']} | {_fmt(lv['throughput_msg_s'])} | {_fmt(lv['p50_ms'])} | "
-                         f"{_fmt(lv['p95_ms'])} | {_fmt(lv['p99_ms'])} | {lv['failures']}/{lv['messages']} | "
-                         f"{_fmt(_ratio(lv['throughput_msg_s'], lb.get('throughput_msg_s')))} |")
+            lines.append(
+                f"| {lv['concurrency']} | {_fmt(lv['throughput_msg_s'])} | {_fmt(lv['p50_ms'])} | "
+                f"{_fmt(lv['p95_ms'])} | {_fmt(lv['p99_ms'])} | "
+                f"{lv['failures']}/{lv['messages']} | "
+                f"{_fmt(_ratio(lv['throughput_msg_s'], lb.get('throughput_msg_s')))} |"
+            )
         lines.append("")
         lines.append("RSS (MB): " + ", ".join(f"{k} {v}" for k, v in sc["rss_mb"].items()))
 
     if results.get("variants"):
-        lines += ["", "## Variants of our server (same model, environment changed)", "",
-                  "| variant | env | concurrency | msg/s | p50 ms | p95 ms | p99 ms | failed/sent | Rasa RSS MB "
-                  "| start-up s |",
-                  "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        lines += [
+            "",
+            "## Variants of our server (same model, environment changed)",
+            "",
+            "| variant | env | concurrency | msg/s | p50 ms | p95 ms | p99 ms | failed/sent "
+            "| Rasa RSS MB | start-up s |",
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
         for lv in ours["levels"]:
-            lines.append(f"| shipped | {results['settings']['ours_env'] or 'defaults'} | {lv['concurrency']} | "
-                         f"{_fmt(lv['throughput_msg_s'])} | {_fmt(lv['p50_ms'])} | {_fmt(lv['p95_ms'])} | "
-                         f"{_fmt(lv['p99_ms'])} | {lv['failures']}/{lv['messages']} | {_fmt(o_rss)} | "
-                         f"{_fmt(ours['startup_s'])} |")
+            lines.append(
+                f"| shipped | {results['settings']['ours_env'] or 'defaults'} | "
+                f"{lv['concurrency']} | "
+                f"{_fmt(lv['throughput_msg_s'])} | {_fmt(lv['p50_ms'])} | {_fmt(lv['p95_ms'])} | "
+                f"{_fmt(lv['p99_ms'])} | {lv['failures']}/{lv['messages']} | {_fmt(o_rss)} | "
+                f"{_fmt(ours['startup_s'])} |"
+            )
         for name, v in results["variants"].items():
             v_rss = max((x for x in v["rss_mb"].values() if x), default=None)
             env = ", ".join(f"{k}={val}" for k, val in v["env"].items())
             for lv in v["levels"]:
-                lines.append(f"| {name} | {env} | {lv['concurrency']} | {_fmt(lv['throughput_msg_s'])} | "
-                             f"{_fmt(lv['p50_ms'])} | {_fmt(lv['p95_ms'])} | {_fmt(lv['p99_ms'])} | "
-                             f"{lv['failures']}/{lv['messages']} | {_fmt(v_rss)} | {_fmt(v['startup_s'])} |")
+                lines.append(
+                    f"| {name} | {env} | {lv['concurrency']} | {_fmt(lv['throughput_msg_s'])} | "
+                    f"{_fmt(lv['p50_ms'])} | {_fmt(lv['p95_ms'])} | {_fmt(lv['p99_ms'])} | "
+                    f"{lv['failures']}/{lv['messages']} | {_fmt(v_rss)} | {_fmt(v['startup_s'])} |"
+                )
 
     lines += ["", "## Targets", "", "| target | measured | met |", "|---|---|---|"]
     for t in results["targets"]:
@@ -211,9 +269,15 @@ def markdown(results: Dict[str, Any]) -> str:
 
     prof = results.get("profile")
     if prof:
-        lines += ["", f"## Where the time goes (py-spy, our Rasa server at c=10, {prof['samples']} samples)",
-                  "", "Share of busy samples whose stack contains the component (buckets overlap):", "",
-                  "| component | % of samples |", "|---|---:|"]
+        lines += [
+            "",
+            f"## Where the time goes (py-spy, our Rasa server at c=10, {prof['samples']} samples)",
+            "",
+            "Share of busy samples whose stack contains the component (buckets overlap):",
+            "",
+            "| component | % of samples |",
+            "|---|---:|",
+        ]
         for k, v in sorted(prof["buckets_pct"].items(), key=lambda kv: -kv[1]):
             lines.append(f"| {k} | {v} |")
         lines += ["", "Hottest functions (self time):", "", "| function | % |", "|---|---:|"]
@@ -223,17 +287,25 @@ def markdown(results: Dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def chart(results: Dict[str, Any], path: Path) -> None:
+def chart(results: dict[str, Any], path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     fig, (ax, ax2) = plt.subplots(1, 2, figsize=(11, 4.2))
-    series = [("ours", results["ours"]["levels"], "tab:blue"),
-              ("baseline (starter bot)", results["baseline"]["levels"], "tab:gray")]
+    series = [
+        ("ours", results["ours"]["levels"], "tab:blue"),
+        ("baseline (starter bot)", results["baseline"]["levels"], "tab:gray"),
+    ]
     if results.get("scaled"):
-        series.append((f"ours scale-out x{results['scaled']['replicas']}", results["scaled"]["levels"], "tab:green"))
+        series.append(
+            (
+                f"ours scale-out x{results['scaled']['replicas']}",
+                results["scaled"]["levels"],
+                "tab:green",
+            )
+        )
     for name, levels, color in series:
         cs = [lv["concurrency"] for lv in levels]
         for p, style in (("p50", "-o"), ("p95", "--s"), ("p99", ":^")):
@@ -260,7 +332,7 @@ def chart(results: Dict[str, Any], path: Path) -> None:
     plt.close(fig)
 
 
-def write_all(results: Dict[str, Any], out: Path) -> None:
+def write_all(results: dict[str, Any], out: Path) -> None:
     (out / "benchmark.raw.json").write_text(json.dumps(results, indent=2, default=str))
     results["targets"] = targets(results)
     (out / "benchmark.json").write_text(json.dumps(results, indent=2, default=str))

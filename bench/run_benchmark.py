@@ -18,6 +18,7 @@ Steps (progress is printed as it goes):
 
 Only the model in models/ is used for serving; our model is never overwritten.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -106,74 +107,138 @@ def timed(cmd: list[str], cwd: Path, env: dict[str, str], log: Path) -> float:
 
 # --- pieces of the benchmark --------------------------------------------------------------
 
-def train_baseline(work: Path) -> Dict[str, Any]:
+
+def train_baseline(work: Path) -> dict[str, Any]:
     from rasa.cli.scaffold import create_initial_project
 
     bot = work / "starter"
     create_initial_project(str(bot))  # the files `rasa init --no-prompt` writes
     say("training the starter bot (Rasa's default config) ...")
-    seconds = timed([RASA, "train", "--fixed-model-name", "starter"], bot, base_env(),
-                    OUT / "logs" / "train-baseline.log")
+    seconds = timed(
+        [RASA, "train", "--fixed-model-name", "starter"],
+        bot,
+        base_env(),
+        OUT / "logs" / "train-baseline.log",
+    )
     say(f"starter bot trained in {seconds:.0f} s")
     return {"dir": bot, "model": bot / "models" / "starter.tar.gz", "training_s": round(seconds, 1)}
 
 
-def train_ours(work: Path, skip: bool) -> Dict[str, Any]:
+def train_ours(work: Path, skip: bool) -> dict[str, Any]:
     cache = OUT / "training_time_ours.json"
     if skip:
         if cache.exists():
             cached = json.loads(cache.read_text())
-            say(f"--skip-training-time: reusing our training time {cached['training_s']} s "
-                f"measured {cached['measured_at']}")
+            say(
+                f"--skip-training-time: reusing our training time {cached['training_s']} s "
+                f"measured {cached['measured_at']}"
+            )
             return {**cached, "cached": True}
         say("--skip-training-time and no cached value: our training time is not reported")
         return {"training_s": None, "cached": True}
     say("training our assistant (`rasa train --force`, temp dir; ~4-5 min on 2 cores) ...")
-    seconds = timed([RASA, "train", "--force", "--out", str(work / "ours-models"),
-                     "--fixed-model-name", "bench"], PROJECT_DIR, base_env(),
-                    OUT / "logs" / "train-ours.log")
-    value = {"training_s": round(seconds, 1),
-             "measured_at": time.strftime("%Y-%m-%d %H:%M:%S"), "cached": False}
+    seconds = timed(
+        [
+            RASA,
+            "train",
+            "--force",
+            "--out",
+            str(work / "ours-models"),
+            "--fixed-model-name",
+            "bench",
+        ],
+        PROJECT_DIR,
+        base_env(),
+        OUT / "logs" / "train-ours.log",
+    )
+    value = {
+        "training_s": round(seconds, 1),
+        "measured_at": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "cached": False,
+    }
     cache.write_text(json.dumps(value, indent=2))
     say(f"our assistant trained in {seconds:.0f} s")
     return value
 
 
-def start_baseline(bot: Dict[str, Any]) -> Dict[str, Any]:
+def start_baseline(bot: dict[str, Any]) -> dict[str, Any]:
     port = free_port()
-    server = Server("baseline-rasa",
-                    [RASA, "run", "--model", str(bot["model"]), "--port", str(port),
-                     "--interface", "127.0.0.1", "--credentials", "credentials.yml"],
-                    bot["dir"], base_env(), OUT / "logs" / "baseline-rasa.log")
+    server = Server(
+        "baseline-rasa",
+        [
+            RASA,
+            "run",
+            "--model",
+            str(bot["model"]),
+            "--port",
+            str(port),
+            "--interface",
+            "127.0.0.1",
+            "--credentials",
+            "credentials.yml",
+        ],
+        bot["dir"],
+        base_env(),
+        OUT / "logs" / "baseline-rasa.log",
+    )
     url = f"http://127.0.0.1:{port}"
     startup = wait_first_answer(url, server.started, 240, server.check)
     say(f"starter bot answers on {url} after {startup:.1f} s")
     return {"servers": [server], "url": url, "startup_s": round(startup, 1), "rasa_pid": server.pid}
 
 
-def start_ours(work: Path, env_extra: Dict[str, str], tag: str = "ours") -> Dict[str, Any]:
+def start_ours(work: Path, env_extra: dict[str, str], tag: str = "ours") -> dict[str, Any]:
     aport, rport = free_port(), free_port()
-    actions = Server(f"{tag}-actions",
-                     [*LAUNCHER, "run", "actions", "--actions", "actions", "--port", str(aport)],
-                     PROJECT_DIR, base_env(env_extra), OUT / "logs" / f"{tag}-actions.log")
+    actions = Server(
+        f"{tag}-actions",
+        [*LAUNCHER, "run", "actions", "--actions", "actions", "--port", str(aport)],
+        PROJECT_DIR,
+        base_env(env_extra),
+        OUT / "logs" / f"{tag}-actions.log",
+    )
     action_startup = wait_http_ok(f"http://127.0.0.1:{aport}/health", actions, 120)
-    endpoints = write_endpoints(work / f"endpoints-{tag}.yml", f"http://127.0.0.1:{aport}/webhook",
-                                work / f"{tag}-tracker.db")
-    rasa = Server(f"{tag}-rasa",
-                  [*LAUNCHER, "run", "--model", str(MODEL), "--port", str(rport),
-                   "--interface", "127.0.0.1", "--credentials", "credentials.yml",
-                   "--endpoints", str(endpoints)],
-                  PROJECT_DIR, base_env(env_extra), OUT / "logs" / f"{tag}-rasa.log")
+    endpoints = write_endpoints(
+        work / f"endpoints-{tag}.yml",
+        f"http://127.0.0.1:{aport}/webhook",
+        work / f"{tag}-tracker.db",
+    )
+    rasa = Server(
+        f"{tag}-rasa",
+        [
+            *LAUNCHER,
+            "run",
+            "--model",
+            str(MODEL),
+            "--port",
+            str(rport),
+            "--interface",
+            "127.0.0.1",
+            "--credentials",
+            "credentials.yml",
+            "--endpoints",
+            str(endpoints),
+        ],
+        PROJECT_DIR,
+        base_env(env_extra),
+        OUT / "logs" / f"{tag}-rasa.log",
+    )
     url = f"http://127.0.0.1:{rport}"
     startup = wait_first_answer(url, rasa.started, 240, rasa.check)
-    say(f"{tag}: action server up in {action_startup:.1f} s; Rasa answers on {url} after "
-        f"{startup:.1f} s")
-    return {"servers": [rasa, actions], "url": url, "startup_s": round(startup, 1),
-            "action_server_startup_s": round(action_startup, 1), "rasa_pid": rasa.pid,
-            "actions_pid": actions.pid}
+    say(
+        f"{tag}: action server up in {action_startup:.1f} s; Rasa answers on {url} after "
+        f"{startup:.1f} s"
+    )
+    return {
+        "servers": [rasa, actions],
+        "url": url,
+        "startup_s": round(startup, 1),
+        "action_server_startup_s": round(action_startup, 1),
+        "rasa_pid": rasa.pid,
+        "actions_pid": actions.pid,
+    }
 
 
-def start_scaled(replicas: int, env_extra: Dict[str, str]) -> Dict[str, Any]:
+def start_scaled(replicas: int, env_extra: dict[str, str]) -> dict[str, Any]:
     from harness.scale_stack import ScaleStack, services_missing
 
     missing = services_missing()
@@ -187,29 +252,61 @@ def start_scaled(replicas: int, env_extra: Dict[str, str]) -> Dict[str, Any]:
     return {"stack": stack, "url": stack.url, "startup_s": round(startup, 1), "servers": []}
 
 
-def run_levels(name: str, target: Dict[str, Any], convs, levels: List[int], args,
-               profile_at: Optional[int] = None) -> List[Dict[str, Any]]:
+def run_levels(
+    name: str,
+    target: dict[str, Any],
+    convs,
+    levels: list[int],
+    args,
+    profile_at: int | None = None,
+) -> list[dict[str, Any]]:
     out = []
     for c in levels:
-        say(f"{name}: load at concurrency {c} (<= {args.duration:.0f} s, <= {args.max_messages} msgs)")
+        limits = f"<= {args.duration:.0f} s, <= {args.max_messages} msgs"
+        say(f"{name}: load at concurrency {c} ({limits})")
         spy = None
         if profile_at == c and PY_SPY and target.get("rasa_pid"):
             prof = OUT / f"profile-{name}-c{c}.txt"
-            spy = subprocess.Popen([PY_SPY, "record", "--nonblocking", "-r", "50", "-f", "raw",
-                                    "-d", str(int(args.duration)), "-o", str(prof),
-                                    "-p", str(target["rasa_pid"])],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        res = load(target["url"], convs, c, args.duration, args.max_messages,
-                   progress=say, label=name, seed=c)
+            spy = subprocess.Popen(
+                [
+                    PY_SPY,
+                    "record",
+                    "--nonblocking",
+                    "-r",
+                    "50",
+                    "-f",
+                    "raw",
+                    "-d",
+                    str(int(args.duration)),
+                    "-o",
+                    str(prof),
+                    "-p",
+                    str(target["rasa_pid"]),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        res = load(
+            target["url"],
+            convs,
+            c,
+            args.duration,
+            args.max_messages,
+            progress=say,
+            label=name,
+            seed=c,
+        )
         if spy:
             try:
                 spy.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 spy.terminate()
         s = res.summary()
-        say(f"{name} c={c}: {s['throughput_msg_s']} msg/s, p50 {s['p50_ms']} ms, "
+        say(
+            f"{name} c={c}: {s['throughput_msg_s']} msg/s, p50 {s['p50_ms']} ms, "
             f"p95 {s['p95_ms']} ms, p99 {s['p99_ms']} ms, failures {s['failures']} "
-            f"{s['failure_kinds'] or ''}")
+            f"{s['failure_kinds'] or ''}"
+        )
         out.append(s)
     return out
 
@@ -218,16 +315,33 @@ def warm_up(url: str, convs) -> None:
     load(url, convs[:2], 1, 60, sum(len(c) for c in convs[:2]))
 
 
-def nlu_eval() -> Dict[str, Any]:
+def nlu_eval() -> dict[str, Any]:
     out = OUT / "nlu"
     say("NLU hold-out evaluation (`rasa test nlu`) ...")
-    seconds = timed([RASA, "test", "nlu", "--nlu", "tests/nlu/holdout.yml", "--model", str(MODEL),
-                     "--out", str(out)], PROJECT_DIR, base_env(), OUT / "logs" / "test-nlu.log")
+    seconds = timed(
+        [
+            RASA,
+            "test",
+            "nlu",
+            "--nlu",
+            "tests/nlu/holdout.yml",
+            "--model",
+            str(MODEL),
+            "--out",
+            str(out),
+        ],
+        PROJECT_DIR,
+        base_env(),
+        OUT / "logs" / "test-nlu.log",
+    )
     rep = json.loads((out / "intent_report.json").read_text())
-    result = {"accuracy": round(rep["accuracy"], 4),
-              "macro_f1": round(rep["macro avg"]["f1-score"], 4),
-              "weighted_f1": round(rep["weighted avg"]["f1-score"], 4),
-              "examples": rep["macro avg"]["support"], "eval_s": round(seconds, 1)}
+    result = {
+        "accuracy": round(rep["accuracy"], 4),
+        "macro_f1": round(rep["macro avg"]["f1-score"], 4),
+        "weighted_f1": round(rep["weighted avg"]["f1-score"], 4),
+        "examples": rep["macro avg"]["support"],
+        "eval_s": round(seconds, 1),
+    }
     rs = out / "response_selection_report.json"
     if rs.exists():
         r = json.loads(rs.read_text())
@@ -237,25 +351,38 @@ def nlu_eval() -> Dict[str, Any]:
     return result
 
 
-def parse_env(spec: str) -> Dict[str, str]:
+def parse_env(spec: str) -> dict[str, str]:
     return dict(item.split("=", 1) for item in spec.split(",") if item)
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--concurrency", default="1,10,40")
     ap.add_argument("--duration", type=float, default=20, help="seconds of load per level")
     ap.add_argument("--max-messages", type=int, default=3000, help="messages per level at most")
-    ap.add_argument("--skip-training-time", action="store_true",
-                    help="do not train our model; reuse the last measured training time")
+    ap.add_argument(
+        "--skip-training-time",
+        action="store_true",
+        help="do not train our model; reuse the last measured training time",
+    )
     ap.add_argument("--skip-nlu", action="store_true")
     ap.add_argument("--ours-env", default="", help="KEY=VAL,... for our servers in the main run")
-    ap.add_argument("--variant", action="append", default=None,
-                    help="NAME:KEY=VAL,... extra run of our single server with this env")
+    ap.add_argument(
+        "--variant",
+        action="append",
+        default=None,
+        help="NAME:KEY=VAL,... extra run of our single server with this env",
+    )
     ap.add_argument("--variant-concurrency", default="1,10")
     ap.add_argument("--no-variants", action="store_true")
-    ap.add_argument("--scale-replicas", type=int, default=2,
-                    help="also benchmark the scale-out stack with N replicas (0: off)")
+    ap.add_argument(
+        "--scale-replicas",
+        type=int,
+        default=2,
+        help="also benchmark the scale-out stack with N replicas (0: off)",
+    )
     ap.add_argument("--scale-env", default="", help="KEY=VAL,... for scale_up.sh")
     ap.add_argument("--no-profile", action="store_true")
     args = ap.parse_args()
@@ -268,13 +395,17 @@ def main() -> int:
         return 1
     (OUT / "logs").mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="advisor-bench-"))
-    running: List[Server] = []
+    running: list[Server] = []
     stacks = []
-    results: Dict[str, Any] = {
+    results: dict[str, Any] = {
         "started_at": time.strftime("%Y-%m-%d %H:%M:%S"),
         "machine": {"cpus": os.cpu_count(), "loadavg_at_start": os.getloadavg()},
-        "settings": {"concurrency": levels, "duration_s": args.duration,
-                     "max_messages": args.max_messages, "ours_env": parse_env(args.ours_env)},
+        "settings": {
+            "concurrency": levels,
+            "duration_s": args.duration,
+            "max_messages": args.max_messages,
+            "ours_env": parse_env(args.ours_env),
+        },
     }
     try:
         base = train_baseline(work)
@@ -287,18 +418,31 @@ def main() -> int:
         warm_up(b["url"], conversations.BASELINE)
         warm_up(o["url"], conversations.OURS)
 
-        results["baseline"] = {"training_s": base["training_s"], "startup_s": b["startup_s"],
-                               "levels": run_levels("baseline", b, conversations.BASELINE, levels, args)}
+        results["baseline"] = {
+            "training_s": base["training_s"],
+            "startup_s": b["startup_s"],
+            "levels": run_levels("baseline", b, conversations.BASELINE, levels, args),
+        }
         results["baseline"]["rss_mb"] = rss_tree("rasa", b["rasa_pid"])
         b["servers"][0].stop()
-        results["ours"] = {"training_s": ours_train.get("training_s"),
-                           "training_cached": ours_train.get("cached"),
-                           "startup_s": o["startup_s"],
-                           "action_server_startup_s": o["action_server_startup_s"],
-                           "levels": run_levels("ours", o, conversations.OURS, levels, args,
-                                                profile_at=None if args.no_profile else 10)}
-        results["ours"]["rss_mb"] = {**rss_tree("rasa", o["rasa_pid"]),
-                                     **rss_tree("actions", o["actions_pid"])}
+        results["ours"] = {
+            "training_s": ours_train.get("training_s"),
+            "training_cached": ours_train.get("cached"),
+            "startup_s": o["startup_s"],
+            "action_server_startup_s": o["action_server_startup_s"],
+            "levels": run_levels(
+                "ours",
+                o,
+                conversations.OURS,
+                levels,
+                args,
+                profile_at=None if args.no_profile else 10,
+            ),
+        }
+        results["ours"]["rss_mb"] = {
+            **rss_tree("rasa", o["rasa_pid"]),
+            **rss_tree("actions", o["actions_pid"]),
+        }
         for s in o["servers"]:
             s.stop()
 
@@ -308,30 +452,39 @@ def main() -> int:
             running += v["servers"]
             warm_up(v["url"], conversations.OURS)
             results.setdefault("variants", {})[name] = {
-                "env": parse_env(envspec), "startup_s": v["startup_s"],
+                "env": parse_env(envspec),
+                "startup_s": v["startup_s"],
                 "levels": run_levels(f"variant-{name}", v, conversations.OURS, vlevels, args),
-                "rss_mb": rss_tree("rasa", v["rasa_pid"])}
+                "rss_mb": rss_tree("rasa", v["rasa_pid"]),
+            }
             for s in v["servers"]:
                 s.stop()
 
         if args.scale_replicas:
-          try:
-            st = start_scaled(args.scale_replicas, parse_env(args.scale_env))
-            stacks.append(st["stack"])
-            warm_up(st["url"], conversations.OURS)
-            stack = st["stack"]
-            lv = run_levels(f"scaled-{args.scale_replicas}", st, conversations.OURS, levels, args)
-            rss = {}
-            for pidfile in sorted((stack.directory / "run").glob("*.pid")):
-                pid = int(pidfile.read_text())
-                rss.update(rss_tree(pidfile.stem, pid))
-            results["scaled"] = {"replicas": args.scale_replicas, "env": parse_env(args.scale_env),
-                                 "startup_s": st["startup_s"], "levels": lv, "rss_mb": rss}
-            stack.stop()
-            stacks.clear()
-          except Exception as exc:  # the single-server results still count
-            say(f"scale-out run failed, skipped: {exc!s:.2000}")
-            results["scaled_error"] = str(exc)[:2000]
+            try:
+                st = start_scaled(args.scale_replicas, parse_env(args.scale_env))
+                stacks.append(st["stack"])
+                warm_up(st["url"], conversations.OURS)
+                stack = st["stack"]
+                lv = run_levels(
+                    f"scaled-{args.scale_replicas}", st, conversations.OURS, levels, args
+                )
+                rss = {}
+                for pidfile in sorted((stack.directory / "run").glob("*.pid")):
+                    pid = int(pidfile.read_text())
+                    rss.update(rss_tree(pidfile.stem, pid))
+                results["scaled"] = {
+                    "replicas": args.scale_replicas,
+                    "env": parse_env(args.scale_env),
+                    "startup_s": st["startup_s"],
+                    "levels": lv,
+                    "rss_mb": rss,
+                }
+                stack.stop()
+                stacks.clear()
+            except Exception as exc:  # noqa: BLE001 - the single-server results still count
+                say(f"scale-out run failed, skipped: {exc!s:.2000}")
+                results["scaled_error"] = str(exc)[:2000]
 
         if not args.skip_nlu:
             results["nlu"] = nlu_eval()

@@ -1,6 +1,6 @@
 """Per-message cost of our Rasa server, one message at a time, with and without each tuning.
 
-    .venv/bin/python bench/sequential.py [--reps 3] [--profile DIR]      (or `make bench-sequential`)
+    .venv/bin/python -m bench.sequential [--reps 3] [--profile DIR]  (or `make bench-sequential`)
 
 Complements `make bench` (load over HTTP): this replays bench/conversations.OURS in-process
 (`Agent.handle_message`, no HTTP), one message after another, against a real action server,
@@ -14,6 +14,7 @@ the replay and latency per message:
 
 --profile DIR also writes a cProfile file per configuration (read with `python -m pstats`).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,7 +28,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from bench import conversations
 from bench.run_benchmark import base_env, rss_mb
@@ -41,12 +42,13 @@ CONFIGURATIONS = [  # (label, RASA_RUNTIME_TUNING, tracker store)
 ]
 
 
-async def replay(endpoints: Path, reps: int, profile: Optional[Path]) -> Dict[str, Any]:
+async def replay(endpoints: Path, reps: int, profile: Path | None) -> dict[str, Any]:
     """Child process: load the model, replay the conversations, return the numbers."""
     import logging
 
-    import runtime
     from rasa.utils.log_utils import configure_structlog
+
+    import runtime
 
     configure_structlog(logging.WARNING)  # as quiet as `rasa run`: no debug events printed
     logging.getLogger().setLevel(logging.WARNING)
@@ -56,10 +58,12 @@ async def replay(endpoints: Path, reps: int, profile: Optional[Path]) -> Dict[st
     from rasa.core.utils import AvailableEndpoints
 
     started = time.perf_counter()
-    agent = await load_agent(model_path=str(MODEL), endpoints=AvailableEndpoints.read_endpoints(str(endpoints)))
+    agent = await load_agent(
+        model_path=str(MODEL), endpoints=AvailableEndpoints.read_endpoints(str(endpoints))
+    )
     load_s = time.perf_counter() - started
 
-    async def one_pass() -> List[float]:
+    async def one_pass() -> list[float]:
         latencies = []
         for conversation in conversations.OURS:
             sender = uuid.uuid4().hex
@@ -86,20 +90,31 @@ async def replay(endpoints: Path, reps: int, profile: Optional[Path]) -> Dict[st
         profiler.disable()
         profiler.dump_stats(str(profile))
     latencies.sort()
-    return {"load_s": round(load_s, 1), "rss_mb": rss_mb(os.getpid()), "messages": len(latencies),
-            "p50_ms": round(1000 * statistics.median(latencies), 1),
-            "mean_ms": round(1000 * statistics.fmean(latencies), 1),
-            "p95_ms": round(1000 * latencies[int(0.95 * (len(latencies) - 1))], 1),
-            "msg_s": round(len(latencies) / wall, 1)}
+    return {
+        "load_s": round(load_s, 1),
+        "rss_mb": rss_mb(os.getpid()),
+        "messages": len(latencies),
+        "p50_ms": round(1000 * statistics.median(latencies), 1),
+        "mean_ms": round(1000 * statistics.fmean(latencies), 1),
+        "p95_ms": round(1000 * latencies[int(0.95 * (len(latencies) - 1))], 1),
+        "msg_s": round(len(latencies) / wall, 1),
+    }
 
 
-def run_child(label: str, tuning: str, endpoints: Path, reps: int, profile_dir: Optional[Path]) -> Dict[str, Any]:
+def run_child(
+    label: str, tuning: str, endpoints: Path, reps: int, profile_dir: Path | None
+) -> dict[str, Any]:
     print(f"... {label}", flush=True)
     cmd = [sys.executable, "-m", "bench.sequential", "--child", str(endpoints), "--reps", str(reps)]
     if profile_dir:
         cmd += ["--profile", str(profile_dir / f"{tuning}-{endpoints.stem}.prof")]
-    done = subprocess.run(cmd, cwd=PROJECT_DIR, env=base_env({"RASA_RUNTIME_TUNING": tuning}),
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        cmd,
+        cwd=PROJECT_DIR,
+        env=base_env({"RASA_RUNTIME_TUNING": tuning}),
+        capture_output=True,
+        text=True,
+    )
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode != 0 or not lines:
         raise RuntimeError(f"{label} failed:\n{done.stderr[-3000:]}")
@@ -107,8 +122,12 @@ def run_child(label: str, tuning: str, endpoints: Path, reps: int, profile_dir: 
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--reps", type=int, default=3, help="passes over the conversations per configuration")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--reps", type=int, default=3, help="passes over the conversations per configuration"
+    )
     ap.add_argument("--profile", type=Path, help="write cProfile files into this folder")
     ap.add_argument("--child", type=Path, help=argparse.SUPPRESS)  # endpoints file of a child run
     args = ap.parse_args()
@@ -122,22 +141,34 @@ def main() -> int:
         args.profile.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="advisor-seq-") as tmp:
         work, port = Path(tmp), free_port()
-        actions = Server("actions", [*LAUNCHER, "run", "actions", "--actions", "actions", "--port", str(port)],
-                         PROJECT_DIR, base_env(), work / "actions.log")
+        actions = Server(
+            "actions",
+            [*LAUNCHER, "run", "actions", "--actions", "actions", "--port", str(port)],
+            PROJECT_DIR,
+            base_env(),
+            work / "actions.log",
+        )
         try:
             wait_http_ok(f"http://127.0.0.1:{port}/health", actions, 120)
             rows = []
             for label, tuning, tracker in CONFIGURATIONS:
-                endpoints = write_endpoints(work / f"endpoints-{tracker}.yml", f"http://127.0.0.1:{port}/webhook",
-                                            work / "tracker.db" if tracker == "sqlite" else None)
+                endpoints = write_endpoints(
+                    work / f"endpoints-{tracker}.yml",
+                    f"http://127.0.0.1:{port}/webhook",
+                    work / "tracker.db" if tracker == "sqlite" else None,
+                )
                 rows.append((label, run_child(label, tuning, endpoints, args.reps, args.profile)))
         finally:
             actions.stop()
-    print("\n| configuration | model load s | RSS MB | messages | p50 ms | mean ms | p95 ms | msg/s |")
+    print(
+        "\n| configuration | model load s | RSS MB | messages | p50 ms | mean ms | p95 ms | msg/s |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for label, r in rows:
-        print(f"| {label} | {r['load_s']} | {r['rss_mb']} | {r['messages']} | {r['p50_ms']} | "
-              f"{r['mean_ms']} | {r['p95_ms']} | {r['msg_s']} |")
+        print(
+            f"| {label} | {r['load_s']} | {r['rss_mb']} | {r['messages']} | {r['p50_ms']} | "
+            f"{r['mean_ms']} | {r['p95_ms']} | {r['msg_s']} |"
+        )
     return 0
 
 

@@ -5,11 +5,12 @@ input gets a clear 4xx / polite reply instead of a crash, a 5xx or a tracker
 that cannot be stored (PostgreSQL rejects NUL bytes and senders over 255 chars;
 lone surrogates cannot be encoded at all).
 """
+
 import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any, Dict, Optional, Text, Union
+from typing import Any
 
 MAX_MESSAGE_CHARS = 2000
 MAX_SENDER_CHARS = 128  # the SQL tracker store's sender_id column holds 255
@@ -55,7 +56,7 @@ _DROP_CATEGORIES = {"Cc", "Cs"}
 _BARE_RETRIEVAL_INTENT = re.compile(r"^/(?=faq(?:$|[{@]))")
 
 
-def clean_text(text: Text) -> Text:
+def clean_text(text: str) -> str:
     """`text` without control characters and lone surrogates, stripped."""
     return "".join(
         ch for ch in text if ch in _KEEP or unicodedata.category(ch) not in _DROP_CATEGORIES
@@ -67,21 +68,21 @@ class Rejection:
     """Why an input is not processed: `status` 400 = client error, 200 = polite reply."""
 
     status: int
-    code: Text
-    message: Text
+    code: str
+    message: str
 
-    def as_json(self) -> Dict[Text, Text]:
+    def as_json(self) -> dict[str, str]:
         return {"error": self.code, "message": self.message}
 
 
 @dataclass(frozen=True)
 class Accepted:
-    sender: Text
-    text: Text
-    metadata: Optional[Dict[Text, Any]]
+    sender: str
+    text: str
+    metadata: dict[str, Any] | None
 
 
-def check_sender(sender: Any) -> Union[Text, Rejection]:
+def check_sender(sender: Any) -> str | Rejection:
     if sender is None:
         return Rejection(400, "missing_sender", "The field 'sender' is required.")
     if not isinstance(sender, str):
@@ -100,7 +101,7 @@ def check_sender(sender: Any) -> Union[Text, Rejection]:
     return sender
 
 
-def check_metadata(metadata: Any) -> Union[Optional[Dict[Text, Any]], Rejection]:
+def check_metadata(metadata: Any) -> dict[str, Any] | None | Rejection:
     # The web widget may send metadata as a JSON string.
     if isinstance(metadata, str):
         try:
@@ -113,7 +114,8 @@ def check_metadata(metadata: Any) -> Union[Optional[Dict[Text, Any]], Rejection]
         return Rejection(400, "invalid_metadata", "The field 'metadata' must be an object.")
     if _depth(metadata) > MAX_METADATA_DEPTH or len(json.dumps(metadata)) > MAX_METADATA_BYTES:
         return Rejection(
-            400, "invalid_metadata",
+            400,
+            "invalid_metadata",
             f"The field 'metadata' may be at most {MAX_METADATA_BYTES} bytes "
             f"and {MAX_METADATA_DEPTH} levels deep.",
         )
@@ -124,11 +126,13 @@ def _depth(value: Any, level: int = 0) -> int:
     """Nesting depth of a JSON value, giving up once it exceeds the limit."""
     if level > MAX_METADATA_DEPTH:
         return level
-    children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    children = (
+        value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    )
     return max((_depth(child, level + 1) for child in children), default=level)
 
 
-def check_message(sender: Any, text: Any, metadata: Any = None) -> Union[Accepted, Rejection]:
+def check_message(sender: Any, text: Any, metadata: Any = None) -> Accepted | Rejection:
     """The cleaned message to hand to Rasa, or why not."""
     checked_sender = check_sender(sender)
     if isinstance(checked_sender, Rejection):
@@ -149,10 +153,10 @@ def check_message(sender: Any, text: Any, metadata: Any = None) -> Union[Accepte
     return Accepted(checked_sender, cleaned, checked_metadata)
 
 
-def parse_json_object(body: bytes) -> Union[Dict[Text, Any], Rejection]:
+def parse_json_object(body: bytes) -> dict[str, Any] | Rejection:
     """The request body as a JSON object (strict: no NaN/Infinity), or why not."""
 
-    def no_constants(name: Text) -> Any:
+    def no_constants(name: str) -> Any:
         raise ValueError(f"{name} is not valid JSON")
 
     try:

@@ -1,7 +1,8 @@
 """What the user hears when a dependency fails, instead of silence.
 
 * Custom actions: Rasa waits up to 300 s for the action server and, when a call
-  fails, logs it and answers nothing. `install_action_guard()` bounds every call
+  fails, logs it and answers nothing. `guard_remote_action_run` (a patch of
+  `RemoteAction.run`, listed in runtime/__init__.py) bounds every call
   to ``RASA_ACTION_TIMEOUT`` seconds (default 3) and tells the user once per
   message. Rasa's own handling is otherwise unchanged: the failed action adds no
   events, so the form and every slot stay as they were, and the next message
@@ -14,12 +15,14 @@
   catches it, tells the user, and reports the failure to the channel so it can
   answer 503 / 500 instead of Rasa's ``200 []``.
 """
+
 import asyncio
 import logging
 import os
 import weakref
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, List, Optional, Set, Text
+from typing import Any
 
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
 from rasa.core.channels.channel import OutputChannel, UserMessage
@@ -56,32 +59,40 @@ def action_timeout() -> float:
 # later custom actions of that turn fail at once, so the whole reply stays
 # within one timeout and the user is told only once.
 _failed_turns: "weakref.WeakSet[OutputChannel]" = weakref.WeakSet()
-_original_run: Optional[Callable[..., Awaitable[List[Event]]]] = None
+_original_run: Callable[..., Awaitable[list[Event]]] | None = None
 
 
 async def _guarded_run(
     self: RemoteAction, output_channel: OutputChannel, nlg: Any, tracker: Any, domain: Any
-) -> List[Event]:
+) -> list[Event]:
     assert _original_run is not None
     if output_channel in _failed_turns:
-        raise ActionServerUnavailable(f"skipped '{self.name()}': the action server failed earlier in this turn")
+        raise ActionServerUnavailable(
+            f"skipped '{self.name()}': the action server failed earlier in this turn"
+        )
     try:
         return await asyncio.wait_for(
             _original_run(self, output_channel, nlg, tracker, domain), action_timeout()
         )
     except ActionExecutionRejection:
         raise  # a form validation saying "no": normal dialogue, not a failure
-    except Exception as error:  # noqa: BLE001 - any failure: tell the user, keep the state
+    except Exception as error:  # any failure: tell the user, keep the state
         _failed_turns.add(output_channel)
-        reason = "timed out" if isinstance(error, asyncio.TimeoutError) else str(error) or type(error).__name__
+        reason = (
+            "timed out"
+            if isinstance(error, asyncio.TimeoutError)
+            else str(error) or type(error).__name__
+        )
         status = http_status(error)
         if status is not None:
             reason = f"HTTP {status} from the action server: {reason}"
         reply = failure_reply(error)
-        logger.error(
-            f"Custom action '{self.name()}' failed ({reason}); "
-            f"{'told the user to retry' if reply == ACTION_SERVER_DOWN else 'told the user retrying will not help'}."
+        told = (
+            "told the user to retry"
+            if reply == ACTION_SERVER_DOWN
+            else "told the user retrying will not help"
         )
+        logger.error(f"Custom action '{self.name()}' failed ({reason}); {told}.")
         await output_channel.send_response(tracker.sender_id, {"text": reply})
         # A RasaException, so Rasa's slot extraction and processor handle it as
         # a failed action (no events) instead of aborting the message.
@@ -96,10 +107,10 @@ RETRYABLE_STATUSES = {408, 429, 502, 503, 504}
 TOO_LARGE_MARKER = "exceeds the size limit"
 
 
-def _http_error(error: BaseException) -> Optional[BaseException]:
+def _http_error(error: BaseException) -> BaseException | None:
     """The action server's HTTP error behind `error` (Rasa wraps it), if any."""
-    seen: Set[int] = set()
-    current: Optional[BaseException] = error
+    seen: set[int] = set()
+    current: BaseException | None = error
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         if isinstance(getattr(current, "status", None), int):
@@ -108,12 +119,12 @@ def _http_error(error: BaseException) -> Optional[BaseException]:
     return None
 
 
-def http_status(error: BaseException) -> Optional[int]:
+def http_status(error: BaseException) -> int | None:
     found = _http_error(error)
     return getattr(found, "status", None) if found else None
 
 
-def failure_reply(error: BaseException) -> Text:
+def failure_reply(error: BaseException) -> str:
     """What to tell the user about a failed custom action."""
     found = _http_error(error)
     status = getattr(found, "status", None)
@@ -126,38 +137,39 @@ def failure_reply(error: BaseException) -> Text:
     return ACTION_BROKEN  # the action itself failed (bug, unknown action)
 
 
-def install_action_guard() -> None:
-    """Wrap RemoteAction.run once per process (forms import the class directly,
-    so the method is replaced on the class, not the module attribute)."""
+def guard_remote_action_run(rasa_run: Callable[..., Awaitable[list[Event]]]) -> Any:
+    """The replacement of `RemoteAction.run` (installed by runtime/__init__.py's table;
+    forms import the class directly, so the method is replaced on the class)."""
     global _original_run
-    if _original_run is None:
-        _original_run = RemoteAction.run
-        RemoteAction.run = _guarded_run  # type: ignore[assignment]
+    _original_run = rasa_run
+    return _guarded_run
 
 
 @dataclass(frozen=True)
 class Failure:
     status: int  # HTTP status for channels that have one
-    text: Text  # what the user is told
+    text: str  # what the user is told
 
 
 async def deliver(
     on_new_message: Callable[[UserMessage], Awaitable[Any]], message: UserMessage
-) -> Optional[Failure]:
+) -> Failure | None:
     """Hand `message` to Rasa; on failure tell the user and return what failed."""
     try:
         await on_new_message(message)
         return None
     except TrackerStoreUnavailable as error:
-        logger.error(f"Tracker store unavailable, message from {message.sender_id!r} not processed: {error}")
+        logger.error(
+            f"Tracker store unavailable, message from {message.sender_id!r} not processed: {error}"
+        )
         failure = Failure(503, MEMORY_DOWN)
     except asyncio.CancelledError:
         raise
-    except Exception:  # noqa: BLE001 - a bug must not leave the user in silence
+    except Exception:  # a bug must not leave the user in silence
         logger.exception(f"Handling a message from {message.sender_id!r} failed.")
         failure = Failure(500, INTERNAL_ERROR)
     try:
         await message.output_channel.send_response(message.sender_id, {"text": failure.text})
-    except Exception:  # noqa: BLE001 - the channel itself is broken; the status still tells
+    except Exception:  # the channel itself is broken; the status still tells
         logger.exception("Could not tell the user about the failure.")
     return failure

@@ -15,7 +15,9 @@ The client can no longer choose `input_channel` (it is always "rest"), so REST
 callers cannot pose as another channel in the tracker. Enable it in
 credentials.yml as ``channels.rest.GuardedRestInput:``.
 """
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -31,11 +33,11 @@ class GuardedRestInput(RestInput):
     """Rasa's REST channel, validated; `name()` stays "rest"."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "rest"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         return cls()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -57,7 +59,9 @@ class GuardedRestInput(RestInput):
         payload = parse_json_object(request.body)
         if isinstance(payload, Rejection):
             return response.json(payload.as_json(), status=payload.status)
-        checked = check_message(payload.get("sender"), payload.get("message"), payload.get("metadata"))
+        checked = check_message(
+            payload.get("sender"), payload.get("message"), payload.get("metadata")
+        )
         if isinstance(checked, Rejection):
             if checked.status == 200:  # polite reply in the normal format
                 return response.json(_replies(payload["sender"], checked.message))
@@ -65,16 +69,22 @@ class GuardedRestInput(RestInput):
 
         collector = CollectingOutputChannel()
         message = UserMessage(
-            checked.text, collector, checked.sender, input_channel=self.name(), metadata=checked.metadata
+            checked.text,
+            collector,
+            checked.sender,
+            input_channel=self.name(),
+            metadata=checked.metadata,
         )
         failure = await deliver(on_new_message, message)
         if failure:
             # Only the failure: replies produced before it were not saved.
             return response.json(
-                _replies(checked.sender, failure.text), status=failure.status, headers={"Retry-After": "10"}
+                _replies(checked.sender, failure.text),
+                status=failure.status,
+                headers={"Retry-After": "10"},
             )
         return response.json(collector.messages)
 
 
-def _replies(sender: Text, text: Text) -> List[Dict[Text, Any]]:
+def _replies(sender: str, text: str) -> list[dict[str, Any]]:
     return [{"recipient_id": sender, "text": text}]

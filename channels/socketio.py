@@ -14,10 +14,12 @@ Same path (/socket.io), events, `session_persistence` and JWT option as Rasa's
 
 Enable it in credentials.yml as ``channels.socketio.GuardedSocketIOInput:``.
 """
+
 import logging
 import os
 import uuid
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import rasa.core.channels.channel
 from rasa.core.channels.channel import InputChannel, UserMessage
@@ -47,11 +49,11 @@ class GuardedSocketIOInput(SocketIOInput):
     """Rasa's socket.io channel, validated; `name()` stays "socketio"."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "socketio"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         return super().from_credentials(credentials)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -68,17 +70,19 @@ class GuardedSocketIOInput(SocketIOInput):
             return response.json({"status": "ok"})
 
         @sio.on("connect", namespace=self.namespace)
-        async def connect(sid: Text, environ: Dict, auth: Optional[Dict]) -> bool:
+        async def connect(sid: str, environ: dict, auth: dict | None) -> bool:
             if not self.jwt_key:
                 return True
             token = auth.get("token") if isinstance(auth, dict) else None
             return bool(
                 token
-                and rasa.core.channels.channel.decode_bearer_token(token, self.jwt_key, self.jwt_algorithm)
+                and rasa.core.channels.channel.decode_bearer_token(
+                    token, self.jwt_key, self.jwt_algorithm
+                )
             )
 
         @sio.on("session_request", namespace=self.namespace)
-        async def session_request(sid: Text, data: Any = None) -> None:
+        async def session_request(sid: str, data: Any = None) -> None:
             requested = data.get("session_id") if isinstance(data, dict) else None
             session_id = requested if isinstance(check_sender(requested), str) else uuid.uuid4().hex
             if self.session_persistence:
@@ -86,7 +90,7 @@ class GuardedSocketIOInput(SocketIOInput):
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
-        async def handle_message(sid: Text, data: Any = None) -> None:
+        async def handle_message(sid: str, data: Any = None) -> None:
             await self._handle_message(sio, sid, data, on_new_message)
 
         return socketio_webhook
@@ -94,20 +98,17 @@ class GuardedSocketIOInput(SocketIOInput):
     async def _handle_message(
         self,
         sio: AsyncServer,
-        sid: Text,
+        sid: str,
         data: Any,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
     ) -> None:
-        async def reply(text: Text) -> None:
+        async def reply(text: str) -> None:
             await sio.emit(self.bot_message_evt, {"text": text}, room=sid, namespace=self.namespace)
 
         if not isinstance(data, dict):
             await reply("Sorry, I couldn't read that message. Please try again.")
             return
-        if self.session_persistence:
-            sender = data.get("session_id")
-        else:
-            sender = sid
+        sender = data.get("session_id") if self.session_persistence else sid
         checked = check_message(sender, data.get("message"), data.get(self.metadata_key))
         if isinstance(checked, Rejection):
             is_session = checked.code in ("missing_sender", "invalid_sender")

@@ -19,11 +19,13 @@ directory of the server:
   (installed by ``scripts/install_web_assets.sh``; 503 with a hint when missing)
 * ``GET /chat/assets/<file>``     -> ``web/assets/<file>`` (page CSS/JS)
 """
+
 import gzip
 import hashlib
 import logging
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
+from typing import Any
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
@@ -41,7 +43,9 @@ URL_PREFIX = "/chat"
 
 # The bundle's CSS pulls a web font from Google; nothing may load from a CDN, so the
 # import is dropped when the bundle is served (the page sets its own font stack).
-FONT_IMPORT = b"@import url(https://fonts.googleapis.com/css?family=Inter:400,500,700&display=swap);"
+FONT_IMPORT = (
+    b"@import url(https://fonts.googleapis.com/css?family=Inter:400,500,700&display=swap);"
+)
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -63,7 +67,8 @@ PAGE_CSP = (
 SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
 
 NOT_INSTALLED_HTML = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Outsourcing Advisor: chat not installed</title></head>
+<html lang="en"><head><meta charset="utf-8">
+<title>Outsourcing Advisor: chat not installed</title></head>
 <body style="font-family: sans-serif; max-width: 40em; margin: 3em auto; line-height: 1.5">
 <h1>The chat page is not installed</h1>
 <p>The Rasa server is running, but the web widget's files are missing
@@ -77,15 +82,25 @@ project directory, then reload this page. No server restart is needed.</p>
 def _not_installed(missing: Path, as_script: bool = False) -> HTTPResponse:
     logger.warning("Web chat assets missing: %s. Run `make setup`.", missing)
     if as_script:
-        body = (f"/* The chat widget is not installed ({missing} is missing): run `make setup`. */\n"
-                "console.error('Outsourcing Advisor: chat widget not installed; run `make setup` on the server.');\n")
-        return response.text(body, status=503, content_type=CONTENT_TYPES[".js"],
-                             headers={"Cache-Control": "no-store", **SECURITY_HEADERS})
-    return response.html(NOT_INSTALLED_HTML.format(missing=missing), status=503,
-                         headers={"Cache-Control": "no-store", **SECURITY_HEADERS})
+        body = (
+            f"/* The chat widget is not installed ({missing} is missing): run `make setup`. */\n"
+            "console.error('Outsourcing Advisor: chat widget not installed; "
+            "run `make setup` on the server.');\n"
+        )
+        return response.text(
+            body,
+            status=503,
+            content_type=CONTENT_TYPES[".js"],
+            headers={"Cache-Control": "no-store", **SECURITY_HEADERS},
+        )
+    return response.html(
+        NOT_INSTALLED_HTML.format(missing=missing),
+        status=503,
+        headers={"Cache-Control": "no-store", **SECURITY_HEADERS},
+    )
 
 
-def _inside(base: Path, name: Text) -> Optional[Path]:
+def _inside(base: Path, name: str) -> Path | None:
     """``base/name`` if it is a file inside ``base`` (no ``..``, absolute or hidden paths)."""
     if not name or "\\" in name or "\x00" in name:
         return None
@@ -106,7 +121,7 @@ class _Cached:
 
     def __init__(self, transform: Callable[[bytes], bytes] = lambda data: data) -> None:
         self.transform = transform
-        self.key: Optional[Tuple[Path, int, int]] = None
+        self.key: tuple[Path, int, int] | None = None
         self.body = b""
         self.gzipped = b""
         self.etag = ""
@@ -122,8 +137,9 @@ class _Cached:
         return self
 
 
-def _file_response(request: Optional[Request], path: Path, cached: _Cached,
-                   headers: Dict[Text, Text]) -> HTTPResponse:
+def _file_response(
+    request: Request | None, path: Path, cached: _Cached, headers: dict[str, str]
+) -> HTTPResponse:
     entry = cached.load(path)
     content_type = CONTENT_TYPES.get(path.suffix, "application/octet-stream")
     headers = {**SECURITY_HEADERS, **headers, "ETag": entry.etag, "Vary": "Accept-Encoding"}
@@ -131,8 +147,11 @@ def _file_response(request: Optional[Request], path: Path, cached: _Cached,
         return HTTPResponse(status=304, headers=headers)
     accepts_gzip = request is not None and "gzip" in request.headers.get("accept-encoding", "")
     if accepts_gzip and len(entry.body) > 1024:
-        return response.raw(entry.gzipped, content_type=content_type,
-                            headers={**headers, "Content-Encoding": "gzip"})
+        return response.raw(
+            entry.gzipped,
+            content_type=content_type,
+            headers={**headers, "Content-Encoding": "gzip"},
+        )
     return response.raw(entry.body, content_type=content_type, headers=headers)
 
 
@@ -140,27 +159,27 @@ class WebChatPage(InputChannel):
     """Serves the chat page at ``/chat/``; handles no messages."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "webchat_page"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         credentials = credentials or {}
         return cls(web_dir=credentials.get("web_dir"))
 
-    def __init__(self, web_dir: Optional[Text] = None) -> None:
+    def __init__(self, web_dir: str | None = None) -> None:
         # web_dir is for tests; relative paths are taken from the project root.
         self.web_dir = (PROJECT_DIR / web_dir) if web_dir else WEB_DIR
         self._bundle = _Cached(lambda data: data.replace(FONT_IMPORT, b""))
-        self._files: Dict[Path, _Cached] = {}
+        self._files: dict[Path, _Cached] = {}
 
-    def url_prefix(self) -> Text:
+    def url_prefix(self) -> str:
         # Rasa mounts blueprints at urljoin("/webhooks/", url_prefix()); an absolute
         # prefix puts the page at /chat instead of /webhooks/webchat_page.
         return URL_PREFIX
 
     # Plain functions so they can be tested without a server.
-    def page_response(self, request: Optional[Request] = None) -> HTTPResponse:
+    def page_response(self, request: Request | None = None) -> HTTPResponse:
         bundle = self.web_dir / WIDGET_BUNDLE
         if not bundle.is_file():
             return _not_installed(bundle)
@@ -168,12 +187,17 @@ class WebChatPage(InputChannel):
         if not page.is_file():
             return _not_installed(page)
         cached = self._files.setdefault(page, _Cached())
-        return _file_response(request, page, cached, {
-            "Content-Security-Policy": PAGE_CSP,
-            "Cache-Control": "no-cache",
-        })
+        return _file_response(
+            request,
+            page,
+            cached,
+            {
+                "Content-Security-Policy": PAGE_CSP,
+                "Cache-Control": "no-cache",
+            },
+        )
 
-    def asset_response(self, name: Text, request: Optional[Request] = None) -> HTTPResponse:
+    def asset_response(self, name: str, request: Request | None = None) -> HTTPResponse:
         if name == WIDGET_NAME:
             bundle = self.web_dir / WIDGET_BUNDLE
             if not bundle.is_file():
@@ -185,9 +209,7 @@ class WebChatPage(InputChannel):
         cached = self._files.setdefault(path, _Cached())
         return _file_response(request, path, cached, {"Cache-Control": "no-cache"})
 
-    def blueprint(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
-    ) -> Blueprint:
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         page = Blueprint("webchat_page", __name__)
 
         @page.route("/", methods=["GET", "HEAD"], strict_slashes=True)
@@ -201,7 +223,7 @@ class WebChatPage(InputChannel):
             return response.redirect(request.path.rstrip("/").rsplit("/", 1)[-1] + "/" + query)
 
         @page.route("/assets/<name:path>", methods=["GET", "HEAD"])
-        async def chat_asset(request: Request, name: Text) -> HTTPResponse:
+        async def chat_asset(request: Request, name: str) -> HTTPResponse:
             return self.asset_response(name, request)
 
         return page

@@ -6,6 +6,7 @@ free loopback ports in a temporary directory, and removed with
 runs. PostgreSQL, Redis and nginx come from Debian packages
 (``scripts/install_services.sh``), installed here when missing and we are root.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,15 +15,16 @@ import random
 import re
 import shlex
 import signal
-import socket
 import subprocess
 import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any
 
 import requests
 import yaml
@@ -39,17 +41,21 @@ SCRIPTS = PROJECT_DIR / "scripts"
 
 # --- PostgreSQL, Redis and nginx ----------------------------------------------------
 
-def services_missing() -> Optional[str]:
+
+def services_missing() -> str | None:
     """None when PostgreSQL, Redis and nginx are installed (installing them first
     if we are root); otherwise why they are not."""
     check = [str(SCRIPTS / "install_services.sh"), "--check"]
     if subprocess.run(["bash", *check], capture_output=True, text=True).returncode == 0:
         return None
     if os.geteuid() != 0:
-        return ("PostgreSQL, Redis and nginx are not installed and installing them needs root: "
-                "run `sudo bash scripts/install_services.sh`")
-    install = subprocess.run(["bash", str(SCRIPTS / "install_services.sh")],
-                             capture_output=True, text=True)
+        return (
+            "PostgreSQL, Redis and nginx are not installed and installing them needs root: "
+            "run `sudo bash scripts/install_services.sh`"
+        )
+    install = subprocess.run(
+        ["bash", str(SCRIPTS / "install_services.sh")], capture_output=True, text=True
+    )
     if install.returncode != 0:
         return f"scripts/install_services.sh failed:\n{install.stdout}\n{install.stderr}"
     return None
@@ -57,7 +63,8 @@ def services_missing() -> Optional[str]:
 
 # --- the stack ----------------------------------------------------------------------
 
-def _read_env_file(path: Path) -> Dict[str, str]:
+
+def _read_env_file(path: Path) -> dict[str, str]:
     values = {}
     for line in path.read_text().splitlines():
         if "=" in line and not line.startswith("#"):
@@ -71,11 +78,11 @@ class ScaleStack:
     """A running stack: nginx in front of `replicas` Rasa servers."""
 
     directory: Path
-    settings: Dict[str, str] = field(default_factory=dict)
+    settings: dict[str, str] = field(default_factory=dict)
     startup_seconds: float = 0.0
 
     @classmethod
-    def start(cls, replicas: int = 2, extra_env: Optional[Dict[str, str]] = None) -> "ScaleStack":
+    def start(cls, replicas: int = 2, extra_env: dict[str, str] | None = None) -> ScaleStack:
         if not MODEL.exists():
             raise RuntimeError(f"No trained model at {MODEL}: run `make train` first.")
         # Not under pytest's tmp dir: that is private to root (0700), and the
@@ -101,22 +108,37 @@ class ScaleStack:
             env.pop(secret, None)  # scale_up.sh generates random ones
         stack = cls(directory)
         started = time.monotonic()
-        result = subprocess.run(["bash", str(SCRIPTS / "scale_up.sh")], cwd=PROJECT_DIR, env=env,
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            ["bash", str(SCRIPTS / "scale_up.sh")],
+            cwd=PROJECT_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         stack.startup_seconds = time.monotonic() - started
         if result.returncode != 0:
             logs = stack.logs_tail()
             stack.stop()
-            raise RuntimeError(f"scale_up.sh failed ({result.returncode}):\n{result.stdout}\n"
-                               f"{result.stderr}\n{logs}")
-        stack.settings = {**_read_env_file(directory / "stack.env"),
-                          **_read_env_file(directory / "secrets.env")}
+            raise RuntimeError(
+                f"scale_up.sh failed ({result.returncode}):\n{result.stdout}\n"
+                f"{result.stderr}\n{logs}"
+            )
+        stack.settings = {
+            **_read_env_file(directory / "stack.env"),
+            **_read_env_file(directory / "secrets.env"),
+        }
         return stack
 
     def stop(self) -> None:
         env = {**server_env(), "SCALE_DIR": str(self.directory)}
-        subprocess.run(["bash", str(SCRIPTS / "scale_down.sh"), "--purge"], cwd=PROJECT_DIR,
-                       env=env, capture_output=True, text=True, timeout=240)
+        subprocess.run(
+            ["bash", str(SCRIPTS / "scale_down.sh"), "--purge"],
+            cwd=PROJECT_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=240,
+        )
 
     # where things are
     @property
@@ -124,7 +146,7 @@ class ScaleStack:
         return f"http://127.0.0.1:{self.settings['SCALE_HTTP_PORT']}"
 
     @property
-    def replica_urls(self) -> List[str]:
+    def replica_urls(self) -> list[str]:
         return [f"http://127.0.0.1:{port}" for port in self.settings["SCALE_RASA_PORTS"].split()]
 
     def pid(self, name: str) -> int:
@@ -162,14 +184,17 @@ class ScaleStack:
         import psycopg2
 
         return psycopg2.connect(
-            host="127.0.0.1", port=int(self.settings["DB_PORT"]), user=self.settings["DB_USER"],
-            password=self.settings["DB_PASSWORD"], dbname=self.settings["DB_DATABASE"],
+            host="127.0.0.1",
+            port=int(self.settings["DB_PORT"]),
+            user=self.settings["DB_USER"],
+            password=self.settings["DB_PASSWORD"],
+            dbname=self.settings["DB_DATABASE"],
             connect_timeout=5,
         )
 
-    def events(self, senders: Sequence[str]) -> Dict[str, List[Dict[str, Any]]]:
+    def events(self, senders: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
         """Every stored event of each conversation, in storage order."""
-        found: Dict[str, List[Dict[str, Any]]] = {sender: [] for sender in senders}
+        found: dict[str, list[dict[str, Any]]] = {sender: [] for sender in senders}
         with self.db() as connection, connection.cursor() as cursor:
             cursor.execute(
                 "SELECT sender_id, data FROM events WHERE sender_id = ANY(%s) ORDER BY id",
@@ -179,7 +204,7 @@ class ScaleStack:
                 found[sender].append(json.loads(data))
         return found
 
-    def access_log(self) -> List[Dict[str, Any]]:
+    def access_log(self) -> list[dict[str, Any]]:
         """nginx's log lines: method, uri, status and the upstream(s) tried."""
         entries = []
         for line in (self.directory / "nginx" / "access.log").read_text().splitlines():
@@ -187,25 +212,41 @@ class ScaleStack:
             if len(words) < 5 or " upstream=" not in line or not re.fullmatch(r"[\d.]+", words[0]):
                 continue  # not this format (e.g. a log from an older start)
             upstreams = line.split(" upstream=", 1)[1].split(" upstream_status=")[0]
-            entries.append({
-                "time": float(words[0]), "method": words[1], "uri": words[2],
-                "status": words[3],
-                # "a:1, b:2" when nginx tried a, then b; the last one answered
-                "upstreams": [u.strip() for u in upstreams.split(",") if u.strip() != "-"],
-            })
+            entries.append(
+                {
+                    "time": float(words[0]),
+                    "method": words[1],
+                    "uri": words[2],
+                    "status": words[3],
+                    # "a:1, b:2" when nginx tried a, then b; the last one answered
+                    "upstreams": [u.strip() for u in upstreams.split(",") if u.strip() != "-"],
+                }
+            )
         return entries
 
 
 # --- complete assessments -------------------------------------------------------------
 
-PROCESSES = ["customer care", "accounting", "payroll", "technical support", "data analytics",
-             "legal services", "market research", "recruitment"]
-CHOICES = {
-    "core": list(Core), "complexity": list(Complexity), "qualifications": list(Qualifications),
-    "sensitivity": list(Sensitivity), "goal": list(Goal),
+PROCESSES = [
+    "customer care",
+    "accounting",
+    "payroll",
+    "technical support",
+    "data analytics",
+    "legal services",
+    "market research",
+    "recruitment",
+]
+CHOICES: dict[str, list[Enum]] = {
+    "core": list(Core),
+    "complexity": list(Complexity),
+    "qualifications": list(Qualifications),
+    "sensitivity": list(Sensitivity),
+    "goal": list(Goal),
 }
 INTRO = yaml.safe_load((PROJECT_DIR / "domain.yml").read_text())["responses"][
-    "utter_assessment_intro"][0]["text"]
+    "utter_assessment_intro"
+][0]["text"]
 
 
 @dataclass(frozen=True)
@@ -222,19 +263,19 @@ class Assessment:
         return recommended
 
     @property
-    def messages(self) -> List[str]:
+    def messages(self) -> list[str]:
         """Start, then one button click per question, in the order they are asked."""
         return ["/start_assessment"] + [
             button_payload(slot.value, self.answers.get(slot)) for slot in SLOT_ORDER
         ]
 
 
-def make_assessments(count: int, seed: int, label: str) -> List[Assessment]:
+def make_assessments(count: int, seed: int, label: str) -> list[Assessment]:
     """`count` assessments whose expected models cycle through BPO, KPO and
     in-house; each has its own sender and its own process name, so a reply that
     reached the wrong conversation would show."""
     rng = random.Random(seed)
-    result: List[Assessment] = []
+    result: list[Assessment] = []
     while len(result) < count:
         wanted = MODELS[len(result) % len(MODELS)]
         for _ in range(1000):
@@ -252,7 +293,7 @@ def make_assessments(count: int, seed: int, label: str) -> List[Assessment]:
     return result
 
 
-def texts(replies: Sequence[Reply]) -> List[str]:
+def texts(replies: Sequence[Reply]) -> list[str]:
     return [reply.get("text") or "" for reply in replies]
 
 
@@ -270,25 +311,27 @@ def check_reply(assessment: Assessment, step: int, replies: Sequence[Reply]) -> 
         check_recommendation(assessment, got, where)
 
 
-def check_recommendation(assessment: Assessment, got: List[str], where: str) -> None:
+def check_recommendation(assessment: Assessment, got: list[str], where: str) -> None:
     assert len(got) == 1, f"{where}: expected one recommendation, got {got}"
     # "**My recommendation for <process>: <model>**. <how clear-cut, why...>"
     first_line = got[0].splitlines()[0]
     bold = re.match(r"\*\*(.+?)\*\*", first_line)
     headline = bold.group(1) if bold else first_line
     assert "recommendation" in headline.lower() and assessment.answers.process in headline, (
-        f"{where}: not this conversation's recommendation: {first_line!r}")
+        f"{where}: not this conversation's recommendation: {first_line!r}"
+    )
     assert assessment.expected.full_name in headline, (
-        f"{where}: expected {assessment.expected.full_name}, got {first_line!r}")
+        f"{where}: expected {assessment.expected.full_name}, got {first_line!r}"
+    )
     for other in MODELS:
         if other is not assessment.expected:
             assert other.full_name not in headline, f"{where}: {first_line!r}"
 
 
-def user_turns(events: Sequence[Dict[str, Any]]) -> List[Tuple[str, List[str], bool]]:
+def user_turns(events: Sequence[dict[str, Any]]) -> list[tuple[str, list[str], bool]]:
     """Split stored events into turns: (user text, bot texts, ended with action_listen).
     Events before the first user message (session start) are skipped."""
-    turns: List[Tuple[str, List[str], bool]] = []
+    turns: list[tuple[str, list[str], bool]] = []
     for event in events:
         kind = event.get("event")
         if kind == "user":
@@ -302,31 +345,41 @@ def user_turns(events: Sequence[Dict[str, Any]]) -> List[Tuple[str, List[str], b
     return turns
 
 
-def check_stored(assessment: Assessment, events: Sequence[Dict[str, Any]],
-                 sent: Sequence[Tuple[str, List[Reply]]]) -> None:
+def check_stored(
+    assessment: Assessment,
+    events: Sequence[dict[str, Any]],
+    sent: Sequence[tuple[str, list[Reply]]],
+) -> None:
     """PostgreSQL holds the whole conversation: every message exactly once, in
     the order processed, each turn complete before the next began, with exactly
     the bot messages the user received."""
     turns = user_turns(events)
     assert [text for text, _, _ in turns] == [message for message, _ in sent], (
         f"{assessment.sender}: stored user messages {[t for t, _, _ in turns]} "
-        f"!= sent {[m for m, _ in sent]}")
-    for (message, replies), (_, bots, complete) in zip(sent, turns):
+        f"!= sent {[m for m, _ in sent]}"
+    )
+    for (message, replies), (_, bots, complete) in zip(sent, turns, strict=True):
         assert complete, f"{assessment.sender}: turn {message!r} was interleaved or cut short"
-        assert bots == texts(replies), (
-            f"{assessment.sender}: stored replies to {message!r} {bots} != received {texts(replies)}")
+        received = texts(replies)
+        assert bots == received, (
+            f"{assessment.sender}: stored replies to {message!r} {bots} != received {received}"
+        )
 
 
 # --- talking to the stack --------------------------------------------------------------
+
 
 class Unanswered(Exception):
     """The replica died while it had the message: it may or may not have stored it."""
 
 
-def post(url: str, sender: str, message: str, timeout: float) -> List[Reply]:
+def post(url: str, sender: str, message: str, timeout: float) -> list[Reply]:
     try:
-        response = requests.post(f"{url}/webhooks/rest/webhook",
-                                 json={"sender": sender, "message": message}, timeout=timeout)
+        response = requests.post(
+            f"{url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": message},
+            timeout=timeout,
+        )
     except requests.ConnectionError as error:
         raise Unanswered(str(error)) from error
     if response.status_code in (502, 503, 504):
@@ -338,7 +391,7 @@ def post(url: str, sender: str, message: str, timeout: float) -> List[Reply]:
 class Progress:
     """Counts answered messages across threads; fires `event` at `threshold`."""
 
-    def __init__(self, threshold: Optional[int] = None) -> None:
+    def __init__(self, threshold: int | None = None) -> None:
         self.count = 0
         self.threshold = threshold
         self.event = threading.Event()

@@ -62,11 +62,6 @@ class Patch:
         return f"{self.owner.__module__}.{self.owner.__qualname__}.{self.name}"
 
 
-def _action_guard(rasa_run: Any) -> Any:
-    resilience._original_run = rasa_run
-    return resilience._guarded_run
-
-
 PATCHES: tuple[Patch, ...] = (
     Patch(
         RemoteAction,
@@ -98,7 +93,7 @@ PATCHES: tuple[Patch, ...] = (
     Patch(
         RemoteAction,
         "run",
-        _action_guard,
+        resilience.guard_remote_action_run,
         why="bounds each custom-action call to RASA_ACTION_TIMEOUT (Rasa waits 300 s) and "
         "tells the user instead of answering nothing (channels/resilience.py)",
         test="tests/integration/test_action_server_failure.py",

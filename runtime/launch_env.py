@@ -14,8 +14,9 @@
   on loopback unless ``SANIC_HOST`` says otherwise (rasa_sdk's default is 0.0.0.0).
 * Files the servers create (SQLite tracker store, ...) are private: umask 077.
 """
+
 import os
-from typing import List, MutableMapping, Sequence
+from collections.abc import MutableMapping, Sequence
 
 SECRET_OPTIONS = ("--auth-token", "--jwt-secret", "--enable-api")
 DEFAULT_ACTIONS_REQUEST_MAX_SIZE = 16 * 1024 * 1024
@@ -33,7 +34,7 @@ def _has_option(args: Sequence[str], option: str) -> bool:
     return any(arg == option or arg.startswith(option + "=") for arg in args)
 
 
-def rasa_arguments(args: Sequence[str], environ: MutableMapping[str, str]) -> List[str]:
+def rasa_arguments(args: Sequence[str], environ: MutableMapping[str, str]) -> list[str]:
     """`rasa` arguments plus the admin-API options from `environ` (emptied of the secrets)."""
     args = list(args)
     for option in SECRET_OPTIONS:
@@ -56,16 +57,20 @@ def rasa_arguments(args: Sequence[str], environ: MutableMapping[str, str]) -> Li
 
 def configure_action_server(environ: MutableMapping[str, str]) -> None:
     """The action server's own body limit (Sanic reads SANIC_* when the app is created)."""
-    limit = environ.get("ACTIONS_REQUEST_MAX_SIZE", "").strip() or str(DEFAULT_ACTIONS_REQUEST_MAX_SIZE)
+    limit = environ.get("ACTIONS_REQUEST_MAX_SIZE", "").strip() or str(
+        DEFAULT_ACTIONS_REQUEST_MAX_SIZE
+    )
     if not limit.isdigit() or int(limit) <= 0:
-        raise LaunchError(f"runtime.launch: ACTIONS_REQUEST_MAX_SIZE must be a number of bytes, not {limit!r}")
+        raise LaunchError(
+            f"runtime.launch: ACTIONS_REQUEST_MAX_SIZE must be a number of bytes, not {limit!r}"
+        )
     environ["SANIC_REQUEST_MAX_SIZE"] = limit
     environ.setdefault("SANIC_HOST", "127.0.0.1")
     for name in ("RASA_API_TOKEN", "RASA_JWT_SECRET"):
         environ.pop(name, None)  # the action server has no use for them
 
 
-def prepare(args: Sequence[str], environ: MutableMapping[str, str] = os.environ) -> List[str]:
+def prepare(args: Sequence[str], environ: MutableMapping[str, str] = os.environ) -> list[str]:
     """Settle umask and environment; the arguments to run `rasa` with."""
     os.umask(0o077)
     if is_action_server(args):

@@ -21,6 +21,7 @@ Prediction then runs exactly as with Rasa's loader
 (tests/integration/test_model_loading.py). Fine-tuning, models configured with
 ``run_eagerly`` and loads without a prediction example keep Rasa's own path.
 """
+
 from collections.abc import Callable
 from typing import Any
 

@@ -7,6 +7,7 @@ tokenizer and lemmas our featurizers use, and builds in about a second.
 
 Usage: python scripts/build_spacy_pipeline.py <output-dir>
 """
+
 import sys
 from pathlib import Path
 

@@ -3,6 +3,7 @@
 Usage: python scripts/chat_cli.py http://127.0.0.1:5005
 Buttons are shown numbered; type the number to click one.
 """
+
 import sys
 import uuid
 

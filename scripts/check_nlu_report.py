@@ -7,6 +7,7 @@ the pytest conversations check what users see, fallback included.)
 
 Usage: python scripts/check_nlu_report.py <results-dir> <min-accuracy>
 """
+
 import json
 import sys
 from pathlib import Path
@@ -25,8 +26,10 @@ def full_intent_accuracy(results: Path) -> tuple:
 def main() -> None:
     results, minimum = Path(sys.argv[1]), float(sys.argv[2])
     accuracy, total, wrong = full_intent_accuracy(results)
-    print(f"NLU hold-out: {total} examples, full-intent accuracy {accuracy:.1%} "
-          f"(gate {minimum:.0%}); misclassified: {len(wrong)}")
+    print(
+        f"NLU hold-out: {total} examples, full-intent accuracy {accuracy:.1%} "
+        f"(gate {minimum:.0%}); misclassified: {len(wrong)}"
+    )
     for text in wrong:
         print(f"  - {text}")
     summary = {"examples": total, "accuracy": accuracy, "gate": minimum, "misclassified": wrong}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Everything CI runs: set-up, unit tests, data validation, training, the NLU
+# Everything CI runs: set-up, lint (ruff, mypy), unit tests, data validation, training, the NLU
 # hold-out gate, end-to-end test stories, and pytest against real servers.
 source "$(dirname "$0")/common.sh"
 NLU_GATE="${NLU_GATE:-0.92}"
@@ -7,6 +7,8 @@ RESULTS="results"
 mkdir -p "$RESULTS"
 
 bash scripts/setup.sh
+# Lint first (`make lint`): a style or type error fails the build before the long steps.
+bash scripts/lint.sh
 
 log "1/6 Unit tests (scoring engine, answer parser, actions)"
 "$PY" -m pytest tests/unit -q

@@ -1,5 +1,6 @@
 """Run `rasa data validate` and fail on errors or on any warning that
 tests/validation_allowlist.yml does not explain."""
+
 import re
 import subprocess
 import sys
@@ -19,8 +20,10 @@ def main() -> None:
     allowed = [re.compile(entry["pattern"]) for entry in yaml.safe_load(ALLOWLIST.read_text())]
     warnings = [" ".join(w.split()) for w in WARNING.findall(output)]
     unexplained = [w for w in warnings if not any(p.search(w) for p in allowed)]
-    print(f"rasa data validate: exit {run.returncode}, {len(warnings)} warnings, "
-          f"{len(unexplained)} unexplained")
+    print(
+        f"rasa data validate: exit {run.returncode}, {len(warnings)} warnings, "
+        f"{len(unexplained)} unexplained"
+    )
     for warning in unexplained:
         print(f"  UNEXPLAINED: {warning}")
     if run.returncode != 0 or unexplained:

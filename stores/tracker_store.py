@@ -18,16 +18,18 @@ endpoints.yml::
       dialect: sqlite            # or postgresql, with url/port/db/username/password
       db: var/tracker.db
 """
+
 import functools
 import logging
-from typing import Any, Awaitable, Callable, Dict, Iterable, Optional, Text, TypeVar
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.orm import sessionmaker
 from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import sessionmaker
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +48,9 @@ def _unavailable(method: Callable[..., Awaitable[T]]) -> Callable[..., Awaitable
         try:
             return await method(*args, **kwargs)
         except SQLAlchemyError as error:
-            raise TrackerStoreUnavailable(f"tracker store {method.__name__} failed: {error}") from error
+            raise TrackerStoreUnavailable(
+                f"tracker store {method.__name__} failed: {error}"
+            ) from error
 
     return wrapper
 
@@ -54,27 +58,30 @@ def _unavailable(method: Callable[..., Awaitable[T]]) -> Callable[..., Awaitable
 class StrictSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore whose database errors surface as TrackerStoreUnavailable."""
 
+    engine: sa.engine.Engine
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Blocks (retrying every 5 s) until the database answers, like Rasa's store.
         super().__init__(*args, **kwargs)
         url = self.engine.url
-        engine_kwargs: Dict[Text, Any] = create_engine_kwargs(url)
+        engine_kwargs: dict[str, Any] = create_engine_kwargs(url)
         if url.get_backend_name() != "sqlite":  # a file never drops a connection
             engine_kwargs["pool_pre_ping"] = True
         if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
             engine_kwargs["connect_args"] = {
-                **engine_kwargs.get("connect_args", {}), "connect_timeout": CONNECT_TIMEOUT
+                **engine_kwargs.get("connect_args", {}),
+                "connect_timeout": CONNECT_TIMEOUT,
             }
         self.engine.dispose()
         self.engine = sa.create_engine(url, **engine_kwargs)
         self.sessionmaker = sessionmaker(bind=self.engine)
 
     @_unavailable
-    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         return await super().retrieve(sender_id)
 
     @_unavailable
-    async def retrieve_full_tracker(self, conversation_id: Text) -> Optional[DialogueStateTracker]:
+    async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
         return await super().retrieve_full_tracker(conversation_id)
 
     @_unavailable
@@ -82,11 +89,13 @@ class StrictSQLTrackerStore(SQLTrackerStore):
         await super().save(tracker)
 
     @_unavailable
-    async def keys(self) -> Iterable[Text]:
+    async def keys(self) -> Iterable[str]:
         return await super().keys()
 
 
-def reraise_unavailable(rasa_handler: Callable[[FailSafeTrackerStore, Exception], None]) -> Callable[..., None]:
+def reraise_unavailable(
+    rasa_handler: Callable[[FailSafeTrackerStore, Exception], None],
+) -> Callable[..., None]:
     """The replacement of FailSafeTrackerStore's error hooks (`on_tracker_store_error`,
     `on_tracker_store_retrieve_error`), installed by the registry in runtime/__init__.py.
 

@@ -1,10 +1,11 @@
 """One action server and one Rasa server for the whole test session."""
-from typing import Callable, Iterator, Tuple
+
+from collections.abc import Callable, Iterator
 
 import pytest
 
-from tests.integration.fake_slack import FakeSlack
 from harness.servers import MODEL, ActionServer, Chat, RasaServer
+from tests.integration.fake_slack import FakeSlack
 
 
 @pytest.fixture(scope="session")
@@ -15,7 +16,9 @@ def fake_slack() -> Iterator[FakeSlack]:
 
 
 @pytest.fixture(scope="session")
-def rasa_server(tmp_path_factory: pytest.TempPathFactory, fake_slack: FakeSlack) -> Iterator[RasaServer]:
+def rasa_server(
+    tmp_path_factory: pytest.TempPathFactory, fake_slack: FakeSlack
+) -> Iterator[RasaServer]:
     if not MODEL.exists():
         pytest.fail(f"No trained model at {MODEL}: run `make test`, which trains first.")
     workdir = tmp_path_factory.mktemp("servers")
@@ -40,7 +43,9 @@ ALLOWED_ORIGIN = "https://chat.allowed.example"
 
 
 @pytest.fixture(scope="session")
-def hardened_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tuple[RasaServer, ActionServer]]:
+def hardened_stack(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[RasaServer, ActionServer]]:
     """A Rasa server with the admin API (token + JWT) and exact-origin CORS, and its
     own action server that tests may stop and start (test_access.py,
     test_action_server_failure.py)."""
@@ -49,9 +54,15 @@ def hardened_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tuple[R
     workdir = tmp_path_factory.mktemp("hardened")
     actions = ActionServer(workdir).start()
     server = RasaServer(
-        workdir, actions.url, workdir / "tracker.db",
+        workdir,
+        actions.url,
+        workdir / "tracker.db",
         # As in production: the launcher reads the secrets from the environment.
-        extra_env={"RASA_API_TOKEN": API_TOKEN, "RASA_JWT_SECRET": JWT_SECRET, "RASA_JWT_METHOD": "HS256"},
+        extra_env={
+            "RASA_API_TOKEN": API_TOKEN,
+            "RASA_JWT_SECRET": JWT_SECRET,
+            "RASA_JWT_METHOD": "HS256",
+        },
         extra_args=["--cors", ALLOWED_ORIGIN],
     )
     try:

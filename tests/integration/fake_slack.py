@@ -1,14 +1,16 @@
 """A local fake of the Slack Web API (127.0.0.1, random port) that records the
 calls the assistant makes, plus helpers to sign requests the way Slack does."""
+
 import hashlib
 import hmac
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import count
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any
 from urllib.parse import parse_qs
 
 # Test-only secrets, handed to the Rasa server in its environment.
@@ -19,7 +21,7 @@ BOT_ID = "BBOTADVISOR"
 TEAM_ID = "TTESTTEAM"
 
 
-def sign(body: bytes, timestamp: Optional[int] = None, secret: str = SIGNING_SECRET) -> Dict[str, str]:
+def sign(body: bytes, timestamp: int | None = None, secret: str = SIGNING_SECRET) -> dict[str, str]:
     """The X-Slack-Signature / X-Slack-Request-Timestamp headers for `body`."""
     timestamp = int(time.time()) if timestamp is None else timestamp
     base = b"v0:" + str(timestamp).encode() + b":" + body
@@ -30,13 +32,13 @@ def sign(body: bytes, timestamp: Optional[int] = None, secret: str = SIGNING_SEC
 @dataclass
 class Call:
     method: str  # e.g. "chat.postMessage"
-    args: Dict[str, Any]
+    args: dict[str, Any]
     token: str
 
 
 @dataclass
 class FakeSlack:
-    calls: List[Call] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._changed = threading.Condition()
@@ -49,9 +51,13 @@ class FakeSlack:
     def api_url(self) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}/api/"
 
-    def env(self) -> Dict[str, str]:
+    def env(self) -> dict[str, str]:
         """Environment that points the assistant's Slack channel at this fake."""
-        return {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": self.api_url}
+        return {
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": self.api_url,
+        }
 
     def __enter__(self) -> "FakeSlack":
         self._thread.start()
@@ -63,9 +69,15 @@ class FakeSlack:
 
     # ------------------------------------------------------------ assertions
 
-    def posts(self, channel: Optional[str] = None, method: str = "chat.postMessage") -> List[Dict[str, Any]]:
+    def posts(
+        self, channel: str | None = None, method: str = "chat.postMessage"
+    ) -> list[dict[str, Any]]:
         with self._changed:
-            return [c.args for c in self.calls if c.method == method and channel in (None, c.args.get("channel"))]
+            return [
+                c.args
+                for c in self.calls
+                if c.method == method and channel in (None, c.args.get("channel"))
+            ]
 
     def wait_for(self, condition: Callable[[], Any], timeout: float = 20) -> Any:
         """Wait until `condition()` is truthy (re-checked on every API call); return it."""
@@ -77,40 +89,59 @@ class FakeSlack:
                     return result
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise AssertionError(f"timed out after {timeout}s; Slack API calls: {self.calls}")
+                    raise AssertionError(
+                        f"timed out after {timeout}s; Slack API calls: {self.calls}"
+                    )
                 self._changed.wait(min(remaining, 0.5))
 
-    def wait_for_posts(self, channel: str, number: int = 1, timeout: float = 20) -> List[Dict[str, Any]]:
-        return self.wait_for(lambda: len(self.posts(channel)) >= number and self.posts(channel), timeout)
+    def wait_for_posts(
+        self, channel: str, number: int = 1, timeout: float = 20
+    ) -> list[dict[str, Any]]:
+        return self.wait_for(
+            lambda: len(self.posts(channel)) >= number and self.posts(channel), timeout
+        )
 
     # ------------------------------------------------------------ server
 
-    def _record(self, method: str, args: Dict[str, Any], token: str) -> Dict[str, Any]:
+    def _record(self, method: str, args: dict[str, Any], token: str) -> dict[str, Any]:
         with self._changed:
             self.calls.append(Call(method, args, token))
             self._changed.notify_all()
         if token != BOT_TOKEN:
             return {"ok": False, "error": "invalid_auth"}
         if method == "auth.test":
-            return {"ok": True, "url": "https://test.slack.com/", "team": "Test", "user": "outsourcing_advisor",
-                    "team_id": TEAM_ID, "user_id": BOT_USER_ID, "bot_id": BOT_ID}
+            return {
+                "ok": True,
+                "url": "https://test.slack.com/",
+                "team": "Test",
+                "user": "outsourcing_advisor",
+                "team_id": TEAM_ID,
+                "user_id": BOT_USER_ID,
+                "bot_id": BOT_ID,
+            }
         if method in ("chat.postMessage", "chat.update"):
             ts = args.get("ts") or f"{int(time.time())}.{next(self._ts):06d}"
-            return {"ok": True, "channel": args.get("channel"), "ts": ts,
-                    "message": {**args, "ts": ts, "bot_id": BOT_ID, "user": BOT_USER_ID}}
+            return {
+                "ok": True,
+                "channel": args.get("channel"),
+                "ts": ts,
+                "message": {**args, "ts": ts, "bot_id": BOT_ID, "user": BOT_USER_ID},
+            }
         return {"ok": True}
 
     def _handler_class(self) -> type:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            def do_POST(self) -> None:
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 if self.headers.get("Content-Type", "").startswith("application/json"):
                     args = json.loads(raw or b"{}")
                 else:
                     args = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
-                token = self.headers.get("Authorization", "").removeprefix("Bearer ") or args.pop("token", "")
+                token = self.headers.get("Authorization", "").removeprefix("Bearer ") or args.pop(
+                    "token", ""
+                )
                 method = self.path.rstrip("/").rsplit("/", 1)[-1]
                 body = json.dumps(fake._record(method, args, token)).encode()
                 self.send_response(200)

@@ -5,20 +5,21 @@ synchronous tests (and hypothesis) can use it. `send()` waits for the server's
 acknowledgement, which comes only once the server's handler has finished: a
 handler that crashed never acknowledges, so a missing ack counts as a failure.
 """
+
 import asyncio
 import queue
 import threading
 import uuid
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 import socketio
 
 
 class SocketChat:
-    def __init__(self, base_url: str, session_id: Optional[str] = None) -> None:
+    def __init__(self, base_url: str, session_id: str | None = None) -> None:
         self.base_url = base_url
         self.session_id = session_id or f"sock-{uuid.uuid4().hex[:12]}"
-        self.replies: "queue.Queue[Dict[str, Any]]" = queue.Queue()
+        self.replies: queue.Queue[dict[str, Any]] = queue.Queue()
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._thread.start()
@@ -32,10 +33,14 @@ class SocketChat:
         return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
 
     def connect(self) -> "SocketChat":
-        confirmed: "queue.Queue[str]" = queue.Queue()
+        confirmed: queue.Queue[str] = queue.Queue()
         self._client.on("session_confirm", lambda session_id: confirmed.put(session_id))
-        self._run(self._client.connect(self.base_url, socketio_path="/socket.io",
-                                       transports=["websocket"], wait_timeout=20), 30)
+        self._run(
+            self._client.connect(
+                self.base_url, socketio_path="/socket.io", transports=["websocket"], wait_timeout=20
+            ),
+            30,
+        )
         self._run(self._client.emit("session_request", {"session_id": self.session_id}), 10)
         self.session_id = confirmed.get(timeout=20)
         return self
@@ -48,13 +53,13 @@ class SocketChat:
         """Emit `user_uttered` with any payload; wait until the server handled it."""
         self._run(self._client.call("user_uttered", data, timeout=timeout), timeout + 5)
 
-    def say(self, message: str, timeout: float = 30) -> List[Dict[str, Any]]:
+    def say(self, message: str, timeout: float = 30) -> list[dict[str, Any]]:
         """Send a message of this session; return the replies it produced."""
         self.drain()
         self.send({"message": message, "session_id": self.session_id}, timeout)
         return self.drain()
 
-    def drain(self) -> List[Dict[str, Any]]:
+    def drain(self) -> list[dict[str, Any]]:
         got = []
         while True:
             try:

@@ -2,20 +2,21 @@
 within 5 s, the answers so far are kept, and once the action server is back the
 assessment completes with them. Knowledge answers never need the action server.
 (channels/resilience.py; the stack is conftest.hardened_stack.)"""
+
 import os
 import signal
 import time
-from typing import Iterator, Tuple
+from collections.abc import Iterator
 
 import pytest
 import requests
 
 from advisor.questions import QUESTIONS
 from channels.input_guard import ACTION_SERVER_DOWN
-from tests.integration.conftest import API_TOKEN
 from harness.servers import ActionServer, Chat, RasaServer
+from tests.integration.conftest import API_TOKEN
 
-Stack = Tuple[RasaServer, ActionServer]
+Stack = tuple[RasaServer, ActionServer]
 LIMIT = 5.0  # seconds, the promise in the README
 
 
@@ -30,15 +31,16 @@ def stack(hardened_stack: Stack) -> Iterator[Stack]:
         actions.start()
 
 
-def timed(chat: Chat, message: str) -> Tuple[str, float]:
+def timed(chat: Chat, message: str) -> tuple[str, float]:
     started = time.monotonic()
     text = chat.text(message)
     return text, time.monotonic() - started
 
 
 def slots(server: RasaServer, sender: str) -> dict:
-    tracker = requests.get(f"{server.base_url}/conversations/{sender}/tracker",
-                           params={"token": API_TOKEN}, timeout=10).json()
+    tracker = requests.get(
+        f"{server.base_url}/conversations/{sender}/tracker", params={"token": API_TOKEN}, timeout=10
+    ).json()
     return tracker["slots"]
 
 
@@ -58,9 +60,11 @@ def test_knowledge_answers_work_without_the_action_server(stack: Stack) -> None:
     server, actions = stack
     actions.stop()
     chat = Chat(server.base_url)
-    for question, fact in (("what is kpo?", "Knowledge Process Outsourcing"),
-                           ("kpo vs bpo", "subset of BPO"),
-                           ("what are the risks of kpo?", "NDA")):
+    for question, fact in (
+        ("what is kpo?", "Knowledge Process Outsourcing"),
+        ("kpo vs bpo", "subset of BPO"),
+        ("what are the risks of kpo?", "NDA"),
+    ):
         text, seconds = timed(chat, question)
         assert fact in text and seconds < LIMIT, (question, text, seconds)
         assert ACTION_SERVER_DOWN not in text

@@ -3,8 +3,10 @@ a clear 4xx or a polite reply, never a 5xx, and the conversation is not corrupte
 (channels/input_guard.py, channels/rest.py, channels/socketio.py).
 Slack's bad input (forged signature, stale timestamp, bad JSON) is covered by
 test_slack.py."""
+
 import json
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import requests
@@ -19,39 +21,50 @@ KPO_FACT = "Knowledge Process Outsourcing"
 
 def post(server: RasaServer, body: Any, raw: bool = False, **headers: str) -> requests.Response:
     data = body if raw else json.dumps(body)
-    return requests.post(f"{server.base_url}/webhooks/rest/webhook", data=data, headers=headers, timeout=30)
+    return requests.post(
+        f"{server.base_url}/webhooks/rest/webhook", data=data, headers=headers, timeout=30
+    )
 
 
 # --- REST: 400 with a JSON error ------------------------------------------------------
 
-@pytest.mark.parametrize("body, error", [
-    (b"", "malformed_json"),
-    (b"{not json", "malformed_json"),
-    (b'{"sender": "x", "message": "hi"', "malformed_json"),
-    (b"[1, 2, 3]", "malformed_json"),
-    (b'"just a string"', "malformed_json"),
-    (b'{"sender": "x", "message": NaN}', "malformed_json"),
-    (b"\xff\xfe\x00garbage", "malformed_json"),
-    (b"[" * 50_000, "malformed_json"),
-    (b'{"message": "hi"}', "missing_sender"),
-    (b'{"sender": null, "message": "hi"}', "missing_sender"),
-    (b'{"sender": 42, "message": "hi"}', "invalid_sender"),
-    (b'{"sender": ["a"], "message": "hi"}', "invalid_sender"),
-    (b'{"sender": "", "message": "hi"}', "invalid_sender"),
-    (b'{"sender": "a\\u0000b", "message": "hi"}', "invalid_sender"),
-    (b'{"sender": "\\ud800", "message": "hi"}', "invalid_sender"),
-    (json.dumps({"sender": "x" * 500, "message": "hi"}).encode(), "invalid_sender"),
-    (b'{"sender": "x"}', "missing_message"),
-    (b'{"sender": "x", "message": 12}', "invalid_message"),
-    (b'{"sender": "x", "message": {"text": "hi"}}', "invalid_message"),
-    (b'{"sender": "x", "message": ""}', "empty_message"),
-    (b'{"sender": "x", "message": "   \\n\\t  "}', "empty_message"),
-    (b'{"sender": "x", "message": "\\u0000\\u0007\\u001b"}', "empty_message"),
-    (b'{"sender": "x", "message": "hi", "metadata": [1]}', "invalid_metadata"),
-    (b'{"sender": "x", "message": "hi", "metadata": "not json"}', "invalid_metadata"),
-    (json.dumps({"sender": "x", "message": "hi", "metadata": {"a": "b" * 10_000}}).encode(), "invalid_metadata"),
-])
-def test_rest_rejects_bad_requests_with_400(rasa_server: RasaServer, body: bytes, error: str) -> None:
+
+@pytest.mark.parametrize(
+    "body, error",
+    [
+        (b"", "malformed_json"),
+        (b"{not json", "malformed_json"),
+        (b'{"sender": "x", "message": "hi"', "malformed_json"),
+        (b"[1, 2, 3]", "malformed_json"),
+        (b'"just a string"', "malformed_json"),
+        (b'{"sender": "x", "message": NaN}', "malformed_json"),
+        (b"\xff\xfe\x00garbage", "malformed_json"),
+        (b"[" * 50_000, "malformed_json"),
+        (b'{"message": "hi"}', "missing_sender"),
+        (b'{"sender": null, "message": "hi"}', "missing_sender"),
+        (b'{"sender": 42, "message": "hi"}', "invalid_sender"),
+        (b'{"sender": ["a"], "message": "hi"}', "invalid_sender"),
+        (b'{"sender": "", "message": "hi"}', "invalid_sender"),
+        (b'{"sender": "a\\u0000b", "message": "hi"}', "invalid_sender"),
+        (b'{"sender": "\\ud800", "message": "hi"}', "invalid_sender"),
+        (json.dumps({"sender": "x" * 500, "message": "hi"}).encode(), "invalid_sender"),
+        (b'{"sender": "x"}', "missing_message"),
+        (b'{"sender": "x", "message": 12}', "invalid_message"),
+        (b'{"sender": "x", "message": {"text": "hi"}}', "invalid_message"),
+        (b'{"sender": "x", "message": ""}', "empty_message"),
+        (b'{"sender": "x", "message": "   \\n\\t  "}', "empty_message"),
+        (b'{"sender": "x", "message": "\\u0000\\u0007\\u001b"}', "empty_message"),
+        (b'{"sender": "x", "message": "hi", "metadata": [1]}', "invalid_metadata"),
+        (b'{"sender": "x", "message": "hi", "metadata": "not json"}', "invalid_metadata"),
+        (
+            json.dumps({"sender": "x", "message": "hi", "metadata": {"a": "b" * 10_000}}).encode(),
+            "invalid_metadata",
+        ),
+    ],
+)
+def test_rest_rejects_bad_requests_with_400(
+    rasa_server: RasaServer, body: bytes, error: str
+) -> None:
     response = post(rasa_server, body, raw=True)
     assert response.status_code == 400, response.text
     assert response.json()["error"] == error
@@ -78,27 +91,39 @@ def test_oversized_body_is_refused_by_sanic(rasa_server: RasaServer) -> None:
     assert post(rasa_server, body, raw=True).status_code == 413
 
 
-@pytest.mark.parametrize("message", [
-    "what is kpo? 😀🚀👩‍💻",
-    "\u202bwhat is kpo?\u202c ما هو",
-    "what\u0000 is\u0007 kpo?\u001b[31m",
-    "what is kpo?\ud800",
-])
-def test_emoji_rtl_and_control_characters_are_understood(rasa_server: RasaServer, message: str) -> None:
-    body = json.dumps({"sender": f"odd-{abs(hash(message))}", "message": message})  # ensure_ascii keeps \ud800
+@pytest.mark.parametrize(
+    "message",
+    [
+        "what is kpo? 😀🚀👩‍💻",
+        "\u202bwhat is kpo?\u202c ما هو",
+        "what\u0000 is\u0007 kpo?\u001b[31m",
+        "what is kpo?\ud800",
+    ],
+)
+def test_emoji_rtl_and_control_characters_are_understood(
+    rasa_server: RasaServer, message: str
+) -> None:
+    body = json.dumps(
+        {"sender": f"odd-{abs(hash(message))}", "message": message}
+    )  # ensure_ascii keeps \ud800
     response = post(rasa_server, body, raw=True)
     assert response.status_code == 200, response.text
     assert KPO_FACT in " ".join(reply.get("text", "") for reply in response.json())
 
 
-@pytest.mark.parametrize("message", [
-    "'; DROP TABLE events; --",
-    "<script>alert(1)</script><img src=x onerror=alert(1)>",
-    "{{7*7}} ${jndi:ldap://127.0.0.1/a} %s%s%n",
-    "../../../../etc/passwd",
-    "/inform{\"process\": \"<script>\"}",
-    "/faq", "/faq{\"x\": 1}", "/faq@0.99",
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "'; DROP TABLE events; --",
+        "<script>alert(1)</script><img src=x onerror=alert(1)>",
+        "{{7*7}} ${jndi:ldap://127.0.0.1/a} %s%s%n",
+        "../../../../etc/passwd",
+        '/inform{"process": "<script>"}',
+        "/faq",
+        '/faq{"x": 1}',
+        "/faq@0.99",
+    ],
+)
 def test_injection_strings_are_just_text(rasa_server: RasaServer, message: str) -> None:
     chat = Chat(rasa_server.base_url)
     assert chat.say(message) and all(isinstance(reply.get("text", ""), str) for reply in chat.last)
@@ -106,15 +131,27 @@ def test_injection_strings_are_just_text(rasa_server: RasaServer, message: str) 
 
 
 def test_client_cannot_choose_the_input_channel(rasa_server: RasaServer) -> None:
-    response = post(rasa_server, {"sender": "chan", "message": "what is kpo?", "input_channel": "slack"})
+    response = post(
+        rasa_server, {"sender": "chan", "message": "what is kpo?", "input_channel": "slack"}
+    )
     assert response.status_code == 200 and KPO_FACT in response.text
 
 
-@pytest.mark.parametrize("junk", [
-    "'; DROP TABLE events; --", "/inform{\"process\": ", "/nonexistent_intent",
-    "\u0000", "x" * 5000, "🙂" * 30, "\u202e\u202e\u202e",
-])
-def test_bad_input_mid_assessment_does_not_corrupt_the_conversation(rasa_server: RasaServer, junk: str) -> None:
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "'; DROP TABLE events; --",
+        '/inform{"process": ',
+        "/nonexistent_intent",
+        "\u0000",
+        "x" * 5000,
+        "🙂" * 30,
+        "\u202e\u202e\u202e",
+    ],
+)
+def test_bad_input_mid_assessment_does_not_corrupt_the_conversation(
+    rasa_server: RasaServer, junk: str
+) -> None:
     chat = Chat(rasa_server.base_url)
     chat.text("help me decide for payroll")
     chat.text("necessary but not what we're known for")
@@ -127,6 +164,7 @@ def test_bad_input_mid_assessment_does_not_corrupt_the_conversation(rasa_server:
 
 # --- socket.io: polite replies, handler never crashes ----------------------------------
 
+
 @pytest.fixture
 def socket_chat(rasa_server: RasaServer) -> Iterator[SocketChat]:
     chat = SocketChat(rasa_server.base_url).connect()
@@ -136,13 +174,24 @@ def socket_chat(rasa_server: RasaServer) -> Iterator[SocketChat]:
         chat.close()
 
 
-@pytest.mark.parametrize("payload", [
-    None, 42, "hello", [1, 2], {}, {"message": "hi"}, {"message": "hi", "session_id": 5},
-    {"message": "hi", "session_id": "a\u0000b"}, {"message": 7, "session_id": "S"},
-    {"message": "   ", "session_id": "S"}, {"message": "x" * 3000, "session_id": "S"},
-    {"message": "hi", "session_id": "S", "metadata": "{broken"},
-    {"message": "hi", "session_id": "S", "metadata": [1]},
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        None,
+        42,
+        "hello",
+        [1, 2],
+        {},
+        {"message": "hi"},
+        {"message": "hi", "session_id": 5},
+        {"message": "hi", "session_id": "a\u0000b"},
+        {"message": 7, "session_id": "S"},
+        {"message": "   ", "session_id": "S"},
+        {"message": "x" * 3000, "session_id": "S"},
+        {"message": "hi", "session_id": "S", "metadata": "{broken"},
+        {"message": "hi", "session_id": "S", "metadata": [1]},
+    ],
+)
 def test_socketio_bad_payloads_get_a_polite_reply(socket_chat: SocketChat, payload: Any) -> None:
     if isinstance(payload, dict) and payload.get("session_id") == "S":
         payload = {**payload, "session_id": socket_chat.session_id}

@@ -7,11 +7,13 @@ is arbitrary unicode (emoji, RTL, control characters, lone surrogates), over-lon
 text and injection strings. Rejected input is cheap; about a third of the inputs
 go through the whole NLU and dialogue pipeline.
 """
+
 import json
 import os
 import time
 from collections import Counter
-from typing import Any, Callable, Dict
+from collections.abc import Callable
+from typing import Any
 
 import requests
 from hypothesis import HealthCheck, Phase, given, settings
@@ -23,15 +25,38 @@ from tests.integration.sockets import SocketChat
 FUZZ_REST = int(os.environ.get("FUZZ_REST", "3000"))
 FUZZ_SOCKET = int(os.environ.get("FUZZ_SOCKET", "2000"))
 KPO_FACT = "Knowledge Process Outsourcing"
-WEBSOCKET_CLOSE = ("Traceback (most recent call last):\n  File \"handle_request\", line 124, in handle_request\n"
-                   "sanic.exceptions.ServerError: Invalid response type None (need HTTPResponse)")
+WEBSOCKET_CLOSE = (
+    'Traceback (most recent call last):\n  File "handle_request", line 124, in handle_request\n'
+    "sanic.exceptions.ServerError: Invalid response type None (need HTTPResponse)"
+)
 
 INJECTIONS = [
-    "'; DROP TABLE events; --", "\" OR 1=1 --", "<script>alert(1)</script>", "{{7*7}}",
-    "${jndi:ldap://127.0.0.1/x}", "%s%s%s%n", "../../etc/passwd", "\u202egnp.exe",
-    "/restart", "/session_start", "/inform{\"process\": 5}", "/inform{{{", "/faq{\"a\":",
-    "/start_assessment", "/action_listen", "/nlu_fallback", "/" * 50, "\\u0000", "Z̷̢͎a̸l̶g̵o̵",
-    "\ud800", "\udfff\ud800", "\x00" * 10, "\r\n" * 20, "🏳️‍🌈👨‍👩‍👧‍👦", "مرحبا ما هو BPO؟", "什么是外包",
+    "'; DROP TABLE events; --",
+    '" OR 1=1 --',
+    "<script>alert(1)</script>",
+    "{{7*7}}",
+    "${jndi:ldap://127.0.0.1/x}",
+    "%s%s%s%n",
+    "../../etc/passwd",
+    "\u202egnp.exe",
+    "/restart",
+    "/session_start",
+    '/inform{"process": 5}',
+    "/inform{{{",
+    '/faq{"a":',
+    "/start_assessment",
+    "/action_listen",
+    "/nlu_fallback",
+    "/" * 50,
+    "\\u0000",
+    "Z̷̢͎a̸l̶g̵o̵",
+    "\ud800",
+    "\udfff\ud800",
+    "\x00" * 10,
+    "\r\n" * 20,
+    "🏳️‍🌈👨‍👩‍👧‍👦",
+    "مرحبا ما هو BPO؟",
+    "什么是外包",
 ]
 
 text = st.one_of(
@@ -43,16 +68,22 @@ text = st.one_of(
     st.text(st.characters(blacklist_categories=["Cs"]), min_size=1900, max_size=2100),
 )
 surrogates = st.builds(chr, st.integers(0xD800, 0xDFFF))
-json_scalar = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=30))
+json_scalar = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=30)
+)
 json_value = st.recursive(
     json_scalar,
-    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=10), inner, max_size=4)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=10), inner, max_size=4)
+    ),
     max_leaves=12,
 )
 # Many conversations, so no tracker grows to thousands of events.
 senders = st.integers(0, 4999).map(lambda i: f"fuzz-{i}")
 sender = st.one_of(
-    senders, senders, senders,
+    senders,
+    senders,
+    senders,
     st.uuids().map(lambda u: f"fuzz-{u.hex[:12]}"),
     json_scalar,
     st.text(max_size=200),
@@ -64,29 +95,38 @@ message_body = st.fixed_dictionaries(
     optional={"metadata": st.one_of(json_value, st.text(max_size=20)), "input_channel": json_value},
 )
 # Well-formed messages with arbitrary text: these go through NLU and dialogue.
-valid_body = st.fixed_dictionaries({"sender": senders, "message": st.one_of(text, st.text(min_size=1, max_size=80))})
+valid_body = st.fixed_dictionaries(
+    {"sender": senders, "message": st.one_of(text, st.text(min_size=1, max_size=80))}
+)
 rest_body = st.one_of(
     valid_body.map(lambda body: json.dumps(body).encode()),  # ensure_ascii: surrogates survive
     valid_body.map(lambda body: json.dumps(body).encode()),
     message_body.map(lambda body: json.dumps(body).encode()),
     json_value.map(lambda value: json.dumps(value).encode()),
     st.dictionaries(st.sampled_from(["sender", "message", "metadata", "x"]), json_value).map(
-        lambda value: json.dumps(value).encode()),
+        lambda value: json.dumps(value).encode()
+    ),
     st.binary(max_size=300),
-    message_body.map(lambda body: json.dumps(body).encode()[: len(json.dumps(body)) // 2]),  # truncated
+    message_body.map(
+        lambda body: json.dumps(body).encode()[: len(json.dumps(body)) // 2]
+    ),  # truncated
 )
 socket_payload = st.one_of(
     st.fixed_dictionaries({"message": st.one_of(text, st.text(min_size=1, max_size=80))}),
     st.fixed_dictionaries({"message": st.one_of(text, st.text(min_size=1, max_size=80))}),
-    st.fixed_dictionaries({"message": message},
-                          optional={"metadata": st.one_of(json_value, st.text(max_size=20))}),
+    st.fixed_dictionaries(
+        {"message": message}, optional={"metadata": st.one_of(json_value, st.text(max_size=20))}
+    ),
     json_value,
 )
 
-SETTINGS = dict(
-    deadline=None, database=None, phases=[Phase.generate], derandomize=True,
-    suppress_health_check=list(HealthCheck),
-)
+SETTINGS = {
+    "deadline": None,
+    "database": None,
+    "phases": [Phase.generate],
+    "derandomize": True,
+    "suppress_health_check": list(HealthCheck),
+}
 
 
 def run(count: int, strategy: st.SearchStrategy, send: Callable[[Any], str]) -> Counter:
@@ -124,6 +164,7 @@ def test_fuzz_rest_and_socketio(rasa_server: RasaServer) -> None:
     chat = SocketChat(base).connect()
     tally_socket = [0]
     try:
+
         def send_socket(payload: Any) -> str:
             if isinstance(payload, dict) and "message" in payload:
                 payload = {**payload, "session_id": f"fuzz-socket-{tally_socket[0] % 1000}"}
@@ -136,9 +177,11 @@ def test_fuzz_rest_and_socketio(rasa_server: RasaServer) -> None:
 
         sockets = run(FUZZ_SOCKET, socket_payload, send_socket)
         total = sum(rest.values()) + sum(sockets.values())
-        print(f"\nfuzz: {total} inputs in {time.monotonic() - started:.0f} s "
-              f"(REST {sum(rest.values())} in {rest_seconds:.0f} s: {dict(rest)}; "
-              f"socket.io {sum(sockets.values())}: {dict(sockets)})")
+        print(
+            f"\nfuzz: {total} inputs in {time.monotonic() - started:.0f} s "
+            f"(REST {sum(rest.values())} in {rest_seconds:.0f} s: {dict(rest)}; "
+            f"socket.io {sum(sockets.values())}: {dict(sockets)})"
+        )
         assert chat.connected, "the socket.io connection was dropped"
         assert KPO_FACT in " ".join(r.get("text", "") for r in chat.say("what is kpo?"))
     finally:
@@ -157,4 +200,4 @@ def test_fuzz_rest_and_socketio(rasa_server: RasaServer) -> None:
         logged = handle.read().decode("utf-8", "replace")
     # engine.io's Sanic adapter logs this when a websocket closes (our client leaving).
     logged = logged.replace(WEBSOCKET_CLOSE, "")
-    assert "Traceback" not in logged, logged[logged.index("Traceback") - 500:][:3000]
+    assert "Traceback" not in logged, logged[logged.index("Traceback") - 500 :][:3000]

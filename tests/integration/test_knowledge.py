@@ -1,5 +1,6 @@
 """Knowledge answers over the real REST channel: each topic's answer carries its
 key facts from the source, whatever the phrasing; off-topic never gets one."""
+
 import pytest
 
 # topic -> (phrasings a user might type, facts the answer must contain)
@@ -22,8 +23,13 @@ TOPICS = {
     ),
     "kpo_services": (
         ["what kind of work do KPO firms do?", "typical kpo services"],
-        ["Research and Development", "Management Consulting", "Data Analytics",
-         "Legal Services", "Investment Research"],
+        [
+            "Research and Development",
+            "Management Consulting",
+            "Data Analytics",
+            "Legal Services",
+            "Investment Research",
+        ],
     ),
     "benefits": (
         ["what are the benefits of outsourcing?", "why would a company outsource at all"],
@@ -42,8 +48,10 @@ TOPICS = {
         ["no definite", "depends"],
     ),
     "due_diligence": (
-        ["what should I check before signing with an outsourcing vendor?",
-         "how do i choose an outsourcing provider"],
+        [
+            "what should I check before signing with an outsourcing vendor?",
+            "how do i choose an outsourcing provider",
+        ],
         ["due diligence", "compare several vendors", "ask"],
     ),
 }

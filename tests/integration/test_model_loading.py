@@ -6,8 +6,9 @@ messages, and TED's own scores and the policies' chosen next action after each o
 TED is asked directly because rules decide most of these turns, which would hide a
 broken TED.
 """
+
 import asyncio
-from typing import Any, Dict, List, Tuple
+from typing import Any
 
 import numpy as np
 import pytest
@@ -18,41 +19,57 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.training_data.loading import load_data
 from rasa.utils.tensorflow.models import RasaModel
 
-from runtime.model_loading import eager_weight_building
 from harness.servers import MODEL, PROJECT_DIR
+from runtime.model_loading import eager_weight_building
 
-MESSAGES = [example.get("text") for example in load_data(str(PROJECT_DIR / "tests/nlu/holdout.yml")).intent_examples]
-Prediction = Tuple[Dict[str, Any], str, List[float], List[float]]
+MESSAGES = [
+    example.get("text")
+    for example in load_data(str(PROJECT_DIR / "tests/nlu/holdout.yml")).intent_examples
+]
+Prediction = tuple[dict[str, Any], str, list[float], list[float]]
 
 
 def _ted(agent: Agent) -> TEDPolicy:
     nodes = agent.processor.graph_runner._instantiated_nodes  # no public accessor
-    policies = [node._component for node in nodes.values() if isinstance(node._component, TEDPolicy)]
+    policies = [
+        node._component for node in nodes.values() if isinstance(node._component, TEDPolicy)
+    ]
     assert len(policies) == 1
     return policies[0]
 
 
-async def _predict_all(agent: Agent) -> List[Prediction]:
+async def _predict_all(agent: Agent) -> list[Prediction]:
     ted = _ted(agent)
     results = []
     for text in MESSAGES:
         parsed = await agent.parse_message(text)
-        tracker = DialogueStateTracker.from_events("loading-test", [
-            ActionExecuted("action_listen"), UserUttered(text, parsed["intent"], parse_data=parsed),
-        ])
+        tracker = DialogueStateTracker.from_events(
+            "loading-test",
+            [
+                ActionExecuted("action_listen"),
+                UserUttered(text, parsed["intent"], parse_data=parsed),
+            ],
+        )
         prediction = agent.processor.predict_next_with_tracker(tracker)
         assert prediction is not None
         ted_scores = ted.predict_action_probabilities(tracker, agent.domain).probabilities
-        results.append((parsed, prediction["policy"], [score["score"] for score in prediction["scores"]], ted_scores))
+        results.append(
+            (
+                parsed,
+                prediction["policy"],
+                [score["score"] for score in prediction["scores"]],
+                ted_scores,
+            )
+        )
     return results
 
 
-def _load_and_predict() -> List[Prediction]:
+def _load_and_predict() -> list[Prediction]:
     return asyncio.run(_predict_all(Agent.load(str(MODEL))))
 
 
 @pytest.fixture(scope="module")
-def rasa_and_ours() -> Tuple[List[Prediction], List[Prediction]]:
+def rasa_and_ours() -> tuple[list[Prediction], list[Prediction]]:
     if not MODEL.exists():
         pytest.fail(f"No trained model at {MODEL}: run `make test`, which trains first.")
     rasa_loader = RasaModel.__dict__["load"]
@@ -65,27 +82,37 @@ def rasa_and_ours() -> Tuple[List[Prediction], List[Prediction]]:
     return stock, ours
 
 
-def test_same_intents_and_faq_answers(rasa_and_ours: Tuple[List[Prediction], List[Prediction]]) -> None:
+def test_same_intents_and_faq_answers(
+    rasa_and_ours: tuple[list[Prediction], list[Prediction]],
+) -> None:
     stock, ours = rasa_and_ours
     assert len(ours) == len(MESSAGES) > 200
-    for (stock_parse, *_), (our_parse, *_) in zip(stock, ours):
+    for (stock_parse, *_), (our_parse, *_) in zip(stock, ours, strict=True):
         assert our_parse["intent"]["name"] == stock_parse["intent"]["name"], stock_parse["text"]
-        assert our_parse["intent"]["confidence"] == pytest.approx(stock_parse["intent"]["confidence"], abs=1e-5)
+        assert our_parse["intent"]["confidence"] == pytest.approx(
+            stock_parse["intent"]["confidence"], abs=1e-5
+        )
         stock_answer = stock_parse["response_selector"]["faq"]["response"]
         our_answer = our_parse["response_selector"]["faq"]["response"]
         assert our_answer["utter_action"] == stock_answer["utter_action"], stock_parse["text"]
         assert our_answer["confidence"] == pytest.approx(stock_answer["confidence"], abs=1e-5)
 
 
-def test_same_next_action_predictions(rasa_and_ours: Tuple[List[Prediction], List[Prediction]]) -> None:
+def test_same_next_action_predictions(
+    rasa_and_ours: tuple[list[Prediction], list[Prediction]],
+) -> None:
     stock, ours = rasa_and_ours
-    for (parse, stock_policy, stock_scores, _), (_, our_policy, our_scores, _) in zip(stock, ours):
+    for (parse, stock_policy, stock_scores, _), (_, our_policy, our_scores, _) in zip(
+        stock, ours, strict=True
+    ):
         assert our_policy == stock_policy, parse["text"]
         assert np.allclose(our_scores, stock_scores, atol=1e-5), parse["text"]
 
 
-def test_same_ted_scores(rasa_and_ours: Tuple[List[Prediction], List[Prediction]]) -> None:
+def test_same_ted_scores(rasa_and_ours: tuple[list[Prediction], list[Prediction]]) -> None:
     stock, ours = rasa_and_ours
-    for (parse, *_, stock_ted), (*_, our_ted) in zip(stock, ours):
-        assert max(stock_ted) > 0, "Rasa's own TED predicts nothing: the comparison would prove nothing"
+    for (parse, *_, stock_ted), (*_, our_ted) in zip(stock, ours, strict=True):
+        assert max(stock_ted) > 0, (
+            "Rasa's own TED predicts nothing: the comparison would prove nothing"
+        )
         assert np.allclose(our_ted, stock_ted, atol=1e-5), parse["text"]

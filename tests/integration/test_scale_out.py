@@ -18,14 +18,16 @@ PostgreSQL, Redis and nginx are installed when missing (as root); otherwise the
 tests are skipped with the reason, except in CI (CI set), where they fail.
 The stack is torn down (scripts/scale_down.sh --purge) after the last test.
 """
+
 import asyncio
 import multiprocessing
 import os
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any
 
 import pytest
 
@@ -68,29 +70,31 @@ def stack() -> Iterator[ScaleStack]:
         stack.stop()
 
 
-def run_all(assessments: List[Assessment], converse) -> List[Any]:
+def run_all(assessments: list[Assessment], converse) -> list[Any]:
     with ThreadPoolExecutor(max_workers=len(assessments)) as pool:
         return list(pool.map(converse, assessments))  # re-raises the first failure
 
 
 # --- alternating replicas ---------------------------------------------------------------
 
-def send_burst(assessment: Assessment, urls: Tuple[str, str],
-               first: int) -> List[Tuple[str, List[Reply]]]:
+
+def send_burst(
+    assessment: Assessment, urls: tuple[str, str], first: int
+) -> list[tuple[str, list[Reply]]]:
     """Send messages `first` and `first + 1` (answers to two questions in a
     row) at the same instant to different replicas. The lock makes Rasa take
     them one after the other, in either order; return them in the order they
     were processed, after checking the replies fit that order."""
     steps = (first, first + 1)
     messages = assessment.messages
-    results: Dict[int, Any] = {}
+    results: dict[int, Any] = {}
     together = threading.Barrier(len(steps))
 
     def send(step: int) -> None:
         try:
             together.wait(timeout=30)
             results[step] = post(urls[step % 2], assessment.sender, messages[step], timeout=120)
-        except Exception as error:  # re-raised below, in the conversation's thread
+        except Exception as error:  # noqa: BLE001 - re-raised below, in the conversation's thread
             results[step] = error
 
     threads = [threading.Thread(target=send, args=(step,)) for step in steps]
@@ -102,7 +106,9 @@ def send_burst(assessment: Assessment, urls: Tuple[str, str],
         if isinstance(results[step], Exception):
             raise results[step]
     # The questions: the one both answer, the next, and the one after both.
-    now, then, after = (QUESTIONS[SLOT_ORDER[step].value].text for step in (first - 1, first, first + 1))
+    now, then, after = (
+        QUESTIONS[SLOT_ORDER[step].value].text for step in (first - 1, first, first + 1)
+    )
     a, b = texts(results[first]), texts(results[first + 1])
     where = f"{assessment.sender}, together: {messages[first]!r} + {messages[first + 1]!r}"
     if a == [then]:  # in order: the next question, then the one after
@@ -119,8 +125,8 @@ def test_50_assessments_alternating_between_two_replicas(stack: ScaleStack) -> N
     urls = tuple(stack.replica_urls)
     assert len(urls) == 2
 
-    def converse(assessment: Assessment) -> List[Tuple[str, List[Reply]]]:
-        sent: List[Tuple[str, List[Reply]]] = []
+    def converse(assessment: Assessment) -> list[tuple[str, list[Reply]]]:
+        sent: list[tuple[str, list[Reply]]] = []
         messages = assessment.messages
         step = 0
         while step < len(messages):
@@ -136,10 +142,12 @@ def test_50_assessments_alternating_between_two_replicas(stack: ScaleStack) -> N
 
     started = time.monotonic()
     transcripts = run_all(assessments, converse)
-    print(f"\n{CONVERSATIONS} assessments alternating between replicas: "
-          f"{time.monotonic() - started:.0f} s")
+    print(
+        f"\n{CONVERSATIONS} assessments alternating between replicas: "
+        f"{time.monotonic() - started:.0f} s"
+    )
     stored = stack.events([a.sender for a in assessments])
-    for assessment, sent in zip(assessments, transcripts):
+    for assessment, sent in zip(assessments, transcripts, strict=True):
         check_stored(assessment, stored[assessment.sender], sent)
 
 
@@ -166,9 +174,10 @@ def test_lock_store_admits_one_process_at_a_time(stack: ScaleStack) -> None:
     context = multiprocessing.get_context("fork")
     start = context.Barrier(LOCK_PROCESSES)
     conversation = f"lock-test-{uuid.uuid4().hex[:8]}"
-    processes = [context.Process(target=_increment_under_lock,
-                                 args=(stack.settings, conversation, start))
-                 for _ in range(LOCK_PROCESSES)]
+    processes = [
+        context.Process(target=_increment_under_lock, args=(stack.settings, conversation, start))
+        for _ in range(LOCK_PROCESSES)
+    ]
     for process in processes:
         process.start()
     for process in processes:
@@ -178,7 +187,8 @@ def test_lock_store_admits_one_process_at_a_time(stack: ScaleStack) -> None:
     counted = int(store.red.get(f"test:{conversation}:counter") or 0)
     assert counted == LOCK_PROCESSES * LOCK_ROUNDS, (
         f"{LOCK_PROCESSES * LOCK_ROUNDS - counted} of {LOCK_PROCESSES * LOCK_ROUNDS} "
-        "increments lost: two processes held the lock at once")
+        "increments lost: two processes held the lock at once"
+    )
     assert store.get_lock(conversation) is None, "the lock was not cleaned up"
 
 
@@ -186,14 +196,19 @@ LOCK_PROCESSES = 4
 LOCK_ROUNDS = 25
 
 
-def _lock_store(settings: Dict[str, str]):
+def _lock_store(settings: dict[str, str]):
     from deploy.lock_store import AtomicRedisLockStore
 
-    return AtomicRedisLockStore(host="127.0.0.1", port=int(settings["REDIS_PORT"]),
-                                password=settings["REDIS_PASSWORD"], db=1, key_prefix="advisor")
+    return AtomicRedisLockStore(
+        host="127.0.0.1",
+        port=int(settings["REDIS_PORT"]),
+        password=settings["REDIS_PASSWORD"],
+        db=1,
+        key_prefix="advisor",
+    )
 
 
-def _increment_under_lock(settings: Dict[str, str], conversation: str, start: Any) -> None:
+def _increment_under_lock(settings: dict[str, str], conversation: str, start: Any) -> None:
     store = _lock_store(settings)
     counter = f"test:{conversation}:counter"
 
@@ -210,24 +225,30 @@ def _increment_under_lock(settings: Dict[str, str], conversation: str, start: An
 
 # --- the widget's socket.io through nginx ---------------------------------------------
 
+
 def test_socketio_through_nginx(stack: ScaleStack) -> None:
     import socketio
 
     session_id = f"scale-socketio-{uuid.uuid4().hex[:8]}"
 
-    async def chat() -> List[Dict[str, Any]]:
+    async def chat() -> list[dict[str, Any]]:
         client = socketio.AsyncClient(reconnection=False)
-        replies: "asyncio.Queue[Dict[str, Any]]" = asyncio.Queue()
+        replies: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         confirmed = asyncio.Event()
         client.on("bot_uttered", replies.put)
         client.on("session_confirm", lambda *_: confirmed.set())
-        await client.connect(stack.url, socketio_path="/socket.io",
-                             transports=["polling", "websocket"], wait_timeout=20)
+        await client.connect(
+            stack.url,
+            socketio_path="/socket.io",
+            transports=["polling", "websocket"],
+            wait_timeout=20,
+        )
         try:
             await client.emit("session_request", {"session_id": session_id})
             await asyncio.wait_for(confirmed.wait(), 20)
-            await client.emit("user_uttered", {"message": "/start_assessment",
-                                               "session_id": session_id})
+            await client.emit(
+                "user_uttered", {"message": "/start_assessment", "session_id": session_id}
+            )
             return [await asyncio.wait_for(replies.get(), 60) for _ in range(2)]
         finally:
             await client.disconnect()
@@ -239,12 +260,14 @@ def test_socketio_through_nginx(stack: ScaleStack) -> None:
     socketio_lines = [e for e in stack.access_log() if e["uri"].startswith("/socket.io/")]
     assert any(e["status"] == "101" for e in socketio_lines), "no websocket upgrade through nginx"
     assert len({e["upstreams"][-1] for e in socketio_lines if e["upstreams"]}) == 1, (
-        "one client's socket.io requests reached different replicas")
+        "one client's socket.io requests reached different replicas"
+    )
 
 
 # --- round-robin through nginx, one replica killed ------------------------------------
 
-def recover(stack: ScaleStack, assessment: Assessment, step: int) -> Optional[List[Reply]]:
+
+def recover(stack: ScaleStack, assessment: Assessment, step: int) -> list[Reply] | None:
     """After the replica holding message `step` died: its replies if it was
     stored (the replica finished it), None if it was not (send it again)."""
     turns = user_turns(stack.events([assessment.sender])[assessment.sender])
@@ -252,7 +275,8 @@ def recover(stack: ScaleStack, assessment: Assessment, step: int) -> Optional[Li
     if len(turns) == step:
         return None
     assert len(turns) == step + 1 and turns[-1][0] == message and turns[-1][2], (
-        f"{assessment.sender}: after a lost reply to {message!r} the store holds {turns}")
+        f"{assessment.sender}: after a lost reply to {message!r} the store holds {turns}"
+    )
     return [{"text": text} for text in turns[-1][1]]
 
 
@@ -265,7 +289,7 @@ def test_50_assessments_through_nginx_while_a_replica_is_killed(stack: ScaleStac
     timeout = int(stack.settings["RASA_RESPONSE_TIMEOUT"]) + 60
     stats = {"resent": 0, "recovered": 0}
     stats_lock = threading.Lock()
-    killed: Dict[str, float] = {}
+    killed: dict[str, float] = {}
     log_start = len(stack.access_log())
 
     def killer() -> None:
@@ -274,8 +298,8 @@ def test_50_assessments_through_nginx_while_a_replica_is_killed(stack: ScaleStac
         killed["answered"] = progress.count
         stack.kill("rasa-2")
 
-    def converse(assessment: Assessment) -> List[Tuple[str, List[Reply]]]:
-        sent: List[Tuple[str, List[Reply]]] = []
+    def converse(assessment: Assessment) -> list[tuple[str, list[Reply]]]:
+        sent: list[tuple[str, list[Reply]]] = []
         for step, message in enumerate(assessment.messages):
             while True:
                 try:
@@ -299,23 +323,29 @@ def test_50_assessments_through_nginx_while_a_replica_is_killed(stack: ScaleStac
     started = time.monotonic()
     transcripts = run_all(assessments, converse)
     kill_thread.join(timeout=5)
-    print(f"\n{CONVERSATIONS} assessments through nginx, rasa-2 killed after "
-          f"{killed.get('answered')}/{total} messages: {time.monotonic() - started:.0f} s, "
-          f"{stats['resent']} sent again, {stats['recovered']} replies read back from PostgreSQL")
+    print(
+        f"\n{CONVERSATIONS} assessments through nginx, rasa-2 killed after "
+        f"{killed.get('answered')}/{total} messages: {time.monotonic() - started:.0f} s, "
+        f"{stats['resent']} sent again, {stats['recovered']} replies read back from PostgreSQL"
+    )
 
     assert "time" in killed, "the replica was never killed"
     assert not stack.is_alive("rasa-2") and stack.is_alive("rasa-1")
     # Every conversation is complete and intact in PostgreSQL.
     stored = stack.events([a.sender for a in assessments])
-    for assessment, sent in zip(assessments, transcripts):
+    for assessment, sent in zip(assessments, transcripts, strict=True):
         check_stored(assessment, stored[assessment.sender], sent)
 
     # nginx spread the messages over both replicas, then sent all to the survivor.
     survivor, victim = (url.split("//")[1] for url in stack.replica_urls)
-    rest = [e for e in stack.access_log()[log_start:]
-            if e["uri"] == "/webhooks/rest/webhook" and e["status"] == "200"]
+    rest = [
+        e
+        for e in stack.access_log()[log_start:]
+        if e["uri"] == "/webhooks/rest/webhook" and e["status"] == "200"
+    ]
     before = [e["upstreams"][-1] for e in rest if e["time"] < killed["time"]]
     after = [e["upstreams"][-1] for e in rest if e["time"] > killed["time"] + 1]
     assert before.count(victim) >= len(before) / 4 and before.count(survivor) >= len(before) / 4, (
-        f"not round-robin before the kill: {before.count(survivor)} vs {before.count(victim)}")
+        f"not round-robin before the kill: {before.count(survivor)} vs {before.count(victim)}"
+    )
     assert after and set(after) == {survivor}, f"answered after the kill by {set(after)}"

@@ -50,8 +50,11 @@ def test_bench_and_harness_do_not_import_tests() -> None:
 def _edits_sys_path(tree: ast.AST) -> bool:
     """sys.path.insert(...) / .append(...) / sys.path[...] = ... anywhere in `tree`."""
     for node in ast.walk(tree):
-        target = node.func.value if isinstance(node, ast.Call) and isinstance(
-            node.func, ast.Attribute) else None
+        target = (
+            node.func.value
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            else None
+        )
         if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Subscript):
             target = node.targets[0].value
         if target is not None and ast.unparse(target) == "sys.path":

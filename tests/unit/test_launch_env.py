@@ -1,7 +1,8 @@
 """runtime/launch_env.py: secrets move from the environment into Rasa's arguments
 (never the command line), the action server gets its own request limit."""
+
 import os
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 
@@ -26,13 +27,28 @@ def test_without_secrets_the_admin_api_stays_off() -> None:
 def test_secrets_come_from_the_environment_and_leave_it() -> None:
     environ = {"RASA_API_TOKEN": "tok", "RASA_JWT_SECRET": "jwt", "OTHER": "x"}
     args = prepare(RUN, environ)
-    assert args == [*RUN, "--enable-api", "--auth-token", "tok", "--jwt-secret", "jwt", "--jwt-method", "HS256"]
+    assert args == [
+        *RUN,
+        "--enable-api",
+        "--auth-token",
+        "tok",
+        "--jwt-secret",
+        "jwt",
+        "--jwt-method",
+        "HS256",
+    ]
     assert environ == {"OTHER": "x"}  # child processes don't inherit them
     assert prepare(RUN, {"RASA_JWT_SECRET": "jwt", "RASA_JWT_METHOD": "HS512"})[-4:] == [
-        "--jwt-secret", "jwt", "--jwt-method", "HS512"]
+        "--jwt-secret",
+        "jwt",
+        "--jwt-method",
+        "HS512",
+    ]
 
 
-@pytest.mark.parametrize("option", ["--auth-token", "--auth-token=x", "--jwt-secret", "--enable-api"])
+@pytest.mark.parametrize(
+    "option", ["--auth-token", "--auth-token=x", "--jwt-secret", "--enable-api"]
+)
 def test_secrets_on_the_command_line_are_refused(option: str) -> None:
     with pytest.raises(LaunchError, match="environment"):
         prepare([*RUN, option, "x"], {})
@@ -42,7 +58,10 @@ def test_the_action_server_has_its_own_request_limit_and_no_secrets() -> None:
     environ = {"SANIC_REQUEST_MAX_SIZE": "262144", "RASA_API_TOKEN": "tok"}
     args = ["run", "actions", "--actions", "actions"]
     assert prepare(args, environ) == args
-    assert environ == {"SANIC_REQUEST_MAX_SIZE": str(DEFAULT_ACTIONS_REQUEST_MAX_SIZE), "SANIC_HOST": "127.0.0.1"}
+    assert environ == {
+        "SANIC_REQUEST_MAX_SIZE": str(DEFAULT_ACTIONS_REQUEST_MAX_SIZE),
+        "SANIC_HOST": "127.0.0.1",
+    }
     environ = {"ACTIONS_REQUEST_MAX_SIZE": "1000", "SANIC_HOST": "0.0.0.0"}
     prepare(args, environ)
     assert environ["SANIC_REQUEST_MAX_SIZE"] == "1000" and environ["SANIC_HOST"] == "0.0.0.0"

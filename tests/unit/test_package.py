@@ -1,4 +1,5 @@
 """The advisor package is plain Python: no Rasa, and cheap to import."""
+
 import subprocess
 import sys
 from pathlib import Path
@@ -16,14 +17,25 @@ def test_no_rasa_imports():
 
 def test_import_is_cheap_and_loads_no_spacy():
     code = "import sys, advisor; print('spacy' in sys.modules, 'rasa' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], cwd=ADVISOR.parent, capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ADVISOR.parent, capture_output=True, text=True, check=True
+    )
     assert out.stdout.split() == ["False", "False"]
 
 
 def test_public_api():
     import advisor
 
-    for name in ("parse_answers", "score", "render_final", "render_provisional", "render_why",
-                 "render_changes", "Answers", "QUESTIONS", "button_payload", "Recommendation"):
+    for name in (
+        "parse_answers",
+        "score",
+        "render_final",
+        "render_provisional",
+        "render_why",
+        "render_changes",
+        "Answers",
+        "QUESTIONS",
+        "button_payload",
+        "Recommendation",
+    ):
         assert hasattr(advisor, name)
