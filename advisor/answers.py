@@ -21,7 +21,7 @@ class Slot(str, Enum):
 
 
 class Core(str, Enum):
-    """Listed from least to most strategic (order matters: see `rank`)."""
+    """Listed from least to most strategic (order matters: see `values_of`)."""
 
     SUPPORTING = "supporting"  # necessary, but not what the firm is known for
     IMPORTANT = "important"  # operationally critical, not distinctive
@@ -83,11 +83,6 @@ def values_of(slot: Slot) -> tuple[str, ...]:
     """Canonical values of a closed slot, in scale order (empty for process)."""
     enum = VALUE_ENUMS.get(slot)
     return tuple(member.value for member in enum) if enum else ()
-
-
-def rank(slot: Slot, value: str) -> int:
-    """Position of `value` on an ordinal slot's scale (0 = lowest)."""
-    return values_of(slot).index(str(value))
 
 
 def clean_process(text: Any) -> Optional[str]:

@@ -8,7 +8,6 @@ from advisor.answers import (
     Complexity,
     Core,
     Slot,
-    rank,
     values_of,
 )
 
@@ -24,7 +23,6 @@ def test_value_sets_are_exactly_the_canonical_strings():
     assert values_of(Slot.QUALIFICATIONS) == ("basic", "technical", "professional")
     assert values_of(Slot.SENSITIVITY) == ("low", "medium", "high")
     assert values_of(Slot.GOAL) == ("cost", "flexibility", "focus", "expertise")
-    assert rank(Slot.SENSITIVITY, "high") == 2
 
 
 def test_from_slots_ignores_unknown_slots_and_invalid_values():
