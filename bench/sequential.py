@@ -48,11 +48,11 @@ async def replay(endpoints: Path, reps: int, profile: Path | None) -> dict[str, 
 
     from rasa.utils.log_utils import configure_structlog
 
-    import runtime
+    from runtime import patches
 
     configure_structlog(logging.WARNING)  # as quiet as `rasa run`: no debug events printed
     logging.getLogger().setLevel(logging.WARNING)
-    runtime.install()  # honours RASA_RUNTIME_TUNING, as the input channels do
+    patches.install()  # honours RASA_RUNTIME_TUNING, as the input channels do
     from rasa.core.agent import load_agent
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
     from rasa.core.utils import AvailableEndpoints

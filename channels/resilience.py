@@ -2,7 +2,7 @@
 
 * Custom actions: Rasa waits up to 300 s for the action server and, when a call
   fails, logs it and answers nothing. `guard_remote_action_run` (a patch of
-  `RemoteAction.run`, listed in runtime/__init__.py) bounds every call
+  `RemoteAction.run`, listed in runtime/patches.py) bounds every call
   to ``RASA_ACTION_TIMEOUT`` seconds (default 3) and tells the user once per
   message. Rasa's own handling is otherwise unchanged: the failed action adds no
   events, so the form and every slot stay as they were, and the next message
@@ -138,7 +138,7 @@ def failure_reply(error: BaseException) -> str:
 
 
 def guard_remote_action_run(rasa_run: Callable[..., Awaitable[list[Event]]]) -> Any:
-    """The replacement of `RemoteAction.run` (installed by runtime/__init__.py's table;
+    """The replacement of `RemoteAction.run` (installed by runtime/patches.py's table;
     forms import the class directly, so the method is replaced on the class)."""
     global _original_run
     _original_run = rasa_run

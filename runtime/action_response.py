@@ -8,7 +8,7 @@ showed ~45 ms per action call there, more than NLU and all policies together
 ``RemoteAction._validate_action_result`` with a check against a validator
 compiled once per process: the same schema, and an invalid response raises the
 same ``ValidationError`` with Rasa's message. Installed by the registry in
-runtime/__init__.py.
+runtime/patches.py.
 """
 
 from typing import Any

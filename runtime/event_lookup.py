@@ -7,7 +7,7 @@ so under load this walk was ~3 % of the Rasa server's CPU (bench/README.md).
 `cached_event_lookup` remembers each name's class after the first lookup.
 Unknown names still go through Rasa's own code, so defaults, the legacy "topic"
 event and the ValueError are unchanged. Installed by the registry in
-runtime/__init__.py.
+runtime/patches.py.
 """
 
 from collections.abc import Callable

@@ -7,8 +7,8 @@ takes exactly `rasa`'s arguments and runs Rasa's own command line in this
 process, after
 
 * runtime/launch_env.py settles umask, secrets and the action server's limits;
-* `runtime.install()` applies this project's changes to Rasa internals (the
-  table in runtime/__init__.py; version guard, RASA_RUNTIME_TUNING) for every
+* `runtime.patches.install()` applies this project's changes to Rasa internals
+  (the table in runtime/patches.py; version guard, RASA_RUNTIME_TUNING) for every
   command but `run actions` (the action server is rasa_sdk, not Rasa).
 
 Every server start uses it (scripts/servers.sh, scripts/scale_up.sh, harness/
@@ -24,9 +24,9 @@ from runtime.launch_env import is_action_server, prepare
 def main(argv: list[str] | None = None) -> None:
     args = prepare(sys.argv[1:] if argv is None else argv)
     if not is_action_server(args):
-        import runtime
+        from runtime import patches
 
-        runtime.install()
+        patches.install()
     # In-process: sys.argv changes only this interpreter's copy; the kernel's
     # cmdline (ps) keeps the launcher's own arguments.
     from rasa.__main__ import main as rasa_main

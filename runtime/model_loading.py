@@ -6,7 +6,7 @@ as a TensorFlow graph, so TensorFlow traces and optimises the whole training
 graph (forward, backward, Adam) only to throw it away: most of our start-up
 time and ~400 MB of memory (bench/README.md).
 
-`eager_weight_building` (installed by the registry in runtime/__init__.py)
+`eager_weight_building` (installed by the registry in runtime/patches.py)
 creates the weights without that graph:
   1. one eager computation of the training loss creates the weights it reaches
      (no optimizer: serving never updates weights);

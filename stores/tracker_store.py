@@ -4,7 +4,7 @@ Rasa's Agent wraps every tracker store in `FailSafeTrackerStore`, which turns a
 failed read into "no tracker" (a brand-new conversation) and a failed write into
 a write to memory: the user silently loses the conversation. This store raises
 `TrackerStoreUnavailable` instead, lets it through the wrapper (a patch of
-`FailSafeTrackerStore` listed in runtime/__init__.py), and the guarded
+`FailSafeTrackerStore` listed in runtime/patches.py), and the guarded
 channels answer 503 with a clear message (channels/resilience.py). Nothing is
 read or written in the meantime, so the conversation continues where it was as
 soon as the database is back (pooled connections to a database server are
@@ -97,7 +97,7 @@ def reraise_unavailable(
     rasa_handler: Callable[[FailSafeTrackerStore, Exception], None],
 ) -> Callable[..., None]:
     """The replacement of FailSafeTrackerStore's error hooks (`on_tracker_store_error`,
-    `on_tracker_store_retrieve_error`), installed by the registry in runtime/__init__.py.
+    `on_tracker_store_retrieve_error`), installed by the registry in runtime/patches.py.
 
     The wrapper calls these hooks inside its `except` block before falling back;
     TrackerStoreUnavailable is raised instead, other errors (other stores) keep

@@ -6,7 +6,7 @@ import pytest
 from jsonschema import ValidationError, validate
 from rasa.core.actions.action import RemoteAction
 
-import runtime
+from runtime import patches
 from runtime.action_response import _validate_action_result
 
 VALID = {
@@ -28,7 +28,7 @@ INVALID = [
 
 @pytest.fixture(scope="module")
 def action() -> Iterator[RemoteAction]:
-    with runtime.installed():
+    with patches.installed():
         assert RemoteAction._validate_action_result is _validate_action_result
         yield RemoteAction("validate_assessment_form", None)
 

@@ -6,14 +6,14 @@ import pytest
 from rasa.shared.core.events import Event, SlotSet, UserUttered
 from rasa.shared.utils.common import all_subclasses
 
-import runtime
+from runtime import patches
 
 RASA_RESOLVE: Callable[..., type[Event] | None] = Event.__dict__["resolve_by_type"].__func__
 
 
 @pytest.fixture(scope="module", autouse=True)
 def cached_lookup() -> Iterator[None]:
-    with runtime.installed():
+    with patches.installed():
         assert Event.resolve_by_type is not RASA_RESOLVE
         yield
     assert Event.resolve_by_type is RASA_RESOLVE

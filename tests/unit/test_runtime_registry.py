@@ -1,13 +1,15 @@
 """The registry of changes to Rasa internals: complete, version-guarded, undoable."""
 
 import logging
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import rasa
 
-import runtime
-from runtime import PATCHES, RASA_VERSION
+from runtime import patches
+from runtime.patches import PATCHES, RASA_VERSION
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
@@ -19,7 +21,7 @@ def rasa_attributes() -> dict[tuple[type, str], object]:
 @pytest.fixture(autouse=True)
 def stock_rasa_after():
     yield
-    runtime.uninstall()
+    patches.uninstall()
 
 
 def test_every_patch_is_documented_and_tested() -> None:
@@ -47,12 +49,12 @@ def test_written_for_the_pinned_rasa() -> None:
 def test_install_then_uninstall_restores_stock_rasa(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("RASA_RUNTIME_TUNING", raising=False)
     stock = rasa_attributes()
-    applied = runtime.install()
+    applied = patches.install()
     assert applied == list(PATCHES)
-    assert runtime.install() == []  # idempotent
+    assert patches.install() == []  # idempotent
     for key, value in rasa_attributes().items():
         assert value is not stock[key], key
-    runtime.uninstall()
+    patches.uninstall()
     assert rasa_attributes() == stock
 
 
@@ -61,8 +63,8 @@ def test_version_mismatch_leaves_stock_rasa_untouched(
 ) -> None:
     stock = rasa_attributes()
     monkeypatch.setattr(rasa, "__version__", "3.7.0")
-    with caplog.at_level(logging.ERROR, logger="runtime"):
-        assert runtime.install() == []
+    with caplog.at_level(logging.ERROR, logger="runtime.patches"):
+        assert patches.install() == []
     assert rasa_attributes() == stock
     assert "Rasa 3.7.0 is installed" in caplog.text
     assert f"written for Rasa {RASA_VERSION}" in caplog.text
@@ -72,7 +74,7 @@ def test_version_mismatch_leaves_stock_rasa_untouched(
 def test_tuning_off_keeps_only_the_behaviour_patches(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RASA_RUNTIME_TUNING", "off")
     stock = rasa_attributes()
-    applied = runtime.install()
+    applied = patches.install()
     assert applied == [p for p in PATCHES if not p.tuning]
     for patch in PATCHES:
         patched = patch.owner.__dict__[patch.name] is not stock[(patch.owner, patch.name)]
@@ -81,6 +83,13 @@ def test_tuning_off_keeps_only_the_behaviour_patches(monkeypatch: pytest.MonkeyP
 
 def test_installed_undoes_only_its_own_patches() -> None:
     stock = rasa_attributes()
-    with runtime.installed() as applied:
+    with patches.installed() as applied:
         assert applied
     assert rasa_attributes() == stock
+
+
+def test_importing_the_launcher_loads_no_rasa() -> None:
+    """The action server starts through runtime/launch.py too: no Rasa, no TensorFlow."""
+    code = "import sys, runtime.launch; print('rasa' in sys.modules, 'tensorflow' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False"]

@@ -1,0 +1,183 @@
+"""Every change this project makes to Rasa's internals, in one table, installed in one place.
+
+`PATCHES` below lists each replaced symbol: what it replaces, why, the test that
+compares it with Rasa's own behaviour, and the Rasa version it was written
+against. `install()` applies them; it is called by exactly one entry point,
+``python -m runtime.launch run ...`` (runtime/launch.py), which every Rasa server
+start uses (scripts/servers.sh, scripts/scale_up.sh, harness/ for the tests and
+the benchmark, the Rasa Dockerfile), whatever channels credentials.yml configures
+(bench/sequential.py, which loads the model in-process, calls it too).
+
+* Version guard: unless the installed Rasa is the version every patch was
+  written for, nothing is patched and one error line says so. Rasa then runs
+  stock: slower, and without the action guard and the strict tracker store's
+  503 (each patch's "why" says what is lost); re-check each patch against the
+  new Rasa, then raise `RASA_VERSION`.
+* ``RASA_RUNTIME_TUNING=off`` skips the speed-ups (``tuning=True``) and keeps
+  the behaviour changes: the benchmark compares both, and it is a switch for
+  operators.
+* `uninstall()` (or the `installed()` context manager) restores Rasa's own
+  attributes: tests that patch Rasa undo it afterwards.
+"""
+
+import contextlib
+import logging
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import rasa
+from rasa.core.actions.action import RemoteAction
+from rasa.core.tracker_store import FailSafeTrackerStore
+from rasa.shared.core.events import Event
+from rasa.utils.tensorflow.models import RasaModel
+
+from channels import resilience
+from runtime.action_response import compiled_response_validation
+from runtime.event_lookup import cached_event_lookup
+from runtime.model_loading import eager_weight_building
+from stores.tracker_store import reraise_unavailable
+
+logger = logging.getLogger(__name__)
+
+RASA_VERSION = "3.6.21"  # the Rasa every patch below was written and tested against
+
+
+@dataclass(frozen=True)
+class Patch:
+    """One replaced class attribute of Rasa."""
+
+    owner: type
+    name: str
+    # Rasa's attribute (as found in the class __dict__) -> the replacement attribute.
+    replacement: Callable[[Any], Any]
+    why: str
+    test: str  # the test comparing it with Rasa's behaviour
+    tuning: bool  # a speed-up only (RASA_RUNTIME_TUNING=off skips it)
+    rasa_version: str = RASA_VERSION
+
+    @property
+    def replaces(self) -> str:
+        return f"{self.owner.__module__}.{self.owner.__qualname__}.{self.name}"
+
+
+PATCHES: tuple[Patch, ...] = (
+    Patch(
+        RemoteAction,
+        "_validate_action_result",
+        compiled_response_validation,
+        why="jsonschema.validate re-checks Rasa's large event schema on every action call "
+        "(~45 ms); a validator compiled once checks the same schema (runtime/action_response.py)",
+        test="tests/unit/test_runtime_action_response.py",
+        tuning=True,
+    ),
+    Patch(
+        RasaModel,
+        "load",
+        eager_weight_building,
+        why="builds the weights without tracing a training graph: start-up 24 -> 10 s, "
+        "~400 MB less memory; same predictions (runtime/model_loading.py)",
+        test="tests/integration/test_model_loading.py",
+        tuning=True,
+    ),
+    Patch(
+        Event,
+        "resolve_by_type",
+        cached_event_lookup,
+        why="a dictionary lookup instead of a walk of Event's subclasses for every stored "
+        "event on every message (~3 % CPU under load) (runtime/event_lookup.py)",
+        test="tests/unit/test_runtime_event_lookup.py",
+        tuning=True,
+    ),
+    Patch(
+        RemoteAction,
+        "run",
+        resilience.guard_remote_action_run,
+        why="bounds each custom-action call to RASA_ACTION_TIMEOUT (Rasa waits 300 s) and "
+        "tells the user instead of answering nothing (channels/resilience.py)",
+        test="tests/integration/test_action_server_failure.py",
+        tuning=False,
+    ),
+    Patch(
+        FailSafeTrackerStore,
+        "on_tracker_store_error",
+        reraise_unavailable,
+        why="a failed write of the strict SQL store must not silently go to memory: "
+        "TrackerStoreUnavailable reaches the channel, which answers 503 "
+        "(stores/tracker_store.py)",
+        test="tests/integration/test_tracker_store_failure.py",
+        tuning=False,
+    ),
+    Patch(
+        FailSafeTrackerStore,
+        "on_tracker_store_retrieve_error",
+        reraise_unavailable,
+        why="a failed read of the strict SQL store must not start a brand-new conversation "
+        "(stores/tracker_store.py)",
+        test="tests/integration/test_tracker_store_failure.py",
+        tuning=False,
+    ),
+)
+
+# (owner, name) -> Rasa's own attribute, for every patch currently installed.
+_originals: dict[tuple[type, str], Any] = {}
+
+
+def tuning_enabled() -> bool:
+    return os.environ.get("RASA_RUNTIME_TUNING", "on").strip().lower() != "off"
+
+
+def version_mismatch() -> str | None:
+    """Why the patches must not be installed on this Rasa, or None."""
+    wrong = sorted({p.rasa_version for p in PATCHES if p.rasa_version != rasa.__version__})
+    if not wrong:
+        return None
+    return (
+        f"Rasa {rasa.__version__} is installed, but runtime/ patches were written for Rasa "
+        f"{', '.join(wrong)}: none is installed, Rasa runs stock (no speed-ups, no action "
+        "guard, no 503 for an unreachable tracker store). Re-check each patch in "
+        "runtime/patches.py against this Rasa, then update RASA_VERSION."
+    )
+
+
+def install() -> list[Patch]:
+    """Apply every patch (idempotent); returns those installed by this call."""
+    refusal = version_mismatch()
+    if refusal:
+        logger.error(refusal)
+        return []
+    tuning = tuning_enabled()
+    if not tuning:
+        logger.info("RASA_RUNTIME_TUNING=off: Rasa's stock code paths, only behaviour patches.")
+    applied = []
+    for patch in PATCHES:
+        key = (patch.owner, patch.name)
+        if key in _originals or (patch.tuning and not tuning):
+            continue
+        original = patch.owner.__dict__[patch.name]
+        setattr(patch.owner, patch.name, patch.replacement(original))
+        _originals[key] = original
+        applied.append(patch)
+    return applied
+
+
+def uninstall(patches: Iterable[Patch] | None = None) -> None:
+    """Give Rasa its own attributes back (of `patches`; default: all installed)."""
+    keys = list(_originals) if patches is None else [(p.owner, p.name) for p in patches]
+    for key in keys:
+        original = _originals.pop(key, None)
+        if original is not None:
+            setattr(key[0], key[1], original)
+    if (RemoteAction, "run") not in _originals:
+        resilience._original_run = None
+
+
+@contextlib.contextmanager
+def installed() -> Iterator[list[Patch]]:
+    """The patches installed for the duration of a `with` block (tests); undone after."""
+    applied = install()
+    try:
+        yield applied
+    finally:
+        uninstall(applied)
