@@ -1,17 +1,23 @@
 """Access control on the real servers: the admin API is off by default and needs
-a token or a JWT when enabled; CORS allows exact configured origins only; the
-action server listens on loopback only."""
+a token or a JWT when enabled; CORS allows exact configured origins only; both
+servers listen on loopback only; secrets never appear on a command line; var/ is
+private. The defaults are checked on what `make run` starts: scripts/servers.sh."""
+import os
+import stat
+import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Tuple
+from typing import Dict, Iterator, Tuple
 
 import jwt
 import pytest
 import requests
 
 from tests.integration.conftest import ALLOWED_ORIGIN, API_TOKEN, JWT_SECRET
-from tests.integration.servers import ActionServer, RasaServer
+from harness.servers import MODEL, ActionServer, RasaServer, free_port, free_ports, write_endpoints
 
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 Stack = Tuple[RasaServer, ActionServer]
 # Admin endpoints that change the assistant: model upload, training, event injection.
 DANGEROUS = [
@@ -36,10 +42,134 @@ def test_admin_api_is_off_by_default(rasa_server: RasaServer) -> None:
         assert response.status_code in (404, 405), (path, response.status_code)
 
 
-def test_servers_script_enables_the_api_only_with_a_secret_from_the_environment() -> None:
-    script = (Path(__file__).resolve().parents[2] / "scripts" / "servers.sh").read_text()
-    assert 'if [ -n "${RASA_API_TOKEN:-}" ] || [ -n "${RASA_JWT_SECRET:-}" ]; then' in script
-    assert script.count("--enable-api") == 1
+# ---- the shipped scripts/servers.sh (what `make run` starts), not the test harness
+
+
+@dataclass
+class Shipped:
+    rasa_port: int
+    actions_port: int
+    var: Path
+    env: Dict[str, str]
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    def pid(self, name: str) -> int:
+        return int((self.var / "run" / f"{name}.pid").read_text())
+
+
+def shipped_env(var: Path, rasa_port: int, actions_port: int, endpoints: Path) -> Dict[str, str]:
+    """This environment without settings that would change what servers.sh does by default."""
+    env = {name: value for name, value in os.environ.items()
+           if name not in ("RASA_API_TOKEN", "RASA_JWT_SECRET", "RASA_CORS_ORIGINS", "ACTIONS_HOST",
+                           "RASA_INTERFACE", "SANIC_HOST", "ACTIONS_REQUEST_MAX_SIZE")}
+    env.update(RASA_PORT=str(rasa_port), ACTIONS_PORT=str(actions_port), ADVISOR_VAR_DIR=str(var),
+               RASA_ENDPOINTS=str(endpoints))
+    return env
+
+
+def servers_sh(env: Dict[str, str], *functions: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run functions of scripts/servers.sh as scripts/run.sh does."""
+    script = "source scripts/common.sh && source scripts/servers.sh && " + " && ".join(functions)
+    return subprocess.run(["bash", "-c", script], cwd=PROJECT_DIR, env=env, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shipped]:
+    """scripts/servers.sh's start_action_server + start_rasa_server with the shipped
+    credentials.yml, on free ports and with var/ in a temporary directory (the
+    endpoints only point at that action server and that var/'s SQLite file)."""
+    if not MODEL.exists():
+        pytest.fail(f"No trained model at {MODEL}: run `make test`, which trains first.")
+    workdir = tmp_path_factory.mktemp("shipped")
+    var = workdir / "var"  # created by servers.sh
+    rasa_port, actions_port = free_ports(2)
+    endpoints = write_endpoints(workdir / "endpoints.yml", f"http://127.0.0.1:{actions_port}/webhook",
+                                var / "tracker.db")
+    env = shipped_env(var, rasa_port, actions_port, endpoints)
+    stack = Shipped(rasa_port, actions_port, var, env)
+    try:
+        started = servers_sh(env, "start_action_server", "start_rasa_server")
+        assert started.returncode == 0, started.stdout + started.stderr
+        yield stack
+    finally:
+        servers_sh(env, "stop_servers", timeout=60)
+
+
+def test_shipped_servers_listen_on_loopback_only(shipped: Shipped) -> None:
+    # 0100007F is 127.0.0.1 in /proc's little-endian hex; anything else (0.0.0.0 = 00000000) fails.
+    assert _listening_addresses(shipped.rasa_port) == {"0100007F"}
+    assert _listening_addresses(shipped.actions_port) == {"0100007F"}
+
+
+def test_shipped_servers_have_the_admin_api_off(shipped: Shipped) -> None:
+    for method, path, body in DANGEROUS:
+        response = requests.request(method, shipped.base_url + path, json=body, timeout=10)
+        assert response.status_code in (404, 405), (path, response.status_code)
+    assert requests.get(shipped.base_url + "/status", params={"token": ""}, timeout=10).status_code == 404
+
+
+def test_shipped_servers_allow_only_their_own_origins(shipped: Shipped) -> None:
+    url = shipped.base_url + "/webhooks/rest/webhook"
+    preflight = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
+    for origin in ("https://evil.example", "null", f"http://localhost:{shipped.rasa_port}.evil.example"):
+        response = requests.options(url, headers={"Origin": origin, **preflight}, timeout=10)
+        assert "Access-Control-Allow-Origin" not in response.headers, origin
+    own = f"http://localhost:{shipped.rasa_port}"
+    allowed = requests.options(url, headers={"Origin": own, **preflight}, timeout=10)
+    assert allowed.headers.get("Access-Control-Allow-Origin") == own
+
+
+def test_shipped_servers_start_through_the_launcher(shipped: Shipped) -> None:
+    """The launcher is what keeps secrets off the command line (next test)."""
+    for name in ("rasa", "actions"):
+        cmdline = Path(f"/proc/{shipped.pid(name)}/cmdline").read_bytes().split(b"\0")
+        assert cmdline[1:4] == [b"-m", b"runtime.launch", b"run"], cmdline
+
+
+@pytest.mark.parametrize("origins", ["*", "https://*.example.com", "https://chat.example.com/path",
+                                     "https://chat.example.com *", ".*"])
+def test_servers_script_refuses_wildcard_cors(tmp_path: Path, origins: str) -> None:
+    """Refused before Rasa is started (sanic-cors would read * ? ] \\ as a regex)."""
+    env = {**shipped_env(tmp_path / "var", free_port(), free_port(), tmp_path / "endpoints.yml"),
+           "RASA_CORS_ORIGINS": origins}
+    refused = servers_sh(env, "start_rasa_server", timeout=60)
+    assert refused.returncode != 0
+    assert "is not an exact origin" in refused.stderr
+    assert not (tmp_path / "var" / "run" / "rasa.pid").exists()  # nothing was started
+
+
+def test_var_is_private(shipped: Shipped) -> None:
+    """var/ and its directories 0700, every file in it 0600 (logs, pids, the SQLite
+    conversations): other local users can read nothing."""
+    # A conversation makes the tracker store write its file.
+    reply = requests.post(shipped.base_url + "/webhooks/rest/webhook",
+                          json={"sender": "perm-check", "message": "what is bpo?"}, timeout=60)
+    assert reply.status_code == 200 and reply.json()
+    found = {path.relative_to(shipped.var): stat.S_IMODE(path.stat().st_mode) for path in shipped.var.rglob("*")}
+    assert stat.S_IMODE(shipped.var.stat().st_mode) == 0o700
+    assert {"run/rasa.pid", "log/rasa.log", "tracker.db"} <= {str(path) for path in found}
+    wrong = {str(path): oct(mode) for path, mode in found.items()
+             if mode != (0o700 if (shipped.var / path).is_dir() else 0o600)}
+    assert not wrong, wrong
+
+
+def test_the_admin_secrets_are_not_on_any_command_line(hardened_stack: Stack) -> None:
+    """hardened_stack starts Rasa through the launcher with RASA_API_TOKEN and
+    RASA_JWT_SECRET in its environment: the API works with them (tests above),
+    and no process's command line (`ps`) shows them."""
+    server = hardened_stack[0]
+    assert server.process is not None
+    cmdline = Path(f"/proc/{server.process.pid}/cmdline").read_bytes()
+    assert b"runtime.launch" in cmdline
+    for secret in (API_TOKEN, JWT_SECRET):
+        assert secret.encode() not in cmdline
+    listing = subprocess.run(["ps", "-eww", "-o", "args="], capture_output=True, text=True, check=True).stdout
+    assert API_TOKEN not in listing and JWT_SECRET not in listing
+    assert requests.get(f"{server.base_url}/status", params={"token": API_TOKEN}, timeout=10).status_code == 200
 
 
 @pytest.mark.parametrize("method, path, body", DANGEROUS)

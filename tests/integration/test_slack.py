@@ -187,6 +187,24 @@ def test_forged_or_stale_requests_are_rejected_and_not_answered(slack):
     assert slack.fake.posts(channel) == []
 
 
+@pytest.mark.parametrize("signature", ["v0=é", "v0=\u2603" + "0" * 60, "v0=" + "ü" * 64])
+def test_a_non_ascii_signature_is_rejected_with_401(slack, signature):
+    """hmac.compare_digest raises on non-ASCII str: the comparison is on bytes."""
+    user, channel = new_id("U"), new_id("D")
+    body = json.dumps({"type": "event_callback", "event_id": new_id("Ev"), "event": {
+        "type": "message", "channel": channel, "user": user, "text": "what is bpo?",
+        "ts": new_ts(), "channel_type": "im"}}).encode()
+    headers = {"Content-Type": "application/json", "X-Slack-Request-Timestamp": str(int(time.time())),
+               "X-Slack-Signature": signature.encode("utf-8")}  # raw UTF-8 bytes on the wire
+    response = requests.post(slack.webhook, data=body, headers=headers, timeout=10)
+    assert response.status_code == 401, response.text
+    # A non-ASCII timestamp (int() would accept Arabic-Indic digits) is malformed too.
+    headers["X-Slack-Request-Timestamp"] = "١٧٠٠٠٠٠٠٠٠".encode("utf-8")
+    assert requests.post(slack.webhook, data=body, headers=headers, timeout=10).status_code == 401
+    slack.barrier(user)
+    assert slack.fake.posts(channel) == []
+
+
 def test_malformed_json_is_a_bad_request(slack):
     assert slack.post(b'{"type": "event_callback", "event": ').status_code == 400
     assert slack.post(b'["not", "an", "object"]').status_code == 400
@@ -258,3 +276,32 @@ def test_without_settings_the_webhook_answers_503_and_processes_nothing(monkeypa
     response = asyncio.run(channel.handle(request, on_new_message))
     assert response.status == 503 and response.body == b"Slack is not configured"
     assert received == []
+
+
+def test_a_replayed_or_repeated_click_is_taken_once(slack):
+    """The same signed click sent twice (a replay within the 5-minute window), a double
+    click and a click on another button of the same message give one answer."""
+    user, channel = new_id("U"), new_id("D")
+    assert slack.dm(user, channel, "hi").status_code == 200
+    [greeting] = slack.fake.wait_for_posts(channel)
+    buttons = [element for block in greeting["blocks"] if block["type"] == "actions" for element in block["elements"]]
+    bpo = next(button for button in buttons if button["text"]["text"] == "What is BPO?")
+    other = next(button for button in buttons if button is not bpo)
+    message = {"ts": new_ts(), "text": greeting["text"], "blocks": greeting["blocks"]}
+
+    payload = "payload=" + requests.utils.quote(json.dumps({
+        "type": "block_actions", "user": {"id": user, "team_id": TEAM_ID}, "team": {"id": TEAM_ID},
+        "container": {"type": "message", "message_ts": message["ts"], "channel_id": channel},
+        "channel": {"id": channel}, "message": {"type": "message", "user": BOT_USER_ID, **message},
+        "actions": [{**bpo, "block_id": "b1", "action_ts": new_ts()}]}))
+    signed = sign(payload.encode())
+    for _ in range(2):  # byte-for-byte the same request, same signature
+        replay = requests.post(slack.webhook, data=payload.encode(), timeout=10,
+                               headers={"Content-Type": "application/x-www-form-urlencoded", **signed})
+        assert replay.status_code == 200
+    assert slack.click(user, channel, message, bpo).status_code == 200  # a double click
+    assert slack.click(user, channel, message, other).status_code == 200  # another button, same message
+    slack.barrier(user)
+    assert slack.user_texts(user).count("What is BPO?") == 1
+    assert len(slack.fake.posts(channel)) == 2  # the greeting and one answer
+    assert BPO in slack.fake.posts(channel)[1]["text"]

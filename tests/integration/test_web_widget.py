@@ -7,20 +7,21 @@ Chromium is Debian's (scripts/install_browser.sh); Playwright only drives it, it
 never downloads a browser. Without Chromium the browser tests are skipped, except
 in CI (CI set), where they fail.
 """
+import http.client
 import json
 import os
 import re
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import pytest
 import requests
 import yaml
 
 from channels.web_page import FONT_IMPORT, WIDGET_BUNDLE, WebChatPage
-from tests.integration.servers import CREDENTIALS, PROJECT_DIR, RasaServer
+from harness.servers import CREDENTIALS, PROJECT_DIR, RasaServer
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -82,15 +83,50 @@ def test_page_and_widget_are_served_by_the_rasa_server(rasa_server: RasaServer) 
     assert handshake.status_code == 200 and '"sid"' in handshake.text
 
 
+def raw_get(base_url: str, path: str) -> Tuple[int, bytes]:
+    """GET `path` exactly as written: `requests` (urllib3) would resolve "../" and
+    re-encode it before sending, so the server would never see the attack."""
+    host, port = base_url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        connection.putrequest("GET", path, skip_accept_encoding=True)
+        connection.endheaders()
+        answer = connection.getresponse()
+        return answer.status, answer.read()
+    finally:
+        connection.close()
+
+
+# Files outside web/assets/ and a line of each that must never be served.
+_SECRETS = {
+    "index.html": b"<title>Outsourcing Advisor</title>",
+    "credentials.yml": b"channels.rest.GuardedRestInput",
+    "passwd": b"root:",
+    "package.json": b'"name"',
+}
+
+
 @pytest.mark.parametrize("path", [
-    "../index.html", "..%2Findex.html", "%2e%2e/%2e%2e/credentials.yml",
-    "..%2f..%2fcredentials.yml", "/etc/passwd", "%2Fetc%2Fpasswd", ".hidden",
-    "../node_modules/rasa-webchat/package.json", "chat.js%00.css",
+    "../index.html", "..%2Findex.html", "..%2findex.html", "%2e%2e/index.html", "%2E%2E%2Findex.html",
+    "../../credentials.yml", "%2e%2e/%2e%2e/credentials.yml", "..%2f..%2fcredentials.yml",
+    "..%5c..%5ccredentials.yml", "..\\..\\credentials.yml", "....//....//credentials.yml",
+    "%252e%252e/%252e%252e/credentials.yml", "/etc/passwd", "%2Fetc%2Fpasswd", "//etc/passwd",
+    "../../../../../../etc/passwd", ".hidden", "./../index.html", "chat.css/../../index.html",
+    "../node_modules/rasa-webchat/package.json", "chat.js%00.css", "chat.css%00/../../index.html",
 ])
 def test_assets_cannot_escape_the_web_folder(rasa_server: RasaServer, path: str) -> None:
-    response = requests.get(f"{rasa_server.base_url}/chat/assets/{path}", timeout=10)
-    assert response.status_code == 404
-    assert "socketio" not in response.text and "root:" not in response.text
+    status, body = raw_get(rasa_server.base_url, f"/chat/assets/{path}")
+    assert status in (400, 404), (path, status, body[:200])
+    for leaked in _SECRETS.values():
+        assert leaked not in body, (path, body[:200])
+
+
+def test_raw_requests_reach_the_asset_handler(rasa_server: RasaServer) -> None:
+    """The traversal test above proves something: its raw client gets real assets."""
+    status, body = raw_get(rasa_server.base_url, "/chat/assets/chat.css")
+    assert status == 200 and body == (PROJECT_DIR / "web" / "assets" / "chat.css").read_bytes()
+    status, body = raw_get(rasa_server.base_url, "/chat/assets/./chat.css")
+    assert status == 404  # sent as written: urllib3 would have sent /chat/assets/chat.css
 
 
 def test_missing_widget_gives_a_clear_503(tmp_path: Path) -> None:
