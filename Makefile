@@ -9,7 +9,7 @@ help:     ## list the targets
 run:      ## set up, train if needed, start both servers, print where to chat
 	bash scripts/run.sh
 
-test:     ## lint, set up, train if needed, run every test (what CI runs; ~30 min on 2 cores)
+test:     ## lint, set up, train if needed, run every test (what CI runs; ~15-25 min on 2 cores)
 	bash scripts/test.sh
 
 lint:     ## ruff (lint + format check) and mypy, settings in pyproject.toml
