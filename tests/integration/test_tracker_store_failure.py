@@ -3,11 +3,13 @@
 silently, and when the database is back the conversation continues where it was
 (stores/tracker_store.py, channels/rest.py). A throwaway PostgreSQL cluster
 (Debian's packages, scripts/install_services.sh) runs on a free loopback port."""
+import json
 import os
 import shutil
 import subprocess
 import tempfile
 import time
+import uuid
 from pathlib import Path
 from typing import Iterator, List, Optional, Tuple
 
@@ -16,7 +18,8 @@ import requests
 
 from advisor.questions import QUESTIONS
 from channels.input_guard import MEMORY_DOWN
-from tests.integration.servers import ActionServer, Chat, RasaServer, free_port
+from harness.servers import ActionServer, Chat, RasaServer, free_port
+from tests.integration.fake_slack import TEAM_ID, FakeSlack, sign
 
 
 def postgres_bin() -> Optional[Path]:
@@ -74,8 +77,8 @@ class Postgres:
 
 
 @pytest.fixture(scope="module")
-def pg_stack(tmp_path_factory: pytest.TempPathFactory,
-             hardened_stack: Tuple[RasaServer, ActionServer]) -> Iterator[Tuple[RasaServer, Postgres]]:
+def pg_stack(tmp_path_factory: pytest.TempPathFactory, hardened_stack: Tuple[RasaServer, ActionServer],
+             fake_slack: FakeSlack) -> Iterator[Tuple[RasaServer, Postgres]]:
     if postgres_bin() is None:
         if os.environ.get("CI"):
             pytest.fail("PostgreSQL is not installed: run `sudo bash scripts/install_services.sh`")
@@ -89,6 +92,7 @@ def pg_stack(tmp_path_factory: pytest.TempPathFactory,
             f"  dialect: postgresql\n  url: 127.0.0.1\n  port: {database.port}\n"
             "  db: postgres\n  username: postgres\n"
         ),
+        extra_env=fake_slack.env(),  # Slack too: its users get the same reply
     )
     try:
         yield server.start(), database
@@ -124,3 +128,23 @@ def test_database_down_then_back_continues_the_conversation(pg_stack: Tuple[Rasa
     assert QUESTIONS["sensitivity"].text in chat.text("basic skills")
     assert QUESTIONS["goal"].text in chat.text("highly sensitive employee salary and bank data")
     assert "My recommendation for payroll: BPO" in chat.text("lower costs")
+
+
+def test_database_down_a_slack_user_is_told_too(pg_stack: Tuple[RasaServer, Postgres], fake_slack: FakeSlack) -> None:
+    """Slack answers its webhook at once and handles the message in the background:
+    the failure reply is posted to Slack instead of leaving the user in silence."""
+    server, database = pg_stack
+    user, channel = f"U{uuid.uuid4().hex[:10].upper()}", f"D{uuid.uuid4().hex[:10].upper()}"
+    database.stop()
+    try:
+        event = {"type": "message", "channel": channel, "user": user, "text": "what is bpo?",
+                 "ts": f"{time.time():.6f}", "channel_type": "im"}
+        body = json.dumps({"type": "event_callback", "team_id": TEAM_ID, "event_id": f"Ev{uuid.uuid4().hex[:10]}",
+                           "event": event}).encode()
+        response = requests.post(f"{server.base_url}/webhooks/slack/webhook", data=body, timeout=10,
+                                 headers={"Content-Type": "application/json", **sign(body)})
+        assert response.status_code == 200  # Slack must get its answer within 3 s, whatever happens
+        [post] = fake_slack.wait_for_posts(channel, timeout=30)
+        assert post["text"] == MEMORY_DOWN
+    finally:
+        database.start()
