@@ -3,9 +3,10 @@ the action server on every custom action; after ~60 messages that outgrows the
 256 KiB limit for user-facing requests, so the action server has its own limit
 (ACTIONS_REQUEST_MAX_SIZE, runtime/launch_env.py). A conversation that outgrows
 even that is told so, not "try again in a moment" (channels/resilience.py)."""
+
 import json
 import sqlite3
-from typing import Iterator, Tuple
+from collections.abc import Iterator
 
 import pytest
 
@@ -32,11 +33,15 @@ BUTTON_ANSWERS = [
 def stored_bytes(tracker_db: object, sender: str) -> int:
     """Size of the conversation's stored events: about what Rasa posts to the action server."""
     with sqlite3.connect(str(tracker_db)) as db:
-        (total,) = db.execute("SELECT SUM(LENGTH(data)) FROM events WHERE sender_id = ?", (sender,)).fetchone()
+        (total,) = db.execute(
+            "SELECT SUM(LENGTH(data)) FROM events WHERE sender_id = ?", (sender,)
+        ).fetchone()
     return int(total or 0)
 
 
-def test_150_messages_then_a_full_assessment_gets_a_recommendation(new_chat, rasa_server: RasaServer) -> None:
+def test_150_messages_then_a_full_assessment_gets_a_recommendation(
+    new_chat, rasa_server: RasaServer
+) -> None:
     chat = new_chat()
     for number in range(150):
         question, fact = KNOWLEDGE[number % len(KNOWLEDGE)]
@@ -51,12 +56,14 @@ def test_150_messages_then_a_full_assessment_gets_a_recommendation(new_chat, ras
         replies.append(chat.text("/inform" + json.dumps({slot: value})))
     for reply in replies:
         assert ACTION_SERVER_DOWN not in reply and CONVERSATION_TOO_LONG not in reply, reply
-    assert "**My recommendation for investment research: KPO (Knowledge Process Outsourcing)**" in replies[-1], (
-        replies[-1])
+    assert (
+        "**My recommendation for investment research: KPO (Knowledge Process Outsourcing)**"
+        in replies[-1]
+    ), replies[-1]
 
 
 @pytest.fixture
-def small_action_limit(hardened_stack: Tuple[RasaServer, ActionServer]) -> Iterator[RasaServer]:
+def small_action_limit(hardened_stack: tuple[RasaServer, ActionServer]) -> Iterator[RasaServer]:
     """hardened_stack's action server restarted with a 40 KB request limit (then restored)."""
     server, actions = hardened_stack
     actions.stop()
