@@ -122,8 +122,15 @@ as_user() {  # as_user USER CMD...: exec CMD as USER (same PID, no extra process
 }
 
 # --- state directory and secrets ------------------------------------------------------
+# var/ is private (0700, as scripts/servers.sh makes it); as root, the postgres and
+# redis users may only pass through it (0711: no listing) to reach var/scale.
+if [[ "$SCALE_DIR" == "$PROJECT_DIR/var/"* ]]; then
+  (umask 077 && mkdir -p "$PROJECT_DIR/var")
+  if [ "$(id -u)" -eq 0 ]; then chmod 711 "$PROJECT_DIR/var"; else chmod 700 "$PROJECT_DIR/var"; fi
+fi
 mkdir -p "$SCALE_DIR" "$RUN" "$LOGS"
 chmod 755 "$SCALE_DIR"  # the postgres and redis users must reach their sub-directories
+chmod 700 "$RUN" "$LOGS"  # logs and pid files: this user only (the services write through inherited fds)
 if [ "$(id -u)" -eq 0 ] && ! setpriv --reuid="$PG_USER" --regid="$PG_USER" --init-groups -- test -x "$SCALE_DIR"; then
   die "user $PG_USER cannot reach $SCALE_DIR; choose a SCALE_DIR whose parent directories are world-executable"
 fi
