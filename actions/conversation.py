@@ -6,6 +6,10 @@ from rasa_sdk.events import SlotSet
 
 from advisor.answer_parser import parse_answers
 from advisor.answers import ANSWER_SLOTS, Answers
+from advisor.understanding import Understanding, understand
+
+# The guesses of the answer model (components/answer_guesser.py) in the parse data.
+GUESSES_KEY = "answer_guesses"
 
 # Intents that steer the conversation; inside the form they are never answers.
 CONTROL_INTENTS = {
@@ -16,8 +20,16 @@ CONTROL_INTENTS = {
     "ask_why",
 }
 # Small talk and questions: digressions when NLU is sure, else maybe an answer.
-CHAT_INTENTS = {"faq", "help", "bot_challenge", "greet", "thank", "goodbye"}
+CHAT_INTENTS = {
+    "faq", "help", "bot_challenge", "greet", "thank", "goodbye", "out_of_source", "follow_up"
+}
 CHAT_INTENT_CONFIDENCE = 0.8
+
+
+def user_text(tracker: Tracker) -> str:
+    """The user's whole latest message (NLU may classify a narrowed `text`)."""
+    message = tracker.latest_message
+    return str(message.get("full_text") or message.get("text") or "")
 
 
 def latest_intent(tracker: Tracker) -> Tuple[Optional[str], float]:
@@ -58,7 +70,7 @@ def answers_in_latest_message(
     """Answers found in the latest message: button payload entities first, then
     free text parsed by the advisor's answer parser. Invalid values are dropped."""
     message = tracker.latest_message
-    text = message.get("text") or ""
+    text = user_text(tracker)
     found: Dict[str, Any] = {}
     if not text.startswith("/"):  # a button payload carries no free text
         found.update(parse_answers(text, expected=expected))
@@ -66,6 +78,63 @@ def answers_in_latest_message(
         if entity.get("entity") in ANSWER_SLOTS:
             found[entity["entity"]] = entity.get("value")
     return Answers.from_slots(found).as_slots()
+
+
+def understand_latest_message(tracker: Tracker, expected: Optional[str]) -> Understanding:
+    """The latest message read for the open question: a button payload's
+    entities are exact; free text goes through the rules and the model's guesses."""
+    message = tracker.latest_message
+    text = user_text(tracker)
+    from_buttons = {
+        entity["entity"]: entity.get("value")
+        for entity in message.get("entities") or []
+        if entity.get("entity") in ANSWER_SLOTS
+    }
+    if text.startswith("/"):
+        return Understanding(Answers.from_slots(from_buttons).as_slots())
+    understood = understand(text, expected, message.get(GUESSES_KEY))
+    if from_buttons:
+        answers = {**understood.answers, **Answers.from_slots(from_buttons).as_slots()}
+        return Understanding(answers)
+    valid = Answers.from_slots(understood.answers).as_slots()
+    return Understanding(valid, understood.confirm, understood.choose, understood.assumed)
+
+
+LAST_TOPIC = "last_topic"
+# After these, "why?" and "and kpo?" refer to the assessment, not to an answer.
+ASSESSMENT_ACTIONS = {
+    "assessment_form", "action_begin_assessment", "action_recommend", "action_update_answers",
+    "action_provisional_recommendation", "action_assess_another", "action_reset_assessment",
+}
+
+
+def topic_in_play(tracker: Tracker) -> Optional[str]:
+    """The knowledge topic of the latest answer, if it was a knowledge answer:
+    `last_topic` when a follow-up set it, else the FAQ topic the ResponseSelector
+    chose for the latest question."""
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "slot" and event.get("name") == LAST_TOPIC:
+            return event.get("value")
+        if kind == "action" and event.get("name") in ASSESSMENT_ACTIONS:
+            return None
+        if kind == "user":
+            parse_data = event.get("parse_data") or {}
+            if (parse_data.get("intent") or {}).get("name") == "faq":
+                selected = ((parse_data.get("response_selector") or {}).get("faq") or {})
+                key = (selected.get("response") or {}).get("intent_response_key") or ""
+                return key.split("/", 1)[-1] or None
+    return None
+
+
+def slot_set_this_turn(tracker: Tracker, slot: str) -> bool:
+    """True if `slot` was set after the latest user message."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "slot" and event.get("name") == slot:
+            return True
+    return False
 
 
 def current_answers(tracker: Tracker) -> Answers:

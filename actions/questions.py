@@ -1,13 +1,17 @@
-"""Ask the assessment's questions (`action_ask_<slot>`), with a hint after an
-unclear answer and buttons only after two."""
-from typing import Any, Dict, List, Text
+"""Ask the assessment's questions (`action_ask_<slot>`): plainly, with a hint
+after an unclear answer, buttons only after two, or as a confirmation or a
+choice when the last answer was probable but not sure (`pending_answer`)."""
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from advisor.questions import QUESTIONS, button_payload
+from actions.conversation import slot_set_this_turn
+from actions.form_validation import PENDING
+from advisor.questions import QUESTIONS, Question, button_payload, option_title, value_name
 
 MISSES_BEFORE_BUTTONS_ONLY = 2
+Button = Dict[str, str]
 
 
 class AskQuestion(Action):
@@ -20,21 +24,52 @@ class AskQuestion(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         question = QUESTIONS[self.slot]
-        misses = int(tracker.get_slot("unclear_answers") or 0)
-        # A "type your own" option (no value) needs no button: typing is always fine.
-        buttons = [
-            {"title": option.title, "payload": button_payload(self.slot, option.value)}
-            for option in question.options
-            if option.value is not None
-        ]
-        if misses >= MISSES_BEFORE_BUTTONS_ONLY:
-            text = f"Sorry, I still didn't get that. Please pick one of these:\n{question.text}"
-        elif misses == 1:
-            text = f"Sorry, I didn't catch that. {question.hint}\n{question.text}"
+        pending = tracker.get_slot(PENDING) or {}
+        if pending.get("slot") == self.slot:
+            text, buttons = _pending_question(question, pending)
         else:
-            text = question.text
+            text, buttons = self._question(question, tracker), _option_buttons(question)
         dispatcher.utter_message(text=text, buttons=buttons)
         return []
+
+    def _question(self, question: Question, tracker: Tracker) -> str:
+        # "Sorry" only right after the unclear answer, not when the question
+        # comes back after a digression ("what do you recommend so far?").
+        if not slot_set_this_turn(tracker, "unclear_answers"):
+            return question.text
+        misses = int(tracker.get_slot("unclear_answers") or 0)
+        if misses >= MISSES_BEFORE_BUTTONS_ONLY:
+            return f"Sorry, I still didn't get that. Please pick one of these:\n{question.text}"
+        if misses == 1:
+            return f"Sorry, I didn't catch that. {question.hint}\n{question.text}"
+        return question.text
+
+
+def _option_buttons(question: Question, only: Optional[List[str]] = None) -> List[Button]:
+    # A "type your own" option (no value) needs no button: typing is always fine.
+    return [
+        {"title": option.title, "payload": button_payload(question.slot.value, option.value)}
+        for option in question.options
+        if option.value is not None and (only is None or option.value in only)
+    ]
+
+
+def _pending_question(question: Question, pending: Dict[str, Any]) -> "tuple[str, List[Button]]":
+    slot = question.slot.value
+    kind = pending.get("kind")
+    if kind == "confirm":
+        value = pending["value"]
+        title = (option_title(slot, value) or value_name(slot, value)).lower()
+        yes = {"title": "Yes", "payload": button_payload(slot, value)}
+        no = {"title": "No", "payload": "/deny"}
+        others = [b for b in _option_buttons(question) if b["payload"] != yes["payload"]]
+        return f"Sounds like *{title}* — right?", [yes, no] + others
+    if kind == "choose":
+        values = list(pending.get("values") or [])
+        names = " or ".join(value_name(slot, value) for value in values)
+        ask = "Which matters most" if slot == "goal" else "Which fits best"
+        return f"{ask}: {names}?", _option_buttons(question, only=values)
+    return f"OK — which fits best?\n{question.text}", _option_buttons(question)
 
 
 class AskProcess(AskQuestion):

@@ -5,7 +5,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import answers_in_latest_message, current_answers, set_answers
+from actions.conversation import (
+    answers_in_latest_message,
+    current_answers,
+    set_answers,
+    topic_in_play,
+)
+from actions.knowledge import answer_follow_up
 from advisor.explain import render_changes, render_final, render_provisional, render_why
 from advisor.scoring import score
 
@@ -54,7 +60,8 @@ class ActionProvisionalRecommendation(Action):
 
 
 class ActionExplainWhy(Action):
-    """"Why?" — every factor's contribution, strongest first."""
+    """"Why?" — every factor's contribution, strongest first; or, right after a
+    knowledge answer, why that answer holds."""
 
     def name(self) -> Text:
         return "action_explain_why"
@@ -62,6 +69,9 @@ class ActionExplainWhy(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        topic = topic_in_play(tracker) if tracker.active_loop_name is None else None
+        if topic is not None:
+            return answer_follow_up(dispatcher, topic, "why")
         answers = current_answers(tracker)
         if answers.is_empty():
             dispatcher.utter_message(response="utter_no_assessment_yet")

@@ -16,6 +16,7 @@ Steps (the words themselves live in `answer_patterns`):
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Optional
 
@@ -40,13 +41,28 @@ _INTERJECTION = re.compile(
 )
 
 
+@dataclass(frozen=True)
+class RuleReading:
+    """What the cue rules read in a message."""
+
+    found: dict[str, str]  # slot -> canonical value
+    # Slots whose values conflict with no safe summary ("cut costs and stay
+    # flexible"): slot -> the candidate values, strongest first.
+    conflicts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
 def parse_answers(text: str, expected: Optional[str] = None) -> dict[str, str]:
     """Every answer found in `text`, as {slot: canonical value}.
 
     `expected` is the slot whose question was just asked (or None).
     """
+    return read_answers(text, expected).found
+
+
+def read_answers(text: str, expected: Optional[str] = None) -> RuleReading:
+    """`parse_answers`, plus the conflicts the rules would not decide."""
     if not text or not text.strip():
-        return {}
+        return RuleReading({})
     expected_slot = Slot(expected) if expected in {s.value for s in Slot} else None
     prepared = correct_typos(normalise(text), _typo_targets(), _known_words())
     answers, questions, hints = _split_statements(prepared)
@@ -73,11 +89,14 @@ def parse_answers(text: str, expected: Optional[str] = None) -> dict[str, str]:
     if span is not None:  # words taken as the process name are not also answers
         readings = [r for r in readings if not (span[0] <= r.start and r.end <= span[1])]
     found: dict[str, str] = {} if process is None else {Slot.PROCESS.value: process}
+    conflicts: dict[str, tuple[str, ...]] = {}
     for slot in Slot:
-        value = _resolve(slot, [r for r in readings if r.slot is slot])
+        value, candidates = _resolve(slot, [r for r in readings if r.slot is slot])
         if value is not None:
             found[slot.value] = value
-    return found
+        elif candidates:
+            conflicts[slot.value] = candidates
+    return RuleReading(found, conflicts)
 
 
 def warm_up() -> None:
@@ -169,13 +188,15 @@ _CONFLICT_RULES: dict[Slot, Callable[[set[str]], Optional[str]]] = {
 }
 
 
-def _resolve(slot: Slot, readings: list[Reading]) -> Optional[str]:
+def _resolve(slot: Slot, readings: list[Reading]) -> tuple[Optional[str], tuple[str, ...]]:
+    """(the slot's value, or None with the conflicting candidates if undecided)."""
     if slot is Slot.PROCESS or not readings:
-        return None
+        return None, ()
     best: dict[str, float] = {}
     for reading in readings:
         best[reading.value] = max(best.get(reading.value, 0.0), reading.strength)
     ranked = sorted(best.items(), key=lambda item: -item[1])
     if len(ranked) == 1 or ranked[0][1] - ranked[1][1] >= CLEAR_MARGIN - 1e-9:
-        return ranked[0][0]
-    return _CONFLICT_RULES[slot](set(best))
+        return ranked[0][0], ()
+    value = _CONFLICT_RULES[slot](set(best))
+    return value, () if value is not None else tuple(value for value, _ in ranked)

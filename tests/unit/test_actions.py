@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.assessment_control import ActionAssessAnother, ActionBeginAssessment
 from actions.fallback import ActionDefaultAskAffirmation, likely_topics
 from actions.form_validation import ValidateAssessmentForm
-from actions.questions import AskComplexity, AskProcess
+from actions.questions import AskComplexity, AskCore, AskGoal, AskProcess
 from actions.recommendation import (
     ActionExplainWhy,
     ActionProvisionalRecommendation,
@@ -147,13 +147,89 @@ def test_yes_after_the_stop_question_is_left_to_the_rules():
 
 # --- questions ----------------------------------------------------------------
 
+def missed_this_turn(misses: int) -> List[Dict[str, Any]]:
+    """Events of a turn whose answer was not understood."""
+    return [{"event": "user", "text": "hmm"},
+            {"event": "slot", "name": "unclear_answers", "value": misses}]
+
+
 def test_question_shows_buttons_then_a_hint_then_buttons_only():
     first, _, _ = run(AskComplexity(), tracker(slots={"unclear_answers": 0}))
-    hinted, _, _ = run(AskComplexity(), tracker(slots={"unclear_answers": 1}))
-    strict, _, _ = run(AskComplexity(), tracker(slots={"unclear_answers": 2}))
+    hinted, _, _ = run(AskComplexity(), tracker(slots={"unclear_answers": 1},
+                                                events=missed_this_turn(1)))
+    strict, _, _ = run(AskComplexity(), tracker(slots={"unclear_answers": 2},
+                                                events=missed_this_turn(2)))
     assert first[0]["buttons"] and "Sorry" not in first[0]["text"]
     assert "didn't catch" in hinted[0]["text"] and len(hinted[0]["text"]) > len(first[0]["text"])
     assert "pick one" in strict[0]["text"] and strict[0]["buttons"]
+
+
+def test_question_after_a_digression_does_not_apologise_again():
+    after_digression = missed_this_turn(1) + [
+        {"event": "user", "text": "what do you recommend so far?"},
+        {"event": "action", "name": "action_provisional_recommendation"},
+    ]
+    messages, _, _ = run(AskComplexity(), tracker(slots={"unclear_answers": 1},
+                                                  events=after_digression))
+    assert "Sorry" not in messages[0]["text"]
+
+
+def test_probable_answer_is_confirmed_with_yes_no_and_the_options():
+    pending = {"slot": "core", "kind": "confirm", "value": "important"}
+    messages, _, _ = run(AskCore(), tracker(slots={"pending_answer": pending}))
+    assert messages[0]["text"] == "Sounds like *critical, but not unique* — right?"
+    titles = [b["title"] for b in messages[0]["buttons"]]
+    assert titles[:2] == ["Yes", "No"] and "It sets us apart" in titles
+    assert messages[0]["buttons"][0]["payload"] == '/inform{"core": "important"}'
+
+
+def test_conflicting_goals_get_a_targeted_question_with_two_buttons():
+    pending = {"slot": "goal", "kind": "choose", "values": ["cost", "flexibility"]}
+    messages, _, _ = run(AskGoal(), tracker(slots={"pending_answer": pending}))
+    assert messages[0]["text"].startswith("Which matters most: cutting costs or")
+    assert [b["title"] for b in messages[0]["buttons"]] == ["Cut costs", "Flexible workforce"]
+
+
+def guessed(slot: str, value: str, confidence: float) -> Dict[str, Any]:
+    return {slot: [[value, confidence, confidence]]}
+
+
+def test_probable_guess_becomes_a_pending_confirmation_not_a_miss():
+    t = tracker("billing must run every month", slots={"requested_slot": "core"})
+    t.latest_message["answer_guesses"] = guessed("core", "important", 0.6)
+    _, _, slots = run(ValidateAssessmentForm(), t)
+    assert slots["pending_answer"] == {"slot": "core", "kind": "confirm", "value": "important"}
+    assert slots["unclear_answers"] == 0 and "core" not in slots
+
+
+def test_yes_to_the_confirmation_takes_the_value():
+    pending = {"slot": "core", "kind": "confirm", "value": "important"}
+    _, _, slots = run(ValidateAssessmentForm(), tracker(
+        "yep", "affirm", slots={"requested_slot": "core", "pending_answer": pending}))
+    assert slots["core"] == "important" and slots["pending_answer"] is None
+
+
+def test_no_to_the_confirmation_asks_again_with_the_options():
+    pending = {"slot": "core", "kind": "confirm", "value": "important"}
+    _, _, slots = run(ValidateAssessmentForm(), tracker(
+        "no", "deny", slots={"requested_slot": "core", "pending_answer": pending}))
+    assert "core" not in slots and slots["pending_answer"]["kind"] == "pick"
+    messages, _, _ = run(AskCore(), tracker(slots={"pending_answer": slots["pending_answer"]}))
+    assert len(messages[0]["buttons"]) == 3
+
+
+def test_not_sure_takes_a_stated_default_and_records_the_assumption():
+    messages, _, slots = run(ValidateAssessmentForm(), tracker(
+        "no idea tbh", slots={"requested_slot": "sensitivity"}))
+    assert slots["sensitivity"] == "medium" and slots["assumed_answers"] == ["sensitivity"]
+    assert "assume" in messages[0]["text"]
+
+
+def test_answer_to_another_question_is_acknowledged_not_a_miss():
+    messages, _, slots = run(ValidateAssessmentForm(), tracker(
+        "pretty routine, mostly scripted", slots={"requested_slot": "core"}))
+    assert slots["complexity"] == "routine" and slots["unclear_answers"] == 0
+    assert messages[0]["text"].startswith("Got it: the work is routine")
 
 
 def test_process_buttons_carry_payloads():

@@ -1,0 +1,151 @@
+"""Decide what an answer to an assessment question means: rules first, then
+the learned model's guesses, and how sure we are.
+
+`understand(text, expected, guesses)` returns an `Understanding`:
+- `answers`: values taken as given (the rules' readings, confident guesses);
+- `confirm`: the open question's probable value, to confirm ("Sounds like
+  *critical, but not unique* — right?");
+- `choose`: two or more values the message names for the open question, to
+  choose from ("Which matters most: cutting costs or a flexible workforce?");
+- `assumed`: the open question's stated default, after "not sure".
+"Didn't catch that" is left for messages where none of these applies.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Mapping, Optional, Sequence
+
+from advisor import answer_patterns as P
+from advisor.answer_parser import read_answers
+from advisor.answers import Complexity, Core, Goal, Qualifications, Sensitivity, Slot
+from advisor.text import normalise
+
+# How sure the model must be (its best clause's probability for the value):
+ACCEPT = 0.80  # take it as given
+CONFIRM = 0.40  # ask "Sounds like X — right?"
+OTHER_SLOT = 0.90  # take it for a question that is not open (nobody confirms it)
+CLOSE = 0.15  # two values this close are a choice, not a guess
+
+# "Not sure" takes a stated middle-of-the-road default (listed as an assumption).
+# Goal: cost, because cutting costs is the first reason the source gives.
+DEFAULTS: dict[str, str] = {
+    Slot.CORE.value: Core.IMPORTANT.value,
+    Slot.COMPLEXITY.value: Complexity.MIXED.value,
+    Slot.QUALIFICATIONS.value: Qualifications.TECHNICAL.value,
+    Slot.SENSITIVITY.value: Sensitivity.MEDIUM.value,
+    Slot.GOAL.value: Goal.COST.value,
+}
+_UNSURE = re.compile(
+    r"\b(?:not (?:really |quite |entirely |too |so |that )?sure|unsure|no idea|no clue|dunno|"
+    r"idk|(?:do not|don't|dont|do nt) (?:really )?know|not certain|hard to say|can't say|"
+    r"cannot say|couldn't (?:say|tell)|no (?:real )?opinion|beats me|who knows|good question|"
+    r"haven't (?:a|the faintest) (?:clue|idea)|not something i know|i'm not the right person)\b"
+)
+_FILLERS = {"tbh", "honestly", "hmm", "um", "uh", "erm", "well", "i", "i'm", "im", "really", "to",
+            "be", "sorry", "lol", "haha", "so", "yet", "atm", "right", "now", "at", "the", "moment"}
+_MAIN_GOAL = re.compile(r"\b(?:" + P.MAIN_MARKERS + r")\b")
+# A question whose values have no safe summary asks the user to choose.
+_CHOOSE_SLOTS = {Slot.CORE.value, Slot.GOAL.value}
+
+# slot -> [(value, P(value | answers the slot), P(value))] from AnswerModel.guess
+Guesses = Mapping[str, Sequence[Sequence[object]]]
+
+
+@dataclass(frozen=True)
+class Understanding:
+    answers: dict[str, str] = field(default_factory=dict)
+    confirm: Optional[tuple[str, str]] = None  # (slot, value)
+    choose: Optional[tuple[str, tuple[str, ...]]] = None  # (slot, values)
+    assumed: Optional[tuple[str, str]] = None  # (slot, default value)
+
+    def says_something(self) -> bool:
+        return bool(self.answers or self.confirm or self.choose or self.assumed)
+
+
+def understand(text: str, expected: Optional[str] = None, guesses: Guesses | None = None) -> Understanding:
+    """What `text` says, with `expected` the open question's slot (or None)."""
+    if expected in DEFAULTS and _only_unsure(text):  # before the rules read "no idea" as "no"
+        return Understanding({expected: DEFAULTS[expected]}, assumed=(expected, DEFAULTS[expected]))
+    rules = read_answers(text, expected)
+    answers = dict(rules.found)
+    if expected is not None:  # only inside the assessment trust the model for other slots
+        for slot, values in (guesses or {}).items():
+            ranking = _ranking(values, given_answer=False)
+            if slot != expected and slot not in answers and _sure(ranking, OTHER_SLOT):
+                answers[slot] = ranking[0][0]
+    if expected is None or expected == Slot.PROCESS.value:
+        return Understanding(answers)
+
+    ranking = _ranking((guesses or {}).get(expected, []), given_answer=True)
+    if expected in answers:
+        rival = _confident_rival(ranking, answers[expected], text)
+        if rival is not None:  # the rules and a sure model disagree: let the user say
+            value = answers.pop(expected)
+            return Understanding(answers, choose=(expected, (value, rival)))
+        return Understanding(answers)
+    if expected in rules.conflicts:
+        candidates = rules.conflicts[expected]
+        if _sure(ranking, ACCEPT) and ranking[0][0] in candidates:
+            return Understanding({**answers, expected: ranking[0][0]})
+        if expected in _CHOOSE_SLOTS:
+            return Understanding(answers, choose=(expected, candidates[:2]))
+    if _UNSURE.search(normalise(text)) and not answers:
+        default = DEFAULTS[expected]
+        return Understanding({expected: default}, assumed=(expected, default))
+    return _from_model(answers, expected, ranking, text)
+
+
+def _only_unsure(text: str) -> bool:
+    """"no idea tbh", "hmm not sure": saying you don't know, and little else."""
+    cleaned = normalise(text)
+    rest = _UNSURE.sub(" ", cleaned)
+    words = [w for w in re.findall(r"[a-z']+", rest) if w not in _FILLERS]
+    return rest != cleaned and len(words) <= 2
+
+
+def _from_model(
+    answers: dict[str, str], expected: str, ranking: list[tuple[str, float]], text: str
+) -> Understanding:
+    if not ranking:
+        return Understanding(answers)
+    (value, confidence) = ranking[0]
+    runner_up = ranking[1] if len(ranking) > 1 else None
+    if expected in _CHOOSE_SLOTS and runner_up and runner_up[1] >= ACCEPT:
+        if not _MAIN_GOAL.search(normalise(text)):  # "mainly X" already chose
+            return Understanding(answers, choose=(expected, (value, runner_up[0])))
+    if _sure(ranking, ACCEPT):
+        return Understanding({**answers, expected: value})
+    if runner_up and runner_up[1] >= CONFIRM and confidence - runner_up[1] < CLOSE:
+        return Understanding(answers, choose=(expected, (value, runner_up[0])))
+    if confidence >= CONFIRM:
+        return Understanding(answers, confirm=(expected, value))
+    return Understanding(answers)
+
+
+def _ranking(values: Sequence[Sequence[object]], given_answer: bool) -> list[tuple[str, float]]:
+    """(value, confidence) best first: P(value | answers the slot) for the open
+    question, P(value) for the others."""
+    column = 1 if given_answer else 2
+    pairs = [
+        (str(guess[0]), float(guess[column]))  # type: ignore[arg-type]
+        for guess in values
+        if len(guess) == 3
+    ]
+    return sorted(pairs, key=lambda pair: -pair[1])
+
+
+def _sure(ranking: list[tuple[str, float]], threshold: float) -> bool:
+    if not ranking or ranking[0][1] < threshold:
+        return False
+    return len(ranking) == 1 or ranking[0][1] - ranking[1][1] >= CLOSE
+
+
+def _confident_rival(ranking: list[tuple[str, float]], value: str, text: str) -> Optional[str]:
+    """Another value the model is sure a clause means, when the rules read only
+    one ("cutting costs and covering seasonal peaks", or a "routine, but the
+    exceptions need judgement" the rules took for routine)."""
+    if _MAIN_GOAL.search(normalise(text)):  # "mainly X" already chose
+        return None
+    rivals = [other for other, confidence in ranking if other != value and confidence >= ACCEPT]
+    return rivals[0] if rivals else None

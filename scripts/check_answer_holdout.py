@@ -1,0 +1,98 @@
+"""Gate the build on free-text answers never trained on (tests/answers/holdout.yml).
+
+Each hold-out answer goes through the real path: the trained Rasa model parses
+it (the AnswerGuesser puts its guesses in the parse data), then
+`advisor.understanding` decides with the cue rules, the question being open.
+An answer "leaves the right value" when the value is taken (or taken as the
+stated default after "not sure"), or put to the user to confirm, or offered as
+one of two to choose from — each of those ends on the right value with one
+click. Taking a wrong value, or understanding nothing, counts against it.
+
+Usage: python scripts/check_answer_holdout.py <model.tar.gz> <min-accuracy> [<results-dir>]
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from advisor.understanding import DEFAULTS, Understanding, understand
+
+HOLDOUT = Path("tests/answers/holdout.yml")
+
+
+def cases() -> list[tuple[str, str, str]]:
+    """(slot, expected value, text); "unsure" texts are asked for every slot."""
+    holdout = yaml.safe_load(HOLDOUT.read_text(encoding="utf-8"))["holdout"]
+    found = [
+        (slot, value, str(text))
+        for slot, values in holdout.items()
+        if slot != "unsure"
+        for value, texts in values.items()
+        for text in texts
+    ]
+    for index, text in enumerate(holdout.get("unsure") or []):
+        slot = list(DEFAULTS)[index % len(DEFAULTS)]
+        found.append((slot, DEFAULTS[slot], str(text)))
+    return found
+
+
+def outcome(understood: Understanding, slot: str, value: str) -> str:
+    if slot in understood.answers:
+        return "taken" if understood.answers[slot] == value else "WRONG"
+    if understood.confirm:
+        return "confirm" if understood.confirm == (slot, value) else "WRONG confirm"
+    if understood.choose:
+        return "choose" if value in understood.choose[1] else "WRONG choose"
+    return "UNCLEAR"
+
+
+async def parse_all(model: str, texts: list[str]) -> list[dict[str, Any]]:
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(model)
+    return [await agent.parse_message(text) for text in texts]
+
+
+def main() -> None:
+    model, minimum = sys.argv[1], float(sys.argv[2])
+    results = Path(sys.argv[3]) if len(sys.argv) > 3 else Path("results/answers")
+    all_cases = cases()
+    parsed = asyncio.run(parse_all(model, [text for _, _, text in all_cases]))
+    rows = []
+    for (slot, value, text), parse_data in zip(all_cases, parsed):
+        understood = understand(text, slot, parse_data.get("answer_guesses"))
+        rows.append({"slot": slot, "expected": value, "text": text,
+                     "outcome": outcome(understood, slot, value),
+                     "understood": understood.answers, "confirm": understood.confirm,
+                     "choose": understood.choose})
+    counts = Counter(row["outcome"] for row in rows)
+    right = sum(counts[kind] for kind in ("taken", "confirm", "choose"))
+    accuracy = right / len(rows)
+    per_slot = {
+        slot: sum(r["outcome"] in ("taken", "confirm", "choose") for r in rows if r["slot"] == slot)
+        / max(1, sum(r["slot"] == slot for r in rows))
+        for slot in DEFAULTS
+    }
+    print(f"Answer hold-out: {len(rows)} answers, right value left {accuracy:.1%} "
+          f"(gate {minimum:.0%}); " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    print("  per question: " + ", ".join(f"{s} {a:.0%}" for s, a in per_slot.items()))
+    for row in rows:
+        if row["outcome"] not in ("taken", "confirm", "choose"):
+            print(f"  - [{row['slot']}={row['expected']}] {row['text']!r}: {row['outcome']} "
+                  f"{row['understood'] or row['confirm'] or row['choose'] or ''}")
+    results.mkdir(parents=True, exist_ok=True)
+    summary = {"answers": len(rows), "accuracy": accuracy, "gate": minimum,
+               "outcomes": dict(counts), "per_question": per_slot, "rows": rows}
+    (results / "holdout_summary.json").write_text(json.dumps(summary, indent=2))
+    if accuracy < minimum:
+        sys.exit(f"FAIL: answer hold-out {accuracy:.1%} is below {minimum:.0%}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+"""How rules and the model's guesses combine (advisor.understanding): what is
+taken, confirmed, offered as a choice or assumed, with guesses as the model
+would give them."""
+from advisor.understanding import ACCEPT, CONFIRM, DEFAULTS, understand
+
+
+def guesses(slot: str, *ranking: tuple) -> dict:
+    return {slot: [[value, p, p] for value, p in ranking]}
+
+
+def test_rules_win_when_they_read_the_open_question():
+    understood = understand("pretty routine, mostly scripted", "complexity",
+                            guesses("complexity", ("expert", 0.5)))
+    assert understood.answers["complexity"] == "routine"
+    assert understood.confirm is None and understood.choose is None
+
+
+def test_a_confident_guess_is_taken_when_the_rules_read_nothing():
+    understood = understand("it supports the biz but isnt our product", "core",
+                            guesses("core", ("supporting", 0.91), ("important", 0.05)))
+    assert understood.answers == {"core": "supporting"}
+
+
+def test_a_probable_guess_is_put_to_the_user_to_confirm():
+    understood = understand("hmm billing has to work every month", "core",
+                            guesses("core", ("important", 0.55), ("supporting", 0.2)))
+    assert understood.confirm == ("core", "important")
+    assert "core" not in understood.answers
+
+
+def test_two_close_guesses_become_a_choice():
+    understood = understand("it kind of matters", "core",
+                            guesses("core", ("important", 0.45), ("core", 0.40)))
+    assert understood.choose == ("core", ("important", "core"))
+
+
+def test_two_goals_in_one_answer_ask_which_matters_most():
+    understood = understand("cutting costs and covering seasonal peaks", "goal",
+                            guesses("goal", ("cost", 0.93), ("flexibility", 0.88)))
+    assert understood.choose is not None
+    assert understood.choose[0] == "goal"
+    assert set(understood.choose[1]) == {"cost", "flexibility"}
+    assert "goal" not in understood.answers
+
+
+def test_main_goal_marker_decides_between_two_goals():
+    understood = understand("mainly cutting costs, flexibility would be nice too", "goal",
+                            guesses("goal", ("cost", 0.9), ("flexibility", 0.85)))
+    assert understood.answers.get("goal") == "cost"
+    assert understood.choose is None
+
+
+def test_not_sure_takes_the_stated_default():
+    for slot, default in DEFAULTS.items():
+        understood = understand("honestly not sure", slot, {})
+        assert understood.assumed == (slot, default)
+        assert understood.answers == {slot: default}
+
+
+def test_text_about_nothing_is_unclear():
+    understood = understand("blue", "sensitivity", guesses("sensitivity", ("low", CONFIRM - 0.1)))
+    assert not understood.says_something()
+
+
+def test_other_questions_need_a_sure_guess_and_an_open_assessment():
+    sure = guesses("sensitivity", ("high", 0.97))
+    assert understand("the thing with the files", "core", sure).answers == {"sensitivity": "high"}
+    assert "sensitivity" not in understand("the thing with the files", None, sure).answers
+    unsure = guesses("sensitivity", ("high", ACCEPT))
+    assert "sensitivity" not in understand("maybe some records", "core", unsure).answers
+
+
+def test_an_answer_to_another_question_is_kept_without_guesses():
+    understood = understand("pretty routine, mostly scripted", "core", {})
+    assert understood.answers == {"complexity": "routine"}
+    assert understood.says_something()
