@@ -1,18 +1,27 @@
 # Start/stop the action server and the Rasa server. Source after common.sh.
 # Both start through runtime/launch.py (runtime/launch_env.py): secrets come from the
 # environment, never the command line, and the action server has its own request limit.
-# var/ (conversations, logs, pids) is private: 0700, files 0600 (umask 077).
+# var/ (conversations, logs, pids) is private: 0700, files 0600. Only var/ and the
+# servers get umask 077: models/ and web/ keep the user's (the Docker images copy them).
+# ADVISOR_VAR_DIR and RASA_ENDPOINTS move var/ and endpoints.yml (tests/integration/test_access.py).
 VAR_DIR="${ADVISOR_VAR_DIR:-$PROJECT_DIR/var}"
 RUN_DIR="$VAR_DIR/run"
 LOG_DIR="$VAR_DIR/log"
-umask 077
-mkdir -p "$RUN_DIR" "$LOG_DIR"
+(umask 077 && mkdir -p "$RUN_DIR" "$LOG_DIR")
 # Also tightens a var/ made by an older version. var/scale/ (scale_up.sh) belongs to
 # the services' users, which must still pass through var/ when it exists (0711).
 if [ -d "$VAR_DIR/scale" ]; then chmod go-rw "$VAR_DIR"; else chmod go-rwx "$VAR_DIR"; fi
 chmod -R go-rwx "$RUN_DIR" "$LOG_DIR"
 find "$VAR_DIR" -maxdepth 1 -type f -exec chmod go-rwx {} +
 LAUNCH=("$PY" -m runtime.launch)
+
+start_private() {  # start_private NAME CMD...: in the background, umask 077, var/log/NAME.log, var/run/NAME.pid
+  local name="$1" pid
+  shift
+  (umask 077 && exec "$@" >"$LOG_DIR/$name.log" 2>&1) &
+  pid=$!
+  (umask 077 && echo "$pid" >"$RUN_DIR/$name.pid")
+}
 
 wait_for_url() {  # wait_for_url URL SECONDS NAME
   local url="$1" seconds="$2" name="$3"
@@ -28,9 +37,8 @@ start_action_server() {
   log "Starting the action server on ${ACTIONS_HOST:-127.0.0.1}:$ACTIONS_PORT"
   # rasa_sdk binds 0.0.0.0 unless SANIC_HOST says otherwise: loopback by default.
   # Its body limit is ACTIONS_REQUEST_MAX_SIZE (launch_env.py), not SANIC_REQUEST_MAX_SIZE.
-  SANIC_HOST="${ACTIONS_HOST:-127.0.0.1}" "${LAUNCH[@]}" run actions --actions actions --port "$ACTIONS_PORT" \
-    >"$LOG_DIR/actions.log" 2>&1 &
-  echo $! >"$RUN_DIR/actions.pid"
+  start_private actions env SANIC_HOST="${ACTIONS_HOST:-127.0.0.1}" \
+    "${LAUNCH[@]}" run actions --actions actions --port "$ACTIONS_PORT"
   wait_for_url "http://127.0.0.1:$ACTIONS_PORT/health" 60 "action server"
 }
 
@@ -49,11 +57,10 @@ start_rasa_server() {
   # The HTTP admin API stays off unless a token (?token=...) or a JWT secret
   # (Authorization: Bearer <JWT>) is configured: the launcher reads RASA_API_TOKEN /
   # RASA_JWT_SECRET from the environment, so they never appear in `ps`.
-  "${LAUNCH[@]}" run --model "$MODEL_DIR/$MODEL_NAME.tar.gz" --port "$RASA_PORT" \
+  start_private rasa "${LAUNCH[@]}" run --model "$MODEL_DIR/$MODEL_NAME.tar.gz" --port "$RASA_PORT" \
     --interface "${RASA_INTERFACE:-127.0.0.1}" \
     --credentials credentials.yml --endpoints "${RASA_ENDPOINTS:-endpoints.yml}" \
-    --cors "${cors[@]}" >"$LOG_DIR/rasa.log" 2>&1 &
-  echo $! >"$RUN_DIR/rasa.pid"
+    --cors "${cors[@]}"
   wait_for_url "http://127.0.0.1:$RASA_PORT/webhooks/rest/" 180 "Rasa server"
 }
 

@@ -142,6 +142,18 @@ def test_servers_script_refuses_wildcard_cors(tmp_path: Path, origins: str) -> N
     assert not (tmp_path / "var" / "run" / "rasa.pid").exists()  # nothing was started
 
 
+def test_servers_script_keeps_the_callers_umask(tmp_path: Path) -> None:
+    """Only var/ and the servers are private: models/ and web/, which the Docker images
+    copy, keep the user's umask (scripts/run.sh trains and sets up after sourcing)."""
+    env = shipped_env(tmp_path / "var", free_port(), free_port(), tmp_path / "endpoints.yml")
+    shell = servers_sh(env, "umask", timeout=60)
+    assert shell.returncode == 0, shell.stderr
+    caller = os.umask(0o022)
+    os.umask(caller)
+    assert int(shell.stdout.strip(), 8) == caller
+    assert stat.S_IMODE((tmp_path / "var").stat().st_mode) == 0o700
+
+
 def test_var_is_private(shipped: Shipped) -> None:
     """var/ and its directories 0700, every file in it 0600 (logs, pids, the SQLite
     conversations): other local users can read nothing."""
