@@ -20,7 +20,7 @@ class ActionBeginAssessment(Action):
     ) -> List[Dict[Text, Any]]:
         if tracker.get_slot("assessment_done"):
             dispatcher.utter_message(response="utter_assessment_intro")
-            return clear_answers()
+            return clear_answers(tracker)
         if current_answers(tracker).is_empty():
             dispatcher.utter_message(response="utter_assessment_intro")
         else:
@@ -38,7 +38,7 @@ class ActionResetAssessment(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         dispatcher.utter_message(response="utter_assessment_restarted")
-        return clear_answers()
+        return clear_answers(tracker)
 
 
 class ActionAssessAnother(Action):
@@ -52,4 +52,4 @@ class ActionAssessAnother(Action):
     ) -> List[Dict[Text, Any]]:
         kept = describe_kept_answers(current_answers(tracker), COMPANY_WIDE_SLOTS)
         dispatcher.utter_message(text=f"Let's assess another process. {kept}".strip())
-        return clear_answers(keep=COMPANY_WIDE_SLOTS)
+        return clear_answers(tracker, keep=COMPANY_WIDE_SLOTS)

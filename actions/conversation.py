@@ -137,6 +137,11 @@ def slot_set_this_turn(tracker: Tracker, slot: str) -> bool:
     return False
 
 
+def assumed(tracker: Tracker) -> List[str]:
+    """Answers taken as a stated default after "not sure" (slot names)."""
+    return list(tracker.get_slot("assumed_answers") or [])
+
+
 def current_answers(tracker: Tracker) -> Answers:
     return Answers.from_slots({slot: tracker.get_slot(slot) for slot in ANSWER_SLOTS})
 
@@ -145,10 +150,13 @@ def set_answers(answers: Dict[str, Optional[str]]) -> List[Dict[str, Any]]:
     return [SlotSet(slot, value) for slot, value in answers.items()]
 
 
-def clear_answers(keep: Tuple[str, ...] = ()) -> List[Dict[str, Any]]:
+def clear_answers(tracker: Tracker, keep: Tuple[str, ...] = ()) -> List[Dict[str, Any]]:
     """Events that forget the answers (except `keep`) and any finished result."""
+    assumed_slots = assumed(tracker)
     cleared = {slot: None for slot in ANSWER_SLOTS if slot not in keep}
     return set_answers(cleared) + [
         SlotSet("unclear_answers", 0),
         SlotSet("assessment_done", False),
+        SlotSet("pending_answer", None),
+        SlotSet("assumed_answers", [slot for slot in assumed_slots if slot in keep]),
     ]

@@ -7,6 +7,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import (
     answers_in_latest_message,
+    assumed,
     current_answers,
     set_answers,
     topic_in_play,
@@ -33,7 +34,7 @@ class ActionRecommend(Action):
     ) -> List[Dict[Text, Any]]:
         answers = current_answers(tracker)
         dispatcher.utter_message(
-            text=render_final(score(answers), answers), buttons=FOLLOW_UP_BUTTONS
+            text=render_final(score(answers), answers, assumed(tracker)), buttons=FOLLOW_UP_BUTTONS
         )
         return [SlotSet("assessment_done", True)]
 
@@ -49,12 +50,12 @@ class ActionProvisionalRecommendation(Action):
     ) -> List[Dict[Text, Any]]:
         answers = current_answers(tracker)
         if tracker.get_slot("assessment_done"):
-            text = render_final(score(answers), answers)
+            text = render_final(score(answers), answers, assumed(tracker))
         elif answers.is_empty() and tracker.active_loop_name is None:
             dispatcher.utter_message(response="utter_no_assessment_yet")
             return []
         else:
-            text = render_provisional(score(answers), answers)
+            text = render_provisional(score(answers), answers, assumed(tracker))
         dispatcher.utter_message(text=text)
         return []
 
@@ -76,7 +77,7 @@ class ActionExplainWhy(Action):
         if answers.is_empty():
             dispatcher.utter_message(response="utter_no_assessment_yet")
         else:
-            dispatcher.utter_message(text=render_why(score(answers), answers))
+            dispatcher.utter_message(text=render_why(score(answers), answers, assumed(tracker)))
         return []
 
 
@@ -100,4 +101,5 @@ class ActionUpdateAnswers(Action):
             old_answers, new_answers, score(old_answers), score(new_answers)
         )
         dispatcher.utter_message(text=text, buttons=FOLLOW_UP_BUTTONS)
-        return set_answers(changes)
+        still_assumed = [slot for slot in assumed(tracker) if slot not in changes]
+        return set_answers(changes) + [SlotSet("assumed_answers", still_assumed)]

@@ -265,7 +265,7 @@ def test_changing_an_answer_rescores_and_stores_it():
         ActionUpdateAnswers(),
         tracker("actually our data is highly sensitive", slots=done, active_loop=None),
     )
-    assert slots == {"sensitivity": "high"}
+    assert slots == {"sensitivity": "high", "assumed_answers": []}
     assert "sensitiv" in messages[0]["text"].lower()
 
 
