@@ -1,5 +1,7 @@
 """Read what the assessment needs from a rasa-sdk Tracker."""
-from typing import Any, Dict, List, Optional, Tuple
+
+from collections.abc import Mapping
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -21,7 +23,14 @@ CONTROL_INTENTS = {
 }
 # Small talk and questions: digressions when NLU is sure, else maybe an answer.
 CHAT_INTENTS = {
-    "faq", "help", "bot_challenge", "greet", "thank", "goodbye", "out_of_source", "follow_up"
+    "faq",
+    "help",
+    "bot_challenge",
+    "greet",
+    "thank",
+    "goodbye",
+    "out_of_source",
+    "follow_up",
 }
 CHAT_INTENT_CONFIDENCE = 0.8
 
@@ -32,7 +41,7 @@ def user_text(tracker: Tracker) -> str:
     return str(message.get("full_text") or message.get("text") or "")
 
 
-def latest_intent(tracker: Tracker) -> Tuple[Optional[str], float]:
+def latest_intent(tracker: Tracker) -> tuple[str | None, float]:
     intent = tracker.latest_message.get("intent") or {}
     return intent.get("name"), float(intent.get("confidence") or 0.0)
 
@@ -45,7 +54,7 @@ def is_digression(tracker: Tracker) -> bool:
     return name in CHAT_INTENTS and confidence >= CHAT_INTENT_CONFIDENCE
 
 
-def last_bot_action(tracker: Tracker) -> Optional[str]:
+def last_bot_action(tracker: Tracker) -> str | None:
     """Name of the last action before the latest user message (not action_listen)."""
     seen_user_message = False
     for event in reversed(tracker.events):
@@ -64,14 +73,12 @@ def answers_stop_confirmation(tracker: Tracker) -> bool:
     return name in {"affirm", "deny"} and last_bot_action(tracker) == "utter_confirm_stop"
 
 
-def answers_in_latest_message(
-    tracker: Tracker, expected: Optional[str] = None
-) -> Dict[str, str]:
+def answers_in_latest_message(tracker: Tracker, expected: str | None = None) -> dict[str, str]:
     """Answers found in the latest message: button payload entities first, then
     free text parsed by the advisor's answer parser. Invalid values are dropped."""
     message = tracker.latest_message
     text = user_text(tracker)
-    found: Dict[str, Any] = {}
+    found: dict[str, Any] = {}
     if not text.startswith("/"):  # a button payload carries no free text
         found.update(parse_answers(text, expected=expected))
     for entity in message.get("entities") or []:
@@ -80,7 +87,7 @@ def answers_in_latest_message(
     return Answers.from_slots(found).as_slots()
 
 
-def understand_latest_message(tracker: Tracker, expected: Optional[str]) -> Understanding:
+def understand_latest_message(tracker: Tracker, expected: str | None) -> Understanding:
     """The latest message read for the open question: a button payload's
     entities are exact; free text goes through the rules and the model's guesses."""
     message = tracker.latest_message
@@ -103,12 +110,17 @@ def understand_latest_message(tracker: Tracker, expected: Optional[str]) -> Unde
 LAST_TOPIC = "last_topic"
 # After these, "why?" and "and kpo?" refer to the assessment, not to an answer.
 ASSESSMENT_ACTIONS = {
-    "assessment_form", "action_begin_assessment", "action_recommend", "action_update_answers",
-    "action_provisional_recommendation", "action_assess_another", "action_reset_assessment",
+    "assessment_form",
+    "action_begin_assessment",
+    "action_recommend",
+    "action_update_answers",
+    "action_provisional_recommendation",
+    "action_assess_another",
+    "action_reset_assessment",
 }
 
 
-def topic_in_play(tracker: Tracker) -> Optional[str]:
+def topic_in_play(tracker: Tracker) -> str | None:
     """The knowledge topic of the latest answer, if it was a knowledge answer:
     `last_topic` when a follow-up set it, else the FAQ topic the ResponseSelector
     chose for the latest question."""
@@ -121,7 +133,7 @@ def topic_in_play(tracker: Tracker) -> Optional[str]:
         if kind == "user":
             parse_data = event.get("parse_data") or {}
             if (parse_data.get("intent") or {}).get("name") == "faq":
-                selected = ((parse_data.get("response_selector") or {}).get("faq") or {})
+                selected = (parse_data.get("response_selector") or {}).get("faq") or {}
                 key = (selected.get("response") or {}).get("intent_response_key") or ""
                 return key.split("/", 1)[-1] or None
     return None
@@ -137,7 +149,7 @@ def slot_set_this_turn(tracker: Tracker, slot: str) -> bool:
     return False
 
 
-def assumed(tracker: Tracker) -> List[str]:
+def assumed(tracker: Tracker) -> list[str]:
     """Answers taken as a stated default after "not sure" (slot names)."""
     return list(tracker.get_slot("assumed_answers") or [])
 
@@ -146,11 +158,11 @@ def current_answers(tracker: Tracker) -> Answers:
     return Answers.from_slots({slot: tracker.get_slot(slot) for slot in ANSWER_SLOTS})
 
 
-def set_answers(answers: Dict[str, Optional[str]]) -> List[Dict[str, Any]]:
+def set_answers(answers: Mapping[str, str | None]) -> list[dict[str, Any]]:
     return [SlotSet(slot, value) for slot, value in answers.items()]
 
 
-def clear_answers(tracker: Tracker, keep: Tuple[str, ...] = ()) -> List[Dict[str, Any]]:
+def clear_answers(tracker: Tracker, keep: tuple[str, ...] = ()) -> list[dict[str, Any]]:
     """Events that forget the answers (except `keep`) and any finished result."""
     assumed_slots = assumed(tracker)
     cleared = {slot: None for slot in ANSWER_SLOTS if slot not in keep}

@@ -1,12 +1,13 @@
 """First stage of the two-stage fallback: suggest the likely topics as buttons."""
-from typing import Any, Dict, List, Text, Tuple
+
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 # What each suggestion says, and what clicking it sends. Plain-text payloads go
 # through NLU again, so Rasa treats the click as the clarified message.
-SUGGESTIONS: Dict[str, Tuple[str, str]] = {
+SUGGESTIONS: dict[str, tuple[str, str]] = {
     "faq/what_is_bpo": ("What is BPO?", "What is BPO?"),
     "faq/what_is_kpo": ("What is KPO?", "What is KPO?"),
     "faq/difference": ("BPO vs KPO", "What is the difference between BPO and KPO?"),
@@ -24,10 +25,10 @@ MAX_SUGGESTIONS = 3
 SOMETHING_ELSE = {"title": "Something else", "payload": "/out_of_scope"}
 
 
-def likely_topics(message: Dict[str, Any]) -> List[str]:
+def likely_topics(message: dict[str, Any]) -> list[str]:
     """Topic keys ranked by NLU confidence; the FAQ intent is split into its
     ResponseSelector topics."""
-    ranked: List[Tuple[float, str]] = []
+    ranked: list[tuple[float, str]] = []
     for intent in message.get("intent_ranking") or []:
         name, confidence = intent.get("name"), float(intent.get("confidence") or 0)
         if name == "faq":
@@ -43,16 +44,14 @@ def likely_topics(message: Dict[str, Any]) -> List[str]:
 
 
 class ActionDefaultAskAffirmation(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_default_ask_affirmation"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         topics = likely_topics(tracker.latest_message) or ["help", "start_assessment"]
-        buttons = [
-            {"title": SUGGESTIONS[key][0], "payload": SUGGESTIONS[key][1]} for key in topics
-        ]
+        buttons = [{"title": SUGGESTIONS[key][0], "payload": SUGGESTIONS[key][1]} for key in topics]
         dispatcher.utter_message(
             text="Sorry, I'm not sure what you mean. Did you want one of these?",
             buttons=buttons + [SOMETHING_ELSE],

@@ -1,5 +1,6 @@
 """Fill the assessment form's answers from each user message."""
-from typing import Any, Dict, List, Optional, Text
+
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -32,12 +33,12 @@ class ValidateAssessmentForm(Action):
     digressions (FAQ, "why?", "stop"...) answer it and the question is asked again.
     """
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_assessment_form"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         if is_digression(tracker) or answers_stop_confirmation(tracker):
             return []
         requested = tracker.get_slot("requested_slot")
@@ -65,18 +66,22 @@ class ValidateAssessmentForm(Action):
         return events + [SlotSet("unclear_answers", misses)]
 
 
-def _reply_to_pending(tracker: Tracker, pending: Dict[str, Any]) -> Optional[List[Dict[str, Any]]]:
+def _reply_to_pending(tracker: Tracker, pending: dict[str, Any]) -> list[dict[str, Any]] | None:
     """A yes/no to "Sounds like X — right?"; None when the message is something else."""
     intent, _ = latest_intent(tracker)
     slot = pending["slot"]
     if pending.get("kind") == "confirm" and intent == "affirm":
-        return [SlotSet(slot, pending["value"]), SlotSet(PENDING, None), SlotSet("unclear_answers", 0)]
+        return [
+            SlotSet(slot, pending["value"]),
+            SlotSet(PENDING, None),
+            SlotSet("unclear_answers", 0),
+        ]
     if intent == "deny":
         return [SlotSet(PENDING, {"slot": slot, "kind": "pick"}), SlotSet("unclear_answers", 0)]
     return None
 
 
-def _pending(understood: Understanding) -> Dict[str, Any]:
+def _pending(understood: Understanding) -> dict[str, Any]:
     if understood.confirm:
         slot, value = understood.confirm
         return {"slot": slot, "kind": "confirm", "value": value}
@@ -87,7 +92,7 @@ def _pending(understood: Understanding) -> Dict[str, Any]:
 
 def _assumption_events(
     tracker: Tracker, understood: Understanding, dispatcher: CollectingDispatcher
-) -> List[Dict[str, Any]]:
+) -> list[dict[str, Any]]:
     """Keep `assumed_answers` true: add a "not sure" default, drop answers now given."""
     before = list(tracker.get_slot(ASSUMED) or [])
     after = [slot for slot in before if slot not in understood.answers]

@@ -1,5 +1,6 @@
 """Knowledge follow-ups: "and kpo?", "examples?", "tell me more" after an answer."""
-from typing import Any, Dict, List, Text
+
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -14,7 +15,9 @@ def response_for(key: str) -> str:
     return f"utter_faq/{key}" if key in FAQ_TOPICS else f"utter_about_{key}"
 
 
-def answer_follow_up(dispatcher: CollectingDispatcher, previous: str, text: str) -> List[Dict[Text, Any]]:
+def answer_follow_up(
+    dispatcher: CollectingDispatcher, previous: str, text: str
+) -> list[dict[str, Any]]:
     """Answer a follow-up to the topic `previous`; the new topic stays in play."""
     kind, keys = follow_up(previous, text)
     if kind == "why":
@@ -28,12 +31,12 @@ def answer_follow_up(dispatcher: CollectingDispatcher, previous: str, text: str)
 class ActionAnswerFollowUp(Action):
     """Answer about the topic in play; with none, say what can be asked."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer_follow_up"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         previous = topic_in_play(tracker)
         if previous is None:
             dispatcher.utter_message(response="utter_no_topic_yet")

@@ -1,7 +1,8 @@
 """Ask the assessment's questions (`action_ask_<slot>`): plainly, with a hint
 after an unclear answer, buttons only after two, or as a confirmation or a
 choice when the last answer was probable but not sure (`pending_answer`)."""
-from typing import Any, Dict, List, Optional, Text
+
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -11,18 +12,18 @@ from actions.form_validation import PENDING
 from advisor.questions import QUESTIONS, Question, button_payload, option_title, value_name
 
 MISSES_BEFORE_BUTTONS_ONLY = 2
-Button = Dict[str, str]
+Button = dict[str, str]
 
 
 class AskQuestion(Action):
-    slot: Text = ""
+    slot: str = ""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return f"action_ask_{self.slot}"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         question = QUESTIONS[self.slot]
         pending = tracker.get_slot(PENDING) or {}
         if pending.get("slot") == self.slot:
@@ -45,7 +46,7 @@ class AskQuestion(Action):
         return question.text
 
 
-def _option_buttons(question: Question, only: Optional[List[str]] = None) -> List[Button]:
+def _option_buttons(question: Question, only: list[str] | None = None) -> list[Button]:
     # A "type your own" option (no value) needs no button: typing is always fine.
     return [
         {"title": option.title, "payload": button_payload(question.slot.value, option.value)}
@@ -54,7 +55,7 @@ def _option_buttons(question: Question, only: Optional[List[str]] = None) -> Lis
     ]
 
 
-def _pending_question(question: Question, pending: Dict[str, Any]) -> "tuple[str, List[Button]]":
+def _pending_question(question: Question, pending: dict[str, Any]) -> "tuple[str, list[Button]]":
     slot = question.slot.value
     kind = pending.get("kind")
     if kind == "confirm":

@@ -1,5 +1,6 @@
 """Turn the answers into the scoring engine's recommendation and explain it."""
-from typing import Any, Dict, List, Text
+
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -26,12 +27,12 @@ FOLLOW_UP_BUTTONS = [
 class ActionRecommend(Action):
     """The final recommendation, right after the last answer."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_recommend"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         answers = current_answers(tracker)
         dispatcher.utter_message(
             text=render_final(score(answers), answers, assumed(tracker)), buttons=FOLLOW_UP_BUTTONS
@@ -40,14 +41,14 @@ class ActionRecommend(Action):
 
 
 class ActionProvisionalRecommendation(Action):
-    """"What do you recommend so far?" — from whatever has been answered."""
+    """ "What do you recommend so far?" — from whatever has been answered."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_provisional_recommendation"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         answers = current_answers(tracker)
         if tracker.get_slot("assessment_done"):
             text = render_final(score(answers), answers, assumed(tracker))
@@ -61,15 +62,15 @@ class ActionProvisionalRecommendation(Action):
 
 
 class ActionExplainWhy(Action):
-    """"Why?" — every factor's contribution, strongest first; or, right after a
+    """ "Why?" — every factor's contribution, strongest first; or, right after a
     knowledge answer, why that answer holds."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_explain_why"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         topic = topic_in_play(tracker) if tracker.active_loop_name is None else None
         if topic is not None:
             return answer_follow_up(dispatcher, topic, "why")
@@ -82,24 +83,22 @@ class ActionExplainWhy(Action):
 
 
 class ActionUpdateAnswers(Action):
-    """"Actually our data is highly sensitive" after the recommendation: re-score
+    """ "Actually our data is highly sensitive" after the recommendation: re-score
     and say what changed."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_update_answers"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         changes = answers_in_latest_message(tracker)
         if not changes:
             dispatcher.utter_message(response="utter_ask_which_change")
             return []
         old_answers = current_answers(tracker)
         new_answers = old_answers.updated(changes)
-        text = render_changes(
-            old_answers, new_answers, score(old_answers), score(new_answers)
-        )
+        text = render_changes(old_answers, new_answers, score(old_answers), score(new_answers))
         dispatcher.utter_message(text=text, buttons=FOLLOW_UP_BUTTONS)
         still_assumed = [slot for slot in assumed(tracker) if slot not in changes]
         return set_answers(changes) + [SlotSet("assumed_answers", still_assumed)]

@@ -11,6 +11,7 @@ in-house, from six answers (see `answers`). Public API:
 Importing the package is cheap; spaCy loads on the first `parse_answers` call
 (or call `warm_up()` at start-up).
 """
+
 from advisor.answer_parser import parse_answers, warm_up
 from advisor.answers import (
     ANSWER_SLOTS,
@@ -37,9 +38,32 @@ from advisor.scoring import Certainty, Contribution, Recommendation, score
 from advisor.sourcing import Model
 
 __all__ = [
-    "ANSWER_SLOTS", "COMPANY_WIDE_SLOTS", "SLOT_ORDER", "Answers", "Category", "Certainty",
-    "ChecklistItem", "Complexity", "Contribution", "Core", "Goal", "Model", "Option",
-    "QUESTIONS", "Qualifications", "Question", "Recommendation", "Sensitivity", "Slot",
-    "button_payload", "describe_kept_answers", "parse_answers", "render_changes",
-    "render_final", "render_provisional", "render_why", "score", "warm_up",
+    "ANSWER_SLOTS",
+    "COMPANY_WIDE_SLOTS",
+    "SLOT_ORDER",
+    "Answers",
+    "Category",
+    "Certainty",
+    "ChecklistItem",
+    "Complexity",
+    "Contribution",
+    "Core",
+    "Goal",
+    "Model",
+    "Option",
+    "QUESTIONS",
+    "Qualifications",
+    "Question",
+    "Recommendation",
+    "Sensitivity",
+    "Slot",
+    "button_payload",
+    "describe_kept_answers",
+    "parse_answers",
+    "render_changes",
+    "render_final",
+    "render_provisional",
+    "render_why",
+    "score",
+    "warm_up",
 ]

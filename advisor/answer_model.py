@@ -12,13 +12,15 @@ The Rasa component `components.answer_guesser` trains it during `rasa train`
 and puts `AnswerModel.guess(text)` into the parse data; `understanding`
 combines those guesses with the rules.
 """
+
 from __future__ import annotations
 
 import pickle
 import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import yaml
@@ -39,6 +41,8 @@ _CLAUSE_BREAK = re.compile(r"[,.;:!?\n()]+|\s(?:and|but|plus|also|though|althoug
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
 
+Matrix = np.ndarray[Any, np.dtype[np.float64]]
+Indices = np.ndarray[Any, np.dtype[np.int64]]
 Examples = dict[str, dict[str, list[str]]]  # slot -> value -> example texts
 # slot -> [(value, P(value | answers this slot), P(value))], best first; see `guess`
 Guesses = dict[str, list[tuple[str, float, float]]]
@@ -91,9 +95,9 @@ class AnswerModel:
         self,
         analysers: Sequence[Callable[[str], list[str]]],
         vocabularies: Sequence[dict[str, int]],
-        idf: "np.ndarray",
-        weights: "np.ndarray",
-        bias: "np.ndarray",
+        idf: Matrix,
+        weights: Matrix,
+        bias: Matrix,
         blocks: Sequence[_Block],
     ) -> None:
         self._analysers = tuple(analysers)
@@ -111,7 +115,7 @@ class AnswerModel:
     @classmethod
     def train(
         cls, examples: Mapping[str, Mapping[str, Sequence[str]]], unrelated: Iterable[str]
-    ) -> "AnswerModel":
+    ) -> AnswerModel:
         """Learn from `examples`; `unrelated` texts (questions, small talk) and the
         other slots' examples teach each slot what says nothing about it."""
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -128,21 +132,24 @@ class AnswerModel:
         texts = [text for _, _, text in labelled] + background
         vectorisers = [
             TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, norm=None),
-            TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
-                            min_df=2, norm=None),
+            TfidfVectorizer(
+                analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2, norm=None
+            ),
         ]
         features = FeatureUnion([(str(i), v) for i, v in enumerate(vectorisers)]).fit_transform(
             texts
         )
         features = _l2_rows(features)
-        weights, bias, blocks = [], [], []
+        weights: list[Matrix] = []
+        bias: list[Matrix] = []
+        blocks: list[_Block] = []
         for slot in examples:
             labels = [value if owner == slot else NOTHING for owner, value, _ in labelled]
             labels += [NOTHING] * len(background)
             model = LogisticRegression(
                 C=INVERSE_REGULARISATION, max_iter=2000, class_weight="balanced"
             ).fit(features, labels)
-            start = sum(len(block.classes) for block in blocks)
+            start = blocks[-1].end if blocks else 0
             classes = tuple(str(label) for label in model.classes_)
             blocks.append(_Block(slot, classes, start, start + len(classes)))
             weights.append(model.coef_.T)
@@ -156,10 +163,12 @@ class AnswerModel:
             blocks,
         )
 
-    def _features(self, text: str) -> tuple["np.ndarray", "np.ndarray"]:
+    def _features(self, text: str) -> tuple[Indices, Matrix]:
         """(column indices, tf-idf values, L2-normalised) of one text, as sklearn would."""
         counts: dict[int, int] = {}
-        for analyse, vocabulary, offset in zip(self._analysers, self._vocabularies, self._offsets):
+        for analyse, vocabulary, offset in zip(
+            self._analysers, self._vocabularies, self._offsets, strict=False
+        ):
             for term in analyse(text):
                 index = vocabulary.get(term)
                 if index is not None:
@@ -179,7 +188,7 @@ class AnswerModel:
             if len(block.classes) == 2:  # sklearn's binary case: one column, sigmoid
                 raise ValueError("each slot needs at least two values besides NOTHING")
             exp = np.exp(logits - logits.max())
-            result[block.slot] = dict(zip(block.classes, (exp / exp.sum()).tolist()))
+            result[block.slot] = dict(zip(block.classes, (exp / exp.sum()).tolist(), strict=False))
         return result
 
     def guess(self, text: str) -> Guesses:
@@ -220,15 +229,15 @@ class AnswerModel:
             pickle.dump(self.__dict__, file)
 
     @classmethod
-    def load(cls, folder: Path) -> "AnswerModel":
+    def load(cls, folder: Path) -> AnswerModel:
         model = cls.__new__(cls)
         # Only ever our own file, written by `save` during `rasa train`.
         with open(folder / MODEL_FILE, "rb") as file:
-            model.__dict__.update(pickle.load(file))  # noqa: S301
+            model.__dict__.update(pickle.load(file))
         return model
 
 
-def _l2_rows(matrix: "csr_matrix") -> "csr_matrix":
+def _l2_rows(matrix: csr_matrix) -> csr_matrix:
     from sklearn.preprocessing import normalize
 
     return normalize(matrix, norm="l2", copy=False)

@@ -13,12 +13,13 @@ Steps (the words themselves live in `answer_patterns`):
 3. per slot, keep a value only if it clearly beats any conflicting one, else
    apply the slot's conflict rule, which may be to say nothing rather than guess.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, Optional
 
 from advisor import answer_patterns as P
 from advisor.answers import Slot, values_of
@@ -51,7 +52,7 @@ class RuleReading:
     conflicts: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-def parse_answers(text: str, expected: Optional[str] = None) -> dict[str, str]:
+def parse_answers(text: str, expected: str | None = None) -> dict[str, str]:
     """Every answer found in `text`, as {slot: canonical value}.
 
     `expected` is the slot whose question was just asked (or None).
@@ -59,7 +60,7 @@ def parse_answers(text: str, expected: Optional[str] = None) -> dict[str, str]:
     return read_answers(text, expected).found
 
 
-def read_answers(text: str, expected: Optional[str] = None) -> RuleReading:
+def read_answers(text: str, expected: str | None = None) -> RuleReading:
     """`parse_answers`, plus the conflicts the rules would not decide."""
     if not text or not text.strip():
         return RuleReading({})
@@ -85,7 +86,9 @@ def read_answers(text: str, expected: Optional[str] = None) -> RuleReading:
         assessed = [q for q in questions if not _DEFINITION.fullmatch(q)]
         if assessed:
             named_in_questions = [p for p in find_processes(" . ".join(assessed)) if not p.weak]
-    process, span = find_process(body, processes, hints, readings, expected_slot, named_in_questions)
+    process, span = find_process(
+        body, processes, hints, readings, expected_slot, named_in_questions
+    )
     if span is not None:  # words taken as the process name are not also answers
         readings = [r for r in readings if not (span[0] <= r.start and r.end <= span[1])]
     found: dict[str, str] = {} if process is None else {Slot.PROCESS.value: process}
@@ -155,7 +158,7 @@ def _split_statements(text: str) -> tuple[list[str], list[str], list[str]]:
 
 
 def _split_question(sentence: str) -> tuple[list[str], list[str]]:
-    """"We outsource our call centre, which model fits?" states something and
+    """ "We outsource our call centre, which model fits?" states something and
     then asks: ([statements], [questions]). A sentence that starts as a question
     ("is payroll routine, or not?") or is a single phrase ("payroll?") asks."""
     clauses = [c.strip() for c in re.split(r"[,;]|\s-\s|\bbut\b", sentence) if c.strip()]
@@ -175,7 +178,7 @@ def _asks(clause: str, strict: bool) -> bool:
 # --- deciding per slot -----------------------------------------------------------
 
 # When a slot gets conflicting values of similar strength:
-_CONFLICT_RULES: dict[Slot, Callable[[set[str]], Optional[str]]] = {
+_CONFLICT_RULES: dict[Slot, Callable[[set[str]], str | None]] = {
     # "routine, but some cases need judgement" is what "mixed" means.
     Slot.COMPLEXITY: lambda values: "mixed",
     # The most demanding qualification / most sensitive data mentioned is what
@@ -188,7 +191,7 @@ _CONFLICT_RULES: dict[Slot, Callable[[set[str]], Optional[str]]] = {
 }
 
 
-def _resolve(slot: Slot, readings: list[Reading]) -> tuple[Optional[str], tuple[str, ...]]:
+def _resolve(slot: Slot, readings: list[Reading]) -> tuple[str | None, tuple[str, ...]]:
     """(the slot's value, or None with the conflicting candidates if undecided)."""
     if slot is Slot.PROCESS or not readings:
         return None, ()

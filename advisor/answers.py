@@ -3,12 +3,14 @@
 These strings are Rasa slot values, so this module is the one place they are
 spelled out; everything else (parser, weights, questions) refers to the enums.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from enum import Enum
-from typing import Any, Mapping, Optional, Type, Union
+from typing import Any
 
 
 class Slot(str, Enum):
@@ -55,14 +57,14 @@ class Goal(str, Enum):
     EXPERTISE = "expertise"
 
 
-ValueEnum = Union[Core, Complexity, Qualifications, Sensitivity, Goal]
+ValueEnum = Core | Complexity | Qualifications | Sensitivity | Goal
 
 SLOT_ORDER: tuple[Slot, ...] = tuple(Slot)  # the order the questions are asked in
 ANSWER_SLOTS: tuple[str, ...] = tuple(slot.value for slot in SLOT_ORDER)
 # Kept when the user assesses another process: the company's goal doesn't change.
 COMPANY_WIDE_SLOTS: tuple[str, ...] = (Slot.GOAL.value,)
 
-VALUE_ENUMS: dict[Slot, Type[Enum]] = {
+VALUE_ENUMS: dict[Slot, type[Enum]] = {
     Slot.CORE: Core,
     Slot.COMPLEXITY: Complexity,
     Slot.QUALIFICATIONS: Qualifications,
@@ -85,7 +87,7 @@ def values_of(slot: Slot) -> tuple[str, ...]:
     return tuple(member.value for member in enum) if enum else ()
 
 
-def clean_process(text: Any) -> Optional[str]:
+def clean_process(text: Any) -> str | None:
     """A process name as stored: lowercased, single-spaced, at most 60 chars."""
     if not isinstance(text, str):
         return None
@@ -95,7 +97,7 @@ def clean_process(text: Any) -> Optional[str]:
     return cleaned or None
 
 
-def _coerce(slot: Slot, value: Any) -> Optional[Any]:
+def _coerce(slot: Slot, value: Any) -> Any | None:
     """The enum member for `value`, or None when it isn't a valid value."""
     if value is None:
         return None
@@ -113,12 +115,12 @@ def _coerce(slot: Slot, value: Any) -> Optional[Any]:
 class Answers:
     """What the user has told us so far; None means not answered yet."""
 
-    process: Optional[str] = None
-    core: Optional[Core] = None
-    complexity: Optional[Complexity] = None
-    qualifications: Optional[Qualifications] = None
-    sensitivity: Optional[Sensitivity] = None
-    goal: Optional[Goal] = None
+    process: str | None = None
+    core: Core | None = None
+    complexity: Complexity | None = None
+    qualifications: Qualifications | None = None
+    sensitivity: Sensitivity | None = None
+    goal: Goal | None = None
 
     def __post_init__(self) -> None:
         # Accept plain strings (slot values) but never store an invalid value.
@@ -131,7 +133,7 @@ class Answers:
             object.__setattr__(self, field.name, value)
 
     @classmethod
-    def from_slots(cls, slots: Mapping[str, Any]) -> "Answers":
+    def from_slots(cls, slots: Mapping[str, Any]) -> Answers:
         """Build from Rasa slots, silently ignoring unknown slots and bad values."""
         known = {slot.value: _coerce(slot, slots.get(slot.value)) for slot in SLOT_ORDER}
         return cls(**known)
@@ -140,11 +142,11 @@ class Answers:
         """The answered slots only, as plain strings (safe to turn into SlotSet)."""
         return {slot.value: value for slot in SLOT_ORDER if (value := self.get(slot))}
 
-    def get(self, slot: Union[Slot, str]) -> Optional[str]:
-        value: Union[Enum, str, None] = getattr(self, Slot(slot).value)
+    def get(self, slot: Slot | str) -> str | None:
+        value: Enum | str | None = getattr(self, Slot(slot).value)
         return str(value.value) if isinstance(value, Enum) else value
 
-    def updated(self, changes: Mapping[str, Any]) -> "Answers":
+    def updated(self, changes: Mapping[str, Any]) -> Answers:
         """A copy with the valid entries of `changes` applied (None clears)."""
         new = {}
         for name, raw in changes.items():

@@ -7,11 +7,11 @@ the recommendation is to outsource; keeping it in-house gets in-house items
 (internal access controls, employee IP and confidentiality terms, keeping key
 people, build cost vs a KPO quote) instead.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from typing import Optional
 
 from advisor.answers import Answers, Core, Sensitivity
 from advisor.sourcing import Model
@@ -99,8 +99,7 @@ IN_HOUSE = _items(
     Category.IN_HOUSE,
     "A build or hire plan: roles, skills, budget and timeline.",
     "Employee IP and confidentiality terms: the firm owns what its people create.",
-    "Internal access controls: only the people who need the work's know-how and data "
-    "can reach it.",
+    "Internal access controls: only the people who need the work's know-how and data can reach it.",
     "Keeping key people: succession, documentation and retention for the experts the "
     "work depends on.",
     "Build cost vs a KPO quote: compare what keeping it costs with what a KPO provider "
@@ -142,9 +141,9 @@ def needs_security(answers: Answers) -> bool:
 
 def build_checklist(
     answers: Answers,
-    recommended: Optional[Model],
+    recommended: Model | None,
     close_call: bool = False,
-    runner_up: Optional[Model] = None,
+    runner_up: Model | None = None,
     tied: bool = False,
 ) -> tuple[ChecklistItem, ...]:
     """The checklist for a recommendation (empty when nothing is answered).

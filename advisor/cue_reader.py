@@ -8,12 +8,14 @@ The words live in `answer_patterns`; this module is the small engine:
 - `terse_readings`: short replies to the question just asked ("yes", "high",
   "a bit", "2", a button title).
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Iterable, Optional, Pattern
+from functools import cache, lru_cache
+from re import Pattern
 
 from advisor import answer_patterns as P
 from advisor.answers import ORDINAL_SLOTS, Slot, values_of
@@ -50,7 +52,7 @@ class _Hit:
     end: int
     cue: P.Cue
 
-    def overlaps(self, other: "_Hit") -> bool:
+    def overlaps(self, other: _Hit) -> bool:
         return self.start < other.end and other.start < self.end
 
 
@@ -68,11 +70,14 @@ def _compiled_cues() -> tuple[tuple[P.Cue, Pattern[str]], ...]:
     return tuple((cue, words_pattern(cue.pattern)) for cue in P.CUES)
 
 
-_EXTRA_TERSE = {Slot.GOAL: P.TERSE_GOAL, Slot.QUALIFICATIONS: P.TERSE_QUALIFICATIONS,
-                Slot.CORE: P.TERSE_CORE}
+_EXTRA_TERSE = {
+    Slot.GOAL: P.TERSE_GOAL,
+    Slot.QUALIFICATIONS: P.TERSE_QUALIFICATIONS,
+    Slot.CORE: P.TERSE_CORE,
+}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _context_cues(slot: Slot) -> tuple[tuple[P.Cue, Pattern[str]], ...]:
     """While `slot`'s question is open, its button titles, values and one-word
     answers count anywhere in the reply ("cost and expertise equally")."""
@@ -83,8 +88,10 @@ def _context_cues(slot: Slot) -> tuple[tuple[P.Cue, Pattern[str]], ...]:
             words[option.value].append(re.escape(option.value))
     for value, pattern in _EXTRA_TERSE.get(slot, {}).items():
         words.setdefault(value, []).append(pattern)
-    cues = [P.Cue(slot, value, "|".join(patterns), strength=CONTEXT_STRENGTH, contextual=True)
-            for value, patterns in words.items()]
+    cues = [
+        P.Cue(slot, value, "|".join(patterns), strength=CONTEXT_STRENGTH, contextual=True)
+        for value, patterns in words.items()
+    ]
     return tuple((cue, words_pattern(cue.pattern)) for cue in cues)
 
 
@@ -105,22 +112,22 @@ _YES_NO_LEAD = re.compile(r"^(yes|yeah|yep|yup|sure|no|nope|nah)\s+(\w.*)$")
 
 
 def cue_readings(
-    body: str, processes: list[ProcessMatch], open_question: Optional[Slot] = None
+    body: str, processes: list[ProcessMatch], open_question: Slot | None = None
 ) -> list[Reading]:
     """Every value the cues in `body` stand for, in context. `processes` are
     the catalogue matches (naming a process is not describing it)."""
     context = _context_cues(open_question) if open_question else ()
     readings = []
-    previous: Optional[_Hit] = None
+    previous: _Hit | None = None
     previous_negated = False
     for hit in _find_hits(body, processes, context):
         clause = _clause_before(body, hit.start)
         carried = False
         if previous is not None and previous.end > hit.start - len(clause):
             # "isn't sensitive or confidential": the "not" reaches both.
-            between = body[previous.end:hit.start].strip(" ,")
+            between = body[previous.end : hit.start].strip(" ,")
             carried = previous_negated and between in {"or", "nor", "or even", "or any"}
-            clause = body[previous.end:hit.start]
+            clause = body[previous.end : hit.start]
         if _UNCERTAIN.search(clause):  # "not sure if it's core"
             previous, previous_negated = hit, False
             continue
@@ -149,9 +156,12 @@ def _find_hits(
                 hits.append(_Hit(start, end, cue))
     # Naming a process is not describing it: "data analysis" is no "analysis" cue.
     hits = [
-        h for h in hits
-        if not any(p.start <= h.start and h.end <= p.end and (p.end - p.start) > (h.end - h.start)
-                   for p in processes)
+        h
+        for h in hits
+        if not any(
+            p.start <= h.start and h.end <= p.end and (p.end - p.start) > (h.end - h.start)
+            for p in processes
+        )
     ]
     # Longest first (then answers to the open question, strongest, leftmost);
     # equal spans of different slots may both stand ("it's unique" is core, and
@@ -161,8 +171,11 @@ def _find_hits(
     for hit in hits:
         clash = any(
             hit.overlaps(k)
-            and not ((hit.start, hit.end) == (k.start, k.end) and hit.cue.slot is not k.cue.slot
-                     and not k.cue.contextual)
+            and not (
+                (hit.start, hit.end) == (k.start, k.end)
+                and hit.cue.slot is not k.cue.slot
+                and not k.cue.contextual
+            )
             for k in kept
         )
         if not clash:
@@ -174,7 +187,7 @@ def _clause_before(body: str, position: int) -> str:
     """The text from the last clause break up to `position`."""
     prefix = body[:position]
     breaks = list(_BREAK.finditer(prefix))
-    return prefix[breaks[-1].end():] if breaks else prefix
+    return prefix[breaks[-1].end() :] if breaks else prefix
 
 
 def _modifiers(clause: str) -> tuple[bool, bool, str]:
@@ -196,7 +209,7 @@ def _modifiers(clause: str) -> tuple[bool, bool, str]:
     return negated, partial, "mild" if mild else "hedged"
 
 
-def _interpret(cue: P.Cue, negated: bool, partial: bool, hedge: str) -> Optional[Reading]:
+def _interpret(cue: P.Cue, negated: bool, partial: bool, hedge: str) -> Reading | None:
     """The value a cue means in its context, or None if it says nothing."""
     if cue.value is None:  # a blocker
         return None
@@ -223,7 +236,7 @@ def _interpret(cue: P.Cue, negated: bool, partial: bool, hedge: str) -> Optional
 # --- short replies to the question just asked -----------------------------------
 
 
-@lru_cache(maxsize=None)
+@cache
 def _terse_table(slot: Slot) -> tuple[tuple[Pattern[str], str, float], ...]:
     """(full-match pattern, value, strength) for short replies to `slot`'s question."""
     question = QUESTIONS[slot.value]
@@ -261,14 +274,14 @@ def terse_readings(statements: Iterable[str], slot: Slot) -> list[Reading]:
         for clause in re.split(r"[,;:!?]|\s-\s|\bbut\b|\bso\b", statement):
             # "yes very", "no not really": the yes/no and the rest are two replies.
             parts = _YES_NO_LEAD.match(clause.strip(" .!?\"'"))
-            for part in (parts.groups() if parts else (clause,)):
+            for part in parts.groups() if parts else (clause,):
                 reading = _terse_reading(part, slot)
                 if reading is not None:
                     readings.append(reading)
     return readings
 
 
-def _terse_reading(clause: str, slot: Slot) -> Optional[Reading]:
+def _terse_reading(clause: str, slot: Slot) -> Reading | None:
     plain = clause.strip(" .!?\"'")
     for reply in dict.fromkeys((plain, strip_filler(clause))):
         for pattern, value, strength in _terse_table(slot):
@@ -278,7 +291,7 @@ def _terse_reading(clause: str, slot: Slot) -> Optional[Reading]:
 
 
 def strip_filler(clause: str) -> str:
-    """"I'd say high, I think" -> "high"."""
+    """ "I'd say high, I think" -> "high"."""
     reply = clause.strip(" .!?\"'")
     reply = _TRAILING_FILLER.sub("", _LEADING_FILLER.sub("", reply))
     return reply.strip(" .!?\"'")
@@ -289,8 +302,18 @@ def function_words() -> frozenset[str]:
     """Words that carry no content of their own: stop words, negators, hedges,
     intensifiers, fillers ("it's pretty routine" is all answer)."""
     alternatives = "|".join(
-        (P.NEGATORS, P.PARTIAL, P.HEDGES, P.INTENSIFIERS, P.MAIN_MARKERS, P.LEADING_FILLER,
-         P.TRAILING_FILLER, P.YES, P.NO, "data|work|tasks|stuff|process|things|mostly|i'd|we'd")
+        (
+            P.NEGATORS,
+            P.PARTIAL,
+            P.HEDGES,
+            P.INTENSIFIERS,
+            P.MAIN_MARKERS,
+            P.LEADING_FILLER,
+            P.TRAILING_FILLER,
+            P.YES,
+            P.NO,
+            "data|work|tasks|stuff|process|things|mostly|i'd|we'd",
+        )
     )
     single = {w for w in alternatives.split("|") if re.fullmatch(r"[a-z']+", w)}
     return stop_words() | single

@@ -3,9 +3,10 @@
 Markdown-light on purpose: only **bold** and "- " bullets, which both channels
 render. Short sentences; numbers only in the detailed "why".
 """
+
 from __future__ import annotations
 
-from typing import Collection, Iterable, Optional
+from collections.abc import Collection, Iterable
 
 from advisor.answers import SLOT_ORDER, Answers, Slot
 from advisor.checklist import Category, ChecklistItem
@@ -16,7 +17,7 @@ from advisor.weights import capability_gap, distinctive
 
 # The source's conclusion, in every final answer.
 NO_SUPERIOR_OPTION = (
-    "Remember: there's no definite \"superior\" option. Which model suits you depends "
+    'Remember: there\'s no definite "superior" option. Which model suits you depends '
     "entirely on your company's needs and situation."
 )
 # The capability gap is never asked, so it is stated as an assumption whenever
@@ -47,8 +48,10 @@ def render_final(rec: Recommendation, answers: Answers, assumed: Collection[str]
     against = rec.counter_reasons(1)
     # A close call names both sides in its headline already.
     if against and rec.runner_up is not None and rec.certainty is not Certainty.CLOSE_CALL:
-        reasons.append(f"On the other side: {against[0].summary}, "
-                       f"{_direction(against[0], rec.runner_up, rec.recommended)}.")
+        reasons.append(
+            f"On the other side: {against[0].summary}, "
+            f"{_direction(against[0], rec.runner_up, rec.recommended)}."
+        )
     if reasons:
         parts.append("**Why**\n" + _bullets(reasons))
     if rec.missing:
@@ -62,7 +65,7 @@ def render_final(rec: Recommendation, answers: Answers, assumed: Collection[str]
 
 
 def assumption_lines(answers: Answers, assumed: Collection[str] = ()) -> list[str]:
-    """"Assumed: ..." sentences: the answers the user wasn't sure of (in question
+    """ "Assumed: ..." sentences: the answers the user wasn't sure of (in question
     order; unknown or unanswered slot names are skipped), then the capability gap
     when it matters (the work sets the firm apart)."""
     lines = [
@@ -75,18 +78,17 @@ def assumption_lines(answers: Answers, assumed: Collection[str] = ()) -> list[st
     return lines
 
 
-def render_provisional(
-    rec: Recommendation, answers: Answers, assumed: Collection[str] = ()
-) -> str:
+def render_provisional(rec: Recommendation, answers: Answers, assumed: Collection[str] = ()) -> str:
     """What the answers so far suggest, and what is still open."""
     if rec.recommended is None:
         return NOTHING_YET
     if rec.tied:
-        lean = (f"it's a tie so far between {_short(rec.recommended)} and "
-                f"{_short(rec.runner_up)}")
+        lean = f"it's a tie so far between {_short(rec.recommended)} and {_short(rec.runner_up)}"
     elif rec.certainty is Certainty.CLOSE_CALL:
-        lean = (f"it's a close call between {_short(rec.recommended)} and "
-                f"{_short(rec.runner_up)}, slightly favouring {rec.recommended.full_name}")
+        lean = (
+            f"it's a close call between {_short(rec.recommended)} and "
+            f"{_short(rec.runner_up)}, slightly favouring {rec.recommended.full_name}"
+        )
     elif rec.certainty is Certainty.CLEAR:
         lean = f"**{rec.recommended.full_name}** looks like a clear fit"
     else:
@@ -99,8 +101,11 @@ def render_provisional(
         text += f" If it stays this close, {PILOT_OR_HYBRID}."
     if rec.missing:
         text += f"\nStill open: {_open_topics(rec)}."
-        text += " Your answers to those could still change this." if not rec.settled else (
-            " Whatever you answer, the recommendation won't change.")
+        text += (
+            " Your answers to those could still change this."
+            if not rec.settled
+            else (" Whatever you answer, the recommendation won't change.")
+        )
     assumptions = assumption_lines(answers, assumed)
     if assumptions:
         text += "\n" + " ".join(assumptions)
@@ -112,14 +117,15 @@ def render_why(rec: Recommendation, answers: Answers, assumed: Collection[str] =
     if not rec.contributions:
         return NOTHING_YET
     ordered = sorted(rec.contributions, key=lambda c: -c.spread)
-    lines = _unique([f"- **{_capitalise(c.summary)}**: {c.reason} ({_points(c)})"
-                     for c in ordered])
+    lines = _unique([f"- **{_capitalise(c.summary)}**: {c.reason} ({_points(c)})" for c in ordered])
     totals = ", ".join(f"{m.short_name} {_number(rec.scores[m])}" for m in MODELS)
     text = "Here's how each answer weighed in, strongest first:\n" + "\n".join(lines)
     text += f"\n\nTotals: {totals}."
     if rec.tied:
-        text += (f" That's a tie between {_short(rec.recommended)} and {_short(rec.runner_up)}, "
-                 f"so {PILOT_OR_HYBRID}.")
+        text += (
+            f" That's a tie between {_short(rec.recommended)} and {_short(rec.runner_up)}, "
+            f"so {PILOT_OR_HYBRID}."
+        )
     elif rec.recommended is not None:
         text += f" That makes {rec.recommended.full_name} {_certainty_phrase(rec)}."
     assumptions = assumption_lines(answers, assumed)
@@ -146,12 +152,15 @@ def render_changes(
     if old_rec.recommended is new_rec.recommended:
         text += _capitalise(_stays(new_rec))
         if old_rec.certainty is not new_rec.certainty:
-            text += (f", but it is now {_certainty_phrase(new_rec)} "
-                     f"(was {_certainty_phrase(old_rec)})")
+            text += (
+                f", but it is now {_certainty_phrase(new_rec)} (was {_certainty_phrase(old_rec)})"
+            )
         return text + "."
     before = _short(old_rec.recommended) if old_rec.recommended else "no recommendation"
-    text += (f"That changes my recommendation from {before} to "
-             f"**{new_rec.recommended.full_name}** ({_certainty_phrase(new_rec)}).")
+    text += (
+        f"That changes my recommendation from {before} to "
+        f"**{new_rec.recommended.full_name}** ({_certainty_phrase(new_rec)})."
+    )
     reasons = new_rec.key_reasons(1)
     if reasons:
         text += f" The main reason now: {reasons[0].summary}."
@@ -159,7 +168,7 @@ def render_changes(
 
 
 def describe_kept_answers(answers: Answers, slots: Iterable[str]) -> str:
-    """"I'll keep your main goal (cutting costs)." for the answers carried over
+    """ "I'll keep your main goal (cutting costs)." for the answers carried over
     to the next assessment, or "" if none of them is answered."""
     kept = [
         f"{SLOT_NAMES[s].lower()} ({value_name(s, answers.get(s))})"
@@ -178,16 +187,20 @@ def _headline(rec: Recommendation, answers: Answers) -> str:
     assert rec.recommended is not None
     what = f" for {answers.process}" if answers.process else ""
     if rec.tied:  # no winner to name: say so, and check for both
-        return (f"**My recommendation{what}: a tie between {_short(rec.recommended)} and "
-                f"{_short(rec.runner_up)}**. Your answers weigh exactly the same for both, so "
-                f"{PILOT_OR_HYBRID}; the checklist covers both.")
+        return (
+            f"**My recommendation{what}: a tie between {_short(rec.recommended)} and "
+            f"{_short(rec.runner_up)}**. Your answers weigh exactly the same for both, so "
+            f"{PILOT_OR_HYBRID}; the checklist covers both."
+        )
     head = f"**My recommendation{what}: {rec.recommended.full_name}**"
     if rec.certainty is Certainty.CLEAR:
         return head + ", a clear fit."
     if rec.certainty is Certainty.LEANING:
         return head + ". It's leaning that way rather than clear-cut."
-    return (f"{head}. But this is a close call between {_short(rec.recommended)} and "
-            f"{_short(rec.runner_up)} because {_close_call_because(rec)}.")
+    return (
+        f"{head}. But this is a close call between {_short(rec.recommended)} and "
+        f"{_short(rec.runner_up)} because {_close_call_because(rec)}."
+    )
 
 
 def _close_call_because(rec: Recommendation) -> str:
@@ -198,9 +211,11 @@ def _close_call_because(rec: Recommendation) -> str:
         return "your answers weigh equally on both sides"
     if not against or against[0].toward(rec.runner_up, rec.recommended) < 1:  # a small push
         return f"most of your answers fit both, and what tips it is that {towards[0].summary}"
-    return (f"{against[0].summary} ({_direction(against[0], rec.runner_up, rec.recommended)}), "
-            f"while {towards[0].summary} "
-            f"({_direction(towards[0], rec.recommended, rec.runner_up)})")
+    return (
+        f"{against[0].summary} ({_direction(against[0], rec.runner_up, rec.recommended)}), "
+        f"while {towards[0].summary} "
+        f"({_direction(towards[0], rec.recommended, rec.runner_up)})"
+    )
 
 
 def _direction(c: Contribution, model: Model, against: Model) -> str:
@@ -256,7 +271,7 @@ def _number(x: float) -> str:
     return f"{x:g}".replace("-", "−")
 
 
-def _short(model: Optional[Model]) -> str:
+def _short(model: Model | None) -> str:
     """Names inside a sentence: "BPO", "KPO", "keeping it in-house"."""
     if model is None:
         return "nothing"

@@ -9,6 +9,7 @@ sentence just before it (which often names its subject, as above). Messages
 without a question are left whole: they are answers or requests, and every
 word may matter. Exact, so rules; the model judges what is left.
 """
+
 from __future__ import annotations
 
 import re

@@ -6,11 +6,11 @@ does say. Plain Python: `actions/knowledge.py` maps the result to responses.
 Which words name a subject or an aspect is exact (a short table); whether a
 message *is* a follow-up is the NLU model's job (intent `follow_up`).
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
 
 BPO, KPO, BOTH = "bpo", "kpo", "both"
 
@@ -76,7 +76,7 @@ _ASPECT_WORDS = {
 _BOTH_WORDS = r"both|vs\.?|versus|compared?|comparison|differen\w*"
 
 
-def subject_of(text: str) -> Optional[str]:
+def subject_of(text: str) -> str | None:
     """The model a follow-up names; with both named, the one it ends on
     ("ok for bpo. how about kpo?"), unless it compares them."""
     found = [
@@ -86,12 +86,14 @@ def subject_of(text: str) -> Optional[str]:
     ]
     if not found:
         return None
-    if len({subject for _, subject in found}) == 2 and re.search(rf"\b(?:{_BOTH_WORDS})\b", text, re.I):
+    if len({subject for _, subject in found}) == 2 and re.search(
+        rf"\b(?:{_BOTH_WORDS})\b", text, re.I
+    ):
         return BOTH
     return max(found)[1]
 
 
-def aspect_of(text: str) -> Optional[str]:
+def aspect_of(text: str) -> str | None:
     for aspect, words in _ASPECT_WORDS.items():
         if re.search(rf"(?<![\w]){words}(?![\w])", text, re.I):
             return aspect

@@ -2,6 +2,7 @@
 lookup lemmatizer from spacy-lookups-data. Built offline, loaded once, lazily
 (importing `advisor` stays cheap; the first parse pays ~2 s).
 """
+
 from __future__ import annotations
 
 import gzip
@@ -14,7 +15,7 @@ if TYPE_CHECKING:  # spaCy is imported on first use only
 
 
 @lru_cache(maxsize=1)
-def get_nlp() -> "Language":
+def get_nlp() -> Language:
     import spacy
 
     nlp = spacy.blank("en")

@@ -6,10 +6,11 @@ process: "we want to outsource <X>", "should we outsource <X>?", or a reply to
 the process question that isn't a question, a non-answer ("i don't know",
 "stop") or an answer to another question ("highly sensitive").
 """
+
 from __future__ import annotations
 
 import re
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 from advisor import answer_patterns as P
 from advisor.answers import PROCESS_MAX_CHARS, Slot
@@ -27,7 +28,8 @@ _NON_ANSWER_ANYWHERE = words_pattern(P.NON_ANSWER_PHRASES)
 _OBJECT_STOP = words_pattern(P.OBJECT_STOP_WORDS)
 _PROCESS_LEAD = re.compile(
     r"^(?:(?:well|so|um|hmm|ok|okay|yes|yeah)\W+)?"
-    r"(?:(?:i|we)(?:'d| would)? (?:like|want|need|plan|are planning|'re planning|am planning|are thinking|"
+    r"(?:(?:i|we)(?:'d| would)? (?:like|want|need|plan|are planning|'re planning|am planning|"
+    r"are thinking|"
     r"'re thinking|am thinking|are considering|'re considering|intend|have|do|handle|run|manage|"
     r"are looking at|'re looking at|need help with)(?: about| of)? (?:to )?)?"
     r"(?:(?:outsourc(?:e|ing)|offshor(?:e|ing)|it's|it is|its|that's|that would be|the process is|"
@@ -41,9 +43,9 @@ def find_process(
     matches: list[ProcessMatch],
     hints: list[str],
     readings: list[Reading],
-    expected: Optional[Slot],
+    expected: Slot | None,
     asked: Iterable[ProcessMatch] = (),
-) -> tuple[Optional[str], Optional[tuple[int, int]]]:
+) -> tuple[str | None, tuple[int, int] | None]:
     """(process, span of `body` used as a typed process name or None).
 
     The catalogue name if exactly one process is named; else a short typed
@@ -106,8 +108,8 @@ def _names(matches: Iterable[ProcessMatch]) -> list[str]:
     return list(dict.fromkeys(m.entry.name for m in matches))
 
 
-def _outsourced_object(text: str) -> Optional[str]:
-    """"... outsource our warehouse logistics because ..." -> "warehouse logistics"."""
+def _outsourced_object(text: str) -> str | None:
+    """ "... outsource our warehouse logistics because ..." -> "warehouse logistics"."""
     match = re.search(P.OUTSOURCE_OBJECT, text)
     if not match:
         return None
@@ -117,7 +119,7 @@ def _outsourced_object(text: str) -> Optional[str]:
     return words.strip() or None
 
 
-def _valid_process_text(text: str) -> Optional[str]:
+def _valid_process_text(text: str) -> str | None:
     cleaned = re.sub(r"^(?:(?:our|my|the|a|an|some|all|of)\s+)+", "", text.strip(" .,!;:\"'"))
     cleaned = re.sub(r"\s+(?:please|thanks|thank you|and|too|as well)$", "", cleaned).strip(" .,!")
     if (

@@ -6,6 +6,7 @@ the exact lowercase form instead, because their lemma is too broad: single
 words the lemmatizer shortens ("accounting" -> "account", "staffing" -> "staff")
 and phrases with "it" ("IT support" must not match "it supports").
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ class ProcessMatch:
 
 
 @lru_cache(maxsize=1)
-def _matchers() -> tuple["PhraseMatcher", "PhraseMatcher"]:
+def _matchers() -> tuple[PhraseMatcher, PhraseMatcher]:
     from spacy.matcher import PhraseMatcher
 
     nlp = get_nlp()

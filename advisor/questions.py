@@ -5,11 +5,11 @@ One source for every channel: the Rasa `action_ask_<slot>` actions show
 answer parser accepts the same button titles, option numbers and yes/no
 (`yes`/`no` say what a bare "yes"/"no" means for that question).
 """
+
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Optional
 
 from advisor.answers import Complexity, Core, Goal, Qualifications, Sensitivity, Slot
 
@@ -17,7 +17,7 @@ from advisor.answers import Complexity, Core, Goal, Qualifications, Sensitivity,
 @dataclass(frozen=True)
 class Option:
     title: str  # shown on the button
-    value: Optional[str]  # canonical slot value; None = "type your own" (no value)
+    value: str | None  # canonical slot value; None = "type your own" (no value)
 
 
 @dataclass(frozen=True)
@@ -27,8 +27,8 @@ class Question:
     hint: str  # re-ask help after an unclear answer, with examples
     topic: str  # what is still open, in plain words ("how sensitive the data is")
     options: tuple[Option, ...]
-    yes: Optional[str] = None  # value meant by a bare "yes" (None: no meaning)
-    no: Optional[str] = None
+    yes: str | None = None  # value meant by a bare "yes" (None: no meaning)
+    no: str | None = None
 
 
 QUESTIONS: dict[str, Question] = {
@@ -116,8 +116,8 @@ QUESTIONS: dict[str, Question] = {
             "What's your main reason for considering outsourcing: cutting costs, a more "
             "flexible workforce, freeing your team to focus on the core business, or "
             "getting specialised expertise you lack?",
-            "Pick the one that matters most, for example \"save money\", \"scale up and "
-            "down with demand\", \"focus on what we do best\" or \"we lack the experts\".",
+            'Pick the one that matters most, for example "save money", "scale up and '
+            'down with demand", "focus on what we do best" or "we lack the experts".',
             "your main goal",
             (
                 Option("Cut costs", Goal.COST.value),
@@ -199,14 +199,14 @@ VALUE_NAMES: dict[str, dict[str, str]] = {
 }
 
 
-def value_name(slot: str, value: Optional[str]) -> str:
+def value_name(slot: str, value: str | None) -> str:
     """A short name for an answer ("high", "expert judgement"); processes as typed."""
     if value is None:
         return "not answered"
     return VALUE_NAMES.get(slot, {}).get(value, value)
 
 
-def describe(slot: str, value: Optional[str]) -> str:
+def describe(slot: str, value: str | None) -> str:
     """A plain description of one answer, e.g. "the data is highly sensitive"."""
     if value is None:
         return "not answered yet"
@@ -215,12 +215,12 @@ def describe(slot: str, value: Optional[str]) -> str:
     return VALUE_LABELS[slot][value]
 
 
-def option_title(slot: str, value: Optional[str]) -> Optional[str]:
+def option_title(slot: str, value: str | None) -> str | None:
     """The button title for a value, e.g. ("goal", "cost") -> "Cut costs"."""
     return next((o.title for o in QUESTIONS[slot].options if o.value == value), None)
 
 
-def button_payload(slot: str, value: Optional[str]) -> str:
+def button_payload(slot: str, value: str | None) -> str:
     """Rasa payload for a button: `/inform{"<slot>": "<value>"}`.
 
     A "type your own" option (value None) sends a bare `/inform`, which sets

@@ -5,13 +5,14 @@ each applicable `weights.RULES` entry adds its push, and a recognised process
 adds a small prior towards its typical model. Works on partial answers: the
 result is then provisional, and its certainty says so.
 """
+
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
-from typing import Mapping, Optional
 
 from advisor.answers import Answers, Core, Sensitivity, Slot, values_of
 from advisor.checklist import ChecklistItem, build_checklist
@@ -51,7 +52,7 @@ class Contribution:
     """What one answer (or rule, or the process prior) added to each model."""
 
     factor: str  # slot name, or the rule's name
-    value: Optional[str]  # the answer (None for a rule)
+    value: str | None  # the answer (None for a rule)
     deltas: Mapping[Model, float]
     reason: str  # a full sentence: why this pushes the way it does
     summary: str  # a short clause: "the work is routine and rule-based"
@@ -70,10 +71,10 @@ class Contribution:
 class Recommendation:
     scores: Mapping[Model, float]
     contributions: tuple[Contribution, ...]
-    recommended: Optional[Model]  # None only when nothing is answered
-    runner_up: Optional[Model]
+    recommended: Model | None  # None only when nothing is answered
+    runner_up: Model | None
     margin: float  # recommended score minus runner-up score
-    certainty: Optional[Certainty]  # None only when nothing is answered
+    certainty: Certainty | None  # None only when nothing is answered
     settled: bool  # no combination of the missing answers could change the model
     answered: tuple[Slot, ...]
     missing: tuple[Slot, ...]
@@ -104,10 +105,11 @@ class Recommendation:
         def advantage(c: Contribution) -> float:
             return sum(c.toward(model, other) for other in others)
 
-        return sorted((c for c in self.contributions if advantage(c) > 0), key=advantage,
-                      reverse=True)[:n]
+        return sorted(
+            (c for c in self.contributions if advantage(c) > 0), key=advantage, reverse=True
+        )[:n]
 
-    def _ranked(self, model: Optional[Model], against: Optional[Model]) -> list[Contribution]:
+    def _ranked(self, model: Model | None, against: Model | None) -> list[Contribution]:
         if model is None or against is None:
             return []
         pushing = [c for c in self.contributions if c.toward(model, against) > 0]
@@ -119,19 +121,31 @@ def score(answers: Answers) -> Recommendation:
     contributions = _contributions(key)
     totals = _totals(contributions)
     if answers.is_empty():
-        return Recommendation(totals, contributions, None, None, 0.0, None, False,
-                              (), answers.missing, ())
+        return Recommendation(
+            totals, contributions, None, None, 0.0, None, False, (), answers.missing, ()
+        )
     recommended, runner_up = _ranking(totals, answers.get(Slot.CORE))[:2]
     margin = totals[recommended] - totals[runner_up]
     settled = _possible_winners(key, answers.process is None) == {recommended}
     certainty = _certainty(margin, settled, answers, (recommended, runner_up))
-    checklist = build_checklist(answers, recommended, certainty is Certainty.CLOSE_CALL,
-                                runner_up, tied=margin == 0)
-    return Recommendation(totals, contributions, recommended, runner_up, margin, certainty,
-                          settled, answers.answered, answers.missing, checklist)
+    checklist = build_checklist(
+        answers, recommended, certainty is Certainty.CLOSE_CALL, runner_up, tied=margin == 0
+    )
+    return Recommendation(
+        totals,
+        contributions,
+        recommended,
+        runner_up,
+        margin,
+        certainty,
+        settled,
+        answers.answered,
+        answers.missing,
+        checklist,
+    )
 
 
-def _ranking(totals: Mapping[Model, float], core: Optional[str]) -> list[Model]:
+def _ranking(totals: Mapping[Model, float], core: str | None) -> list[Model]:
     order = DISTINCTIVE_TIE_ORDER if core == Core.CORE.value else TIE_ORDER
     return sorted(MODELS, key=lambda m: (-totals[m], order.index(m)))
 
@@ -141,14 +155,19 @@ def _certainty(
 ) -> Certainty:
     if margin < CLOSE_CALL_BELOW or _keep_or_fill_the_gap(answers, top_two):
         return Certainty.CLOSE_CALL
-    needed = CLEAR_FROM + (SENSITIVE_CLEAR_EXTRA if answers.sensitivity is Sensitivity.HIGH
-                           else 0.0)
+    needed = CLEAR_FROM + (
+        SENSITIVE_CLEAR_EXTRA if answers.sensitivity is Sensitivity.HIGH else 0.0
+    )
     # Clear needs a wide margin, (nearly) all answers, no way for the missing
     # ones to change the model, and the same model one step either side of the
     # core answer (the hardest question to answer, and the one that decides
     # keep vs outsource).
-    clear = (margin >= needed and settled and len(answers.answered) >= MIN_ANSWERS_FOR_CLEAR
-             and _survives_a_core_step(answers, top_two[0]))
+    clear = (
+        margin >= needed
+        and settled
+        and len(answers.answered) >= MIN_ANSWERS_FOR_CLEAR
+        and _survives_a_core_step(answers, top_two[0])
+    )
     return Certainty.CLEAR if clear else Certainty.LEANING
 
 
@@ -173,7 +192,7 @@ def _survives_a_core_step(answers: Answers, model: Model) -> bool:
 
 # --- the additive model, cached on the answer values -----------------------------
 
-_Answer = Optional[str]
+_Answer = str | None
 _Key = tuple[_Answer, _Answer, _Answer, _Answer, _Answer, _Answer]
 _CLOSED_SLOTS = (Slot.CORE, Slot.COMPLEXITY, Slot.QUALIFICATIONS, Slot.SENSITIVITY, Slot.GOAL)
 
@@ -189,7 +208,7 @@ def _key(answers: Answers) -> _Key:
 @lru_cache(maxsize=4096)
 def _contributions(key: _Key) -> tuple[Contribution, ...]:
     process, *values = key
-    answers = Answers.from_slots({s.value: v for s, v in zip(_CLOSED_SLOTS, values)})
+    answers = Answers.from_slots({s.value: v for s, v in zip(_CLOSED_SLOTS, values, strict=False)})
     found: list[Contribution] = []
     if process is not None:
         entry = by_name(process)
@@ -198,15 +217,25 @@ def _contributions(key: _Key) -> tuple[Contribution, ...]:
         hint = "(a weak hint next to your answers)"
         reason = f"{typical[0].upper()}{typical[1:]}: {entry.note} {hint}."
         found.append(Contribution(Slot.PROCESS.value, process, deltas, reason, typical, Kind.PRIOR))
-    for slot, value in zip(_CLOSED_SLOTS, values):
+    for slot, value in zip(_CLOSED_SLOTS, values, strict=False):
         if value is not None:
             weight = WEIGHT_TABLE[(slot, value)]
-            found.append(Contribution(slot.value, value, weight.push.as_dict(), weight.reason,
-                                      describe(slot.value, value)))
+            found.append(
+                Contribution(
+                    slot.value,
+                    value,
+                    weight.push.as_dict(),
+                    weight.reason,
+                    describe(slot.value, value),
+                )
+            )
     for rule in RULES:
         if rule.applies(answers):
-            found.append(Contribution(rule.name, None, rule.push.as_dict(), rule.reason,
-                                      rule.summary, Kind.RULE))
+            found.append(
+                Contribution(
+                    rule.name, None, rule.push.as_dict(), rule.reason, rule.summary, Kind.RULE
+                )
+            )
     return tuple(found)
 
 
@@ -215,7 +244,7 @@ def _totals(contributions: tuple[Contribution, ...]) -> dict[Model, float]:
 
 
 @lru_cache(maxsize=1)
-def _prior_options() -> tuple[Optional[str], ...]:
+def _prior_options() -> tuple[str | None, ...]:
     """One catalogue process per typical model, plus none: every prior a
     missing process answer could add."""
     from advisor.process_catalogue import CATALOGUE
@@ -229,8 +258,10 @@ def _possible_winners(key: _Key, process_missing: bool) -> frozenset[Model]:
     """Every model that could come first once the missing answers are given."""
     options = [
         _prior_options() if process_missing else (key[0],),
-        *((values_of(s) if value is None else (value,))
-          for s, value in zip(_CLOSED_SLOTS, key[1:])),
+        *(
+            (values_of(s) if value is None else (value,))
+            for s, value in zip(_CLOSED_SLOTS, key[1:], strict=False)
+        ),
     ]
     winners = {
         _ranking(_totals(_contributions(tuple(combo))), combo[1])[0]

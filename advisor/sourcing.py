@@ -1,4 +1,5 @@
 """The three sourcing options the advisor chooses between, and their names."""
+
 from __future__ import annotations
 
 from enum import Enum

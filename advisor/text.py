@@ -2,13 +2,14 @@
 
 Pure string functions (no spaCy) so they are cheap and easy to test.
 """
+
 from __future__ import annotations
 
 import difflib
 import re
 import unicodedata
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
-from typing import AbstractSet
 
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "`": "'"})
 
@@ -54,7 +55,7 @@ def correct_typos(text: str, targets: frozenset[str], known: AbstractSet[str]) -
             return word
         return _closest(word, targets) or word
 
-    return re.sub(r"[a-z]{%d,}" % MIN_TYPO_LENGTH, fix, text)
+    return re.sub(rf"[a-z]{{{MIN_TYPO_LENGTH},}}", fix, text)
 
 
 @lru_cache(maxsize=4096)

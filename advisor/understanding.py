@@ -10,11 +10,12 @@ the learned model's guesses, and how sure we are.
 - `assumed`: the open question's stated default, after "not sure".
 "Didn't catch that" is left for messages where none of these applies.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Mapping, Optional, Sequence
 
 from advisor import answer_patterns as P
 from advisor.answer_parser import read_answers
@@ -42,8 +43,32 @@ _UNSURE = re.compile(
     r"cannot say|couldn't (?:say|tell)|no (?:real )?opinion|beats me|who knows|good question|"
     r"haven't (?:a|the faintest) (?:clue|idea)|not something i know|i'm not the right person)\b"
 )
-_FILLERS = {"tbh", "honestly", "hmm", "um", "uh", "erm", "well", "i", "i'm", "im", "really", "to",
-            "be", "sorry", "lol", "haha", "so", "yet", "atm", "right", "now", "at", "the", "moment"}
+_FILLERS = {
+    "tbh",
+    "honestly",
+    "hmm",
+    "um",
+    "uh",
+    "erm",
+    "well",
+    "i",
+    "i'm",
+    "im",
+    "really",
+    "to",
+    "be",
+    "sorry",
+    "lol",
+    "haha",
+    "so",
+    "yet",
+    "atm",
+    "right",
+    "now",
+    "at",
+    "the",
+    "moment",
+}
 _MAIN_GOAL = re.compile(r"\b(?:" + P.MAIN_MARKERS + r")\b")
 # A question whose values have no safe summary asks the user to choose.
 _CHOOSE_SLOTS = {Slot.CORE.value, Slot.GOAL.value}
@@ -55,15 +80,17 @@ Guesses = Mapping[str, Sequence[Sequence[object]]]
 @dataclass(frozen=True)
 class Understanding:
     answers: dict[str, str] = field(default_factory=dict)
-    confirm: Optional[tuple[str, str]] = None  # (slot, value)
-    choose: Optional[tuple[str, tuple[str, ...]]] = None  # (slot, values)
-    assumed: Optional[tuple[str, str]] = None  # (slot, default value)
+    confirm: tuple[str, str] | None = None  # (slot, value)
+    choose: tuple[str, tuple[str, ...]] | None = None  # (slot, values)
+    assumed: tuple[str, str] | None = None  # (slot, default value)
 
     def says_something(self) -> bool:
         return bool(self.answers or self.confirm or self.choose or self.assumed)
 
 
-def understand(text: str, expected: Optional[str] = None, guesses: Guesses | None = None) -> Understanding:
+def understand(
+    text: str, expected: str | None = None, guesses: Guesses | None = None
+) -> Understanding:
     """What `text` says, with `expected` the open question's slot (or None)."""
     if expected in DEFAULTS and _only_unsure(text):  # before the rules read "no idea" as "no"
         return Understanding({expected: DEFAULTS[expected]}, assumed=(expected, DEFAULTS[expected]))
@@ -97,7 +124,7 @@ def understand(text: str, expected: Optional[str] = None, guesses: Guesses | Non
 
 
 def _only_unsure(text: str) -> bool:
-    """"no idea tbh", "hmm not sure": saying you don't know, and little else."""
+    """ "no idea tbh", "hmm not sure": saying you don't know, and little else."""
     cleaned = normalise(text)
     rest = _UNSURE.sub(" ", cleaned)
     words = [w for w in re.findall(r"[a-z']+", rest) if w not in _FILLERS]
@@ -111,9 +138,11 @@ def _from_model(
         return Understanding(answers)
     (value, confidence) = ranking[0]
     runner_up = ranking[1] if len(ranking) > 1 else None
-    if expected in _CHOOSE_SLOTS and runner_up and runner_up[1] >= ACCEPT:
-        if not _MAIN_GOAL.search(normalise(text)):  # "mainly X" already chose
-            return Understanding(answers, choose=(expected, (value, runner_up[0])))
+    two_answers = expected in _CHOOSE_SLOTS and runner_up is not None and runner_up[1] >= ACCEPT
+    if (
+        runner_up is not None and two_answers and not _MAIN_GOAL.search(normalise(text))
+    ):  # "mainly X" already chose
+        return Understanding(answers, choose=(expected, (value, runner_up[0])))
     if _sure(ranking, ACCEPT):
         return Understanding({**answers, expected: value})
     if runner_up and runner_up[1] >= CONFIRM and confidence - runner_up[1] < CLOSE:
@@ -141,7 +170,7 @@ def _sure(ranking: list[tuple[str, float]], threshold: float) -> bool:
     return len(ranking) == 1 or ranking[0][1] - ranking[1][1] >= CLOSE
 
 
-def _confident_rival(ranking: list[tuple[str, float]], value: str, text: str) -> Optional[str]:
+def _confident_rival(ranking: list[tuple[str, float]], value: str, text: str) -> str | None:
     """Another value the model is sure a clause means, when the rules read only
     one ("cutting costs and covering seasonal peaks", or a "routine, but the
     exceptions need judgement" the rules took for routine)."""

@@ -33,10 +33,11 @@ tests/unit/test_scoring_properties.py and test_weights.py):
   the BPO-vs-KPO balance. Each fires on answers already given and never stops
   firing when more answers come in, so a provisional result can rely on them.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from advisor.answers import Answers, Complexity, Core, Goal, Qualifications, Sensitivity, Slot
 from advisor.sourcing import MODELS, Model
@@ -88,92 +89,155 @@ _COMPLEXITY = (
     # The main BPO-vs-KPO axis. Expert work gives in-house only the average of
     # BPO and KPO (0.5): needing specialists says KPO *or* your own experts;
     # which of the two is decided by distinctiveness, not by complexity.
-    Weight(Slot.COMPLEXITY, Complexity.ROUTINE.value, Push(bpo=3, kpo=-2, in_house=0),
-           "Routine, rule-based work suits BPO: it can be written down as procedures and "
-           "managed through service levels.",
-           "Aron & Singh 2005; source: BPO is used for 'low-level, less complex operations'"),
-    Weight(Slot.COMPLEXITY, Complexity.MIXED.value, Push(bpo=1, kpo=1, in_house=0.5),
-           "A mix of routine work and judgement could go either way between BPO and KPO: "
-           "the routine part suits BPO, the judgement part KPO.",
-           "Aron & Singh 2005 (codifiable vs judgement work)"),
-    Weight(Slot.COMPLEXITY, Complexity.EXPERT.value, Push(bpo=-2, kpo=3, in_house=0.5),
-           "Work that needs expert judgement is KPO territory: it is hard to codify, so it "
-           "needs specialists working closely with you.",
-           "source: KPO handles 'more complex, high-level business processes'; Aron & Singh 2005"),
+    Weight(
+        Slot.COMPLEXITY,
+        Complexity.ROUTINE.value,
+        Push(bpo=3, kpo=-2, in_house=0),
+        "Routine, rule-based work suits BPO: it can be written down as procedures and "
+        "managed through service levels.",
+        "Aron & Singh 2005; source: BPO is used for 'low-level, less complex operations'",
+    ),
+    Weight(
+        Slot.COMPLEXITY,
+        Complexity.MIXED.value,
+        Push(bpo=1, kpo=1, in_house=0.5),
+        "A mix of routine work and judgement could go either way between BPO and KPO: "
+        "the routine part suits BPO, the judgement part KPO.",
+        "Aron & Singh 2005 (codifiable vs judgement work)",
+    ),
+    Weight(
+        Slot.COMPLEXITY,
+        Complexity.EXPERT.value,
+        Push(bpo=-2, kpo=3, in_house=0.5),
+        "Work that needs expert judgement is KPO territory: it is hard to codify, so it "
+        "needs specialists working closely with you.",
+        "source: KPO handles 'more complex, high-level business processes'; Aron & Singh 2005",
+    ),
 )
 _QUALIFICATIONS = (
     # The second BPO-vs-KPO axis; same in-house reasoning as complexity.
-    Weight(Slot.QUALIFICATIONS, Qualifications.BASIC.value, Push(bpo=2, kpo=-2, in_house=0),
-           "Work that needs only basic qualifications is what BPO vendors staff at scale.",
-           f"{_SOURCE}, Key Point: BPO operations 'only need basic qualifications'"),
-    Weight(Slot.QUALIFICATIONS, Qualifications.TECHNICAL.value, Push(bpo=1, kpo=1, in_house=0.5),
-           "Technical skills or certifications fit both BPO and KPO: BPO vendors supply them "
-           "(technical support), and KPO 'often requires more technical and professional "
-           "qualifications'.",
-           f"{_SOURCE}, Key Point"),
-    Weight(Slot.QUALIFICATIONS, Qualifications.PROFESSIONAL.value,
-           Push(bpo=-2, kpo=3, in_house=0.5),
-           "Professional qualifications (lawyers, analysts, scientists) point to KPO, which "
-           "brings highly qualified people and their expertise.",
-           f"{_SOURCE}: KPO brings 'highly skilled and qualified personnel'; Aron & Singh 2005"),
+    Weight(
+        Slot.QUALIFICATIONS,
+        Qualifications.BASIC.value,
+        Push(bpo=2, kpo=-2, in_house=0),
+        "Work that needs only basic qualifications is what BPO vendors staff at scale.",
+        f"{_SOURCE}, Key Point: BPO operations 'only need basic qualifications'",
+    ),
+    Weight(
+        Slot.QUALIFICATIONS,
+        Qualifications.TECHNICAL.value,
+        Push(bpo=1, kpo=1, in_house=0.5),
+        "Technical skills or certifications fit both BPO and KPO: BPO vendors supply them "
+        "(technical support), and KPO 'often requires more technical and professional "
+        "qualifications'.",
+        f"{_SOURCE}, Key Point",
+    ),
+    Weight(
+        Slot.QUALIFICATIONS,
+        Qualifications.PROFESSIONAL.value,
+        Push(bpo=-2, kpo=3, in_house=0.5),
+        "Professional qualifications (lawyers, analysts, scientists) point to KPO, which "
+        "brings highly qualified people and their expertise.",
+        f"{_SOURCE}: KPO brings 'highly skilled and qualified personnel'; Aron & Singh 2005",
+    ),
 )
 _CORE = (
     # The outsource-vs-keep axis. Only "sets us apart" earns in-house points.
-    Weight(Slot.CORE, Core.SUPPORTING.value, Push(bpo=2, kpo=0, in_house=-2),
-           "A necessary but non-primary process is the classic case for outsourcing, usually "
-           "through BPO.",
-           f"{_SOURCE}: BPO 'is usually done for non-primary operations'; Quinn & Hilmer 1994"),
+    Weight(
+        Slot.CORE,
+        Core.SUPPORTING.value,
+        Push(bpo=2, kpo=0, in_house=-2),
+        "A necessary but non-primary process is the classic case for outsourcing, usually "
+        "through BPO.",
+        f"{_SOURCE}: BPO 'is usually done for non-primary operations'; Quinn & Hilmer 1994",
+    ),
     # Critical but not distinctive: outsourced once it is no source of
     # advantage; in-house gets only the average of BPO and KPO (0.25).
-    Weight(Slot.CORE, Core.IMPORTANT.value, Push(bpo=0, kpo=0.5, in_house=0.25),
-           "Operationally critical work can still be outsourced, since it is no source of "
-           "advantage, but it needs tight service levels and a fallback; it leans slightly "
-           "to KPO, which takes on more critical processes.",
-           f"Gottfredson, Puryear & Phillips 2005; Lacity, Willcocks & Feeny 1996; {_SOURCE}: "
-           "KPO's 'focus on core processes'"),
+    Weight(
+        Slot.CORE,
+        Core.IMPORTANT.value,
+        Push(bpo=0, kpo=0.5, in_house=0.25),
+        "Operationally critical work can still be outsourced, since it is no source of "
+        "advantage, but it needs tight service levels and a fallback; it leans slightly "
+        "to KPO, which takes on more critical processes.",
+        f"Gottfredson, Puryear & Phillips 2005; Lacity, Willcocks & Feeny 1996; {_SOURCE}: "
+        "KPO's 'focus on core processes'",
+    ),
     # Distinctive: keep what gives you your edge, assuming you could hire or
     # build the expertise (see `capability_gap`). Weaker than the nature of the
     # work on its own: routine, basic distinctive work can still go to BPO.
-    Weight(Slot.CORE, Core.CORE.value, Push(bpo=-3, kpo=0, in_house=4),
-           "Firms keep what gives them their edge and outsource what they have no special "
-           "capability for; KPO can take on core processes, BPO rarely.",
-           f"Quinn & Hilmer 1994; {_SOURCE}: KPO's 'focus on core processes'"),
+    Weight(
+        Slot.CORE,
+        Core.CORE.value,
+        Push(bpo=-3, kpo=0, in_house=4),
+        "Firms keep what gives them their edge and outsource what they have no special "
+        "capability for; KPO can take on core processes, BPO rarely.",
+        f"Quinn & Hilmer 1994; {_SOURCE}: KPO's 'focus on core processes'",
+    ),
 )
 _SENSITIVITY = (
     # Neutral on purpose (scoring-principles, Data sensitivity): sensitive data
     # is handled with controls, not by changing the model. The checklist adds
     # safeguards and scoring.py lowers certainty a little.
-    Weight(Slot.SENSITIVITY, Sensitivity.LOW.value, NEUTRAL,
-           "Little sensitive data: it doesn't change the model, and only the basic "
-           "safeguards are needed.",
-           f"{_SOURCE}: BPO is employed 'in low-risk tasks'; scoring-principles.md"),
-    Weight(Slot.SENSITIVITY, Sensitivity.MEDIUM.value, NEUTRAL,
-           "Somewhat sensitive data doesn't change the model: whoever does the work handles "
-           "it under confidentiality agreements and access controls (see the checklist).",
-           "scoring-principles.md, Data sensitivity"),
-    Weight(Slot.SENSITIVITY, Sensitivity.HIGH.value, NEUTRAL,
-           "Highly sensitive data doesn't change the model on its own: it calls for strong "
-           "safeguards (see the checklist) and makes me a little less certain.",
-           f"{_SOURCE}: 'it's important to have measures in place to protect your data'; "
-           "scoring-principles.md"),
+    Weight(
+        Slot.SENSITIVITY,
+        Sensitivity.LOW.value,
+        NEUTRAL,
+        "Little sensitive data: it doesn't change the model, and only the basic "
+        "safeguards are needed.",
+        f"{_SOURCE}: BPO is employed 'in low-risk tasks'; scoring-principles.md",
+    ),
+    Weight(
+        Slot.SENSITIVITY,
+        Sensitivity.MEDIUM.value,
+        NEUTRAL,
+        "Somewhat sensitive data doesn't change the model: whoever does the work handles "
+        "it under confidentiality agreements and access controls (see the checklist).",
+        "scoring-principles.md, Data sensitivity",
+    ),
+    Weight(
+        Slot.SENSITIVITY,
+        Sensitivity.HIGH.value,
+        NEUTRAL,
+        "Highly sensitive data doesn't change the model on its own: it calls for strong "
+        "safeguards (see the checklist) and makes me a little less certain.",
+        f"{_SOURCE}: 'it's important to have measures in place to protect your data'; "
+        "scoring-principles.md",
+    ),
 )
 _GOAL = (
     # Goals adjust, never override; none of them stands for the capability gap.
-    Weight(Slot.GOAL, Goal.COST.value, Push(bpo=1.5, kpo=0.5, in_house=-1),
-           "Cutting costs is the classic reason for BPO; KPO can save money too, but mainly "
-           "buys expertise.",
-           f"{_SOURCE}: BPO contracts operations 'to cut down on costs'"),
-    Weight(Slot.GOAL, Goal.FLEXIBILITY.value, Push(bpo=1.5, kpo=0.5, in_house=-1),
-           "A flexible workforce, filling gaps and scaling with demand, is what BPO vendors "
-           "are built for.",
-           f"{_SOURCE}: BPO is used 'to ... fill gaps in the workforce'"),
-    Weight(Slot.GOAL, Goal.FOCUS.value, Push(bpo=1, kpo=1, in_house=-1.5),
-           "Freeing your team to focus on the core business is a benefit of both BPO and KPO.",
-           f"{_SOURCE}: outsourcing 'allows you to focus on your organization's core processes'"),
-    Weight(Slot.GOAL, Goal.EXPERTISE.value, Push(bpo=-0.5, kpo=2, in_house=-2),
-           "Getting expertise you lack is the main reason for KPO: it brings skilled people "
-           "with their knowledge, insights and process expertise.",
-           f"{_SOURCE}: KPO brings 'knowledge, insights, and process expertise'"),
+    Weight(
+        Slot.GOAL,
+        Goal.COST.value,
+        Push(bpo=1.5, kpo=0.5, in_house=-1),
+        "Cutting costs is the classic reason for BPO; KPO can save money too, but mainly "
+        "buys expertise.",
+        f"{_SOURCE}: BPO contracts operations 'to cut down on costs'",
+    ),
+    Weight(
+        Slot.GOAL,
+        Goal.FLEXIBILITY.value,
+        Push(bpo=1.5, kpo=0.5, in_house=-1),
+        "A flexible workforce, filling gaps and scaling with demand, is what BPO vendors "
+        "are built for.",
+        f"{_SOURCE}: BPO is used 'to ... fill gaps in the workforce'",
+    ),
+    Weight(
+        Slot.GOAL,
+        Goal.FOCUS.value,
+        Push(bpo=1, kpo=1, in_house=-1.5),
+        "Freeing your team to focus on the core business is a benefit of both BPO and KPO.",
+        f"{_SOURCE}: outsourcing 'allows you to focus on your organization's core processes'",
+    ),
+    Weight(
+        Slot.GOAL,
+        Goal.EXPERTISE.value,
+        Push(bpo=-0.5, kpo=2, in_house=-2),
+        "Getting expertise you lack is the main reason for KPO: it brings skilled people "
+        "with their knowledge, insights and process expertise.",
+        f"{_SOURCE}: KPO brings 'knowledge, insights, and process expertise'",
+    ),
 )
 
 WEIGHTS: tuple[Weight, ...] = _COMPLEXITY + _QUALIFICATIONS + _CORE + _SENSITIVITY + _GOAL
@@ -200,38 +264,45 @@ RULES: tuple[Rule, ...] = (
     # Mudambi & Tallman: handing distinctive expert knowledge to a vendor puts
     # it at risk. Large, so distinctive expert work stays in-house even against
     # a cost goal and a KPO-typical process (R&D), unless a gap is assumed.
-    Rule("distinctive_expert_knowledge",
-         lambda a: distinctive(a) and a.complexity is Complexity.EXPERT,
-         Push(bpo=-2, kpo=-2, in_house=3),
-         "your distinctive expert knowledge would be at risk with a vendor",
-         "Handing distinctive expert knowledge to a vendor puts it at risk; for such work "
-         "keeping it in-house (or a close partnership) is often wiser.",
-         "Mudambi & Tallman 2010"),
+    Rule(
+        "distinctive_expert_knowledge",
+        lambda a: distinctive(a) and a.complexity is Complexity.EXPERT,
+        Push(bpo=-2, kpo=-2, in_house=3),
+        "your distinctive expert knowledge would be at risk with a vendor",
+        "Handing distinctive expert knowledge to a vendor puts it at risk; for such work "
+        "keeping it in-house (or a close partnership) is often wiser.",
+        "Mudambi & Tallman 2010",
+    ),
     # Source: outsourcing core processes 'can present significant security
     # risks'. Only for distinctive work: never on routine, non-distinctive work.
-    Rule("distinctive_sensitive_data",
-         lambda a: distinctive(a) and a.sensitivity is Sensitivity.HIGH,
-         Push(bpo=-0.5, kpo=-0.5, in_house=1),
-         "the work that sets you apart runs on highly sensitive data",
-         "The work that sets you apart runs on highly sensitive data, which adds a little to "
-         "the case for keeping it close.",
-         f"{_SOURCE}: 'significant security risks' of outsourcing core processes"),
-    Rule("focus_means_keeping_this_core",
-         lambda a: distinctive(a) and a.goal is Goal.FOCUS,
-         Push(bpo=-1, kpo=-1, in_house=1.5),
-         "focusing on your core business includes this process",
-         "You want to focus on your core business, and this process is part of it: a reason "
-         "to keep it, not to hand it over.",
-         f"{_SOURCE}: outsourcing lets you 'focus on ... core processes'; Quinn & Hilmer 1994"),
+    Rule(
+        "distinctive_sensitive_data",
+        lambda a: distinctive(a) and a.sensitivity is Sensitivity.HIGH,
+        Push(bpo=-0.5, kpo=-0.5, in_house=1),
+        "the work that sets you apart runs on highly sensitive data",
+        "The work that sets you apart runs on highly sensitive data, which adds a little to "
+        "the case for keeping it close.",
+        f"{_SOURCE}: 'significant security risks' of outsourcing core processes",
+    ),
+    Rule(
+        "focus_means_keeping_this_core",
+        lambda a: distinctive(a) and a.goal is Goal.FOCUS,
+        Push(bpo=-1, kpo=-1, in_house=1.5),
+        "focusing on your core business includes this process",
+        "You want to focus on your core business, and this process is part of it: a reason "
+        "to keep it, not to hand it over.",
+        f"{_SOURCE}: outsourcing lets you 'focus on ... core processes'; Quinn & Hilmer 1994",
+    ),
     # scoring-principles: a real capability gap argues for outsourcing even
     # near the core, with safeguards; when it is also distinctive, it is a
     # close call (scoring.py says so whatever the margin).
-    Rule("distinctive_with_capability_gap",
-         lambda a: distinctive(a) and capability_gap(a),
-         Push(bpo=1, kpo=1, in_house=-2),
-         "you lack the expertise for work that sets you apart",
-         "You lack the expertise for work that sets you apart: if you couldn't hire or build "
-         "it, outsourcing with safeguards (or a hybrid) is the way to get it.",
-         "scoring-principles.md; Mudambi & Tallman 2010 (alliances or hybrids for "
-         "distinctive work)"),
+    Rule(
+        "distinctive_with_capability_gap",
+        lambda a: distinctive(a) and capability_gap(a),
+        Push(bpo=1, kpo=1, in_house=-2),
+        "you lack the expertise for work that sets you apart",
+        "You lack the expertise for work that sets you apart: if you couldn't hire or build "
+        "it, outsourcing with safeguards (or a hybrid) is the way to get it.",
+        "scoring-principles.md; Mudambi & Tallman 2010 (alliances or hybrids for distinctive work)",
+    ),
 )

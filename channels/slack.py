@@ -18,6 +18,7 @@ On top of Rasa's channel this one
 - sends each response as one Slack message in mrkdwn, buttons as Block Kit
   buttons whose click (interactive payload) becomes the user's message.
 """
+
 import asyncio
 import hashlib
 import hmac
@@ -27,8 +28,9 @@ import os
 import re
 import time
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Hashable
 from http import HTTPStatus
-from typing import Any, Awaitable, Callable, Dict, Hashable, List, Optional, Set, Text
+from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
@@ -62,7 +64,7 @@ class SeenCache:
     def __init__(self, ttl: float = SEEN_TTL, max_size: int = SEEN_MAX) -> None:
         self.ttl = ttl
         self.max_size = max_size
-        self._entries: "OrderedDict[Hashable, float]" = OrderedDict()
+        self._entries: OrderedDict[Hashable, float] = OrderedDict()
 
     def check_and_add(self, key: Hashable) -> bool:
         """True if `key` was seen within the TTL; records it either way.
@@ -80,7 +82,7 @@ class SeenCache:
         return False
 
 
-def to_mrkdwn(text: Text) -> Text:
+def to_mrkdwn(text: str) -> str:
     """Markdown as the assistant writes it -> Slack mrkdwn."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = re.sub(r"\[([^\]\n]+)\]\((https?://[^)\s]+)\)", r"<\2|\1>", text)
@@ -91,9 +93,9 @@ def to_mrkdwn(text: Text) -> Text:
     return text
 
 
-def _chunks(text: Text, limit: int) -> List[Text]:
+def _chunks(text: str, limit: int) -> list[str]:
     """Split at line ends into pieces of at most `limit` characters."""
-    pieces: List[Text] = []
+    pieces: list[str] = []
     current = ""
     for line in text.split("\n"):
         while len(line) > limit:
@@ -109,7 +111,7 @@ def _chunks(text: Text, limit: int) -> List[Text]:
     return pieces or [""]
 
 
-def slack_text_to_plain(text: Text, bot_user_ids: Set[Text]) -> Text:
+def slack_text_to_plain(text: str, bot_user_ids: set[str]) -> str:
     """What a user typed, from Slack's encoded message text, without our mention."""
     for user_id in bot_user_ids:
         text = re.sub(rf"<@{re.escape(user_id)}(?:\|[^>]*)?>", " ", text)
@@ -120,7 +122,7 @@ def slack_text_to_plain(text: Text, bot_user_ids: Set[Text]) -> Text:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def make_client(token: Text, api_url: Text) -> AsyncWebClient:
+def make_client(token: str, api_url: str) -> AsyncWebClient:
     client = AsyncWebClient(token=token, base_url=api_url)
     client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
     if urlparse(api_url).hostname in ("127.0.0.1", "localhost", "::1"):
@@ -133,15 +135,15 @@ class SlackReplies(SlackBot):
 
     def __init__(
         self,
-        token: Text,
-        api_url: Text,
-        slack_channel: Optional[Text] = None,
-        thread_id: Optional[Text] = None,
+        token: str,
+        api_url: str,
+        slack_channel: str | None = None,
+        thread_id: str | None = None,
     ) -> None:
         super().__init__(token, slack_channel, thread_id)
         self.client = make_client(token, api_url)
 
-    async def _post_message(self, channel: Text, **kwargs: Any) -> None:
+    async def _post_message(self, channel: str, **kwargs: Any) -> None:
         # `as_user` and `type` (set by Rasa) are legacy / not API arguments.
         kwargs.pop("as_user", None)
         kwargs.pop("type", None)
@@ -150,9 +152,11 @@ class SlackReplies(SlackBot):
         try:
             await self.client.chat_postMessage(channel=channel, **kwargs)
         except SlackApiError as error:
-            logger.error(f"Slack chat.postMessage to {channel} failed: {error.response.get('error')}")
+            logger.error(
+                f"Slack chat.postMessage to {channel} failed: {error.response.get('error')}"
+            )
 
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         """One response, one Slack message."""
         await self._post_message(
             channel=self.slack_channel or recipient_id, text=to_mrkdwn(text.strip()), mrkdwn=True
@@ -160,13 +164,13 @@ class SlackReplies(SlackBot):
 
     async def send_text_with_buttons(
         self,
-        recipient_id: Text,
-        text: Text,
-        buttons: List[Dict[Text, Any]],
+        recipient_id: str,
+        text: str,
+        buttons: list[dict[str, Any]],
         **kwargs: Any,
     ) -> None:
         text = to_mrkdwn((text or "").strip())
-        blocks: List[Dict[Text, Any]] = [
+        blocks: list[dict[str, Any]] = [
             {"type": "section", "text": {"type": "mrkdwn", "text": chunk}}
             for chunk in _chunks(text, SECTION_LIMIT)
             if chunk.strip()
@@ -181,7 +185,9 @@ class SlackReplies(SlackBot):
             for index, button in enumerate(buttons)
         ]
         for start in range(0, len(elements), BUTTONS_PER_BLOCK):
-            blocks.append({"type": "actions", "elements": elements[start:start + BUTTONS_PER_BLOCK]})
+            blocks.append(
+                {"type": "actions", "elements": elements[start : start + BUTTONS_PER_BLOCK]}
+            )
         await self._post_message(
             channel=self.slack_channel or recipient_id,
             text=text or "Please choose:",  # notification / fallback text
@@ -193,11 +199,11 @@ class SlackChannel(SlackInput):
     """Slack Events API + interactivity at /webhooks/slack/webhook."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "slack"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
         if credentials:
             logger.warning(
                 "Slack: parameters in credentials.yml are ignored; the channel reads "
@@ -209,7 +215,7 @@ class SlackChannel(SlackInput):
             api_url=os.environ.get("SLACK_API_URL", "").strip() or DEFAULT_API_URL,
         )
 
-    def __init__(self, bot_token: Text, signing_secret: Text, api_url: Text = DEFAULT_API_URL) -> None:
+    def __init__(self, bot_token: str, signing_secret: str, api_url: str = DEFAULT_API_URL) -> None:
         super().__init__(
             slack_token=bot_token,
             use_threads=True,
@@ -217,14 +223,17 @@ class SlackChannel(SlackInput):
         )
         self.api_url = api_url
         self.configured = bool(bot_token and signing_secret)
-        self.bot_user_ids: Set[Text] = set()
+        self.bot_user_ids: set[str] = set()
         self.seen_events = SeenCache()
         self.seen_messages = SeenCache()
         self.seen_clicks = SeenCache()
         if not self.configured:
             missing = [
                 name
-                for name, value in (("SLACK_BOT_TOKEN", bot_token), ("SLACK_SIGNING_SECRET", signing_secret))
+                for name, value in (
+                    ("SLACK_BOT_TOKEN", bot_token),
+                    ("SLACK_SIGNING_SECRET", signing_secret),
+                )
                 if not value
             ]
             logger.warning(
@@ -237,7 +246,7 @@ class SlackChannel(SlackInput):
 
     # ---------------------------------------------------------------- requests
 
-    def _signature_problem(self, headers: Any, body: bytes) -> Optional[Text]:
+    def _signature_problem(self, headers: Any, body: bytes) -> str | None:
         """Why the request is not from Slack, or None if it is."""
         timestamp = headers.get("x-slack-request-timestamp", "")
         signature = headers.get("x-slack-signature", "")
@@ -247,7 +256,12 @@ class SlackChannel(SlackInput):
         if age > MAX_REQUEST_AGE:
             return f"timestamp {timestamp} is more than {MAX_REQUEST_AGE} s away from now"
         base = b"v0:" + timestamp.encode() + b":" + body
-        expected = b"v0=" + hmac.new(self.slack_signing_secret.encode(), base, hashlib.sha256).hexdigest().encode()
+        expected = (
+            b"v0="
+            + hmac.new(self.slack_signing_secret.encode(), base, hashlib.sha256)
+            .hexdigest()
+            .encode()
+        )
         # Bytes: compare_digest refuses str with non-ASCII characters (TypeError -> 500).
         if not hmac.compare_digest(expected, signature.encode("utf-8", "replace")):
             return "X-Slack-Signature does not match"
@@ -264,7 +278,9 @@ class SlackChannel(SlackInput):
         problem = self._signature_problem(request.headers, body)
         if problem:
             logger.warning(f"Slack: rejected a request: {problem}.")
-            return response.text("Invalid Slack signature or timestamp", status=HTTPStatus.UNAUTHORIZED)
+            return response.text(
+                "Invalid Slack signature or timestamp", status=HTTPStatus.UNAUTHORIZED
+            )
 
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type == "application/json":
@@ -289,7 +305,7 @@ class SlackChannel(SlackInput):
     def _handle_event(
         self,
         request: Request,
-        payload: Dict[Text, Any],
+        payload: dict[str, Any],
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
     ) -> HTTPResponse:
         if payload.get("type") == "url_verification":
@@ -315,7 +331,9 @@ class SlackChannel(SlackInput):
         if not (is_dm or event.get("type") == "app_mention"):
             return response.text("")  # channel chatter that doesn't mention us
         if self.seen_messages.check_and_add((channel, event.get("ts"))):
-            logger.info(f"Slack: dropped second delivery of message {event.get('ts')} in {channel}.")
+            logger.info(
+                f"Slack: dropped second delivery of message {event.get('ts')} in {channel}."
+            )
             return response.text("", headers={"X-Slack-No-Retry": "1"})
 
         text = slack_text_to_plain(event.get("text", ""), bot_ids)
@@ -335,10 +353,10 @@ class SlackChannel(SlackInput):
                 "channel_type": "im" if is_dm else event.get("channel_type", "channel"),
             },
         }
-        self._dispatch(text, event["user"], channel, thread_id, metadata, on_new_message)
+        self._dispatch(text, event["user"], str(channel), thread_id, metadata, on_new_message)
         return response.text("")
 
-    def _bot_user_ids(self, payload: Dict[Text, Any]) -> Set[Text]:
+    def _bot_user_ids(self, payload: dict[str, Any]) -> set[str]:
         ids = set(self.bot_user_ids)
         for authorization in payload.get("authorizations") or []:
             if isinstance(authorization, dict) and authorization.get("user_id"):
@@ -347,7 +365,7 @@ class SlackChannel(SlackInput):
         return ids
 
     @staticmethod
-    def _is_person_writing(event: Dict[Text, Any], bot_user_ids: Set[Text]) -> bool:
+    def _is_person_writing(event: dict[str, Any], bot_user_ids: set[str]) -> bool:
         return (
             event.get("type") in ("message", "app_mention")
             and event.get("subtype") in USER_SUBTYPES
@@ -360,7 +378,7 @@ class SlackChannel(SlackInput):
         )
 
     def _handle_interaction(
-        self, payload: Dict[Text, Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]
+        self, payload: dict[str, Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> HTTPResponse:
         if not self._is_interactive_message(payload):
             return response.text("")  # shortcuts, modals, ...: nothing to do
@@ -384,32 +402,41 @@ class SlackChannel(SlackInput):
             "out_channel": channel,
             "thread_id": thread_id,
             "users": sorted(self.bot_user_ids),
-            "slack": {"team_id": (payload.get("team") or {}).get("id"), "action": action.get("action_id")},
+            "slack": {
+                "team_id": (payload.get("team") or {}).get("id"),
+                "action": action.get("action_id"),
+            },
         }
         if action.get("type") == "button" and message.get("ts") and message.get("blocks"):
             self._background(self._mark_clicked(channel, message, action))
         self._dispatch(text, user, channel, thread_id, metadata, on_new_message)
         return response.text("")
 
-    async def _mark_clicked(self, channel: Text, message: Dict[Text, Any], action: Dict[Text, Any]) -> None:
+    async def _mark_clicked(
+        self, channel: str, message: dict[str, Any], action: dict[str, Any]
+    ) -> None:
         """Replace the clicked message's buttons by the choice (no second click)."""
         title = (action.get("text") or {}).get("text") or action.get("value", "")
         blocks = [block for block in message["blocks"] if block.get("type") != "actions"]
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": f"➜ {to_mrkdwn(title)}"}]})
+        blocks.append(
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": f"➜ {to_mrkdwn(title)}"}]}
+        )
         try:
             await make_client(self.slack_token, self.api_url).chat_update(
                 channel=channel, ts=message["ts"], text=message.get("text") or title, blocks=blocks
             )
         except SlackApiError as error:
-            logger.info(f"Slack: could not update the clicked message: {error.response.get('error')}")
+            logger.info(
+                f"Slack: could not update the clicked message: {error.response.get('error')}"
+            )
 
     def _dispatch(
         self,
-        text: Text,
-        user: Text,
-        channel: Text,
-        thread_id: Optional[Text],
-        metadata: Dict[Text, Any],
+        text: str,
+        user: str,
+        channel: str,
+        thread_id: str | None,
+        metadata: dict[str, Any],
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
     ) -> None:
         """Hand the message to Rasa in the background: Slack wants an answer in 3 s.
@@ -470,6 +497,8 @@ class SlackChannel(SlackInput):
         return slack_webhook
 
     def get_output_channel(
-        self, channel: Optional[Text] = None, thread_id: Optional[Text] = None
+        self, channel: str | None = None, thread_id: str | None = None
     ) -> OutputChannel:
-        return SlackReplies(self.slack_token, self.api_url, channel or self.slack_channel, thread_id)
+        return SlackReplies(
+            self.slack_token, self.api_url, channel or self.slack_channel, thread_id
+        )

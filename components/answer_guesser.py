@@ -4,11 +4,12 @@ machine learning itself.
 
 Output: `parse_data["answer_guesses"]` = {slot: [[value, confidence], ...]}.
 """
+
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -18,6 +19,7 @@ from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from advisor import answer_model
 from advisor.answer_model import AnswerModel, load_examples
 from components.question_focus import FULL_TEXT
 
@@ -32,15 +34,15 @@ class AnswerGuesser(GraphComponent):
     """Scores every assessment answer value for each message."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"examples": "data/answers"}
 
     def __init__(
         self,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        model: Optional[AnswerModel] = None,
+        model: AnswerModel | None = None,
     ) -> None:
         self._config = config
         self._model_storage = model_storage
@@ -50,17 +52,18 @@ class AnswerGuesser(GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "AnswerGuesser":
+    ) -> AnswerGuesser:
         return cls(config, model_storage, resource)
 
     @classmethod
-    def fingerprint_addon(cls, config: Dict[str, Any]) -> Optional[str]:
-        """Retrain when the example files change (Rasa only sees its own data)."""
-        digest = hashlib.sha256()
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """Retrain when the example files or the model's code change (Rasa only
+        fingerprints its own data, and a stale pickle would not load)."""
+        digest = hashlib.sha256(Path(answer_model.__file__).read_bytes())
         for path in sorted(Path(config["examples"]).glob("*.yml")):
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
@@ -81,17 +84,17 @@ class AnswerGuesser(GraphComponent):
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
         **kwargs: Any,
-    ) -> "AnswerGuesser":
+    ) -> AnswerGuesser:
         with model_storage.read_from(resource) as directory:
             model = AnswerModel.load(directory)
         return cls(config, model_storage, resource, model)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         if self._model is None:
             return messages
         for message in messages:

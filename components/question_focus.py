@@ -5,9 +5,10 @@ classifiers see with its focus. The user's whole message stays in the tracker
 event and, when it was narrowed, in `parse_data["full_text"]`, which the answer
 reader and the actions use.
 """
+
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -27,17 +28,17 @@ class QuestionFocus(GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "QuestionFocus":
+    ) -> QuestionFocus:
         return cls()
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data  # training examples are already to the point
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT)
             if not isinstance(text, str) or text.startswith("/"):

@@ -10,6 +10,7 @@ click. Taking a wrong value, or understanding nothing, counts against it.
 
 Usage: python scripts/check_answer_holdout.py <model.tar.gz> <min-accuracy> [<results-dir>]
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -65,12 +66,19 @@ def main() -> None:
     all_cases = cases()
     parsed = asyncio.run(parse_all(model, [text for _, _, text in all_cases]))
     rows = []
-    for (slot, value, text), parse_data in zip(all_cases, parsed):
+    for (slot, value, text), parse_data in zip(all_cases, parsed, strict=False):
         understood = understand(text, slot, parse_data.get("answer_guesses"))
-        rows.append({"slot": slot, "expected": value, "text": text,
-                     "outcome": outcome(understood, slot, value),
-                     "understood": understood.answers, "confirm": understood.confirm,
-                     "choose": understood.choose})
+        rows.append(
+            {
+                "slot": slot,
+                "expected": value,
+                "text": text,
+                "outcome": outcome(understood, slot, value),
+                "understood": understood.answers,
+                "confirm": understood.confirm,
+                "choose": understood.choose,
+            }
+        )
     counts = Counter(row["outcome"] for row in rows)
     right = sum(counts[kind] for kind in ("taken", "confirm", "choose"))
     accuracy = right / len(rows)
@@ -79,16 +87,26 @@ def main() -> None:
         / max(1, sum(r["slot"] == slot for r in rows))
         for slot in DEFAULTS
     }
-    print(f"Answer hold-out: {len(rows)} answers, right value left {accuracy:.1%} "
-          f"(gate {minimum:.0%}); " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    print(
+        f"Answer hold-out: {len(rows)} answers, right value left {accuracy:.1%} "
+        f"(gate {minimum:.0%}); " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+    )
     print("  per question: " + ", ".join(f"{s} {a:.0%}" for s, a in per_slot.items()))
     for row in rows:
         if row["outcome"] not in ("taken", "confirm", "choose"):
-            print(f"  - [{row['slot']}={row['expected']}] {row['text']!r}: {row['outcome']} "
-                  f"{row['understood'] or row['confirm'] or row['choose'] or ''}")
+            print(
+                f"  - [{row['slot']}={row['expected']}] {row['text']!r}: {row['outcome']} "
+                f"{row['understood'] or row['confirm'] or row['choose'] or ''}"
+            )
     results.mkdir(parents=True, exist_ok=True)
-    summary = {"answers": len(rows), "accuracy": accuracy, "gate": minimum,
-               "outcomes": dict(counts), "per_question": per_slot, "rows": rows}
+    summary = {
+        "answers": len(rows),
+        "accuracy": accuracy,
+        "gate": minimum,
+        "outcomes": dict(counts),
+        "per_question": per_slot,
+        "rows": rows,
+    }
     (results / "holdout_summary.json").write_text(json.dumps(summary, indent=2))
     if accuracy < minimum:
         sys.exit(f"FAIL: answer hold-out {accuracy:.1%} is below {minimum:.0%}")

@@ -2,23 +2,24 @@
 a token or a JWT when enabled; CORS allows exact configured origins only; both
 servers listen on loopback only; secrets never appear on a command line; var/ is
 private. The defaults are checked on what `make run` starts: scripts/servers.sh."""
+
 import os
 import stat
 import subprocess
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterator, Tuple
 
 import jwt
 import pytest
 import requests
 
-from tests.integration.conftest import ALLOWED_ORIGIN, API_TOKEN, JWT_SECRET
 from harness.servers import MODEL, ActionServer, RasaServer, free_port, free_ports, write_endpoints
+from tests.integration.conftest import ALLOWED_ORIGIN, API_TOKEN, JWT_SECRET
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-Stack = Tuple[RasaServer, ActionServer]
+Stack = tuple[RasaServer, ActionServer]
 # Admin endpoints that change the assistant: model upload, training, event injection.
 DANGEROUS = [
     ("GET", "/status", None),
@@ -29,9 +30,12 @@ DANGEROUS = [
 ]
 
 
-def bearer(secret: str, role: str = "admin") -> Dict[str, str]:
-    token = jwt.encode({"user": {"username": "ops", "role": role}, "exp": time.time() + 300},
-                       secret, algorithm="HS256")
+def bearer(secret: str, role: str = "admin") -> dict[str, str]:
+    token = jwt.encode(
+        {"user": {"username": "ops", "role": role}, "exp": time.time() + 300},
+        secret,
+        algorithm="HS256",
+    )
     return {"Authorization": f"Bearer {token}"}
 
 
@@ -50,7 +54,7 @@ class Shipped:
     rasa_port: int
     actions_port: int
     var: Path
-    env: Dict[str, str]
+    env: dict[str, str]
 
     @property
     def base_url(self) -> str:
@@ -60,21 +64,44 @@ class Shipped:
         return int((self.var / "run" / f"{name}.pid").read_text())
 
 
-def shipped_env(var: Path, rasa_port: int, actions_port: int, endpoints: Path) -> Dict[str, str]:
+def shipped_env(var: Path, rasa_port: int, actions_port: int, endpoints: Path) -> dict[str, str]:
     """This environment without settings that would change what servers.sh does by default."""
-    env = {name: value for name, value in os.environ.items()
-           if name not in ("RASA_API_TOKEN", "RASA_JWT_SECRET", "RASA_CORS_ORIGINS", "ACTIONS_HOST",
-                           "RASA_INTERFACE", "SANIC_HOST", "ACTIONS_REQUEST_MAX_SIZE")}
-    env.update(RASA_PORT=str(rasa_port), ACTIONS_PORT=str(actions_port), ADVISOR_VAR_DIR=str(var),
-               RASA_ENDPOINTS=str(endpoints))
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name
+        not in (
+            "RASA_API_TOKEN",
+            "RASA_JWT_SECRET",
+            "RASA_CORS_ORIGINS",
+            "ACTIONS_HOST",
+            "RASA_INTERFACE",
+            "SANIC_HOST",
+            "ACTIONS_REQUEST_MAX_SIZE",
+        )
+    }
+    env.update(
+        RASA_PORT=str(rasa_port),
+        ACTIONS_PORT=str(actions_port),
+        ADVISOR_VAR_DIR=str(var),
+        RASA_ENDPOINTS=str(endpoints),
+    )
     return env
 
 
-def servers_sh(env: Dict[str, str], *functions: str, timeout: float = 300) -> subprocess.CompletedProcess:
+def servers_sh(
+    env: dict[str, str], *functions: str, timeout: float = 300
+) -> subprocess.CompletedProcess:
     """Run functions of scripts/servers.sh as scripts/run.sh does."""
     script = "source scripts/common.sh && source scripts/servers.sh && " + " && ".join(functions)
-    return subprocess.run(["bash", "-c", script], cwd=PROJECT_DIR, env=env, capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(
+        ["bash", "-c", script],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -87,8 +114,9 @@ def shipped(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shipped]:
     workdir = tmp_path_factory.mktemp("shipped")
     var = workdir / "var"  # created by servers.sh
     rasa_port, actions_port = free_ports(2)
-    endpoints = write_endpoints(workdir / "endpoints.yml", f"http://127.0.0.1:{actions_port}/webhook",
-                                var / "tracker.db")
+    endpoints = write_endpoints(
+        workdir / "endpoints.yml", f"http://127.0.0.1:{actions_port}/webhook", var / "tracker.db"
+    )
     env = shipped_env(var, rasa_port, actions_port, endpoints)
     stack = Shipped(rasa_port, actions_port, var, env)
     try:
@@ -109,13 +137,23 @@ def test_shipped_servers_have_the_admin_api_off(shipped: Shipped) -> None:
     for method, path, body in DANGEROUS:
         response = requests.request(method, shipped.base_url + path, json=body, timeout=10)
         assert response.status_code in (404, 405), (path, response.status_code)
-    assert requests.get(shipped.base_url + "/status", params={"token": ""}, timeout=10).status_code == 404
+    assert (
+        requests.get(shipped.base_url + "/status", params={"token": ""}, timeout=10).status_code
+        == 404
+    )
 
 
 def test_shipped_servers_allow_only_their_own_origins(shipped: Shipped) -> None:
     url = shipped.base_url + "/webhooks/rest/webhook"
-    preflight = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
-    for origin in ("https://evil.example", "null", f"http://localhost:{shipped.rasa_port}.evil.example"):
+    preflight = {
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type",
+    }
+    for origin in (
+        "https://evil.example",
+        "null",
+        f"http://localhost:{shipped.rasa_port}.evil.example",
+    ):
         response = requests.options(url, headers={"Origin": origin, **preflight}, timeout=10)
         assert "Access-Control-Allow-Origin" not in response.headers, origin
     own = f"http://localhost:{shipped.rasa_port}"
@@ -130,12 +168,22 @@ def test_shipped_servers_start_through_the_launcher(shipped: Shipped) -> None:
         assert cmdline[1:4] == [b"-m", b"runtime.launch", b"run"], cmdline
 
 
-@pytest.mark.parametrize("origins", ["*", "https://*.example.com", "https://chat.example.com/path",
-                                     "https://chat.example.com *", ".*"])
+@pytest.mark.parametrize(
+    "origins",
+    [
+        "*",
+        "https://*.example.com",
+        "https://chat.example.com/path",
+        "https://chat.example.com *",
+        ".*",
+    ],
+)
 def test_servers_script_refuses_wildcard_cors(tmp_path: Path, origins: str) -> None:
     """Refused before Rasa is started (sanic-cors would read * ? ] \\ as a regex)."""
-    env = {**shipped_env(tmp_path / "var", free_port(), free_port(), tmp_path / "endpoints.yml"),
-           "RASA_CORS_ORIGINS": origins}
+    env = {
+        **shipped_env(tmp_path / "var", free_port(), free_port(), tmp_path / "endpoints.yml"),
+        "RASA_CORS_ORIGINS": origins,
+    }
     refused = servers_sh(env, "start_rasa_server", timeout=60)
     assert refused.returncode != 0
     assert "is not an exact origin" in refused.stderr
@@ -158,14 +206,23 @@ def test_var_is_private(shipped: Shipped) -> None:
     """var/ and its directories 0700, every file in it 0600 (logs, pids, the SQLite
     conversations): other local users can read nothing."""
     # A conversation makes the tracker store write its file.
-    reply = requests.post(shipped.base_url + "/webhooks/rest/webhook",
-                          json={"sender": "perm-check", "message": "what is bpo?"}, timeout=60)
+    reply = requests.post(
+        shipped.base_url + "/webhooks/rest/webhook",
+        json={"sender": "perm-check", "message": "what is bpo?"},
+        timeout=60,
+    )
     assert reply.status_code == 200 and reply.json()
-    found = {path.relative_to(shipped.var): stat.S_IMODE(path.stat().st_mode) for path in shipped.var.rglob("*")}
+    found = {
+        path.relative_to(shipped.var): stat.S_IMODE(path.stat().st_mode)
+        for path in shipped.var.rglob("*")
+    }
     assert stat.S_IMODE(shipped.var.stat().st_mode) == 0o700
     assert {"run/rasa.pid", "log/rasa.log", "tracker.db"} <= {str(path) for path in found}
-    wrong = {str(path): oct(mode) for path, mode in found.items()
-             if mode != (0o700 if (shipped.var / path).is_dir() else 0o600)}
+    wrong = {
+        str(path): oct(mode)
+        for path, mode in found.items()
+        if mode != (0o700 if (shipped.var / path).is_dir() else 0o600)
+    }
     assert not wrong, wrong
 
 
@@ -179,9 +236,16 @@ def test_the_admin_secrets_are_not_on_any_command_line(hardened_stack: Stack) ->
     assert b"runtime.launch" in cmdline
     for secret in (API_TOKEN, JWT_SECRET):
         assert secret.encode() not in cmdline
-    listing = subprocess.run(["ps", "-eww", "-o", "args="], capture_output=True, text=True, check=True).stdout
+    listing = subprocess.run(
+        ["ps", "-eww", "-o", "args="], capture_output=True, text=True, check=True
+    ).stdout
     assert API_TOKEN not in listing and JWT_SECRET not in listing
-    assert requests.get(f"{server.base_url}/status", params={"token": API_TOKEN}, timeout=10).status_code == 200
+    assert (
+        requests.get(
+            f"{server.base_url}/status", params={"token": API_TOKEN}, timeout=10
+        ).status_code
+        == 200
+    )
 
 
 @pytest.mark.parametrize("method, path, body", DANGEROUS)
@@ -189,32 +253,55 @@ def test_admin_api_rejects_requests_without_valid_credentials(
     hardened_stack: Stack, method: str, path: str, body: object
 ) -> None:
     base = hardened_stack[0].base_url
-    for extra in ({}, {"params": {"token": "wrong"}}, {"headers": bearer("not-the-secret-but-also-32-bytes-long")},
-                  {"headers": {"Authorization": "Bearer garbage"}}):
+    for extra in (
+        {},
+        {"params": {"token": "wrong"}},
+        {"headers": bearer("not-the-secret-but-also-32-bytes-long")},
+        {"headers": {"Authorization": "Bearer garbage"}},
+    ):
         response = requests.request(method, base + path, json=body, timeout=10, **extra)
         assert response.status_code in (401, 403), (path, extra, response.status_code)
 
 
 def test_admin_api_works_with_the_token_or_a_jwt(hardened_stack: Stack) -> None:
     base = hardened_stack[0].base_url
-    assert requests.get(f"{base}/status", params={"token": API_TOKEN}, timeout=10).status_code == 200
+    assert (
+        requests.get(f"{base}/status", params={"token": API_TOKEN}, timeout=10).status_code == 200
+    )
     assert requests.get(f"{base}/status", headers=bearer(JWT_SECRET), timeout=10).status_code == 200
-    tracker = requests.get(f"{base}/conversations/someone/tracker", params={"token": API_TOKEN}, timeout=10)
+    tracker = requests.get(
+        f"{base}/conversations/someone/tracker", params={"token": API_TOKEN}, timeout=10
+    )
     assert tracker.status_code == 200 and tracker.json()["sender_id"] == "someone"
     # A JWT with the "user" role only reaches its own conversation.
-    own = requests.get(f"{base}/conversations/ops/tracker", headers=bearer(JWT_SECRET, "user"), timeout=10)
-    other = requests.get(f"{base}/conversations/victim/tracker", headers=bearer(JWT_SECRET, "user"), timeout=10)
+    own = requests.get(
+        f"{base}/conversations/ops/tracker", headers=bearer(JWT_SECRET, "user"), timeout=10
+    )
+    other = requests.get(
+        f"{base}/conversations/victim/tracker", headers=bearer(JWT_SECRET, "user"), timeout=10
+    )
     assert own.status_code == 200 and other.status_code in (401, 403)
 
 
-@pytest.mark.parametrize("path", ["/webhooks/rest/", "/webhooks/rest/webhook", "/socket.io/?EIO=4&transport=polling"])
+@pytest.mark.parametrize(
+    "path", ["/webhooks/rest/", "/webhooks/rest/webhook", "/socket.io/?EIO=4&transport=polling"]
+)
 def test_cors_allows_only_the_configured_exact_origin(hardened_stack: Stack, path: str) -> None:
     url = hardened_stack[0].base_url + path
-    preflight = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
-    for origin in ("https://evil.example", ALLOWED_ORIGIN + ".evil.example", "null",
-                   ALLOWED_ORIGIN.replace("https", "http")):
-        for response in (requests.get(url, headers={"Origin": origin}, timeout=10),
-                         requests.options(url, headers={"Origin": origin, **preflight}, timeout=10)):
+    preflight = {
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type",
+    }
+    for origin in (
+        "https://evil.example",
+        ALLOWED_ORIGIN + ".evil.example",
+        "null",
+        ALLOWED_ORIGIN.replace("https", "http"),
+    ):
+        for response in (
+            requests.get(url, headers={"Origin": origin}, timeout=10),
+            requests.options(url, headers={"Origin": origin, **preflight}, timeout=10),
+        ):
             assert "Access-Control-Allow-Origin" not in response.headers, (origin, response.headers)
     allowed = requests.options(url, headers={"Origin": ALLOWED_ORIGIN, **preflight}, timeout=10)
     assert allowed.headers.get("Access-Control-Allow-Origin") == ALLOWED_ORIGIN

@@ -1,5 +1,6 @@
 """The guided assessment over the real REST channel: whole conversations in free
 text and by button payloads, ending in the recommendation a consultant would give."""
+
 import json
 import re
 
@@ -134,9 +135,13 @@ def test_start_over(new_chat):
 def test_why_and_changing_an_answer_after_the_recommendation(new_chat):
     chat = new_chat()
     chat.text("/start_assessment")
-    for slot, value in [("process", "customer care"), ("core", "supporting"),
-                        ("complexity", "routine"), ("qualifications", "basic"),
-                        ("sensitivity", "low")]:
+    for slot, value in [
+        ("process", "customer care"),
+        ("core", "supporting"),
+        ("complexity", "routine"),
+        ("qualifications", "basic"),
+        ("sensitivity", "low"),
+    ]:
         chat.text("/inform" + json.dumps({slot: value}))
     final = chat.text('/inform{"goal": "cost"}')
     assert recommended_model(final) == "BPO"
@@ -150,8 +155,10 @@ def test_why_and_changing_an_answer_after_the_recommendation(new_chat):
 
 def test_assess_another_process_keeps_the_goal(new_chat):
     chat = new_chat()
-    chat.text("We want to outsource payroll. It's not core and very routine, basic skills "
-              "are enough, the data is not sensitive and we mainly want to cut costs.")
+    chat.text(
+        "We want to outsource payroll. It's not core and very routine, basic skills "
+        "are enough, the data is not sensitive and we mainly want to cut costs."
+    )
     reply = chat.text("let's assess another process")
     assert "Which business process" in reply and "cutting costs" in reply
     chat.text("legal research")

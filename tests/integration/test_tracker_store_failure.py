@@ -3,6 +3,7 @@
 silently, and when the database is back the conversation continues where it was
 (stores/tracker_store.py, channels/rest.py). A throwaway PostgreSQL cluster
 (Debian's packages, scripts/install_services.sh) runs on a free loopback port."""
+
 import json
 import os
 import shutil
@@ -10,8 +11,8 @@ import subprocess
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator, List, Optional, Tuple
 
 import pytest
 import requests
@@ -22,7 +23,7 @@ from harness.servers import ActionServer, Chat, RasaServer, free_port
 from tests.integration.fake_slack import TEAM_ID, FakeSlack, sign
 
 
-def postgres_bin() -> Optional[Path]:
+def postgres_bin() -> Path | None:
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]))
     return found[-1].parent if found else None
 
@@ -37,8 +38,8 @@ class Postgres:
         # cluster runs as the postgres user when we are root.
         self.dir = Path(tempfile.mkdtemp(prefix="advisor-pg-"))
         self.port = free_port()
-        self.process: Optional[subprocess.Popen] = None
-        self.user: List[str] = []
+        self.process: subprocess.Popen | None = None
+        self.user: list[str] = []
         if os.geteuid() == 0:  # initdb refuses root: run as the packages' postgres user
             self.user = ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"]
 
@@ -49,22 +50,46 @@ class Postgres:
     def init(self) -> "Postgres":
         if self.user:
             shutil.chown(self.dir, "postgres", "postgres")
-        self._run(str(self.bin / "initdb"), "-D", str(self.dir / "data"), "-U", "postgres",
-                  "--auth=trust", "--no-locale", "-E", "UTF8")
+        self._run(
+            str(self.bin / "initdb"),
+            "-D",
+            str(self.dir / "data"),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--no-locale",
+            "-E",
+            "UTF8",
+        )
         return self
 
     def start(self) -> "Postgres":
         self.process = subprocess.Popen(
-            [*self.user, str(self.bin / "postgres"), "-D", str(self.dir / "data"), "-p", str(self.port),
-             "-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={self.dir}"],
-            stdout=(self.dir / "postgres.log").open("a"), stderr=subprocess.STDOUT,
+            [
+                *self.user,
+                str(self.bin / "postgres"),
+                "-D",
+                str(self.dir / "data"),
+                "-p",
+                str(self.port),
+                "-c",
+                "listen_addresses=127.0.0.1",
+                "-c",
+                f"unix_socket_directories={self.dir}",
+            ],
+            stdout=(self.dir / "postgres.log").open("a"),
+            stderr=subprocess.STDOUT,
         )
         for _ in range(120):
-            ready = subprocess.run([str(self.bin / "pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(self.port)])
+            ready = subprocess.run(
+                [str(self.bin / "pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(self.port)]
+            )
             if ready.returncode == 0:
                 return self
             time.sleep(0.5)
-        raise RuntimeError(f"PostgreSQL did not start:\n{(self.dir / 'postgres.log').read_text()[-2000:]}")
+        raise RuntimeError(
+            f"PostgreSQL did not start:\n{(self.dir / 'postgres.log').read_text()[-2000:]}"
+        )
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -77,8 +102,11 @@ class Postgres:
 
 
 @pytest.fixture(scope="module")
-def pg_stack(tmp_path_factory: pytest.TempPathFactory, hardened_stack: Tuple[RasaServer, ActionServer],
-             fake_slack: FakeSlack) -> Iterator[Tuple[RasaServer, Postgres]]:
+def pg_stack(
+    tmp_path_factory: pytest.TempPathFactory,
+    hardened_stack: tuple[RasaServer, ActionServer],
+    fake_slack: FakeSlack,
+) -> Iterator[tuple[RasaServer, Postgres]]:
     if postgres_bin() is None:
         if os.environ.get("CI"):
             pytest.fail("PostgreSQL is not installed: run `sudo bash scripts/install_services.sh`")
@@ -86,7 +114,9 @@ def pg_stack(tmp_path_factory: pytest.TempPathFactory, hardened_stack: Tuple[Ras
     workdir = tmp_path_factory.mktemp("pg")
     database = Postgres().init().start()
     server = RasaServer(
-        workdir, hardened_stack[1].url, workdir / "unused.db",
+        workdir,
+        hardened_stack[1].url,
+        workdir / "unused.db",
         tracker_store=(
             "tracker_store:\n  type: stores.tracker_store.StrictSQLTrackerStore\n"
             f"  dialect: postgresql\n  url: 127.0.0.1\n  port: {database.port}\n"
@@ -102,11 +132,16 @@ def pg_stack(tmp_path_factory: pytest.TempPathFactory, hardened_stack: Tuple[Ras
 
 
 def post(server: RasaServer, sender: str, message: str) -> requests.Response:
-    return requests.post(f"{server.base_url}/webhooks/rest/webhook",
-                         json={"sender": sender, "message": message}, timeout=30)
+    return requests.post(
+        f"{server.base_url}/webhooks/rest/webhook",
+        json={"sender": sender, "message": message},
+        timeout=30,
+    )
 
 
-def test_database_down_then_back_continues_the_conversation(pg_stack: Tuple[RasaServer, Postgres]) -> None:
+def test_database_down_then_back_continues_the_conversation(
+    pg_stack: tuple[RasaServer, Postgres],
+) -> None:
     server, database = pg_stack
     chat = Chat(server.base_url)
     assert QUESTIONS["core"].text in chat.text("help me decide for payroll")
@@ -130,19 +165,37 @@ def test_database_down_then_back_continues_the_conversation(pg_stack: Tuple[Rasa
     assert "My recommendation for payroll: BPO" in chat.text("lower costs")
 
 
-def test_database_down_a_slack_user_is_told_too(pg_stack: Tuple[RasaServer, Postgres], fake_slack: FakeSlack) -> None:
+def test_database_down_a_slack_user_is_told_too(
+    pg_stack: tuple[RasaServer, Postgres], fake_slack: FakeSlack
+) -> None:
     """Slack answers its webhook at once and handles the message in the background:
     the failure reply is posted to Slack instead of leaving the user in silence."""
     server, database = pg_stack
     user, channel = f"U{uuid.uuid4().hex[:10].upper()}", f"D{uuid.uuid4().hex[:10].upper()}"
     database.stop()
     try:
-        event = {"type": "message", "channel": channel, "user": user, "text": "what is bpo?",
-                 "ts": f"{time.time():.6f}", "channel_type": "im"}
-        body = json.dumps({"type": "event_callback", "team_id": TEAM_ID, "event_id": f"Ev{uuid.uuid4().hex[:10]}",
-                           "event": event}).encode()
-        response = requests.post(f"{server.base_url}/webhooks/slack/webhook", data=body, timeout=10,
-                                 headers={"Content-Type": "application/json", **sign(body)})
+        event = {
+            "type": "message",
+            "channel": channel,
+            "user": user,
+            "text": "what is bpo?",
+            "ts": f"{time.time():.6f}",
+            "channel_type": "im",
+        }
+        body = json.dumps(
+            {
+                "type": "event_callback",
+                "team_id": TEAM_ID,
+                "event_id": f"Ev{uuid.uuid4().hex[:10]}",
+                "event": event,
+            }
+        ).encode()
+        response = requests.post(
+            f"{server.base_url}/webhooks/slack/webhook",
+            data=body,
+            timeout=10,
+            headers={"Content-Type": "application/json", **sign(body)},
+        )
         assert response.status_code == 200  # Slack must get its answer within 3 s, whatever happens
         [post] = fake_slack.wait_for_posts(channel, timeout=30)
         assert post["text"] == MEMORY_DOWN

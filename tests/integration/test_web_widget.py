@@ -7,14 +7,16 @@ Chromium is Debian's (scripts/install_browser.sh); Playwright only drives it, it
 never downloads a browser. Without Chromium the browser tests are skipped, except
 in CI (CI set), where they fail.
 """
+
 import http.client
 import json
 import os
 import re
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any
 
 import pytest
 import requests
@@ -25,8 +27,14 @@ from harness.servers import CREDENTIALS, PROJECT_DIR, RasaServer
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 SCREENSHOT = PROJECT_DIR / "results" / "screenshots" / "assessment.png"
 DOCS_SCREENSHOT = PROJECT_DIR / "docs" / "widget-assessment.png"
@@ -45,6 +53,7 @@ BPO_ANSWERS = {
 
 # --- the page over plain HTTP -------------------------------------------------------
 
+
 def test_credentials_enable_the_page_and_persistent_sessions() -> None:
     """The browser tests below only prove something with this configuration."""
     channels = yaml.safe_load(Path(CREDENTIALS).read_text()) or {}
@@ -52,7 +61,9 @@ def test_credentials_enable_the_page_and_persistent_sessions() -> None:
         f"{CREDENTIALS} lacks the `channels.web_page.WebChatPage:` entry that serves /chat/"
     )
     # Rasa's `socketio` or our guarded subclass of it (channels/socketio.py).
-    socketio = channels.get("socketio") or channels.get("channels.socketio.GuardedSocketIOInput") or {}
+    socketio = (
+        channels.get("socketio") or channels.get("channels.socketio.GuardedSocketIOInput") or {}
+    )
     assert socketio.get("session_persistence") is True, "socketio.session_persistence must be true"
 
 
@@ -71,8 +82,11 @@ def test_page_and_widget_are_served_by_the_rasa_server(rasa_server: RasaServer) 
     assert bundle.status_code == 200
     assert bundle.headers["Content-Type"].startswith("application/javascript")
     assert "WebChat" in bundle.text[:2000] and "fonts.googleapis.com" not in bundle.text
-    again = requests.get(f"{base}/chat/assets/webchat.js", timeout=10,
-                         headers={"If-None-Match": bundle.headers["ETag"]})
+    again = requests.get(
+        f"{base}/chat/assets/webchat.js",
+        timeout=10,
+        headers={"If-None-Match": bundle.headers["ETag"]},
+    )
     assert again.status_code == 304
 
     for own_asset in ("chat.js", "chat.css"):
@@ -83,7 +97,7 @@ def test_page_and_widget_are_served_by_the_rasa_server(rasa_server: RasaServer) 
     assert handshake.status_code == 200 and '"sid"' in handshake.text
 
 
-def raw_get(base_url: str, path: str) -> Tuple[int, bytes]:
+def raw_get(base_url: str, path: str) -> tuple[int, bytes]:
     """GET `path` exactly as written: `requests` (urllib3) would resolve "../" and
     re-encode it before sending, so the server would never see the attack."""
     host, port = base_url.removeprefix("http://").split(":")
@@ -106,14 +120,33 @@ _SECRETS = {
 }
 
 
-@pytest.mark.parametrize("path", [
-    "../index.html", "..%2Findex.html", "..%2findex.html", "%2e%2e/index.html", "%2E%2E%2Findex.html",
-    "../../credentials.yml", "%2e%2e/%2e%2e/credentials.yml", "..%2f..%2fcredentials.yml",
-    "..%5c..%5ccredentials.yml", "..\\..\\credentials.yml", "....//....//credentials.yml",
-    "%252e%252e/%252e%252e/credentials.yml", "/etc/passwd", "%2Fetc%2Fpasswd", "//etc/passwd",
-    "../../../../../../etc/passwd", ".hidden", "./../index.html", "chat.css/../../index.html",
-    "../node_modules/rasa-webchat/package.json", "chat.js%00.css", "chat.css%00/../../index.html",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "../index.html",
+        "..%2Findex.html",
+        "..%2findex.html",
+        "%2e%2e/index.html",
+        "%2E%2E%2Findex.html",
+        "../../credentials.yml",
+        "%2e%2e/%2e%2e/credentials.yml",
+        "..%2f..%2fcredentials.yml",
+        "..%5c..%5ccredentials.yml",
+        "..\\..\\credentials.yml",
+        "....//....//credentials.yml",
+        "%252e%252e/%252e%252e/credentials.yml",
+        "/etc/passwd",
+        "%2Fetc%2Fpasswd",
+        "//etc/passwd",
+        "../../../../../../etc/passwd",
+        ".hidden",
+        "./../index.html",
+        "chat.css/../../index.html",
+        "../node_modules/rasa-webchat/package.json",
+        "chat.js%00.css",
+        "chat.css%00/../../index.html",
+    ],
+)
 def test_assets_cannot_escape_the_web_folder(rasa_server: RasaServer, path: str) -> None:
     status, body = raw_get(rasa_server.base_url, f"/chat/assets/{path}")
     assert status in (400, 404), (path, status, body[:200])
@@ -157,6 +190,7 @@ def test_channel_handles_no_messages() -> None:
 
 # --- the widget in a browser ---------------------------------------------------------
 
+
 def _unavailable(reason: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"{reason} (browser tests must run in CI)")
@@ -172,11 +206,15 @@ def playwright_api() -> Iterator[Any]:
     if not os.access(CHROMIUM, os.X_OK):
         install = subprocess.run(
             ["bash", str(PROJECT_DIR / "scripts" / "install_browser.sh")],
-            capture_output=True, text=True, timeout=600,
+            capture_output=True,
+            text=True,
+            timeout=600,
         )
         if install.returncode != 0 or not os.access(CHROMIUM, os.X_OK):
-            _unavailable(f"Chromium is missing at {CHROMIUM} and could not be installed: "
-                         f"{(install.stderr or install.stdout).strip()[-500:]}")
+            _unavailable(
+                f"Chromium is missing at {CHROMIUM} and could not be installed: "
+                f"{(install.stderr or install.stdout).strip()[-500:]}"
+            )
     with sync_playwright() as api:
         yield api
 
@@ -207,21 +245,28 @@ class Widget:
 
     def __init__(self, api: Any, base_url: str, profile: Path) -> None:
         self.base_url = base_url
-        self.foreign_requests: List[str] = []
-        self.errors: List[str] = []
+        self.foreign_requests: list[str] = []
+        self.errors: list[str] = []
         self.context = api.chromium.launch_persistent_context(
-            str(profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+            str(profile),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
             viewport={"width": 900, "height": 1000},
         )
         self.context.on("request", self._check_origin)
         self.page = self.context.pages[0] if self.context.pages else self.context.new_page()
         self.page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
-        self.page.on("console", lambda msg: msg.type == "error" and self.errors.append(
-            f"console error: {msg.text}"))
+        self.page.on(
+            "console",
+            lambda msg: msg.type == "error" and self.errors.append(f"console error: {msg.text}"),
+        )
 
     def _check_origin(self, request: Any) -> None:
         url = request.url
-        if not (url.startswith(self.base_url + "/") or url.split(":", 1)[0] in ("data", "blob", "about")):
+        if not (
+            url.startswith(self.base_url + "/") or url.split(":", 1)[0] in ("data", "blob", "about")
+        ):
             self.foreign_requests.append(url)
 
     def open(self) -> None:
@@ -232,13 +277,13 @@ class Widget:
         self.page.reload()
         self.page.wait_for_selector(".rw-new-message", timeout=WAIT_MS)
 
-    def messages(self) -> List[Dict[str, Any]]:
+    def messages(self) -> list[dict[str, Any]]:
         return self.page.evaluate(self.MESSAGES_JS)
 
-    def bot_messages(self) -> List[Dict[str, Any]]:
+    def bot_messages(self) -> list[dict[str, Any]]:
         return [message for message in self.messages() if message["bot"]]
 
-    def wait_for_bot(self, after: int, needle: Optional[str] = None) -> Dict[str, Any]:
+    def wait_for_bot(self, after: int, needle: str | None = None) -> dict[str, Any]:
         """The first bot message after index `after` matching `needle` (or the newest
         one, with buttons, when no needle is given)."""
         self.page.wait_for_function(self.WAIT_JS, arg=[after, needle], timeout=WAIT_MS)
@@ -257,15 +302,18 @@ class Widget:
     def click(self, title: str) -> int:
         before = len(self.messages())
         buttons = self.page.locator(".rw-replies .rw-reply").filter(
-            has_text=re.compile(rf"^\s*{re.escape(title)}\s*$"))
+            has_text=re.compile(rf"^\s*{re.escape(title)}\s*$")
+        )
         buttons.last.click()
         return before
 
-    def storage(self) -> Dict[str, Any]:
+    def storage(self) -> dict[str, Any]:
         return json.loads(self.page.evaluate("localStorage.getItem('chat_session')") or "{}")
 
     def assert_clean(self) -> None:
-        assert not self.foreign_requests, f"the page loaded from other origins: {self.foreign_requests}"
+        assert not self.foreign_requests, (
+            f"the page loaded from other origins: {self.foreign_requests}"
+        )
         assert not self.errors, "\n".join(self.errors)
 
     def close(self) -> None:
@@ -281,7 +329,7 @@ def widget(playwright_api: Any, rasa_server: RasaServer, tmp_path: Path) -> Iter
         browser.close()
 
 
-def assert_markdown_rendered(message: Dict[str, Any]) -> None:
+def assert_markdown_rendered(message: dict[str, Any]) -> None:
     """No raw markdown left in a bot message: **bold** and [links](...) are HTML."""
     assert "**" not in message["text"], message["text"]
     assert not re.search(r"\]\((https?:|mailto:)", message["text"]), message["text"]
@@ -299,25 +347,25 @@ def test_greeting_buttons_and_a_typed_question(widget: Widget) -> None:
     widget.assert_clean()
 
 
-def _questions() -> Dict[str, Any]:
+def _questions() -> dict[str, Any]:
     from advisor.questions import QUESTIONS  # written alongside; titles change
 
     return dict(QUESTIONS)
 
 
-def _final_titles() -> List[str]:
+def _final_titles() -> list[str]:
     from actions.recommendation import FOLLOW_UP_BUTTONS
 
     return [button["title"] for button in FOLLOW_UP_BUTTONS]
 
 
-def _checklist_titles() -> List[str]:
+def _checklist_titles() -> list[str]:
     from advisor.checklist import CATEGORY_TITLES  # "Protect your data", ...
 
     return list(CATEGORY_TITLES.values())
 
 
-def _choose(buttons: List[str], questions: Dict[str, Any]) -> str:
+def _choose(buttons: list[str], questions: dict[str, Any]) -> str:
     """The BPO-leaning option of the question these buttons belong to."""
     for slot, question in questions.items():
         titles = [option.title for option in question.options]
@@ -365,7 +413,8 @@ def test_full_assessment_by_clicking_buttons(widget: Widget) -> None:
 
     # Show the recommendation from its headline on.
     widget.page.locator(".rw-messages-container .rw-message").nth(
-        widget.messages().index(headline)).evaluate("e => e.scrollIntoView({block: 'start'})")
+        widget.messages().index(headline)
+    ).evaluate("e => e.scrollIntoView({block: 'start'})")
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     widget.page.screenshot(path=str(SCREENSHOT))
     # The README's picture: written when missing, or refreshed on request.
@@ -386,7 +435,9 @@ def test_reload_continues_the_conversation(widget: Widget) -> None:
     widget.reload()
     widget.page.wait_for_function(
         "n => document.querySelectorAll('.rw-messages-container .rw-message').length >= n",
-        arg=len(shown), timeout=WAIT_MS)
+        arg=len(shown),
+        timeout=WAIT_MS,
+    )
     assert [m["text"] for m in widget.messages()][: len(shown)] == shown
     assert widget.storage()["session_id"] == session
     # Same session on the server: replies still arrive, and no second greeting.
@@ -409,8 +460,14 @@ def test_bot_markdown_renders_bold_and_links(widget: Widget) -> None:
     link = "https://example.org/outsourcing-guide"
     state = widget.storage()
     template = next(m for m in state["conversation"] if m.get("sender") == "response")
-    state["conversation"].append({**template, "type": "text", "quick_replies": None,
-                                  "text": f"Read the [vendor guide]({link}) and **compare** vendors."})
+    state["conversation"].append(
+        {
+            **template,
+            "type": "text",
+            "quick_replies": None,
+            "text": f"Read the [vendor guide]({link}) and **compare** vendors.",
+        }
+    )
     widget.page.evaluate("s => localStorage.setItem('chat_session', s)", json.dumps(state))
     widget.reload()
     anchor = widget.page.wait_for_selector(f".rw-response a[href='{link}']", timeout=WAIT_MS)

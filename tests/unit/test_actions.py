@@ -1,7 +1,8 @@
 """The Rasa glue, with real rasa-sdk objects: a Tracker built like the one the
 Rasa server sends, a CollectingDispatcher, and the events the actions return."""
+
 import asyncio
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -31,10 +32,10 @@ def tracker(
     text: str = "",
     intent: str = "inform",
     confidence: float = 0.95,
-    slots: Optional[Dict[str, Any]] = None,
-    entities: Optional[List[Dict[str, Any]]] = None,
-    events: Optional[List[Dict[str, Any]]] = None,
-    active_loop: Optional[str] = "assessment_form",
+    slots: dict[str, Any] | None = None,
+    entities: list[dict[str, Any]] | None = None,
+    events: list[dict[str, Any]] | None = None,
+    active_loop: str | None = "assessment_form",
 ) -> Tracker:
     return Tracker(
         sender_id="unit-test",
@@ -60,6 +61,7 @@ def run(action, tracker_: Tracker):
 
 
 # --- form validation --------------------------------------------------------
+
 
 def test_opener_naming_the_process_fills_it():
     _, _, slots = run(
@@ -108,8 +110,11 @@ def test_button_payload_entity_is_taken():
     entities = [{"entity": "sensitivity", "value": "high"}]
     _, _, slots = run(
         ValidateAssessmentForm(),
-        tracker('/inform{"sensitivity": "high"}', entities=entities,
-                slots={"requested_slot": "sensitivity"}),
+        tracker(
+            '/inform{"sensitivity": "high"}',
+            entities=entities,
+            slots={"requested_slot": "sensitivity"},
+        ),
     )
     assert slots["sensitivity"] == "high"
 
@@ -118,8 +123,11 @@ def test_invalid_button_value_is_not_stored():
     entities = [{"entity": "sensitivity", "value": "extreme"}]
     _, _, slots = run(
         ValidateAssessmentForm(),
-        tracker('/inform{"sensitivity": "extreme"}', entities=entities,
-                slots={"requested_slot": "sensitivity"}),
+        tracker(
+            '/inform{"sensitivity": "extreme"}',
+            entities=entities,
+            slots={"requested_slot": "sensitivity"},
+        ),
     )
     assert "sensitivity" not in slots and slots["unclear_answers"] == 1
 
@@ -147,18 +155,23 @@ def test_yes_after_the_stop_question_is_left_to_the_rules():
 
 # --- questions ----------------------------------------------------------------
 
-def missed_this_turn(misses: int) -> List[Dict[str, Any]]:
+
+def missed_this_turn(misses: int) -> list[dict[str, Any]]:
     """Events of a turn whose answer was not understood."""
-    return [{"event": "user", "text": "hmm"},
-            {"event": "slot", "name": "unclear_answers", "value": misses}]
+    return [
+        {"event": "user", "text": "hmm"},
+        {"event": "slot", "name": "unclear_answers", "value": misses},
+    ]
 
 
 def test_question_shows_buttons_then_a_hint_then_buttons_only():
     first, _, _ = run(AskComplexity(), tracker(slots={"unclear_answers": 0}))
-    hinted, _, _ = run(AskComplexity(), tracker(slots={"unclear_answers": 1},
-                                                events=missed_this_turn(1)))
-    strict, _, _ = run(AskComplexity(), tracker(slots={"unclear_answers": 2},
-                                                events=missed_this_turn(2)))
+    hinted, _, _ = run(
+        AskComplexity(), tracker(slots={"unclear_answers": 1}, events=missed_this_turn(1))
+    )
+    strict, _, _ = run(
+        AskComplexity(), tracker(slots={"unclear_answers": 2}, events=missed_this_turn(2))
+    )
     assert first[0]["buttons"] and "Sorry" not in first[0]["text"]
     assert "didn't catch" in hinted[0]["text"] and len(hinted[0]["text"]) > len(first[0]["text"])
     assert "pick one" in strict[0]["text"] and strict[0]["buttons"]
@@ -169,8 +182,9 @@ def test_question_after_a_digression_does_not_apologise_again():
         {"event": "user", "text": "what do you recommend so far?"},
         {"event": "action", "name": "action_provisional_recommendation"},
     ]
-    messages, _, _ = run(AskComplexity(), tracker(slots={"unclear_answers": 1},
-                                                  events=after_digression))
+    messages, _, _ = run(
+        AskComplexity(), tracker(slots={"unclear_answers": 1}, events=after_digression)
+    )
     assert "Sorry" not in messages[0]["text"]
 
 
@@ -190,7 +204,7 @@ def test_conflicting_goals_get_a_targeted_question_with_two_buttons():
     assert [b["title"] for b in messages[0]["buttons"]] == ["Cut costs", "Flexible workforce"]
 
 
-def guessed(slot: str, value: str, confidence: float) -> Dict[str, Any]:
+def guessed(slot: str, value: str, confidence: float) -> dict[str, Any]:
     return {slot: [[value, confidence, confidence]]}
 
 
@@ -204,30 +218,37 @@ def test_probable_guess_becomes_a_pending_confirmation_not_a_miss():
 
 def test_yes_to_the_confirmation_takes_the_value():
     pending = {"slot": "core", "kind": "confirm", "value": "important"}
-    _, _, slots = run(ValidateAssessmentForm(), tracker(
-        "yep", "affirm", slots={"requested_slot": "core", "pending_answer": pending}))
+    _, _, slots = run(
+        ValidateAssessmentForm(),
+        tracker("yep", "affirm", slots={"requested_slot": "core", "pending_answer": pending}),
+    )
     assert slots["core"] == "important" and slots["pending_answer"] is None
 
 
 def test_no_to_the_confirmation_asks_again_with_the_options():
     pending = {"slot": "core", "kind": "confirm", "value": "important"}
-    _, _, slots = run(ValidateAssessmentForm(), tracker(
-        "no", "deny", slots={"requested_slot": "core", "pending_answer": pending}))
+    _, _, slots = run(
+        ValidateAssessmentForm(),
+        tracker("no", "deny", slots={"requested_slot": "core", "pending_answer": pending}),
+    )
     assert "core" not in slots and slots["pending_answer"]["kind"] == "pick"
     messages, _, _ = run(AskCore(), tracker(slots={"pending_answer": slots["pending_answer"]}))
     assert len(messages[0]["buttons"]) == 3
 
 
 def test_not_sure_takes_a_stated_default_and_records_the_assumption():
-    messages, _, slots = run(ValidateAssessmentForm(), tracker(
-        "no idea tbh", slots={"requested_slot": "sensitivity"}))
+    messages, _, slots = run(
+        ValidateAssessmentForm(), tracker("no idea tbh", slots={"requested_slot": "sensitivity"})
+    )
     assert slots["sensitivity"] == "medium" and slots["assumed_answers"] == ["sensitivity"]
     assert "assume" in messages[0]["text"]
 
 
 def test_answer_to_another_question_is_acknowledged_not_a_miss():
-    messages, _, slots = run(ValidateAssessmentForm(), tracker(
-        "pretty routine, mostly scripted", slots={"requested_slot": "core"}))
+    messages, _, slots = run(
+        ValidateAssessmentForm(),
+        tracker("pretty routine, mostly scripted", slots={"requested_slot": "core"}),
+    )
     assert slots["complexity"] == "routine" and slots["unclear_answers"] == 0
     assert messages[0]["text"].startswith("Got it: the work is routine")
 
@@ -239,6 +260,7 @@ def test_process_buttons_carry_payloads():
 
 
 # --- recommendation -------------------------------------------------------------
+
 
 def test_final_recommendation_names_the_model_and_marks_done():
     messages, _, slots = run(ActionRecommend(), tracker(slots=BPO_CASE, active_loop=None))
@@ -299,6 +321,7 @@ def test_resuming_a_stopped_assessment_keeps_answers():
 
 # --- fallback -------------------------------------------------------------------
 
+
 def test_fallback_suggests_the_most_likely_topics():
     message = {
         "intent_ranking": [
@@ -306,10 +329,14 @@ def test_fallback_suggests_the_most_likely_topics():
             {"name": "faq", "confidence": 0.4},
             {"name": "start_assessment", "confidence": 0.3},
         ],
-        "response_selector": {"faq": {"ranking": [
-            {"intent_response_key": "faq/risks", "confidence": 0.9},
-            {"intent_response_key": "faq/benefits", "confidence": 0.1},
-        ]}},
+        "response_selector": {
+            "faq": {
+                "ranking": [
+                    {"intent_response_key": "faq/risks", "confidence": 0.9},
+                    {"intent_response_key": "faq/benefits", "confidence": 0.1},
+                ]
+            }
+        },
     }
     assert likely_topics(message) == ["faq/risks", "start_assessment", "faq/benefits"]
 

@@ -1,5 +1,6 @@
 """The learned answer reader on its own (advisor.answer_model), trained on a
 small slice of data/answers so the test is quick."""
+
 from pathlib import Path
 
 import pytest
@@ -18,14 +19,18 @@ def unrelated_examples() -> list:
     for path in sorted((DATA / "nlu").glob("*.yml")):
         for block in yaml.safe_load(path.read_text()).get("nlu", []):
             if "intent" in block and block["intent"] != "inform":
-                texts += [line[2:] for line in block["examples"].splitlines() if line.startswith("- ")]
+                texts += [
+                    line[2:] for line in block["examples"].splitlines() if line.startswith("- ")
+                ]
     return texts
 
 
 @pytest.fixture(scope="module")
 def model() -> AnswerModel:
-    small = {slot: {value: texts[:60] for value, texts in values.items()}
-             for slot, values in load_examples(EXAMPLES).items()}
+    small = {
+        slot: {value: texts[:60] for value, texts in values.items()}
+        for slot, values in load_examples(EXAMPLES).items()
+    }
     return AnswerModel.train(small, unrelated_examples())
 
 
@@ -67,5 +72,9 @@ def test_saved_model_gives_the_same_guesses(model, tmp_path):
 
 def test_clauses_split_on_punctuation_and_joining_words():
     assert clauses("not core and fairly routine, no PII") == [
-        "not core and fairly routine, no pii", "not core", "fairly routine", "no pii"]
+        "not core and fairly routine, no pii",
+        "not core",
+        "fairly routine",
+        "no pii",
+    ]
     assert clauses("just payroll") == ["just payroll"]

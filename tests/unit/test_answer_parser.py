@@ -40,9 +40,16 @@ CORE = [
     ("mission critical but not unique", None, {"core": "important"}),
     ("important but not core", None, {"core": "important"}),
     ("we can't operate without it but it's not special", None, {"core": "important"}),
-    ("it's fundamental to our operations but our competitors do exactly the same", None,
-     {"core": "important"}),
-    ("we'd be in trouble without it but it's not what we're known for", None, {"core": "important"}),
+    (
+        "it's fundamental to our operations but our competitors do exactly the same",
+        None,
+        {"core": "important"},
+    ),
+    (
+        "we'd be in trouble without it but it's not what we're known for",
+        None,
+        {"core": "important"},
+    ),
     ("It is important that we cut costs", None, {"core": None, "goal": "cost"}),
     ("I'm not sure if it's core", None, {"core": None}),
     ("yes", "core", {"core": "core"}),
@@ -88,8 +95,11 @@ QUALIFICATIONS = [
     ("needs medical doctors", None, {"qualifications": "professional"}),
     ("certified technicians", None, {"qualifications": "technical"}),
     ("needs people with IT certifications", None, {"qualifications": "technical"}),
-    ("you don't need a degree, just some technical certification", None,
-     {"qualifications": "technical"}),
+    (
+        "you don't need a degree, just some technical certification",
+        None,
+        {"qualifications": "technical"},
+    ),
     ("no experience needed", None, {"qualifications": "basic"}),
     ("entry-level", None, {"qualifications": "basic"}),
     ("doesn't need any degree", None, {"qualifications": "basic"}),
@@ -160,8 +170,11 @@ TYPOS = [
     ("confidental", None, {"sensitivity": "high"}),
     ("sensative", None, {"sensitivity": "high"}),
     ("repetative", None, {"complexity": "routine"}),
-    ("complx and needs proffesional qualifcations", None,
-     {"complexity": "expert", "qualifications": "professional"}),
+    (
+        "complx and needs proffesional qualifcations",
+        None,
+        {"complexity": "expert", "qualifications": "professional"},
+    ),
     ("flexability", None, {"goal": "flexibility"}),
     ("we are confident it's simple", None, {"complexity": "routine", "sensitivity": None}),
 ]
@@ -179,8 +192,11 @@ PROCESS = [
     ("Should we outsource payroll?", None, {"process": "payroll"}),
     ("what about accounting?", "process", {"process": "accounting"}),
     ("We want to outsource the website", None, {"process": "website services"}),
-    ("we want to outsource our warehouse logistics because it's routine", None,
-     {"process": "warehouse logistics", "complexity": "routine"}),
+    (
+        "we want to outsource our warehouse logistics because it's routine",
+        None,
+        {"process": "warehouse logistics", "complexity": "routine"},
+    ),
     ("payroll and accounting", "process", {"process": "payroll and accounting"}),
     ("it supports our sales team", None, {"process": None}),
 ]
@@ -206,23 +222,61 @@ NOT_ANSWERS = [
 ]
 
 WHOLE = [
-    ("We'd like to outsource payroll. It's not core, very routine, basic skills, but it handles "
-     "sensitive employee data and we mainly want to cut costs", None,
-     {"process": "payroll", "core": "supporting", "complexity": "routine",
-      "qualifications": "basic", "sensitivity": "high", "goal": "cost"}),
-    ("Our customer service team handles complaints from a script; anyone can do it after a short "
-     "induction. There's customer PII involved. We need to handle holiday peaks.", None,
-     {"process": "customer care", "complexity": "routine", "qualifications": "basic",
-      "sensitivity": "high", "goal": "flexibility"}),
-    ("We are a boutique investment firm; our equity research is why clients pick us. It takes CFA "
-     "charterholders and deep judgement, and the models are proprietary. We simply can't find "
-     "enough analysts.", None,
-     {"process": "investment research", "core": "core", "complexity": "expert",
-      "qualifications": "professional", "sensitivity": "high", "goal": "expertise"}),
-    ("Thinking of outsourcing our IT helpdesk: it's operationally critical but not unique, tickets "
-     "are mostly scripted, staff need ITIL certs, some employee data, and we need 24/7 coverage",
-     None, {"process": "technical support", "core": "important", "complexity": "routine",
-            "qualifications": "technical", "sensitivity": "medium", "goal": "flexibility"}),
+    (
+        "We'd like to outsource payroll. It's not core, very routine, basic skills, but it handles "
+        "sensitive employee data and we mainly want to cut costs",
+        None,
+        {
+            "process": "payroll",
+            "core": "supporting",
+            "complexity": "routine",
+            "qualifications": "basic",
+            "sensitivity": "high",
+            "goal": "cost",
+        },
+    ),
+    (
+        "Our customer service team handles complaints from a script; anyone can do it after a "
+        "short "
+        "induction. There's customer PII involved. We need to handle holiday peaks.",
+        None,
+        {
+            "process": "customer care",
+            "complexity": "routine",
+            "qualifications": "basic",
+            "sensitivity": "high",
+            "goal": "flexibility",
+        },
+    ),
+    (
+        "We are a boutique investment firm; our equity research is why clients pick us. It "
+        "takes CFA "
+        "charterholders and deep judgement, and the models are proprietary. We simply can't find "
+        "enough analysts.",
+        None,
+        {
+            "process": "investment research",
+            "core": "core",
+            "complexity": "expert",
+            "qualifications": "professional",
+            "sensitivity": "high",
+            "goal": "expertise",
+        },
+    ),
+    (
+        "Thinking of outsourcing our IT helpdesk: it's operationally critical but not unique, "
+        "tickets "
+        "are mostly scripted, staff need ITIL certs, some employee data, and we need 24/7 coverage",
+        None,
+        {
+            "process": "technical support",
+            "core": "important",
+            "complexity": "routine",
+            "qualifications": "technical",
+            "sensitivity": "medium",
+            "goal": "flexibility",
+        },
+    ),
 ]
 
 
@@ -276,8 +330,11 @@ def test_whole_assessment_in_one_message(message, expected, want):
 # Openers are usually questions; a catalogue process named in one still counts,
 # a definition question or a free-text process inside a general question doesn't.
 PROCESS_IN_QUESTIONS = [
-    ("Can you help us decide how to outsource our investment research?", None,
-     {"process": "investment research"}),
+    (
+        "Can you help us decide how to outsource our investment research?",
+        None,
+        {"process": "investment research"},
+    ),
     ("should we outsource our payroll?", None, {"process": "payroll"}),
     ("which model fits for our IT helpdesk?", None, {"process": "technical support"}),
     ("how would you handle bookkeeping?", None, {"process": "accounting"}),
@@ -360,8 +417,11 @@ QUALIFICATIONS_MORE = [
     ("no degree needed", None, {"qualifications": "basic"}),
     ("no degree required, just common sense", None, {"qualifications": "basic"}),
     ("doesnt need a degree", None, {"qualifications": "basic"}),
-    ("No formal qualifications, we train them ourselves in a fortnight", None,
-     {"qualifications": "basic"}),
+    (
+        "No formal qualifications, we train them ourselves in a fortnight",
+        None,
+        {"qualifications": "basic"},
+    ),
     # certified tech roles
     ("Microsoft certified people", None, {"qualifications": "technical"}),
     ("Cisco certifications", None, {"qualifications": "technical"}),
@@ -445,8 +505,11 @@ GOAL_MORE = [
 NO_LEAKS = [
     ("we lack experts", None, {"goal": "expertise", "complexity": None}),
     ("we don't have enough experts in house", None, {"goal": "expertise", "complexity": None}),
-    ("we lack experts, the work itself is simple", None,
-     {"goal": "expertise", "complexity": "routine"}),
+    (
+        "we lack experts, the work itself is simple",
+        None,
+        {"goal": "expertise", "complexity": "routine"},
+    ),
     ("hiring experts is too expensive for us", None, {"complexity": None}),
     ("we need an expert partner", None, {"complexity": None}),
     ("it costs us a lot of time", None, {"goal": "focus"}),  # time, not money
@@ -456,39 +519,105 @@ NO_LEAKS = [
 ]
 
 WHOLE_MORE = [
-    ("Should we outsource our payroll? It's not core, totally routine, a few days of training is "
-     "enough, they see names, addresses and bank details, and we mainly want to save money.", None,
-     {"process": "payroll", "core": "supporting", "complexity": "routine",
-      "qualifications": "basic", "sensitivity": "high", "goal": "cost"}),
-    ("Our customer support: it's important but not unique. mostly scripted. school leavers can do "
-     "it with on-the-job training. customer names and order history. we need to cope with seasonal "
-     "peaks", None,
-     {"process": "customer care", "core": "important", "complexity": "routine",
-      "qualifications": "basic", "sensitivity": "medium", "goal": "flexibility"}),
-    ("how would you handle our legal research? It's core for us, needs lawyers and lots of "
-     "judgement, highly confidential client documents, and honestly we lack experts.", None,
-     {"process": "legal services", "core": "core", "complexity": "expert",
-      "qualifications": "professional", "sensitivity": "high", "goal": "expertise"}),
-    ("IT helpdesk - supporting function, fairly routine, Microsoft certified techs, internal only "
-     "data, want to free up our engineers to focus on product", None,
-     {"process": "technical support", "core": "supporting", "complexity": "routine",
-      "qualifications": "technical", "sensitivity": "low", "goal": "focus"}),
-    ("Hi there, we're a 200-person insurer. Thinking of outsourcing claims handling. It's important "
-     "but not what sets us apart; mostly rules-based with the occasional tricky claim; a couple of "
-     "days of training; policyholders' bank details and medical records; we want to scale with "
-     "storm season peaks.", None,
-     {"process": "claims processing", "core": "important", "complexity": "mixed",
-      "qualifications": "basic", "sensitivity": "high", "goal": "flexibility"}),
-    ("payroll. non core. v routine. school leavers ok. salaries & bank details obvs. cheaper pls",
-     None, {"process": "payroll", "core": "supporting", "complexity": "routine",
-            "qualifications": "basic", "sensitivity": "high", "goal": "cost"}),
+    (
+        "Should we outsource our payroll? It's not core, totally routine, a few days of "
+        "training is "
+        "enough, they see names, addresses and bank details, and we mainly want to save money.",
+        None,
+        {
+            "process": "payroll",
+            "core": "supporting",
+            "complexity": "routine",
+            "qualifications": "basic",
+            "sensitivity": "high",
+            "goal": "cost",
+        },
+    ),
+    (
+        "Our customer support: it's important but not unique. mostly scripted. school leavers "
+        "can do "
+        "it with on-the-job training. customer names and order history. we need to cope with "
+        "seasonal "
+        "peaks",
+        None,
+        {
+            "process": "customer care",
+            "core": "important",
+            "complexity": "routine",
+            "qualifications": "basic",
+            "sensitivity": "medium",
+            "goal": "flexibility",
+        },
+    ),
+    (
+        "how would you handle our legal research? It's core for us, needs lawyers and lots of "
+        "judgement, highly confidential client documents, and honestly we lack experts.",
+        None,
+        {
+            "process": "legal services",
+            "core": "core",
+            "complexity": "expert",
+            "qualifications": "professional",
+            "sensitivity": "high",
+            "goal": "expertise",
+        },
+    ),
+    (
+        "IT helpdesk - supporting function, fairly routine, Microsoft certified techs, "
+        "internal only "
+        "data, want to free up our engineers to focus on product",
+        None,
+        {
+            "process": "technical support",
+            "core": "supporting",
+            "complexity": "routine",
+            "qualifications": "technical",
+            "sensitivity": "low",
+            "goal": "focus",
+        },
+    ),
+    (
+        "Hi there, we're a 200-person insurer. Thinking of outsourcing claims handling. It's "
+        "important "
+        "but not what sets us apart; mostly rules-based with the occasional tricky claim; a "
+        "couple of "
+        "days of training; policyholders' bank details and medical records; we want to scale with "
+        "storm season peaks.",
+        None,
+        {
+            "process": "claims processing",
+            "core": "important",
+            "complexity": "mixed",
+            "qualifications": "basic",
+            "sensitivity": "high",
+            "goal": "flexibility",
+        },
+    ),
+    (
+        "payroll. non core. v routine. school leavers ok. salaries & bank details obvs. "
+        "cheaper pls",
+        None,
+        {
+            "process": "payroll",
+            "core": "supporting",
+            "complexity": "routine",
+            "qualifications": "basic",
+            "sensitivity": "high",
+            "goal": "cost",
+        },
+    ),
 ]
 
 
 @pytest.mark.parametrize(
     "message,expected,want",
-    PROCESS_IN_QUESTIONS + SENSITIVITY_PLAIN_WORDS + QUALIFICATIONS_MORE + COMPLEXITY_MORE
-    + CORE_MORE + GOAL_MORE + NO_LEAKS,
+    PROCESS_IN_QUESTIONS
+    + SENSITIVITY_PLAIN_WORDS
+    + QUALIFICATIONS_MORE
+    + COMPLEXITY_MORE
+    + CORE_MORE
+    + GOAL_MORE
+    + NO_LEAKS,
 )
 def test_more_phrasings(message, expected, want):
     check(message, expected, want)
@@ -509,4 +638,3 @@ def test_any_text_gives_only_valid_values(text, expected):
             assert 0 < len(value) <= 60 and "?" not in value
         else:
             assert value in values_of(Slot(slot))
-

@@ -1,4 +1,5 @@
 """Answers: the slot vocabulary and its conversion from/to Rasa slots."""
+
 import pytest
 
 from advisor.answers import (
@@ -13,7 +14,14 @@ from advisor.answers import (
 
 
 def test_slot_order_and_names_are_the_rasa_slots():
-    assert ANSWER_SLOTS == ("process", "core", "complexity", "qualifications", "sensitivity", "goal")
+    assert ANSWER_SLOTS == (
+        "process",
+        "core",
+        "complexity",
+        "qualifications",
+        "sensitivity",
+        "goal",
+    )
     assert set(COMPANY_WIDE_SLOTS) <= set(ANSWER_SLOTS)
 
 
@@ -27,8 +35,13 @@ def test_value_sets_are_exactly_the_canonical_strings():
 
 def test_from_slots_ignores_unknown_slots_and_invalid_values():
     answers = Answers.from_slots(
-        {"core": "CORE ", "complexity": "very hard", "goal": None, "requested_slot": "goal",
-         "process": "  Customer   Care "}
+        {
+            "core": "CORE ",
+            "complexity": "very hard",
+            "goal": None,
+            "requested_slot": "goal",
+            "process": "  Customer   Care ",
+        }
     )
     assert answers.core is Core.CORE
     assert answers.complexity is None
@@ -65,5 +78,7 @@ def test_answered_missing_and_empty():
 
 
 def test_long_process_text_is_cut_at_a_word():
-    answers = Answers(process="the monthly reconciliation of supplier statements across all our subsidiaries")
+    answers = Answers(
+        process="the monthly reconciliation of supplier statements across all our subsidiaries"
+    )
     assert len(answers.process) <= 60 and not answers.process.endswith(" ")

@@ -1,4 +1,5 @@
 """Long messages are classified by the question they ask (advisor.focus)."""
+
 import pytest
 
 from advisor.focus import question_focus
@@ -7,16 +8,22 @@ from advisor.focus import question_focus
 @pytest.mark.parametrize(
     "text,focus",
     [
-        ("We're a 50-person firm thinking about outsourcing. My boss keeps talking about it. "
-         "I have no idea what KPO is. Can you explain?",
-         "I have no idea what KPO is. Can you explain?"),
+        (
+            "We're a 50-person firm thinking about outsourcing. My boss keeps talking about it. "
+            "I have no idea what KPO is. Can you explain?",
+            "I have no idea what KPO is. Can you explain?",
+        ),
         ("hi! quick q — what's kpo?", "what's kpo?"),
-        ("<@U024BE7LH> :wave: what's the difference between bpo and kpo?",
-         "what's the difference between bpo and kpo?"),
+        (
+            "<@U024BE7LH> :wave: what's the difference between bpo and kpo?",
+            "what's the difference between bpo and kpo?",
+        ),
         ("Hey there, what is BPO", "what is BPO"),
         ("What is BPO? We are a small firm. My boss keeps asking me.", "What is BPO?"),
-        ("see <https://example.com/x|this article> - is it right?",
-         "see this article - is it right?"),
+        (
+            "see <https://example.com/x|this article> - is it right?",
+            "see this article - is it right?",
+        ),
     ],
 )
 def test_the_question_is_what_gets_classified(text, focus):

@@ -1,4 +1,5 @@
 """Follow-ups keep the topic in play and change only what they say."""
+
 import pytest
 
 from advisor.follow_ups import FAQ_TOPICS, MORE, SUBJECT_TOPICS, follow_up

@@ -14,11 +14,22 @@ def names(text):
 
 def test_catalogue_holds_the_sources_examples_with_their_typical_model():
     typical = {e.name: e.typical for e in CATALOGUE}
-    for name in ("human resources", "customer care", "technical support", "finance",
-                 "accounting", "website services"):
+    for name in (
+        "human resources",
+        "customer care",
+        "technical support",
+        "finance",
+        "accounting",
+        "website services",
+    ):
         assert typical[name] is Model.BPO  # source: "BPO is most often employed in ..."
-    for name in ("research and development", "management consulting", "data analytics",
-                 "legal services", "investment research"):
+    for name in (
+        "research and development",
+        "management consulting",
+        "data analytics",
+        "legal services",
+        "investment research",
+    ):
         assert typical[name] is Model.KPO  # source: "services usually outsourced this way"
 
 
@@ -71,4 +82,3 @@ def test_weak_synonyms_are_flagged():
 def test_exact_lookup_without_nlp():
     assert lookup("Customer Service").name == "customer care"
     assert lookup("warehouse logistics") is None and lookup(None) is None
-

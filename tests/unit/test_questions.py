@@ -1,4 +1,5 @@
 """Questions: plain wording, buttons and payloads; the parser accepts every button."""
+
 import json
 
 import pytest
@@ -27,15 +28,20 @@ def test_buttons_cover_every_value(slot):
 
 def test_process_buttons_include_common_functions_and_free_text():
     values = [o.value for o in QUESTIONS["process"].options]
-    assert {"customer care", "accounting", "technical support", "data analytics",
-            "legal services"} <= set(values)
+    assert {
+        "customer care",
+        "accounting",
+        "technical support",
+        "data analytics",
+        "legal services",
+    } <= set(values)
     assert values[-1] is None  # "Something else — type it"
 
 
 def test_button_payload_is_an_inform_intent_with_json_entities():
     payload = button_payload("sensitivity", "high")
     assert payload == '/inform{"sensitivity": "high"}'
-    assert json.loads(payload[len("/inform"):]) == {"sensitivity": "high"}
+    assert json.loads(payload[len("/inform") :]) == {"sensitivity": "high"}
     assert button_payload("process", None) == "/inform"
 
 

@@ -1,6 +1,7 @@
 """Canonical cases, each traced to the source article or to the literature in
 scoring-principles.md. Assert the model, the certainty where it means
 something, and the checklist."""
+
 import pytest
 
 from advisor.answers import Answers, Slot
@@ -27,95 +28,254 @@ def texts(rec):
 CASES = [
     # 1. Source: BPO for "low-risk tasks" such as Customer Care, non-primary, basic
     #    qualifications, to cut costs. Textbook BPO.
-    ("routine customer care",
-     case(process="customer care", core="supporting", complexity="routine",
-          qualifications="basic", sensitivity="low", goal="cost"), BPO, {CLEAR}),
+    (
+        "routine customer care",
+        case(
+            process="customer care",
+            core="supporting",
+            complexity="routine",
+            qualifications="basic",
+            sensitivity="low",
+            goal="cost",
+        ),
+        BPO,
+        {CLEAR},
+    ),
     # 2. Source: KPO for Investment Research, professional qualifications, "security
     #    risks" of core processes. Distinctive AND a real capability gap: a close call
     #    (scoring-principles; Mudambi & Tallman), KPO ahead of keeping it in-house.
-    ("distinctive investment research with a capability gap",
-     case(process="investment research", core="core", complexity="expert",
-          qualifications="professional", sensitivity="high", goal="expertise"), KPO, {CLOSE}),
+    (
+        "distinctive investment research with a capability gap",
+        case(
+            process="investment research",
+            core="core",
+            complexity="expert",
+            qualifications="professional",
+            sensitivity="high",
+            goal="expertise",
+        ),
+        KPO,
+        {CLOSE},
+    ),
     # 3. Capability gap near (not at) the core argues for outsourcing, with
     #    safeguards (scoring-principles). Changed from {LEANING} (issue 12): high
     #    sensitivity lowers certainty a little, it no longer caps it, and the
     #    margin here is wide, so "clear" is allowed.
-    ("critical investment research with a capability gap",
-     case(process="investment research", core="important", complexity="expert",
-          qualifications="professional", sensitivity="high", goal="expertise"), KPO,
-     {CLEAR, LEANING}),
+    (
+        "critical investment research with a capability gap",
+        case(
+            process="investment research",
+            core="important",
+            complexity="expert",
+            qualifications="professional",
+            sensitivity="high",
+            goal="expertise",
+        ),
+        KPO,
+        {CLEAR, LEANING},
+    ),
     # 4. Core, distinctive expert R&D with sensitive data and no capability gap
     #    (assumed, and said so): keep it (Quinn & Hilmer; Mudambi & Tallman).
     #    Changed from {CLEAR} (issue 12): one step down the core answer ("critical,
     #    not unique") gives KPO, and a result one step of that answer would flip
     #    is not clear-cut; so keeping it in-house is at most "leaning".
-    ("distinctive R&D, cost goal",
-     case(process="research and development", core="core", complexity="expert",
-          qualifications="professional", sensitivity="high", goal="cost"), IN_HOUSE, {LEANING}),
+    (
+        "distinctive R&D, cost goal",
+        case(
+            process="research and development",
+            core="core",
+            complexity="expert",
+            qualifications="professional",
+            sensitivity="high",
+            goal="cost",
+        ),
+        IN_HOUSE,
+        {LEANING},
+    ),
     # 5. Same with a focus goal: focusing on the core includes this process.
-    ("distinctive R&D, focus goal",
-     case(process="research and development", core="core", complexity="expert",
-          qualifications="professional", sensitivity="high", goal="focus"), IN_HOUSE,
-     {LEANING}),
+    (
+        "distinctive R&D, focus goal",
+        case(
+            process="research and development",
+            core="core",
+            complexity="expert",
+            qualifications="professional",
+            sensitivity="high",
+            goal="focus",
+        ),
+        IN_HOUSE,
+        {LEANING},
+    ),
     # 6. Payroll: routine, non-core, but highly sensitive. Handled with controls, not
     #    by keeping it in-house: still BPO, with safeguards. Changed from {LEANING}
     #    (issue 12): sensitivity lowers certainty a little only, and this margin
     #    is wide, so it stays clear.
-    ("sensitive payroll",
-     case(process="payroll", core="supporting", complexity="routine", qualifications="basic",
-          sensitivity="high", goal="cost"), BPO, {CLEAR}),
+    (
+        "sensitive payroll",
+        case(
+            process="payroll",
+            core="supporting",
+            complexity="routine",
+            qualifications="basic",
+            sensitivity="high",
+            goal="cost",
+        ),
+        BPO,
+        {CLEAR},
+    ),
     # 7. Goals adjust, never override: an expertise goal doesn't turn routine
     #    clerical work into KPO (Aron & Singh).
-    ("routine data entry, expertise goal",
-     case(process="data entry", core="supporting", complexity="routine", qualifications="basic",
-          sensitivity="low", goal="expertise"), BPO, {CLEAR, LEANING}),
+    (
+        "routine data entry, expertise goal",
+        case(
+            process="data entry",
+            core="supporting",
+            complexity="routine",
+            qualifications="basic",
+            sensitivity="low",
+            goal="expertise",
+        ),
+        BPO,
+        {CLEAR, LEANING},
+    ),
     # 8. ... and a cost goal doesn't turn expert legal work into BPO.
-    ("expert legal work, cost goal",
-     case(process="legal services", core="supporting", complexity="expert",
-          qualifications="professional", sensitivity="medium", goal="cost"), KPO, {CLEAR, LEANING}),
+    (
+        "expert legal work, cost goal",
+        case(
+            process="legal services",
+            core="supporting",
+            complexity="expert",
+            qualifications="professional",
+            sensitivity="medium",
+            goal="cost",
+        ),
+        KPO,
+        {CLEAR, LEANING},
+    ),
     # 9. Operationally critical but not distinctive: outsourced once it is no source
     #    of advantage (Gottfredson et al.); expert work -> KPO.
-    ("critical legal work, cost goal",
-     case(process="legal services", core="important", complexity="expert",
-          qualifications="professional", sensitivity="medium", goal="cost"), KPO, {LEANING}),
+    (
+        "critical legal work, cost goal",
+        case(
+            process="legal services",
+            core="important",
+            complexity="expert",
+            qualifications="professional",
+            sensitivity="medium",
+            goal="cost",
+        ),
+        KPO,
+        {LEANING},
+    ),
     # 10. "Core" alone is a weak test (Gottfredson et al.): routine, basic, low-risk
     #     work stays a BPO case even if the firm calls it core, but not clearly.
-    ("core but routine customer care",
-     case(process="customer care", core="core", complexity="routine", qualifications="basic",
-          sensitivity="low", goal="cost"), BPO, {LEANING, CLOSE}),
+    (
+        "core but routine customer care",
+        case(
+            process="customer care",
+            core="core",
+            complexity="routine",
+            qualifications="basic",
+            sensitivity="low",
+            goal="cost",
+        ),
+        BPO,
+        {LEANING, CLOSE},
+    ),
     # 11. Distinctive, mid-complexity work with a capability gap: a close call
     #     between KPO and in-house (scoring-principles).
-    ("capability gap near the core",
-     case(core="core", complexity="mixed", qualifications="technical", sensitivity="medium",
-          goal="expertise"), KPO, {CLOSE}),
+    (
+        "capability gap near the core",
+        case(
+            core="core",
+            complexity="mixed",
+            qualifications="technical",
+            sensitivity="medium",
+            goal="expertise",
+        ),
+        KPO,
+        {CLOSE},
+    ),
     # 12. Source: Technical Support is typical BPO; technical skills and a flexibility
     #     goal ("fill gaps in the workforce").
-    ("IT support for flexibility",
-     case(process="technical support", core="important", complexity="routine",
-          qualifications="technical", sensitivity="medium", goal="flexibility"), BPO,
-     {LEANING, CLEAR}),
+    (
+        "IT support for flexibility",
+        case(
+            process="technical support",
+            core="important",
+            complexity="routine",
+            qualifications="technical",
+            sensitivity="medium",
+            goal="flexibility",
+        ),
+        BPO,
+        {LEANING, CLEAR},
+    ),
     # 13. Source: Data Analytics and Interpretation is typical KPO; supporting, expert,
     #     professional, low sensitivity, expertise goal.
-    ("analytics for insights",
-     case(process="data analytics", core="supporting", complexity="expert",
-          qualifications="professional", sensitivity="low", goal="expertise"), KPO, {CLEAR}),
+    (
+        "analytics for insights",
+        case(
+            process="data analytics",
+            core="supporting",
+            complexity="expert",
+            qualifications="professional",
+            sensitivity="low",
+            goal="expertise",
+        ),
+        KPO,
+        {CLEAR},
+    ),
     # 14. Source: Management Consulting is typical KPO; focus goal is a benefit of both.
-    ("consulting, focus goal",
-     case(process="management consulting", core="important", complexity="expert",
-          qualifications="professional", sensitivity="medium", goal="focus"), KPO,
-     {LEANING, CLEAR}),
+    (
+        "consulting, focus goal",
+        case(
+            process="management consulting",
+            core="important",
+            complexity="expert",
+            qualifications="professional",
+            sensitivity="medium",
+            goal="focus",
+        ),
+        KPO,
+        {LEANING, CLEAR},
+    ),
     # 15. Source: Accounting is typical BPO; medium sensitivity adds safeguards only.
-    ("accounting for flexibility",
-     case(process="accounting", core="supporting", complexity="routine", qualifications="basic",
-          sensitivity="medium", goal="flexibility"), BPO, {CLEAR}),
+    (
+        "accounting for flexibility",
+        case(
+            process="accounting",
+            core="supporting",
+            complexity="routine",
+            qualifications="basic",
+            sensitivity="medium",
+            goal="flexibility",
+        ),
+        BPO,
+        {CLEAR},
+    ),
     # 16. An unrecognised process adds nothing: the answers decide (Aron & Singh).
-    ("unknown routine process",
-     case(process="warehouse logistics", core="supporting", complexity="routine",
-          qualifications="basic", sensitivity="low", goal="cost"), BPO, {CLEAR}),
+    (
+        "unknown routine process",
+        case(
+            process="warehouse logistics",
+            core="supporting",
+            complexity="routine",
+            qualifications="basic",
+            sensitivity="low",
+            goal="cost",
+        ),
+        BPO,
+        {CLEAR},
+    ),
     # 17. Partial answers give a provisional recommendation that can't be "clear".
     ("only routine", case(complexity="routine"), BPO, {LEANING, CLOSE}),
-    ("only expert and professional", case(complexity="expert", qualifications="professional"),
-     KPO, {LEANING, CLOSE}),
+    (
+        "only expert and professional",
+        case(complexity="expert", qualifications="professional"),
+        KPO,
+        {LEANING, CLOSE},
+    ),
     ("only the process", case(process="payroll"), BPO, {CLOSE}),
     ("only an expertise goal", case(goal="expertise"), KPO, {LEANING, CLOSE}),
 ]
@@ -145,8 +305,14 @@ def test_distinctive_rnd_before_the_goal_is_known_already_leans_in_house():
 def test_kpo_with_sensitive_data_gets_security_and_knowledge_safeguards():
     rec = score(CASES[1][1])
     assert {Category.SECURITY, Category.KPO, Category.DECISION} <= categories(rec)
-    for phrase in ("NDA", "ISO 27001", "least privilege", "IP ownership", "conflicts of interest",
-                   "in-house competence"):
+    for phrase in (
+        "NDA",
+        "ISO 27001",
+        "least privilege",
+        "IP ownership",
+        "conflicts of interest",
+        "in-house competence",
+    ):
         assert phrase in texts(rec)
     assert rec.runner_up is IN_HOUSE  # the close call is with keeping it
 
@@ -154,8 +320,12 @@ def test_kpo_with_sensitive_data_gets_security_and_knowledge_safeguards():
 def test_in_house_checklist_has_in_house_items_and_no_vendor_items():
     rec = score(CASES[3][1])
     assert Category.IN_HOUSE in categories(rec) and "hire plan" in texts(rec)
-    for phrase in ("Internal access controls", "IP and confidentiality terms",
-                   "Keeping key people", "Build cost vs a KPO quote"):
+    for phrase in (
+        "Internal access controls",
+        "IP and confidentiality terms",
+        "Keeping key people",
+        "Build cost vs a KPO quote",
+    ):
         assert phrase in texts(rec), phrase
     for vendor_item in ("vendor", "NDA", "Audit rights", "ISO 27001", "compare several"):
         assert vendor_item not in texts(rec), vendor_item
@@ -171,8 +341,13 @@ def test_sensitivity_keeps_payroll_bpo_and_only_adds_safeguards():
 
 
 def test_high_sensitivity_lowers_certainty_a_little_when_the_margin_is_narrow():
-    borderline = case(core="supporting", complexity="mixed", qualifications="professional",
-                      sensitivity="low", goal="expertise")
+    borderline = case(
+        core="supporting",
+        complexity="mixed",
+        qualifications="professional",
+        sensitivity="low",
+        goal="expertise",
+    )
     sensitive = score(borderline.updated({"sensitivity": "high"}))
     assert score(borderline).certainty is CLEAR
     assert sensitive.certainty is LEANING and sensitive.recommended is KPO
@@ -185,15 +360,29 @@ def test_close_call_explains_itself_through_counter_reasons():
 
 
 def test_distinctive_work_with_a_capability_gap_is_a_close_call_whatever_the_margin():
-    rec = score(case(core="core", complexity="expert", qualifications="professional",
-                     sensitivity="low", goal="expertise"))
+    rec = score(
+        case(
+            core="core",
+            complexity="expert",
+            qualifications="professional",
+            sensitivity="low",
+            goal="expertise",
+        )
+    )
     assert rec.recommended is KPO and rec.runner_up is IN_HOUSE
     assert rec.margin >= 2.5 and rec.certainty is CLOSE
 
 
 def test_a_tie_is_not_broken_silently_towards_outsourcing_distinctive_work():
-    tie = score(case(core="core", complexity="routine", qualifications="technical",
-                     sensitivity="high", goal="expertise"))
+    tie = score(
+        case(
+            core="core",
+            complexity="routine",
+            qualifications="technical",
+            sensitivity="high",
+            goal="expertise",
+        )
+    )
     assert tie.tied and tie.certainty is CLOSE
     assert (tie.recommended, tie.runner_up) == (IN_HOUSE, KPO)  # keep it while you pilot
     assert categories(tie) >= {Category.IN_HOUSE, Category.KPO, Category.DECISION}

@@ -5,6 +5,7 @@ Each property of issue 12 is a `check_*` function run twice: by hypothesis
 the five closed answers, each answered or not, with no process, a BPO-typical
 and a KPO-typical one (the only priors the engine knows).
 """
+
 import itertools
 import math
 import re
@@ -50,7 +51,7 @@ answers_strategy = st.builds(
 def every_combination():
     options = [(None, *values_of(slot)) for slot in CLOSED]
     for process, *values in itertools.product(PRIORS, *options):
-        yield Answers(process=process, **{s.value: v for s, v in zip(CLOSED, values)})
+        yield Answers(process=process, **{s.value: v for s, v in zip(CLOSED, values, strict=False)})
 
 
 ALL = list(every_combination())
@@ -62,8 +63,11 @@ def distinctive(answers):
 
 def texts(answers):
     rec = score(answers)
-    return rec, [render_final(rec, answers), render_why(rec, answers),
-                 render_provisional(rec, answers)]
+    return rec, [
+        render_final(rec, answers),
+        render_why(rec, answers),
+        render_provisional(rec, answers),
+    ]
 
 
 # --- the five properties of issue 12 ------------------------------------------------
@@ -134,7 +138,7 @@ def check_provisional_never_contradicts_a_rule_that_fired(answers):
 def _completions(answers):
     options = [(answers.get(s),) if answers.get(s) else values_of(s) for s in CLOSED]
     for values in itertools.product(*options):
-        yield answers.updated({s.value: v for s, v in zip(CLOSED, values)})
+        yield answers.updated({s.value: v for s, v in zip(CLOSED, values, strict=False)})
 
 
 # --- certainty ------------------------------------------------------------------------
@@ -143,8 +147,10 @@ def _completions(answers):
 def check_sensitivity_lowers_certainty_a_little_only(answers):
     if distinctive(answers) or answers.is_empty():
         return
-    ranks = [CERTAINTY_RANK[score(answers.updated({"sensitivity": s})).certainty]
-             for s in values_of(Slot.SENSITIVITY)]
+    ranks = [
+        CERTAINTY_RANK[score(answers.updated({"sensitivity": s})).certainty]
+        for s in values_of(Slot.SENSITIVITY)
+    ]
     assert ranks == sorted(ranks, reverse=True) and ranks[0] - ranks[-1] <= 1, (answers, ranks)
 
 
@@ -222,10 +228,11 @@ def test_raising_sensitivity_never_removes_security_items_for_the_same_model(ans
 
     levels = [None, *values_of(Slot.SENSITIVITY)]
     recs = [(named(s), s) for s in levels]
-    for (models, lower), (higher_models, higher) in zip(recs, recs[1:]):
+    for (models, lower), (higher_models, higher) in zip(recs, recs[1:], strict=False):
         if models == higher_models:
             assert security_items(answers.updated({"sensitivity": lower})) <= security_items(
-                answers.updated({"sensitivity": higher}))
+                answers.updated({"sensitivity": higher})
+            )
 
 
 @settings(max_examples=200, deadline=None)
@@ -257,10 +264,12 @@ def test_scoring_is_deterministic(answers):
 @settings(max_examples=100, deadline=None)
 @given(answers=answers_strategy)
 def test_high_sensitivity_on_routine_non_core_work_never_flips_the_model(answers):
-    base = answers.updated({"complexity": "routine", "core": "supporting",
-                            "qualifications": "basic"})
-    models = {score(base.updated({"sensitivity": s})).recommended
-              for s in values_of(Slot.SENSITIVITY)}
+    base = answers.updated(
+        {"complexity": "routine", "core": "supporting", "qualifications": "basic"}
+    )
+    models = {
+        score(base.updated({"sensitivity": s})).recommended for s in values_of(Slot.SENSITIVITY)
+    }
     assert models == {Model.BPO}
 
 
@@ -268,6 +277,7 @@ def test_high_sensitivity_on_routine_non_core_work_never_flips_the_model(answers
 @given(answers=answers_strategy, goal=st.sampled_from(values_of(Slot.GOAL)))
 def test_goals_adjust_but_never_override_the_nature_of_the_work(answers, goal):
     routine = answers.updated({"complexity": "routine", "qualifications": "basic", "goal": goal})
-    expert = answers.updated({"complexity": "expert", "qualifications": "professional",
-                              "goal": goal})
+    expert = answers.updated(
+        {"complexity": "expert", "qualifications": "professional", "goal": goal}
+    )
     assert kpo_lead(routine) < 0 < kpo_lead(expert)

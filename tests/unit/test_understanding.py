@@ -1,6 +1,7 @@
 """How rules and the model's guesses combine (advisor.understanding): what is
 taken, confirmed, offered as a choice or assumed, with guesses as the model
 would give them."""
+
 from advisor.understanding import ACCEPT, CONFIRM, DEFAULTS, understand
 
 
@@ -9,34 +10,45 @@ def guesses(slot: str, *ranking: tuple) -> dict:
 
 
 def test_rules_win_when_they_read_the_open_question():
-    understood = understand("pretty routine, mostly scripted", "complexity",
-                            guesses("complexity", ("expert", 0.5)))
+    understood = understand(
+        "pretty routine, mostly scripted", "complexity", guesses("complexity", ("expert", 0.5))
+    )
     assert understood.answers["complexity"] == "routine"
     assert understood.confirm is None and understood.choose is None
 
 
 def test_a_confident_guess_is_taken_when_the_rules_read_nothing():
-    understood = understand("it supports the biz but isnt our product", "core",
-                            guesses("core", ("supporting", 0.91), ("important", 0.05)))
+    understood = understand(
+        "it supports the biz but isnt our product",
+        "core",
+        guesses("core", ("supporting", 0.91), ("important", 0.05)),
+    )
     assert understood.answers == {"core": "supporting"}
 
 
 def test_a_probable_guess_is_put_to_the_user_to_confirm():
-    understood = understand("hmm billing has to work every month", "core",
-                            guesses("core", ("important", 0.55), ("supporting", 0.2)))
+    understood = understand(
+        "hmm billing has to work every month",
+        "core",
+        guesses("core", ("important", 0.55), ("supporting", 0.2)),
+    )
     assert understood.confirm == ("core", "important")
     assert "core" not in understood.answers
 
 
 def test_two_close_guesses_become_a_choice():
-    understood = understand("it kind of matters", "core",
-                            guesses("core", ("important", 0.45), ("core", 0.40)))
+    understood = understand(
+        "it kind of matters", "core", guesses("core", ("important", 0.45), ("core", 0.40))
+    )
     assert understood.choose == ("core", ("important", "core"))
 
 
 def test_two_goals_in_one_answer_ask_which_matters_most():
-    understood = understand("cutting costs and covering seasonal peaks", "goal",
-                            guesses("goal", ("cost", 0.93), ("flexibility", 0.88)))
+    understood = understand(
+        "cutting costs and covering seasonal peaks",
+        "goal",
+        guesses("goal", ("cost", 0.93), ("flexibility", 0.88)),
+    )
     assert understood.choose is not None
     assert understood.choose[0] == "goal"
     assert set(understood.choose[1]) == {"cost", "flexibility"}
@@ -44,8 +56,11 @@ def test_two_goals_in_one_answer_ask_which_matters_most():
 
 
 def test_main_goal_marker_decides_between_two_goals():
-    understood = understand("mainly cutting costs, flexibility would be nice too", "goal",
-                            guesses("goal", ("cost", 0.9), ("flexibility", 0.85)))
+    understood = understand(
+        "mainly cutting costs, flexibility would be nice too",
+        "goal",
+        guesses("goal", ("cost", 0.9), ("flexibility", 0.85)),
+    )
     assert understood.answers.get("goal") == "cost"
     assert understood.choose is None
 

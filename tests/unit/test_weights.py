@@ -1,4 +1,5 @@
 """The weights table: complete, traced, and built to the scoring principles."""
+
 from advisor.answers import Answers, Core, Slot, values_of
 from advisor.sourcing import Model
 from advisor.weights import NEUTRAL, PROCESS_PRIOR, RULES, WEIGHT_TABLE, WEIGHTS
@@ -29,7 +30,7 @@ def test_work_nature_dominates_the_bpo_kpo_axis():
     assert work > spread(Slot.GOAL) and work > spread(Slot.CORE) and work > spread(Slot.SENSITIVITY)
     # ...and no goal can outweigh even one of them.
     assert max(abs(lead(Slot.GOAL, g)) for g in values_of(Slot.GOAL)) < work / 2
-    assert PROCESS_PRIOR < work / 2
+    assert work / 2 > PROCESS_PRIOR
 
 
 def test_rules_only_move_outsourcing_against_in_house():
@@ -76,6 +77,11 @@ def test_no_reason_asserts_the_capability_gap():
 
 
 def test_rules_need_a_distinctive_process():
-    everything = Answers(core="important", complexity="expert", qualifications="professional",
-                         sensitivity="high", goal="focus")
+    everything = Answers(
+        core="important",
+        complexity="expert",
+        qualifications="professional",
+        sensitivity="high",
+        goal="focus",
+    )
     assert not any(rule.applies(everything) for rule in RULES)
