@@ -1,5 +1,6 @@
 """Fill the assessment form's answers from each user message."""
 
+from dataclasses import replace
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -47,7 +48,7 @@ class ValidateAssessmentForm(Action):
             reply = _reply_to_pending(tracker, pending)
             if reply is not None:
                 return reply
-        understood = understand_latest_message(tracker, requested)
+        understood = _keep_the_process(tracker, understand_latest_message(tracker, requested))
         events = [SlotSet(slot, value) for slot, value in understood.answers.items()]
         events += _assumption_events(tracker, understood, dispatcher)
         if pending:
@@ -64,6 +65,15 @@ class ValidateAssessmentForm(Action):
             return events + [SlotSet("unclear_answers", 0)]
         misses = int(tracker.get_slot("unclear_answers") or 0) + 1
         return events + [SlotSet("unclear_answers", misses)]
+
+
+def _keep_the_process(tracker: Tracker, understood: Understanding) -> Understanding:
+    """Once named, the process stays: a later answer that mentions another function
+    ("it's back office for us", "HR admin experience") describes this process."""
+    if tracker.get_slot("process") is None or "process" not in understood.answers:
+        return understood
+    answers = {slot: value for slot, value in understood.answers.items() if slot != "process"}
+    return replace(understood, answers=answers)
 
 
 def _reply_to_pending(tracker: Tracker, pending: dict[str, Any]) -> list[dict[str, Any]] | None:

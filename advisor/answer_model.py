@@ -74,6 +74,31 @@ def load_examples(folder: Path) -> Examples:
     return examples
 
 
+_NEGATOR = re.compile(
+    r"^(?:not|no|never|nothing|none|nobody|neither|nor|without|hardly|barely|zero|"
+    r"\w+n't|cannot|cant|dont|doesnt|isnt|arent|wont)$"
+)
+_CONTRAST = re.compile(r"^(?:but|though|although|however|yet|tho|while|whereas)$")
+_PUNCTUATION_END = re.compile(r"[.,;:!?]$")
+
+
+def mark_negation(text: str) -> str:
+    """Words after a negation carry a `not_` mark up to the clause's end, so
+    "nothing needs deciding" and "needs deciding" are different words to the
+    model (the classic negation handling of bag-of-words classifiers)."""
+    marked: list[str] = []
+    negated = False
+    for word in text.lower().split():
+        if _CONTRAST.match(word):  # "but" starts a new scope
+            negated = False
+        marked.append(f"not_{word}" if negated else word)
+        if _PUNCTUATION_END.search(word):  # "data," is the last word in scope
+            negated = False
+        elif _NEGATOR.match(word):
+            negated = True
+    return " ".join(marked)
+
+
 def clauses(text: str) -> list[str]:
     """The message itself and, if it has several, each of its clauses."""
     cleaned = normalise(text)
@@ -131,7 +156,9 @@ class AnswerModel:
         ]
         texts = [text for _, _, text in labelled] + background
         vectorisers = [
-            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, norm=None),
+            TfidfVectorizer(
+                ngram_range=(1, 2), sublinear_tf=True, norm=None, preprocessor=mark_negation
+            ),
             TfidfVectorizer(
                 analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2, norm=None
             ),

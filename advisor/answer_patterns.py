@@ -14,7 +14,7 @@ loose single words lower). When a slot gets conflicting values the stronger
 one wins only by a clear margin, otherwise the slot's conflict rule applies.
 
 Patterns are written from the concepts in the source and in
-scoring-principles.md (rule-based vs judgement work, basic vs technical vs
+docs/scoring-principles.md (rule-based vs judgement work, basic vs technical vs
 professional qualifications, distinctive vs operationally critical vs
 supporting, the four outsourcing goals), not from test sentences.
 """
@@ -59,7 +59,7 @@ GAP = r"(?:[\w&']+ ){0,3}"  # up to three arbitrary words
 NEGATORS = (
     r"not|no|never|without|hardly|barely|neither|nor|none|nothing|nobody|"
     r"isn't|isnt|aren't|arent|wasn't|wasnt|don't|dont|doesn't|doesnt|didn't|"
-    r"won't|wont|wouldn't|shouldn't|can't|cant|cannot|haven't|hasn't|hardly|\w+n't"
+    r"won't|wont|wouldn't|shouldn't|can't|cant|cannot|haven't|hasn't|\w+n't"
 )
 PARTIAL = (
     r"entirely|fully|completely|always|purely|totally|wholly|exclusively|all|just|only|simply|100%"
@@ -67,9 +67,8 @@ PARTIAL = (
 HEDGES = (
     r"a bit|a little|a little bit|bit|somewhat|slightly|moderately|partly|partially|"
     r"sort of|kind of|kinda|fairly|semi|some|limited|mildly|relatively|reasonably|"
-    r"a few|occasionally|sometimes|in parts|to some extent|less|some of (?:it|them|the \w+)|part "
-    r"of it|"
-    r"parts of it|a small part|partially"
+    r"a few|occasionally|sometimes|in parts|to some extent|less|some of (?:it|them|the \w+)|"
+    r"part of it|parts of it|a small part"
 )
 # Hedges that only soften: "fairly complex" is in between, but "fairly routine"
 # / "relatively simple" is still routine (the bottom of a scale stays put).

@@ -82,7 +82,7 @@ BPO = _items(
     "A transition plan: documented procedures, knowledge handover, a parallel run.",
     "An exit clause: termination terms, return of your data, handing the work back.",
 )
-# Knowledge and IP at risk (Mudambi & Tallman 2010; scoring-principles.md).
+# Knowledge and IP at risk (Mudambi & Tallman 2010; docs/scoring-principles.md).
 KPO = _items(
     Category.KPO,
     "Check the credentials of the actual team: qualifications, certifications, domain experience.",

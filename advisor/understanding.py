@@ -41,7 +41,11 @@ _UNSURE = re.compile(
     r"\b(?:not (?:really |quite |entirely |too |so |that )?sure|unsure|no idea|no clue|dunno|"
     r"idk|(?:do not|don't|dont|do nt) (?:really )?know|not certain|hard to say|can't say|"
     r"cannot say|couldn't (?:say|tell)|no (?:real )?opinion|beats me|who knows|good question|"
-    r"haven't (?:a|the faintest) (?:clue|idea)|not something i know|i'm not the right person)\b"
+    r"haven't (?:a|the faintest) (?:clue|idea)|not something i know|i'm not the right person|"
+    r"(?:can't|cannot|couldn't) really (?:say|tell)|(?:i'd|i would|we'd|we would|i'll|we'll) "
+    r"(?:have|need) to (?:check|ask)|"
+    r"(?:haven't|have not|never) (?:really )?thought about (?:it|that)|"
+    r"no (?:real )?idea|not a clue|depends who you ask)\b"
 )
 _FILLERS = {
     "tbh",
@@ -105,6 +109,9 @@ def understand(
         return Understanding(answers)
 
     ranking = _ranking((guesses or {}).get(expected, []), given_answer=True)
+    mixed = _routine_and_expert(expected, ranking)
+    if mixed is not None:  # one clause routine, another expert: that is what "mixed" means
+        return Understanding({**answers, expected: mixed})
     if expected in answers:
         rival = _confident_rival(ranking, answers[expected], text)
         if rival is not None:  # the rules and a sure model disagree: let the user say
@@ -162,6 +169,16 @@ def _ranking(values: Sequence[Sequence[object]], given_answer: bool) -> list[tup
         if len(guess) == 3
     ]
     return sorted(pairs, key=lambda pair: -pair[1])
+
+
+def _routine_and_expert(expected: str, ranking: list[tuple[str, float]]) -> str | None:
+    """The complexity conflict rule (as in the cue rules), for the model's reading:
+    parts of the message surely routine and surely expert make the work mixed."""
+    if expected != Slot.COMPLEXITY.value:
+        return None
+    sure = {value for value, confidence in ranking if confidence >= ACCEPT}
+    both = {Complexity.ROUTINE.value, Complexity.EXPERT.value} <= sure
+    return Complexity.MIXED.value if both else None
 
 
 def _sure(ranking: list[tuple[str, float]], threshold: float) -> bool:

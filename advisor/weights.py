@@ -2,8 +2,8 @@
 
 Read a row as "this answer adds <bpo>, <kpo>, <in_house> points". The model
 with most points is recommended. Every row cites where it comes from: the
-source article (source/bpo-vs-kpo.txt) or the literature summarised in
-scoring-principles.md.
+source article (described in docs/source.md) or the literature summarised in
+docs/scoring-principles.md.
 
 Design, in short (each point is checked over every answer combination by
 tests/unit/test_scoring_properties.py and test_weights.py):
@@ -83,7 +83,7 @@ class Rule:
     trace: str
 
 
-_SOURCE = "source/bpo-vs-kpo.txt"
+_SOURCE = "docs/source.md"
 
 _COMPLEXITY = (
     # The main BPO-vs-KPO axis. Expert work gives in-house only the average of
@@ -185,7 +185,7 @@ _SENSITIVITY = (
         NEUTRAL,
         "Little sensitive data: it doesn't change the model, and only the basic "
         "safeguards are needed.",
-        f"{_SOURCE}: BPO is employed 'in low-risk tasks'; scoring-principles.md",
+        f"{_SOURCE}: BPO is employed 'in low-risk tasks'; docs/scoring-principles.md",
     ),
     Weight(
         Slot.SENSITIVITY,
@@ -193,7 +193,7 @@ _SENSITIVITY = (
         NEUTRAL,
         "Somewhat sensitive data doesn't change the model: whoever does the work handles "
         "it under confidentiality agreements and access controls (see the checklist).",
-        "scoring-principles.md, Data sensitivity",
+        "docs/scoring-principles.md, Data sensitivity",
     ),
     Weight(
         Slot.SENSITIVITY,
@@ -202,7 +202,7 @@ _SENSITIVITY = (
         "Highly sensitive data doesn't change the model on its own: it calls for strong "
         "safeguards (see the checklist) and makes me a little less certain.",
         f"{_SOURCE}: 'it's important to have measures in place to protect your data'; "
-        "scoring-principles.md",
+        "docs/scoring-principles.md",
     ),
 )
 _GOAL = (
@@ -303,6 +303,6 @@ RULES: tuple[Rule, ...] = (
         "you lack the expertise for work that sets you apart",
         "You lack the expertise for work that sets you apart: if you couldn't hire or build "
         "it, outsourcing with safeguards (or a hybrid) is the way to get it.",
-        "scoring-principles.md; Mudambi & Tallman 2010 (alliances or hybrids for distinctive work)",
+        "docs/scoring-principles.md; Mudambi & Tallman 2010 (alliances or hybrids for distinctive work)",
     ),
 )

@@ -346,3 +346,10 @@ def test_fallback_buttons_include_something_else():
     messages, _, _ = run(ActionDefaultAskAffirmation(), t)
     titles = [b["title"] for b in messages[0]["buttons"]]
     assert titles[-1] == "Something else" and len(titles) >= 2
+
+
+def test_a_later_answer_never_renames_the_process():
+    _, _, slots = run(ValidateAssessmentForm(), tracker(
+        "people with HR admin experience", slots={"requested_slot": "qualifications",
+                                                  "process": "payroll"}))
+    assert "process" not in slots
