@@ -303,6 +303,7 @@ RULES: tuple[Rule, ...] = (
         "you lack the expertise for work that sets you apart",
         "You lack the expertise for work that sets you apart: if you couldn't hire or build "
         "it, outsourcing with safeguards (or a hybrid) is the way to get it.",
-        "docs/scoring-principles.md; Mudambi & Tallman 2010 (alliances or hybrids for distinctive work)",
+        "docs/scoring-principles.md; "
+        "Mudambi & Tallman 2010 (alliances or hybrids for distinctive work)",
     ),
 )

@@ -89,8 +89,10 @@ def test_several_answers_in_one_message_keep_every_answer(rasa_server, case):
     slots = stored_slots(rasa_server, chat.sender)
     kept = {slot: slots.get(slot) for slot in case["expect"]}
     assert all(kept.values()), f"lost answers: {kept}"
-    assert kept == {slot: (kept["process"] if slot == "process" else value)
-                    for slot, value in case["expect"].items()}
+    assert kept == {
+        slot: (kept["process"] if slot == "process" else value)
+        for slot, value in case["expect"].items()
+    }
 
 
 # --- questions the source can't answer ------------------------------------------
@@ -122,8 +124,12 @@ def test_questions_beyond_the_source_are_declined_honestly(new_chat, question):
     reply = new_chat().text(question)
     assert DECLINE in reply, reply
     assert "assess" in reply  # says what it can do instead
-    for other_answer in ("**BPO (Business Process Outsourcing)**", "Neither is better",
-                         "qualifications", "**KPO (Knowledge Process Outsourcing)**"):
+    for other_answer in (
+        "**BPO (Business Process Outsourcing)**",
+        "Neither is better",
+        "qualifications",
+        "**KPO (Knowledge Process Outsourcing)**",
+    ):
         assert other_answer not in reply.split(DECLINE)[0], reply
 
 
@@ -176,14 +182,23 @@ def test_follow_up_with_nothing_to_follow_says_what_it_can_explain(new_chat):
 
 # --- long, chatty messages ----------------------------------------------------------
 LONG_MESSAGES = [
-    ("We're a 50-person firm thinking about outsourcing. My boss keeps talking about it. "
-     "I have no idea what KPO is. Can you explain?", "utter_faq/what_is_kpo"),
+    (
+        "We're a 50-person firm thinking about outsourcing. My boss keeps talking about it. "
+        "I have no idea what KPO is. Can you explain?",
+        "utter_faq/what_is_kpo",
+    ),
     ("hi! quick q — what's kpo?", "utter_faq/what_is_kpo"),
     ("<@U024BE7LH> :wave: what's the difference between bpo and kpo?", "utter_faq/difference"),
-    ("Morning! We run a chain of dental clinics and the admin is drowning us. Someone at a "
-     "conference mentioned BPO. What does BPO actually mean?", "utter_faq/what_is_bpo"),
-    ("hey there :) our CFO wants to outsource stuff and I'm doing the research. Budget is "
-     "tight this year. What are the main benefits of outsourcing?", "utter_faq/benefits"),
+    (
+        "Morning! We run a chain of dental clinics and the admin is drowning us. Someone at a "
+        "conference mentioned BPO. What does BPO actually mean?",
+        "utter_faq/what_is_bpo",
+    ),
+    (
+        "hey there :) our CFO wants to outsource stuff and I'm doing the research. Budget is "
+        "tight this year. What are the main benefits of outsourcing?",
+        "utter_faq/benefits",
+    ),
 ]
 
 

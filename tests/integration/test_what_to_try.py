@@ -14,8 +14,13 @@ from harness.servers import Chat
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text()
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
-NOT_UNDERSTOOD = ("didn't catch", "didn't get that", "not sure what you mean", "can't follow",
-                  "didn't quite get")
+NOT_UNDERSTOOD = (
+    "didn't catch",
+    "didn't get that",
+    "not sure what you mean",
+    "can't follow",
+    "didn't quite get",
+)
 
 
 def readme_phrases() -> list[str]:
@@ -35,21 +40,31 @@ WALK = [
     ("what do KPO firms usually do", lambda r: response("utter_faq/kpo_services") in r),
     ("risks of outsourcing core work", lambda r: response("utter_faq/risks") in r),
     ("which is better?", lambda r: response("utter_faq/which_is_better") in r),
-    ("what should I check before signing with a vendor",
-     lambda r: response("utter_faq/due_diligence") in r),
+    (
+        "what should I check before signing with a vendor",
+        lambda r: response("utter_faq/due_diligence") in r,
+    ),
     ("what is bpo?", lambda r: response("utter_faq/what_is_bpo") in r),
     ("and kpo?", lambda r: response("utter_faq/what_is_kpo") in r),
     ("examples?", lambda r: response("utter_faq/kpo_services") in r),
     ("why?", lambda r: response("utter_why_kpo_services") in r),
-    ("what's the average salary of a BPO agent in Manila?",
-     lambda r: "I don't have data on that" in r),
-    ("We want to outsource our customer support — which model fits?",
-     lambda r: "different from your competitors" in r),
+    (
+        "what's the average salary of a BPO agent in Manila?",
+        lambda r: "I don't have data on that" in r,
+    ),
+    (
+        "We want to outsource our customer support — which model fits?",
+        lambda r: "different from your competitors" in r,
+    ),
     # An answer to another question than the open one: said so, then the open question.
-    ("pretty routine, mostly scripted",
-     lambda r: r.startswith("Got it") and "different from your competitors" in r),
-    ("highly confidential client data",
-     lambda r: "sensitive" in r and "different from your competitors" in r),
+    (
+        "pretty routine, mostly scripted",
+        lambda r: r.startswith("Got it") and "different from your competitors" in r,
+    ),
+    (
+        "highly confidential client data",
+        lambda r: "sensitive" in r and "different from your competitors" in r,
+    ),
     ("not sure", lambda r: "assume" in r),  # the core question: a stated default
     ("what is kpo?", lambda r: response("utter_faq/what_is_kpo") in r and "?" in r.split("\n")[-1]),
     ("what do you recommend so far?", lambda r: "so far" in r.lower()),

@@ -349,7 +349,11 @@ def test_fallback_buttons_include_something_else():
 
 
 def test_a_later_answer_never_renames_the_process():
-    _, _, slots = run(ValidateAssessmentForm(), tracker(
-        "people with HR admin experience", slots={"requested_slot": "qualifications",
-                                                  "process": "payroll"}))
+    _, _, slots = run(
+        ValidateAssessmentForm(),
+        tracker(
+            "people with HR admin experience",
+            slots={"requested_slot": "qualifications", "process": "payroll"},
+        ),
+    )
     assert "process" not in slots
