@@ -1,6 +1,7 @@
 """Read what the assessment needs from a rasa-sdk Tracker."""
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -46,12 +47,27 @@ def latest_intent(tracker: Tracker) -> tuple[str | None, float]:
     return intent.get("name"), float(intent.get("confidence") or 0.0)
 
 
-def is_digression(tracker: Tracker) -> bool:
-    """True if the latest message is not meant as an answer to the question."""
-    name, confidence = latest_intent(tracker)
-    if name in CONTROL_INTENTS:
-        return True
-    return name in CHAT_INTENTS and confidence >= CHAT_INTENT_CONFIDENCE
+# A reading of the open question this plain is an answer, whatever intent NLU guessed:
+# "that is our edge over every other installer" is not "start over", and "it's what
+# makes our practice stand out" is not a question about benefits.
+ANSWER_OVER_INTENT = 0.7
+# A probable answer (worth a "Sounds like X — right?") beats an unsure intent guess.
+PROBABLE_ANSWER = 0.3
+SURE_INTENT = 0.9
+
+
+def is_digression(
+    intent: str | None, confidence: float, understood: Understanding, requested: str | None
+) -> bool:
+    """True if the latest message is not meant as an answer to the open question."""
+    digression = intent in CONTROL_INTENTS or (
+        intent in CHAT_INTENTS and confidence >= CHAT_INTENT_CONFIDENCE
+    )
+    if not digression or requested is None or not understood.values(requested):
+        return digression
+    if understood.strength >= ANSWER_OVER_INTENT:
+        return False
+    return not (understood.strength >= PROBABLE_ANSWER and confidence < SURE_INTENT)
 
 
 def last_bot_action(tracker: Tracker) -> str | None:
@@ -98,13 +114,13 @@ def understand_latest_message(tracker: Tracker, expected: str | None) -> Underst
         if entity.get("entity") in ANSWER_SLOTS
     }
     if text.startswith("/"):
-        return Understanding(Answers.from_slots(from_buttons).as_slots())
+        return Understanding(Answers.from_slots(from_buttons).as_slots(), strength=1.0)
     understood = understand(text, expected, message.get(GUESSES_KEY))
     if from_buttons:
         answers = {**understood.answers, **Answers.from_slots(from_buttons).as_slots()}
-        return Understanding(answers)
+        return Understanding(answers, strength=1.0)
     valid = Answers.from_slots(understood.answers).as_slots()
-    return Understanding(valid, understood.confirm, understood.choose, understood.assumed)
+    return replace(understood, answers=valid)
 
 
 LAST_TOPIC = "last_topic"

@@ -40,7 +40,7 @@ class ValidateAssessmentForm(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        if is_digression(tracker) or answers_stop_confirmation(tracker):
+        if answers_stop_confirmation(tracker):
             return []
         requested = tracker.get_slot("requested_slot")
         pending = tracker.get_slot(PENDING) or {}
@@ -49,6 +49,8 @@ class ValidateAssessmentForm(Action):
             if reply is not None:
                 return reply
         understood = _keep_the_process(tracker, understand_latest_message(tracker, requested))
+        if is_digression(*latest_intent(tracker), understood, requested):
+            return []
         events = [SlotSet(slot, value) for slot, value in understood.answers.items()]
         events += _assumption_events(tracker, understood, dispatcher)
         if pending:

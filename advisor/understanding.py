@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from advisor import answer_patterns as P
-from advisor.answer_parser import read_answers
+from advisor.answer_parser import RuleReading, read_answers
 from advisor.answers import Complexity, Core, Goal, Qualifications, Sensitivity, Slot
 from advisor.text import normalise
 
@@ -27,6 +27,7 @@ ACCEPT = 0.80  # take it as given
 CONFIRM = 0.40  # ask "Sounds like X — right?"
 OTHER_SLOT = 0.90  # take it for a question that is not open (nobody confirms it)
 CLOSE = 0.15  # two values this close are a choice, not a guess
+CONTEXTUAL = 0.6  # strength of a reply that only answers because of the question ("yes")
 
 # "Not sure" takes a stated middle-of-the-road default (listed as an assumption).
 # Goal: cost, because cutting costs is the first reason the source gives.
@@ -87,6 +88,20 @@ class Understanding:
     confirm: tuple[str, str] | None = None  # (slot, value)
     choose: tuple[str, tuple[str, ...]] | None = None  # (slot, values)
     assumed: tuple[str, str] | None = None  # (slot, default value)
+    # How plainly the text answers the open question: 1 when the rules read it,
+    # else the model's P(value) (not given that it answers): a question about the
+    # topic ("what are the risks?") may be read as a value, but only weakly.
+    strength: float = 0.0
+
+    def values(self, slot: str) -> tuple[str, ...]:
+        """The values this reading takes, proposes or offers for `slot`."""
+        if slot in self.answers:
+            return (self.answers[slot],)
+        if self.confirm and self.confirm[0] == slot:
+            return (self.confirm[1],)
+        if self.choose and self.choose[0] == slot:
+            return self.choose[1]
+        return ()
 
     def says_something(self) -> bool:
         return bool(self.answers or self.confirm or self.choose or self.assumed)
@@ -97,18 +112,37 @@ def understand(
 ) -> Understanding:
     """What `text` says, with `expected` the open question's slot (or None)."""
     if expected in DEFAULTS and _only_unsure(text):  # before the rules read "no idea" as "no"
-        return Understanding({expected: DEFAULTS[expected]}, assumed=(expected, DEFAULTS[expected]))
+        default = DEFAULTS[expected]
+        return Understanding({expected: default}, assumed=(expected, default), strength=1.0)
     rules = read_answers(text, expected)
+    understood = _decide(text, expected, guesses or {}, rules)
+    if expected is None or not understood.says_something():
+        return understood
+    if understood.assumed:
+        return replace(understood, strength=1.0)
+    plain = dict(_ranking(guesses.get(expected, []) if guesses else [], given_answer=False))
+    values = understood.values(expected)  # empty when only other questions were answered
+    strength = max((plain.get(v, 0.0) for v in values), default=0.0)
+    if expected in rules.found or expected in rules.conflicts:
+        # Words that mean the value anywhere ("routine") are plain; a reply that only
+        # means it because of the question ("yes", "high") is weaker.
+        out_of_context = read_answers(text, None)
+        plain_words = expected in out_of_context.found or expected in out_of_context.conflicts
+        strength = max(strength, 1.0 if plain_words else CONTEXTUAL)
+    return replace(understood, strength=strength)
+
+
+def _decide(text: str, expected: str | None, guesses: Guesses, rules: RuleReading) -> Understanding:
     answers = dict(rules.found)
     if expected is not None:  # only inside the assessment trust the model for other slots
-        for slot, values in (guesses or {}).items():
+        for slot, values in guesses.items():
             ranking = _ranking(values, given_answer=False)
             if slot != expected and slot not in answers and _sure(ranking, OTHER_SLOT):
                 answers[slot] = ranking[0][0]
     if expected is None or expected == Slot.PROCESS.value:
         return Understanding(answers)
 
-    ranking = _ranking((guesses or {}).get(expected, []), given_answer=True)
+    ranking = _ranking(guesses.get(expected, []), given_answer=True)
     mixed = _routine_and_expert(expected, ranking)
     if mixed is not None:  # one clause routine, another expert: that is what "mixed" means
         return Understanding({**answers, expected: mixed})

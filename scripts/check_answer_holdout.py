@@ -1,8 +1,10 @@
 """Gate the build on free-text answers never trained on (tests/answers/holdout.yml).
 
 Each hold-out answer goes through the real path: the trained Rasa model parses
-it (the AnswerGuesser puts its guesses in the parse data), then
-`advisor.understanding` decides with the cue rules, the question being open.
+it (intent, and the AnswerGuesser's guesses in the parse data), then
+`advisor.understanding` decides with the cue rules, the question being open, and
+the form's validation decides whether it is an answer at all or a digression
+(an answer NLU takes for a question or a command is lost, so it counts as wrong).
 An answer "leaves the right value" when the value is taken (or taken as the
 stated default after "not sure"), or put to the user to confirm, or offered as
 one of two to choose from — each of those ends on the right value with one
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sys
 from collections import Counter
 from pathlib import Path
@@ -22,6 +25,7 @@ from typing import Any
 
 import yaml
 
+from actions.conversation import is_digression
 from advisor.understanding import DEFAULTS, Understanding, understand
 
 HOLDOUT = Path("tests/answers/holdout.yml")
@@ -55,6 +59,10 @@ def outcome(understood: Understanding, slot: str, value: str) -> str:
 
 async def parse_all(model: str, texts: list[str]) -> list[dict[str, Any]]:
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_structlog(logging.WARNING)  # no debug line per parsed message
+    logging.getLogger().setLevel(logging.WARNING)
 
     agent = Agent.load(model)
     return [await agent.parse_message(text) for text in texts]
@@ -68,12 +76,18 @@ def main() -> None:
     rows = []
     for (slot, value, text), parse_data in zip(all_cases, parsed, strict=False):
         understood = understand(text, slot, parse_data.get("answer_guesses"))
+        intent = parse_data.get("intent") or {}
+        name, confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
+        if is_digression(name, confidence, understood, slot):
+            result = f"DIGRESSION ({name})"
+        else:
+            result = outcome(understood, slot, value)
         rows.append(
             {
                 "slot": slot,
                 "expected": value,
                 "text": text,
-                "outcome": outcome(understood, slot, value),
+                "outcome": result,
                 "understood": understood.answers,
                 "confirm": understood.confirm,
                 "choose": understood.choose,

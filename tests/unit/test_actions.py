@@ -357,3 +357,40 @@ def test_a_later_answer_never_renames_the_process():
         ),
     )
     assert "process" not in slots
+
+
+def test_a_plain_answer_is_taken_even_when_nlu_guessed_a_command():
+    t = tracker(
+        "that is our edge over every other installer around here",
+        "restart_assessment",
+        0.74,
+        slots={"requested_slot": "core"},
+    )
+    t.latest_message["answer_guesses"] = {"core": [["core", 0.97, 0.93]]}
+    _, events, slots = run(ValidateAssessmentForm(), t)
+    assert slots.get("core") == "core"
+
+
+def test_a_command_with_no_answer_in_it_stays_a_command():
+    t = tracker("start over", "restart_assessment", 0.99, slots={"requested_slot": "core"})
+    t.latest_message["answer_guesses"] = {"core": [["core", 0.6, 0.05]]}
+    _, events, _ = run(ValidateAssessmentForm(), t)
+    assert events == []
+
+
+def test_yes_stop_is_not_read_as_a_yes_to_the_question():
+    t = tracker("yes, stop", "stop_assessment", 0.95, slots={"requested_slot": "core"})
+    _, events, _ = run(ValidateAssessmentForm(), t)
+    assert events == []
+
+
+def test_a_probable_answer_beats_an_unsure_intent_guess():
+    t = tracker(
+        "so we can grow or shrink the team easily",
+        "out_of_source",
+        0.7,
+        slots={"requested_slot": "goal"},
+    )
+    t.latest_message["answer_guesses"] = {"goal": [["flexibility", 0.7, 0.45]]}
+    _, events, slots = run(ValidateAssessmentForm(), t)
+    assert slots["pending_answer"] == {"slot": "goal", "kind": "confirm", "value": "flexibility"}

@@ -89,3 +89,18 @@ def test_an_answer_to_another_question_is_kept_without_guesses():
     understood = understand("pretty routine, mostly scripted", "core", {})
     assert understood.answers == {"complexity": "routine"}
     assert understood.says_something()
+
+
+def test_strength_says_how_plainly_the_open_question_is_answered():
+    assert understand("pretty routine, mostly scripted", "complexity", {}).strength == 1.0
+    plain = {"core": [["core", 0.95, 0.9]]}
+    assert understand("our edge over every rival", "core", plain).strength == 0.9
+    # A question about the topic may look like a value given that it answers, but
+    # its plain probability of being an answer is low.
+    weak = {"sensitivity": [["high", 0.9, 0.12]]}
+    assert understand("what about data security?", "sensitivity", weak).strength == 0.12
+
+
+def test_a_terse_reply_answers_only_because_of_the_question():
+    terse = understand("yes", "core", {})
+    assert terse.strength < understand("it's our core business", "core", {}).strength
