@@ -54,6 +54,7 @@ ANSWER_OVER_INTENT = 0.7
 # A probable answer (worth a "Sounds like X — right?") beats an unsure intent guess.
 PROBABLE_ANSWER = 0.3
 SURE_INTENT = 0.9
+QUESTION_OR_COMMAND = CONTROL_INTENTS | {"faq"}
 
 
 def is_digression(
@@ -67,7 +68,11 @@ def is_digression(
         return digression
     if understood.strength >= ANSWER_OVER_INTENT:
         return False
-    return not (understood.strength >= PROBABLE_ANSWER and confidence < SURE_INTENT)
+    if understood.strength < PROBABLE_ANSWER:
+        return True
+    # A probable answer is put to the user to confirm, which costs little if wrong; so it
+    # gives way only to a sure question or command, not to small talk or "no data" guesses.
+    return intent in QUESTION_OR_COMMAND and confidence >= SURE_INTENT
 
 
 def last_bot_action(tracker: Tracker) -> str | None:
