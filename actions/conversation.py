@@ -120,7 +120,9 @@ def understand_latest_message(tracker: Tracker, expected: str | None) -> Underst
     }
     if text.startswith("/"):
         return Understanding(Answers.from_slots(from_buttons).as_slots(), strength=1.0)
-    understood = understand(text, expected, message.get(GUESSES_KEY))
+    # Called by the form's validation: also the message that starts the assessment
+    # (no question open yet) is read as answers.
+    understood = understand(text, expected, message.get(GUESSES_KEY), in_assessment=True)
     if from_buttons:
         answers = {**understood.answers, **Answers.from_slots(from_buttons).as_slots()}
         return Understanding(answers, strength=1.0)

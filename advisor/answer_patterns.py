@@ -605,7 +605,6 @@ _DATA_OWNERS = (
     r"employees'|staff|patient|patients'|health|medical|financial|banking|bank|payment|card|"
     r"credit card|"
     r"salary|payroll|hr|tax|legal|biometric|citizen|student|user|member|policyholder|insurance|"
-    r"account|"
     r"social security|passport)"
 )
 # Personal data in plain words (GDPR Art. 4/9, HIPAA, PCI DSS). Financial,
@@ -613,8 +612,9 @@ _DATA_OWNERS = (
 # customer-profile details ("names and addresses") are personal data too, but
 # with less harm if leaked: at least medium.
 _HIGH_PERSONAL_ITEMS = (
-    r"(?:bank|banking|payment|card|credit card|debit card|account) (?:details|data|information|"
+    r"(?:bank|banking|payment|card|credit card|debit card) (?:details|data|information|"
     r"info|numbers?)|"
+    r"account (?:details|data)|"
     r"bank accounts?|account numbers?|ibans?|sort codes?|credit cards?|debit cards?|card numbers?|"
     r"cardholder data|"
     r"salary (?:data|details|information|info)|pay (?:slips|data|details)|payslips|"
@@ -630,7 +630,10 @@ _CONTACT_ITEMS = (
     r"(?:full |first |last |real )?names|(?:home |postal |email |e mail |delivery )?addresses|"
     r"(?:phone|telephone|mobile|cell) numbers?|contact (?:details|data|information|info)|"
     r"(?:order|purchase|purchasing|buying|transaction|browsing|booking) histor(?:y|ies)|"
-    r"(?:account|customer|client|user) (?:profiles?|accounts)"
+    r"(?:account|customer|client|user) (?:profiles?|accounts)|"
+    # "account info" is the user's profile; "account details" (bank) are high above.
+    r"account (?:information|info|settings)|"
+    r"(?:student|employee|staff|member|customer|user|membership) (?:ids?|id numbers?|numbers?)"
 )
 _PEOPLE = (
     r"(?:customer|customers'?|client|clients'?|employee|employees'?|staff|user|users'?|member|"
@@ -657,7 +660,7 @@ SENSITIVITY_CUES = [
         # "emails" only in such a list: "we answer customer emails" is the work.
         r"(?:e ?mails?|"
         + _CONTACT_ITEMS
-        + r")(?:,? (?:and|or|&|plus)|,) (?:their |the )?(?:e ?mails?|"
+        + r")(?:,? (?:and|or|&|\+|plus)|,) (?:their |the )?(?:e ?mails?|"
         + _CONTACT_ITEMS
         + r")",
         r"(?:email|e mail|home|postal) addresses|(?:phone|telephone|mobile) numbers|contact "
@@ -1178,9 +1181,11 @@ OUTSOURCE_QUESTION = (
 )
 # "we want to outsource our warehouse logistics because ...": the object named.
 OUTSOURCE_OBJECT = (
-    r"(?:outsourc(?:e|ing|ed)|offshor(?:e|ing)|contract(?:ing)? out|farm(?:ing)? out|hand(?:ing)? "
-    r"over)"
-    r"(?: of)? (?P<object>[\w&' ]+)"
+    r"(?:(?:outsourc(?:e|ing|ed)|offshor(?:e|ing)|contract(?:ing)? out|farm(?:ing)? out|"
+    r"hand(?:ing)? over)(?: of)?|"
+    # "assess our image editing": a possessive names the object ("assess whether" does not).
+    r"(?:assess(?:ing)?|evaluat(?:e|ing)|look(?:ing)? at) (?=(?:our|my|the|their) ))"
+    r" ?(?P<object>[\w&' ]+)"
 )
 OBJECT_STOP_WORDS = (
     r"because|since|as|so|but|which|that|who|where|when|it|its|it's|is|are|was|were|we|i|to|for|"
@@ -1194,7 +1199,9 @@ NOT_A_PROCESS = (
     r"process|processes|a process|the process|our process|some work|part of it|some of it|one|"
     r"a function|function|department|tasks|work|yes|no|ok|okay|what|more|services|service|"
     r"operations|"
-    r"something else|other|else|bpo|kpo|outsourcing|outsource|offshoring|business"
+    r"something else|other|else|bpo|kpo|outsourcing|outsource|offshoring|business|"
+    r"(?:one|some|all|any|each) of (?:our|my|the|their) (?:processes|functions|departments|teams)|"
+    r"(?:our|my|the|their) (?:processes|functions|options|situation|case|business|company)"
 )
 # Typo targets: the words our cues hinge on (catalogue words are added too).
 TYPO_TARGETS = frozenset(

@@ -77,6 +77,10 @@ _FILLERS = {
 _MAIN_GOAL = re.compile(r"\b(?:" + P.MAIN_MARKERS + r")\b")
 # A question whose values have no safe summary asks the user to choose.
 _CHOOSE_SLOTS = {Slot.CORE.value, Slot.GOAL.value}
+# Slots whose values are steps of one scale: when the model's best reading agrees
+# with the rules, a clause read one step off ("it's important for us, but our
+# competitors all do the same") is nuance, not a second answer to choose from.
+_SCALE_SLOTS = {Slot.CORE.value, Slot.QUALIFICATIONS.value, Slot.SENSITIVITY.value}
 
 # slot -> [(value, P(value | answers the slot), P(value))] from AnswerModel.guess
 Guesses = Mapping[str, Sequence[Sequence[object]]]
@@ -108,14 +112,21 @@ class Understanding:
 
 
 def understand(
-    text: str, expected: str | None = None, guesses: Guesses | None = None
+    text: str,
+    expected: str | None = None,
+    guesses: Guesses | None = None,
+    in_assessment: bool = False,
 ) -> Understanding:
-    """What `text` says, with `expected` the open question's slot (or None)."""
+    """What `text` says, with `expected` the open question's slot (or None).
+
+    The model's sure readings of other questions are taken only inside the
+    assessment (`expected` set, or `in_assessment` for the message that starts
+    it); elsewhere a question about, say, sensitive data is not an answer."""
     if expected in DEFAULTS and _only_unsure(text):  # before the rules read "no idea" as "no"
         default = DEFAULTS[expected]
         return Understanding({expected: default}, assumed=(expected, default), strength=1.0)
     rules = read_answers(text, expected)
-    understood = _decide(text, expected, guesses or {}, rules)
+    understood = _decide(text, expected, guesses or {}, rules, in_assessment)
     if expected is None or not understood.says_something():
         return understood
     if understood.assumed:
@@ -132,9 +143,11 @@ def understand(
     return replace(understood, strength=strength)
 
 
-def _decide(text: str, expected: str | None, guesses: Guesses, rules: RuleReading) -> Understanding:
+def _decide(
+    text: str, expected: str | None, guesses: Guesses, rules: RuleReading, in_assessment: bool
+) -> Understanding:
     answers = dict(rules.found)
-    if expected is not None:  # only inside the assessment trust the model for other slots
+    if expected is not None or in_assessment:
         for slot, values in guesses.items():
             ranking = _ranking(values, given_answer=False)
             if slot != expected and slot not in answers and _sure(ranking, OTHER_SLOT):
@@ -147,7 +160,7 @@ def _decide(text: str, expected: str | None, guesses: Guesses, rules: RuleReadin
     if mixed is not None:  # one clause routine, another expert: that is what "mixed" means
         return Understanding({**answers, expected: mixed})
     if expected in answers:
-        rival = _confident_rival(ranking, answers[expected], text)
+        rival = _confident_rival(expected, ranking, answers[expected], text)
         if rival is not None:  # the rules and a sure model disagree: let the user say
             value = answers.pop(expected)
             return Understanding(answers, choose=(expected, (value, rival)))
@@ -221,11 +234,15 @@ def _sure(ranking: list[tuple[str, float]], threshold: float) -> bool:
     return len(ranking) == 1 or ranking[0][1] - ranking[1][1] >= CLOSE
 
 
-def _confident_rival(ranking: list[tuple[str, float]], value: str, text: str) -> str | None:
+def _confident_rival(
+    slot: str, ranking: list[tuple[str, float]], value: str, text: str
+) -> str | None:
     """Another value the model is sure a clause means, when the rules read only
     one ("cutting costs and covering seasonal peaks", or a "routine, but the
     exceptions need judgement" the rules took for routine)."""
     if _MAIN_GOAL.search(normalise(text)):  # "mainly X" already chose
+        return None
+    if slot in _SCALE_SLOTS and ranking and ranking[0][0] == value:
         return None
     rivals = [other for other, confidence in ranking if other != value and confidence >= ACCEPT]
     return rivals[0] if rivals else None

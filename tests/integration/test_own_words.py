@@ -138,7 +138,8 @@ DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").rea
 
 
 def response(name: str) -> str:
-    return DOMAIN["responses"][name][0]["text"]
+    """The response's first paragraph (channels send each paragraph as its own message)."""
+    return str(DOMAIN["responses"][name][0]["text"]).split("\n\n")[0]
 
 
 FOLLOW_UPS = [

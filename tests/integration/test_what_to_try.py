@@ -29,7 +29,8 @@ def readme_phrases() -> list[str]:
 
 
 def response(name: str) -> str:
-    return DOMAIN["responses"][name][0]["text"]
+    """The response's first paragraph (channels send each paragraph as its own message)."""
+    return str(DOMAIN["responses"][name][0]["text"]).split("\n\n")[0]
 
 
 # The walk: (what the newcomer types, a check on the reply). Every quoted phrase of

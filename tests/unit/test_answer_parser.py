@@ -378,6 +378,13 @@ SENSITIVITY_PLAIN_WORDS = [
     ("social security numbers", None, {"sensitivity": "high"}),
     ("employees' home addresses and NI numbers", None, {"sensitivity": "high"}),
     ("purchase history and account details", None, {"sensitivity": "high"}),
+    # A profile is personal data, not financial: medium; "no payment data" doesn't lower it.
+    ("user emails + account info, no payment data tho", "sensitivity", {"sensitivity": "medium"}),
+    ("names and student IDs, no grades", "sensitivity", {"sensitivity": "medium"}),
+    # Openers that name what to assess; a generic object is not a process name.
+    ("I'd like to assess our image editing", None, {"process": "image editing"}),
+    ("could you evaluate the payroll function", None, {"process": "payroll"}),
+    ("I'd like to assess one of our processes", None, {}),
     ("they see names, addresses and bank details", None, {"sensitivity": "high"}),
     ("ID numbers", "sensitivity", {"sensitivity": "high"}),
     ("Contains personal data of EU citizens", None, {"sensitivity": "high"}),

@@ -81,6 +81,9 @@ def test_other_questions_need_a_sure_guess_and_an_open_assessment():
     sure = guesses("sensitivity", ("high", 0.97))
     assert understand("the thing with the files", "core", sure).answers == {"sensitivity": "high"}
     assert "sensitivity" not in understand("the thing with the files", None, sure).answers
+    # The message that starts the assessment is inside it, though no question is open.
+    opener = understand("the thing with the files", None, sure, in_assessment=True)
+    assert opener.answers == {"sensitivity": "high"}
     unsure = guesses("sensitivity", ("high", ACCEPT))
     assert "sensitivity" not in understand("maybe some records", "core", unsure).answers
 
@@ -104,3 +107,15 @@ def test_strength_says_how_plainly_the_open_question_is_answered():
 def test_a_terse_reply_answers_only_because_of_the_question():
     terse = understand("yes", "core", {})
     assert terse.strength < understand("it's our core business", "core", {}).strength
+
+
+def test_a_clause_one_step_off_on_a_scale_is_nuance_not_a_second_answer():
+    # "important for us" alone reads as core; the whole answer (and the rules) say
+    # critical but not distinctive. Goals, unlike core levels, can really be two.
+    understood = understand(
+        "it's important for us, but honestly our competitors all do the same",
+        "core",
+        guesses("core", ("important", 0.97), ("core", 0.91)),
+    )
+    assert understood.answers == {"core": "important"}
+    assert understood.choose is None
