@@ -336,6 +336,12 @@ COMPLEXITY_CUES = [
         # ("fairly routine" is routine: see MILD_HEDGES)
         r"(?:fairly|relatively|reasonably) (?:complex|complicated|technical|specialised|"
         r"specialized)",
+        # "half scripted half real troubleshooting", "part routine, part judgement"
+        r"half (?:[\w']+ ){0,2}[\w']+,? (?:and )?half",
+        r"part (?:[\w']+ ){0,2}[\w']+,? (?:and )?part",
+        r"(?:some days|sometimes) (?:[\w']+ ){0,3}(?:other days|other times|sometimes)",
+        # "privilege calls get escalated": the exceptions go to someone with judgement.
+        r"(?:get|gets|are|is) escalated",
         strength=1.5,
         negated=None,
     ),
@@ -486,8 +492,8 @@ QUALIFICATION_CUES = [
         r"certificates?|people|staff|ability|abilities|know how|experience)",
         r"certifi(?:ed|cation|cations|cate|cates)",
         r"certs?",
-        r"(?:it|software|systems?|tools?|product|platform|sap|erp|crm|excel|salesforce|computer) "
-        r"(?:skills|"
+        r"(?:it|software|systems?|tools?|product|platform|sap|erp|crm|excel|salesforce|computer|"
+        r"photoshop|cad|design) (?:skills|"
         r"knowledge|training|certifications?|expertise|experience)",
         r"technicians?",
         r"(?:support |network |software |systems |field |service |it )?engineers?",
@@ -506,10 +512,10 @@ QUALIFICATION_CUES = [
         r"hands on experience",
         r"(?:tech|technically) (?:savvy|skilled|minded)",
         r"(?:coding|programming) (?:skills)?",
-        r"(?:know|knows|knowing|knowledge of|good at|proficient (?:in|with|at)|fluent in|familiar "
-        r"with|"
+        r"(?:know|knows|knowing|knowledge of|good (?:at|in|with)|proficient (?:in|with|at)|"
+        r"fluent in|familiar with|"
         r"experience (?:in|with)|trained (?:in|on)) (?:the |our |their )?(?:excel|sap|erp|crm|sql|"
-        r"salesforce|"
+        r"salesforce|photoshop|illustrator|indesign|autocad|cad|figma|tableau|power bi|"
         r"python|java|linux|windows|networks?|networking|servers?|cloud|aws|azure|software|"
         r"systems?|tools?|"
         r"platforms?|databases?|hardware)",
@@ -925,6 +931,18 @@ GOAL_CUES = [
         r"bandwidth|focus|"
         r"headspace)",
         strength=0.7,
+    ),
+    # "our associates should be doing legal work, not reading emails": people kept
+    # from the work only they can do.
+    *_cues(
+        Slot.GOAL,
+        G.FOCUS.value,
+        r"(?:should|ought to|could|would rather|'d rather) (?:be )?(?:doing|working on|spending "
+        r"(?:their |our |my )?(?:time|hours|days) on|focus(?:ing)? on|building|selling|"
+        r"serving|with)\b[\w ',]{0,60}?\b(?:not|instead of|rather than)\b",
+        r"instead of (?:doing |wasting (?:time|hours|days) on )?(?:the |their |our )?(?:work|"
+        r"jobs?|things) only (?:they|we|i) can do",
+        strength=0.8,
     ),
     *_cues(
         Slot.GOAL,

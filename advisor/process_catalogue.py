@@ -370,6 +370,20 @@ CATALOGUE: tuple[ProcessEntry, ...] = (
         note="the source names it among typical KPO services",
     ),
     ProcessEntry(
+        "tax advisory",
+        _K,
+        (
+            "tax advisory",
+            "tax advice",
+            "tax consulting",
+            "tax consultancy",
+            "tax planning",
+            "international tax",
+            "transfer pricing",
+        ),
+        note="specialist advice needing qualified experts, like the source's KPO examples",
+    ),
+    ProcessEntry(
         "investment research",
         _K,
         (

@@ -174,7 +174,20 @@ def _decide(
     if _UNSURE.search(normalise(text)) and not answers:
         default = DEFAULTS[expected]
         return Understanding({expected: default}, assumed=(expected, default))
+    if answers and not _plainly_about(guesses.get(expected, []), ranking):
+        # It answered other questions ("pretty routine" to the core question): say
+        # so and ask again, rather than put a faint reading of this one to the user.
+        return Understanding(answers)
     return _from_model(answers, expected, ranking, text)
+
+
+def _plainly_about(values: Sequence[Sequence[object]], ranking: list[tuple[str, float]]) -> bool:
+    """Whether the model's best value for the open question is probable on its own
+    (P(value) at least CONFIRM), not only once "it answers this" is assumed."""
+    if not ranking:
+        return False
+    plain = dict(_ranking(values, given_answer=False))
+    return plain.get(ranking[0][0], 0.0) >= CONFIRM
 
 
 def _only_unsure(text: str) -> bool:

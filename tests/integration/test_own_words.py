@@ -149,7 +149,7 @@ FOLLOW_UPS = [
     ("what is kpo?", "give me examples", "utter_faq/kpo_services"),
     ("what is bpo?", "examples?", "utter_faq/bpo_services"),
     ("what is bpo?", "tell me more", "utter_faq/bpo_services"),
-    ("what does a kpo firm do?", "and bpo?", "utter_faq/bpo_services"),
+    ("which services does a kpo firm offer?", "and bpo?", "utter_faq/bpo_services"),
     ("what are the benefits of outsourcing?", "and for kpo?", "utter_about_kpo_benefits"),
     ("what are the risks of outsourcing?", "what about bpo?", "utter_about_bpo_risks"),
     ("what qualifications does kpo need?", "and bpo?", "utter_about_bpo_qualifications"),

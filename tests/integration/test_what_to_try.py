@@ -78,7 +78,7 @@ WALK = [
     ("a few days of training", lambda r: "sensitive" in r),
     ("somewhat sensitive, just customer names and emails", lambda r: "reason" in r),
     ("we mainly want to save money", lambda r: "My recommendation" in r),
-    ("why?", lambda r: "Why" in r or "because" in r.lower()),
+    ("why?", lambda r: "weighed in" in r and "routine" in r.lower()),
     ("actually our data is highly sensitive", lambda r: "sensitiv" in r.lower()),
     ("assess another process", lambda r: "another process" in r),
 ]

@@ -385,6 +385,22 @@ SENSITIVITY_PLAIN_WORDS = [
     ("I'd like to assess our image editing", None, {"process": "image editing"}),
     ("could you evaluate the payroll function", None, {"process": "payroll"}),
     ("I'd like to assess one of our processes", None, {}),
+    # People kept from the work only they can do: the focus reason.
+    (
+        "our associates should be doing real legal work, not reading emails",
+        "goal",
+        {"goal": "focus"},
+    ),
+    ("we should not do that", "goal", {}),
+    # Half and half, or exceptions sent up the line: a mix.
+    ("half scripted half real troubleshooting", "complexity", {"complexity": "mixed"}),
+    (
+        "mostly tagging; privilege calls get escalated to associates",
+        "complexity",
+        {"complexity": "mixed"},
+    ),
+    ("they need to be good in photoshop", "qualifications", {"qualifications": "technical"}),
+    ("we want to outsource tax planning", None, {"process": "tax advisory"}),
     ("they see names, addresses and bank details", None, {"sensitivity": "high"}),
     ("ID numbers", "sensitivity", {"sensitivity": "high"}),
     ("Contains personal data of EU citizens", None, {"sensitivity": "high"}),
