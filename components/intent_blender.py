@@ -9,14 +9,9 @@ Trained by `rasa train` on the same NLU examples.
 
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import (
     RESPONSE_SELECTOR_PREDICTION_KEY,
     RESPONSE_SELECTOR_PROPERTY_NAME,
@@ -37,73 +32,30 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from advisor import intent_model, linear_text
 from advisor.intent_model import IntentModel, blend
+from components.linear_model_component import LinearModelComponent
 
 RANKING_LENGTH = 10  # as DIET reports
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
-class IntentBlender(GraphComponent):
+class IntentBlender(LinearModelComponent[IntentModel]):
     """Mixes DIET's intents and the ResponseSelector's topics with a linear
     n-gram model's (weights `intent_weight` and `topic_weight` for the latter)."""
+
+    model_class = IntentModel
+    model_modules = (intent_model, linear_text)
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
         return {"intent_weight": 0.7, "topic_weight": 0.9}
 
-    def __init__(
-        self,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        model: IntentModel | None = None,
-    ) -> None:
-        self._intent_weight = float(config["intent_weight"])
-        self._topic_weight = float(config["topic_weight"])
-        self._model_storage = model_storage
-        self._resource = resource
-        self._model = model
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> IntentBlender:
-        return cls(config, model_storage, resource)
-
-    @classmethod
-    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
-        """Retrain when the model's code changes (a stale pickle would not load)."""
-        digest = hashlib.sha256()
-        for module in (intent_model, linear_text):
-            digest.update(Path(str(module.__file__)).read_bytes())
-        return digest.hexdigest()
-
-    def train(self, training_data: TrainingData) -> Resource:
+    def train_model(self, training_data: TrainingData) -> IntentModel:
         examples: dict[str, list[str]] = {}
         for example in training_data.intent_examples:
             label = example.get(INTENT_RESPONSE_KEY) or example.get(INTENT)
             if example.get(TEXT) and label:
                 examples.setdefault(str(label), []).append(str(example.get(TEXT)))
-        self._model = IntentModel.train(examples)
-        with self._model_storage.write_to(self._resource) as directory:
-            self._model.save(directory)
-        return self._resource
-
-    @classmethod
-    def load(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-        **kwargs: Any,
-    ) -> IntentBlender:
-        with model_storage.read_from(resource) as directory:
-            model = IntentModel.load(directory)
-        return cls(config, model_storage, resource, model)
+        return IntentModel.train(examples)
 
     def process(self, messages: list[Message]) -> list[Message]:
         if self._model is None:
@@ -123,9 +75,10 @@ class IntentBlender(GraphComponent):
             entry[INTENT_NAME_KEY]: float(entry[PREDICTED_CONFIDENCE_KEY])
             for entry in message.get(INTENT_RANKING_KEY) or []
         }
+        blended = blend(linear, diet, float(self._config["intent_weight"]))
         ranking = [
             {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
-            for name, confidence in blend(linear, diet, self._intent_weight)[:RANKING_LENGTH]
+            for name, confidence in blended[:RANKING_LENGTH]
         ]
         message.set(INTENT, ranking[0], add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
@@ -140,7 +93,7 @@ class IntentBlender(GraphComponent):
         selector = {
             entry[INTENT_RESPONSE_KEY]: float(entry[PREDICTED_CONFIDENCE_KEY]) for entry in ranking
         }
-        mixed = blend(linear, selector, self._topic_weight)
+        mixed = blend(linear, selector, float(self._config["topic_weight"]))
         selection[RESPONSE_SELECTOR_RANKING_KEY] = [
             {INTENT_RESPONSE_KEY: key, PREDICTED_CONFIDENCE_KEY: confidence}
             for key, confidence in mixed[:RANKING_LENGTH]

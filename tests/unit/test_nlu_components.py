@@ -1,0 +1,84 @@
+"""The project's trained NLU components through Rasa's own graph-component
+life cycle: create, train on the project's data, persist, load, process."""
+
+from pathlib import Path
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.loading import load_data
+from rasa.shared.nlu.training_data.message import Message
+
+from components.answer_guesser import GUESSES, AnswerGuesser
+from components.intent_blender import IntentBlender
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def training_data():
+    return load_data(str(PROJECT / "data" / "nlu"))
+
+
+def train_and_load(component_class, config, training_data, tmp_path):
+    storage = LocalModelStorage(tmp_path)
+    context = ExecutionContext(GraphSchema({}), "test")
+    resource = Resource(component_class.__name__)
+    config = {**component_class.get_default_config(), **config}
+    component_class.create(config, storage, resource, context).train(training_data)
+    return component_class.load(config, storage, resource, context)
+
+
+def test_answer_guesser_guesses_every_slot_after_a_round_trip(training_data, tmp_path):
+    examples = str(PROJECT / "data" / "answers")
+    guesser = train_and_load(AnswerGuesser, {"examples": examples}, training_data, tmp_path)
+    [message] = guesser.process([Message(data={"text": "it's dull repetitive data entry"})])
+    best = message.get(GUESSES)["complexity"][0]
+    assert best[0] == "routine"
+
+
+@pytest.fixture(scope="module")
+def blender(training_data, tmp_path_factory):
+    return train_and_load(IntentBlender, {}, training_data, tmp_path_factory.mktemp("blender"))
+
+
+def test_intent_blender_mixes_diet_and_picks_the_faq_topic(blender):
+    message = Message(
+        data={
+            "text": "what could go wrong if a kpo handles our client data",
+            # DIET unsure between two intents; the ResponseSelector picked another topic.
+            "intent_ranking": [
+                {"name": "faq", "confidence": 0.5},
+                {"name": "out_of_source", "confidence": 0.5},
+            ],
+            "response_selector": {
+                "all_retrieval_intents": ["faq"],
+                "faq": {
+                    "response": {
+                        "responses": [{"text": "BPO is ..."}],
+                        "confidence": 0.6,
+                        "intent_response_key": "faq/what_is_bpo",
+                        "utter_action": "utter_faq/what_is_bpo",
+                    },
+                    "ranking": [
+                        {"intent_response_key": "faq/what_is_bpo", "confidence": 0.6},
+                        {"intent_response_key": "faq/risks", "confidence": 0.4},
+                    ],
+                },
+            },
+        }
+    )
+    [message] = blender.process([message])
+    assert message.get("intent")["name"] == "faq"
+    assert message.get("intent")["confidence"] > 0.5
+    response = message.get("response_selector")["faq"]["response"]
+    assert response["intent_response_key"] == "faq/risks"
+    assert response["utter_action"] == "utter_faq/risks"
+
+
+def test_button_payloads_keep_their_intent(blender):
+    intent = {"name": "inform", "confidence": 1.0}
+    message = Message(data={"text": '/inform{"core": "core"}', "intent": intent})
+    [message] = blender.process([message])
+    assert message.get("intent") == intent
