@@ -27,6 +27,9 @@ ACCEPT = 0.80  # take it as given
 CONFIRM = 0.40  # ask "Sounds like X — right?"
 OTHER_SLOT = 0.90  # take it for a question that is not open (nobody confirms it)
 CLOSE = 0.15  # two values this close are a choice, not a guess
+# Below this P(value), a reading of the open question next to answers to other
+# questions is noise ("pretty routine" to the core question: P(core) 0.08).
+FAINT = 0.15
 CONTEXTUAL = 0.6  # strength of a reply that only answers because of the question ("yes")
 
 # "Not sure" takes a stated middle-of-the-road default (listed as an assumption).
@@ -182,12 +185,12 @@ def _decide(
 
 
 def _plainly_about(values: Sequence[Sequence[object]], ranking: list[tuple[str, float]]) -> bool:
-    """Whether the model's best value for the open question is probable on its own
-    (P(value) at least CONFIRM), not only once "it answers this" is assumed."""
+    """Whether the model's best value for the open question has some weight on its
+    own (P(value) at least FAINT), not only once "it answers this" is assumed."""
     if not ranking:
         return False
     plain = dict(_ranking(values, given_answer=False))
-    return plain.get(ranking[0][0], 0.0) >= CONFIRM
+    return plain.get(ranking[0][0], 0.0) >= FAINT
 
 
 def _only_unsure(text: str) -> bool:

@@ -123,7 +123,7 @@ def test_a_clause_one_step_off_on_a_scale_is_nuance_not_a_second_answer():
 
 def test_an_answer_to_another_question_is_not_also_guessed_for_the_open_one():
     # P(core | it answers core) looks probable, but P(it answers core) is small.
-    faint = {"core": [["core", 0.6, 0.15], ["supporting", 0.3, 0.07]]}
+    faint = {"core": [["core", 0.6, 0.08], ["supporting", 0.3, 0.03]]}
     understood = understand("pretty routine, mostly scripted", "core", faint)
     assert understood.answers == {"complexity": "routine"}
     assert understood.confirm is None and understood.choose is None
