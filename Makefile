@@ -9,7 +9,7 @@ help:     ## list the targets
 run:      ## set up, train if needed, start both servers, print where to chat
 	bash scripts/run.sh
 
-test:     ## lint, set up, train if needed, run every test (what CI runs; ~15-25 min on 2 cores)
+test:     ## lint, set up, train if needed, run every test (what CI runs; ~25-35 min on 2 cores)
 	bash scripts/test.sh
 
 lint:     ## ruff (lint + format check) and mypy, settings in pyproject.toml
@@ -19,7 +19,7 @@ lint:     ## ruff (lint + format check) and mypy, settings in pyproject.toml
 shell:    ## chat in the terminal with the running assistant (after `make run`)
 	bash scripts/shell.sh
 
-train:    ## set up and train the model if the data changed (~5 min on 2 cores)
+train:    ## set up and train the model if the data changed (~9 min on 2 cores)
 	bash scripts/setup.sh && bash scripts/train.sh
 
 setup:    ## create .venv, install the pinned requirements and the project, build spaCy
