@@ -114,8 +114,9 @@ def send_burst(
     if a == [then]:  # in order: the next question, then the one after
         assert b == [after], f"{where}: {a} then {b}"
         return [(messages[first], results[first]), (messages[first + 1], results[first + 1])]
-    # the later answer first: kept, but its question is asked again; then the rest
-    assert len(b) == 1 and b[0].endswith(now), f"{where}: {a}, {b}"
+    # the later answer first: kept and said so ("Got it: ..."), its question asked again
+    said, asked = b[:-1], b[-1]
+    assert asked.endswith(now) and all(t.startswith("Got it") for t in said), f"{where}: {a}, {b}"
     assert a == [after], f"{where}: {b} then {a}"
     return [(messages[first + 1], results[first + 1]), (messages[first], results[first])]
 
