@@ -19,7 +19,7 @@ lint:     ## ruff (lint + format check) and mypy, settings in pyproject.toml
 shell:    ## chat in the terminal with the running assistant (after `make run`)
 	bash scripts/shell.sh
 
-train:    ## set up and train the model if the data changed (~9 min on 2 cores)
+train:    ## set up and train the model if the data changed (~5 min on 2 cores)
 	bash scripts/setup.sh && bash scripts/train.sh
 
 setup:    ## create .venv, install the pinned requirements and the project, build spaCy

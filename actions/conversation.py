@@ -145,7 +145,7 @@ ASSESSMENT_ACTIONS = {
 
 def topic_in_play(tracker: Tracker) -> str | None:
     """The knowledge topic of the latest answer, if it was a knowledge answer:
-    `last_topic` when a follow-up set it, else the FAQ topic the ResponseSelector
+    `last_topic` when a follow-up set it, else the FAQ topic the NLU
     chose for the latest question."""
     for event in reversed(tracker.events):
         kind = event.get("event")

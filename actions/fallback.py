@@ -27,7 +27,7 @@ SOMETHING_ELSE = {"title": "Something else", "payload": "/out_of_scope"}
 
 def likely_topics(message: dict[str, Any]) -> list[str]:
     """Topic keys ranked by NLU confidence; the FAQ intent is split into its
-    ResponseSelector topics."""
+    FAQ topics (response_selector output)."""
     ranked: list[tuple[float, str]] = []
     for intent in message.get("intent_ranking") or []:
         name, confidence = intent.get("name"), float(intent.get("confidence") or 0)

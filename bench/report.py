@@ -13,7 +13,7 @@ PROFILE_BUCKETS = [
     ("NLU: spaCy tokenizer/lemmatizer", ["/spacy/", "spacy_tokenizer.py", "spacy_utils.py"]),
     ("NLU: sparse featurizers (count vectors, regex, lexical)", ["rasa/nlu/featurizers/"]),
     ("NLU: DIETClassifier", ["diet_classifier.py"]),
-    ("NLU: ResponseSelector", ["response_selector.py"]),
+    ("NLU: linear models (intent blender, answer guesser)", ["linear_text.py"]),
     ("Policy: TEDPolicy", ["ted_policy.py"]),
     ("Policy: RulePolicy + Memoization", ["rule_policy.py", "memoization.py"]),
     (
@@ -210,7 +210,7 @@ def markdown(results: dict[str, Any]) -> str:
         lines.append(f"| NLU hold-out intent macro-F1 | {nlu['macro_f1']:.3f} | – | – |")
         if "faq_response_accuracy" in nlu:
             faq = nlu["faq_response_accuracy"]
-            lines.append(f"| FAQ answer (ResponseSelector) accuracy | {faq:.3f} | – | – |")
+            lines.append(f"| FAQ answer accuracy | {faq:.3f} | – | – |")
 
     sc = results.get("scaled")
     if sc:

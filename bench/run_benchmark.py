@@ -142,6 +142,8 @@ def train_ours(work: Path, skip: bool) -> dict[str, Any]:
             RASA,
             "train",
             "--force",
+            "--augmentation",  # as scripts/train.sh
+            "0",
             "--out",
             str(work / "ours-models"),
             "--fixed-model-name",

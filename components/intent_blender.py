@@ -1,10 +1,12 @@
 """Rasa glue for `advisor.intent_model`: a second intent classifier whose ranking
-is mixed with DIET's, and whose FAQ topic is mixed with the ResponseSelector's.
+is mixed with DIET's, and which picks the answer of the retrieval intent `faq`.
 
-Placed after DIETClassifier and ResponseSelector and before FallbackClassifier,
-it rewrites `intent`, `intent_ranking` and the selected FAQ response, so the
-fallback threshold, the policies and the retrieval action see one decision.
-Trained by `rasa train` on the same NLU examples.
+Placed after DIETClassifier and before FallbackClassifier, it rewrites `intent`
+and `intent_ranking`, and writes the `response_selector` output Rasa's retrieval
+action reads (`utter_faq/<topic>`), so the fallback threshold, the policies and
+the retrieval action see one decision. With a ResponseSelector in the pipeline
+its topics are mixed in (`topic_weight`); without one, the linear model picks
+the topic alone. Trained by `rasa train` on the same NLU examples.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from rasa.nlu.constants import (
     RESPONSE_SELECTOR_PROPERTY_NAME,
     RESPONSE_SELECTOR_RANKING_KEY,
     RESPONSE_SELECTOR_RESPONSES_KEY,
+    RESPONSE_SELECTOR_RETRIEVAL_INTENTS,
     RESPONSE_SELECTOR_UTTER_ACTION_KEY,
 )
 from rasa.shared.nlu.constants import (
@@ -39,8 +42,8 @@ RANKING_LENGTH = 10  # as DIET reports
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class IntentBlender(LinearModelComponent[IntentModel]):
-    """Mixes DIET's intents and the ResponseSelector's topics with a linear
-    n-gram model's (weights `intent_weight` and `topic_weight` for the latter)."""
+    """Mixes DIET's intents (and a ResponseSelector's topics, if one ran) with a
+    linear n-gram model's (weights `intent_weight` and `topic_weight` for the latter)."""
 
     model_class = IntentModel
     model_modules = (intent_model, linear_text)
@@ -84,22 +87,17 @@ class IntentBlender(LinearModelComponent[IntentModel]):
         message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
     def _set_topic(self, message: Message, retrieval_intent: str, linear: dict[str, float]) -> None:
-        """Re-rank the ResponseSelector's answers for `retrieval_intent`; the
-        retrieval action reads the top one's `utter_action`."""
-        selection = (message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}).get(retrieval_intent)
-        if not selection:
-            return
-        ranking = selection.get(RESPONSE_SELECTOR_RANKING_KEY) or []
-        selector = {
-            entry[INTENT_RESPONSE_KEY]: float(entry[PREDICTED_CONFIDENCE_KEY]) for entry in ranking
+        """Select the answer for `retrieval_intent` in the format of Rasa's
+        ResponseSelector; the retrieval action renders the top one's `utter_action`."""
+        selector = dict(message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {})
+        selection = selector.get(retrieval_intent) or {}
+        other = {
+            entry[INTENT_RESPONSE_KEY]: float(entry[PREDICTED_CONFIDENCE_KEY])
+            for entry in selection.get(RESPONSE_SELECTOR_RANKING_KEY) or []
         }
-        mixed = blend(linear, selector, float(self._config["topic_weight"]))
-        selection[RESPONSE_SELECTOR_RANKING_KEY] = [
-            {INTENT_RESPONSE_KEY: key, PREDICTED_CONFIDENCE_KEY: confidence}
-            for key, confidence in mixed[:RANKING_LENGTH]
-        ]
+        mixed = blend(linear, other, float(self._config["topic_weight"]))
         key, confidence = mixed[0]
-        response = selection[RESPONSE_SELECTOR_PREDICTION_KEY]
+        response = dict(selection.get(RESPONSE_SELECTOR_PREDICTION_KEY) or {})
         if response.get(INTENT_RESPONSE_KEY) != key:
             # The answer texts live in the domain; the action renders `utter_action`.
             response.pop(RESPONSE_SELECTOR_RESPONSES_KEY, None)
@@ -110,3 +108,15 @@ class IntentBlender(LinearModelComponent[IntentModel]):
                 RESPONSE_SELECTOR_UTTER_ACTION_KEY: f"utter_{key}",
             }
         )
+        selector[retrieval_intent] = {
+            RESPONSE_SELECTOR_PREDICTION_KEY: response,
+            RESPONSE_SELECTOR_RANKING_KEY: [
+                {INTENT_RESPONSE_KEY: label, PREDICTED_CONFIDENCE_KEY: p}
+                for label, p in mixed[:RANKING_LENGTH]
+            ],
+        }
+        known = list(selector.get(RESPONSE_SELECTOR_RETRIEVAL_INTENTS) or [])
+        selector[RESPONSE_SELECTOR_RETRIEVAL_INTENTS] = list(
+            dict.fromkeys([*known, retrieval_intent])
+        )
+        message.set(RESPONSE_SELECTOR_PROPERTY_NAME, selector, add_to_output=True)

@@ -1,7 +1,7 @@
 """The faster model loading (runtime/model_loading.py) predicts exactly what Rasa's own does.
 
 Loads the trained model twice in this process, once with Rasa's loader and once with
-ours, and compares NLU results (DIET intents, ResponseSelector answers) on the hold-out
+ours, and compares NLU results (intents, FAQ answers) on the hold-out
 messages, and TED's own scores and the policies' chosen next action after each of them.
 TED is asked directly because rules decide most of these turns, which would hide a
 broken TED.

@@ -82,3 +82,16 @@ def test_button_payloads_keep_their_intent(blender):
     message = Message(data={"text": '/inform{"core": "core"}', "intent": intent})
     [message] = blender.process([message])
     assert message.get("intent") == intent
+
+
+def test_without_a_response_selector_the_blender_selects_the_faq_answer(blender):
+    [message] = blender.process([Message(data={"text": "what does kpo stand for?"})])
+    assert message.get("intent")["name"] == "faq"
+    selector = message.get("response_selector")
+    assert selector["all_retrieval_intents"] == ["faq"]
+    response = selector["faq"]["response"]
+    assert response["intent_response_key"] == "faq/what_is_kpo"
+    assert response["utter_action"] == "utter_faq/what_is_kpo"
+    ranking = selector["faq"]["ranking"]
+    assert ranking[0]["intent_response_key"] == "faq/what_is_kpo"
+    assert sum(entry["confidence"] for entry in ranking) <= 1.0 + 1e-9
