@@ -166,6 +166,9 @@ def _decide(
         rival = _confident_rival(expected, ranking, answers[expected], text)
         if rival is not None:  # the rules and a sure model disagree: let the user say
             value = answers.pop(expected)
+            both_ends = _both_ends(expected, (value, rival))
+            if both_ends is not None:  # surely routine in part and surely expert in part
+                return Understanding({**answers, expected: both_ends})
             return Understanding(answers, choose=(expected, (value, rival)))
         return Understanding(answers)
     if expected in rules.conflicts:
@@ -216,6 +219,9 @@ def _from_model(
     if _sure(ranking, ACCEPT):
         return Understanding({**answers, expected: value})
     if runner_up and runner_up[1] >= CONFIRM and confidence - runner_up[1] < CLOSE:
+        both_ends = _both_ends(expected, (value, runner_up[0]))
+        if both_ends is not None:  # as likely routine as expert: propose "mixed"
+            return Understanding(answers, confirm=(expected, both_ends))
         return Understanding(answers, choose=(expected, (value, runner_up[0])))
     if confidence >= CONFIRM:
         return Understanding(answers, confirm=(expected, value))
@@ -242,6 +248,15 @@ def _routine_and_expert(expected: str, ranking: list[tuple[str, float]]) -> str 
     sure = {value for value, confidence in ranking if confidence >= ACCEPT}
     both = {Complexity.ROUTINE.value, Complexity.EXPERT.value} <= sure
     return Complexity.MIXED.value if both else None
+
+
+def _both_ends(expected: str, values: Sequence[str]) -> str | None:
+    """ "mixed" when the two readings of the complexity question are its two ends:
+    a choice between "routine" and "expert" would miss the answer in between."""
+    ends = {Complexity.ROUTINE.value, Complexity.EXPERT.value}
+    if expected == Slot.COMPLEXITY.value and set(values) == ends:
+        return Complexity.MIXED.value
+    return None
 
 
 def _sure(ranking: list[tuple[str, float]], threshold: float) -> bool:

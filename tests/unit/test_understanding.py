@@ -127,3 +127,33 @@ def test_an_answer_to_another_question_is_not_also_guessed_for_the_open_one():
     understood = understand("pretty routine, mostly scripted", "core", faint)
     assert understood.answers == {"complexity": "routine"}
     assert understood.confirm is None and understood.choose is None
+
+
+def test_routine_by_the_rules_and_surely_expert_by_the_model_is_mixed():
+    # The rules read "simple"; the model is sure another clause needs expertise.
+    understood = understand(
+        "the standard orders are simple, the custom ones are another story",
+        "complexity",
+        guesses("complexity", ("expert", 0.9), ("routine", 0.05)),
+    )
+    assert understood.answers["complexity"] == "mixed"
+    assert understood.choose is None
+
+
+def test_as_likely_routine_as_expert_proposes_mixed():
+    understood = understand(
+        "some of it is rinse and repeat, some of it really isnt",
+        "complexity",
+        guesses("complexity", ("routine", 0.45), ("expert", 0.42)),
+    )
+    assert understood.confirm == ("complexity", "mixed")
+    assert "complexity" not in understood.answers
+
+
+def test_two_close_readings_one_step_apart_stay_a_choice():
+    understood = understand(
+        "some of it is rinse and repeat, some of it really isnt",
+        "complexity",
+        guesses("complexity", ("routine", 0.45), ("mixed", 0.42)),
+    )
+    assert understood.choose == ("complexity", ("routine", "mixed"))
