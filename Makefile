@@ -35,6 +35,10 @@ scale-up:   ## start the scale-out stack (PostgreSQL, Redis, 2 Rasa replicas, ng
 scale-down: ## stop it (conversations are kept; `bash scripts/scale_down.sh --purge` deletes them)
 	bash scripts/scale_down.sh
 
+.PHONY: prune-conversations
+prune-conversations: ## delete conversations idle > CONVERSATION_RETENTION_DAYS (30); run it daily (RETENTION_ARGS="--endpoints deploy/endpoints.scale.yml")
+	.venv/bin/python -m stores.retention $(RETENTION_ARGS)
+
 .PHONY: bench
 bench:      ## performance benchmark vs Rasa's starter bot (~15 min; BENCH_ARGS="--skip-training-time" etc.)
 	bash scripts/bench.sh $(BENCH_ARGS)
