@@ -910,8 +910,9 @@ GOAL_CUES = [
         r"capacity|hands|attention|bandwidth|experts|engineers)(?: (?:to|so they can) (?:focus|"
         r"concentrate|"
         r"work) on (?:[\w']+ ){0,4}[\w']+)?",
-        r"(?:management |leadership )?(?:distraction|distractions|distracted|attention|headspace|"
-        r"bandwidth)",
+        # ("attention to detail" is a skill, not management attention)
+        r"(?:management |leadership )?(?:distraction|distractions|distracted|"
+        r"attention(?! to detail)|headspace|bandwidth)",
         r"(?:get|getting|take|taking) (?:it|this|that) off (?:our|my) (?:plate|hands|desk)",
         r"(?:less|reduce|reducing|fewer) (?:management )?(?:burden|hassle|headaches?|distractions)",
         r"(?:what|things) we do best",

@@ -71,7 +71,10 @@ def find_process(
     for obj in objects:
         if (cleaned := _valid_process_text(obj)) is not None:
             return cleaned, None
-    if not expecting:
+    if not expecting or any(r.start >= 0 for r in readings):
+        # A reply that also answers another question ("it's really mechanical,
+        # same steps every time") is that answer in more words, not a process
+        # name: the answer is kept and the process question asked again.
         return None, None
     for start, end in _clauses(body):
         clause = body[start:end]

@@ -27,9 +27,13 @@ ACCEPT = 0.80  # take it as given
 CONFIRM = 0.40  # ask "Sounds like X — right?"
 OTHER_SLOT = 0.90  # take it for a question that is not open (nobody confirms it)
 CLOSE = 0.15  # two values this close are a choice, not a guess
-# Below this P(value), a reading of the open question next to answers to other
-# questions is noise ("pretty routine" to the core question: P(core) 0.08).
-FAINT = 0.15
+# Next to answers to other questions, a reading of the open question below NOISE
+# is dropped ("pretty routine" to the core question: P(core) 0.08), and one below
+# FAINT is put to the user rather than taken ("nothing sensitive, public data
+# mostly" to it: P(supporting) 0.21; "no experience needed, we show them the
+# ropes" to the qualifications question: P(basic) ~0.2).
+NOISE = 0.15
+FAINT = 0.3
 CONTEXTUAL = 0.6  # strength of a reply that only answers because of the question ("yes")
 
 # "Not sure" takes a stated middle-of-the-road default (listed as an assumption).
@@ -180,20 +184,27 @@ def _decide(
     if _UNSURE.search(normalise(text)) and not answers:
         default = DEFAULTS[expected]
         return Understanding({expected: default}, assumed=(expected, default))
-    if answers and not _plainly_about(guesses.get(expected, []), ranking):
+    values = guesses.get(expected, [])
+    if answers and not _plainly_about(values, ranking, NOISE):
         # It answered other questions ("pretty routine" to the core question): say
-        # so and ask again, rather than put a faint reading of this one to the user.
+        # so and ask again, rather than put a reading of this one to the user.
         return Understanding(answers)
-    return _from_model(answers, expected, ranking, text)
+    understood = _from_model(answers, expected, ranking, text)
+    if answers and expected in understood.answers and not _plainly_about(values, ranking, FAINT):
+        value = understood.answers[expected]
+        return Understanding(answers, confirm=(expected, value))
+    return understood
 
 
-def _plainly_about(values: Sequence[Sequence[object]], ranking: list[tuple[str, float]]) -> bool:
+def _plainly_about(
+    values: Sequence[Sequence[object]], ranking: list[tuple[str, float]], threshold: float
+) -> bool:
     """Whether the model's best value for the open question has some weight on its
-    own (P(value) at least FAINT), not only once "it answers this" is assumed."""
+    own (P(value) at least `threshold`), not only once "it answers this" is assumed."""
     if not ranking:
         return False
     plain = dict(_ranking(values, given_answer=False))
-    return plain.get(ranking[0][0], 0.0) >= FAINT
+    return plain.get(ranking[0][0], 0.0) >= threshold
 
 
 def _only_unsure(text: str) -> bool:

@@ -110,6 +110,12 @@ QUALIFICATIONS = [
     ("nothing special", "qualifications", {"qualifications": "basic"}),
     ("low", "qualifications", {"qualifications": "basic"}),
     ("yes", "qualifications", {}),  # "yes" says nothing about which qualification
+    # A skill, not the management attention that is a reason to outsource.
+    (
+        "anyone with decent attention to detail could do it",
+        "qualifications",
+        {"qualifications": "basic", "goal": None},
+    ),
 ]
 
 SENSITIVITY = [
@@ -199,6 +205,13 @@ PROCESS = [
     ),
     ("payroll and accounting", "process", {"process": "payroll and accounting"}),
     ("it supports our sales team", None, {"process": None}),
+    # A reply that answers another question is that answer, not a typed process name.
+    (
+        "it's really mechanical, same steps every time",
+        "process",
+        {"process": None, "complexity": "routine"},
+    ),
+    ("payroll, pretty routine", "process", {"process": "payroll", "complexity": "routine"}),
 ]
 
 NOT_ANSWERS = [

@@ -129,6 +129,20 @@ def test_an_answer_to_another_question_is_not_also_guessed_for_the_open_one():
     assert understood.confirm is None and understood.choose is None
 
 
+def test_a_weak_reading_next_to_another_answer_is_confirmed_not_taken():
+    # Sure given that it answers core, but P(it answers core) is only 0.21.
+    weak = {"core": [["supporting", 0.91, 0.21], ["important", 0.05, 0.01]]}
+    understood = understand("nothing sensitive really, public data mostly", "core", weak)
+    assert understood.answers == {"sensitivity": "low"}
+    assert understood.confirm == ("core", "supporting")
+
+
+def test_a_plain_reading_next_to_another_answer_is_taken():
+    plain = {"core": [["supporting", 0.95, 0.5], ["important", 0.03, 0.01]]}
+    understood = understand("nothing sensitive really, public data mostly", "core", plain)
+    assert understood.answers == {"sensitivity": "low", "core": "supporting"}
+
+
 def test_routine_by_the_rules_and_surely_expert_by_the_model_is_mixed():
     # The rules read "simple"; the model is sure another clause needs expertise.
     understood = understand(
