@@ -1201,7 +1201,7 @@ OUTSOURCE_QUESTION = (
 # "we want to outsource our warehouse logistics because ...": the object named.
 OUTSOURCE_OBJECT = (
     r"(?:(?:outsourc(?:e|ing|ed)|offshor(?:e|ing)|contract(?:ing)? out|farm(?:ing)? out|"
-    r"hand(?:ing)? over)(?: of)?|"
+    r"hand(?:ing)? (?:over|off)|offload(?:ing)?)(?: of)?|"
     # "assess our image editing": a possessive names the object ("assess whether" does not).
     r"(?:assess(?:ing)?|evaluat(?:e|ing)|look(?:ing)? at) (?=(?:our|my|the|their) ))"
     r" ?(?P<object>[\w&' ]+)"

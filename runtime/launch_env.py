@@ -13,6 +13,10 @@
   (``SANIC_REQUEST_MAX_SIZE``, scripts/common.sh) after ~60 messages. It listens
   on loopback unless ``SANIC_HOST`` says otherwise (rasa_sdk's default is 0.0.0.0).
 * Files the servers create (SQLite tracker store, ...) are private: umask 077.
+* The Rasa server runs TensorFlow and OpenMP on one thread each unless the
+  environment says otherwise: a message's models are small, so thread pools only
+  compete with the event loop, the action server and the database for the cores
+  (measured: 3-5 % more throughput, 12 % lower p95 at c=10; bench/README.md).
 """
 
 import os
@@ -70,6 +74,18 @@ def configure_action_server(environ: MutableMapping[str, str]) -> None:
         environ.pop(name, None)  # the action server has no use for them
 
 
+SINGLE_THREADED_SERVING = {
+    "TF_INTER_OP_PARALLELISM_THREADS": "1",  # read by Rasa's setup_tf_environment
+    "TF_INTRA_OP_PARALLELISM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+}
+
+
+def configure_serving_threads(environ: MutableMapping[str, str]) -> None:
+    for name, value in SINGLE_THREADED_SERVING.items():
+        environ.setdefault(name, value)  # an operator's own setting wins
+
+
 def prepare(args: Sequence[str], environ: MutableMapping[str, str] = os.environ) -> list[str]:
     """Settle umask and environment; the arguments to run `rasa` with."""
     os.umask(0o077)
@@ -77,5 +93,6 @@ def prepare(args: Sequence[str], environ: MutableMapping[str, str] = os.environ)
         configure_action_server(environ)
         return list(args)
     if list(args[:1]) == ["run"]:
+        configure_serving_threads(environ)
         return rasa_arguments(args, environ)
     return list(args)  # train, test, ...: no server, nothing to add

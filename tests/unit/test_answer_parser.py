@@ -198,6 +198,8 @@ PROCESS = [
     ("Should we outsource payroll?", None, {"process": "payroll"}),
     ("what about accounting?", "process", {"process": "accounting"}),
     ("We want to outsource the website", None, {"process": "website services"}),
+    ("thinking of handing off our kennel cleaning rota", None, {"process": "kennel cleaning rota"}),
+    ("we could offload the payroll runs", None, {"process": "payroll"}),
     (
         "we want to outsource our warehouse logistics because it's routine",
         None,

@@ -6,7 +6,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from runtime.launch_env import DEFAULT_ACTIONS_REQUEST_MAX_SIZE, LaunchError, prepare
+from runtime.launch_env import (
+    DEFAULT_ACTIONS_REQUEST_MAX_SIZE,
+    SINGLE_THREADED_SERVING,
+    LaunchError,
+    prepare,
+)
 
 RUN = ["run", "--model", "m.tar.gz", "--port", "5005"]
 
@@ -37,7 +42,7 @@ def test_secrets_come_from_the_environment_and_leave_it() -> None:
         "--jwt-method",
         "HS256",
     ]
-    assert environ == {"OTHER": "x"}  # child processes don't inherit them
+    assert environ == {"OTHER": "x", **SINGLE_THREADED_SERVING}  # children don't inherit them
     assert prepare(RUN, {"RASA_JWT_SECRET": "jwt", "RASA_JWT_METHOD": "HS512"})[-4:] == [
         "--jwt-secret",
         "jwt",
@@ -67,3 +72,20 @@ def test_the_action_server_has_its_own_request_limit_and_no_secrets() -> None:
     assert environ["SANIC_REQUEST_MAX_SIZE"] == "1000" and environ["SANIC_HOST"] == "0.0.0.0"
     with pytest.raises(LaunchError):
         prepare(args, {"ACTIONS_REQUEST_MAX_SIZE": "lots"})
+
+
+def test_the_rasa_server_runs_tensorflow_on_one_thread_unless_told_otherwise() -> None:
+    environ: dict[str, str] = {}
+    prepare(RUN, environ)
+    assert environ["TF_INTRA_OP_PARALLELISM_THREADS"] == "1"
+    assert environ["TF_INTER_OP_PARALLELISM_THREADS"] == "1"
+    assert environ["OMP_NUM_THREADS"] == "1"
+    operator = {"TF_INTRA_OP_PARALLELISM_THREADS": "4"}
+    prepare(RUN, operator)
+    assert operator["TF_INTRA_OP_PARALLELISM_THREADS"] == "4"
+
+
+def test_training_keeps_every_thread() -> None:
+    environ: dict[str, str] = {}
+    prepare(["train", "--force"], environ)
+    assert not set(SINGLE_THREADED_SERVING) & set(environ)
