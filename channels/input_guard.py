@@ -42,6 +42,10 @@ MEMORY_DOWN = (
     "Nothing you told me is lost — please try again in a minute."
 )
 INTERNAL_ERROR = "Sorry, something went wrong on my side. Please try again."
+TOO_FAST = (
+    "You're sending messages faster than I can read them — please wait a few seconds "
+    "and send that again."
+)
 
 # Line breaks and tabs are how people type; every other C0/C1 control character
 # (NUL, ESC, DEL, ...) and lone surrogates are dropped. Format characters (Cf)

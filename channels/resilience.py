@@ -14,6 +14,8 @@
 * Handling a message raises (e.g. the tracker store is unreachable): `deliver()`
   catches it, tells the user, and reports the failure to the channel so it can
   answer 503 / 500 instead of Rasa's ``200 []``.
+* A conversation sending faster than people type (channels/rate_limit.py) gets
+  a polite "slow down" reply; its message is not processed or stored.
 """
 
 import asyncio
@@ -35,7 +37,9 @@ from channels.input_guard import (
     CONVERSATION_TOO_LONG,
     INTERNAL_ERROR,
     MEMORY_DOWN,
+    TOO_FAST,
 )
+from channels.rate_limit import SenderRateLimit, limit_from_environment
 from stores.tracker_store import TrackerStoreUnavailable
 
 logger = logging.getLogger(__name__)
@@ -151,10 +155,24 @@ class Failure:
     text: str  # what the user is told
 
 
+_sender_limit: SenderRateLimit | None = None
+
+
+def sender_limit() -> SenderRateLimit:
+    """This process's limit, read from the environment on first use."""
+    global _sender_limit
+    if _sender_limit is None:
+        _sender_limit = SenderRateLimit(limit_from_environment())
+    return _sender_limit
+
+
 async def deliver(
     on_new_message: Callable[[UserMessage], Awaitable[Any]], message: UserMessage
 ) -> Failure | None:
     """Hand `message` to Rasa; on failure tell the user and return what failed."""
+    if not sender_limit().allow(message.sender_id):
+        logger.warning(f"Too many messages from {message.sender_id!r}: asked to slow down.")
+        return await _tell(message, Failure(200, TOO_FAST))  # a polite reply, not an error
     try:
         await on_new_message(message)
         return None
@@ -168,6 +186,10 @@ async def deliver(
     except Exception:  # a bug must not leave the user in silence
         logger.exception(f"Handling a message from {message.sender_id!r} failed.")
         failure = Failure(500, INTERNAL_ERROR)
+    return await _tell(message, failure)
+
+
+async def _tell(message: UserMessage, failure: Failure) -> Failure:
     try:
         await message.output_channel.send_response(message.sender_id, {"text": failure.text})
     except Exception:  # the channel itself is broken; the status still tells

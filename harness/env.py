@@ -46,5 +46,8 @@ def server_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     for name in UNSET:
         env.pop(name, None)
     env.update(defaults())
+    # Tests and benchmarks replay conversations far faster than people type: no
+    # per-sender message limit, except where a test sets one (the hardened stack).
+    env["RASA_MAX_MESSAGES_PER_MINUTE"] = "0"
     env.update(extra or {})
     return env

@@ -40,6 +40,7 @@ def new_chat(rasa_server: RasaServer) -> Callable[[], Chat]:
 API_TOKEN = "test-only-api-token-not-a-real-secret"
 JWT_SECRET = "test-only-jwt-secret-at-least-32-bytes-long"
 ALLOWED_ORIGIN = "https://chat.allowed.example"
+MESSAGES_PER_MINUTE = 12  # the hardened stack's per-sender limit (production: 30)
 
 
 @pytest.fixture(scope="session")
@@ -62,6 +63,7 @@ def hardened_stack(
             "RASA_API_TOKEN": API_TOKEN,
             "RASA_JWT_SECRET": JWT_SECRET,
             "RASA_JWT_METHOD": "HS256",
+            "RASA_MAX_MESSAGES_PER_MINUTE": str(MESSAGES_PER_MINUTE),
         },
         extra_args=["--cors", ALLOWED_ORIGIN],
     )
