@@ -40,7 +40,8 @@ def new_chat(rasa_server: RasaServer) -> Callable[[], Chat]:
 API_TOKEN = "test-only-api-token-not-a-real-secret"
 JWT_SECRET = "test-only-jwt-secret-at-least-32-bytes-long"
 ALLOWED_ORIGIN = "https://chat.allowed.example"
-MESSAGES_PER_MINUTE = 12  # the hardened stack's per-sender limit (production: 30)
+# The hardened stack's per-conversation limit, as in production (scripts/common.sh).
+MESSAGES_PER_MINUTE = 30
 
 
 @pytest.fixture(scope="session")
