@@ -254,18 +254,14 @@ def _ranking(values: Sequence[Sequence[object]], given_answer: bool) -> list[tup
 def _routine_and_expert(expected: str, ranking: list[tuple[str, float]]) -> str | None:
     """The complexity conflict rule (as in the cue rules), for the model's reading:
     parts of the message surely routine and surely expert make the work mixed."""
-    if expected != Slot.COMPLEXITY.value:
-        return None
-    sure = {value for value, confidence in ranking if confidence >= ACCEPT}
-    both = {Complexity.ROUTINE.value, Complexity.EXPERT.value} <= sure
-    return Complexity.MIXED.value if both else None
+    return _both_ends(expected, [value for value, confidence in ranking if confidence >= ACCEPT])
 
 
 def _both_ends(expected: str, values: Sequence[str]) -> str | None:
-    """ "mixed" when the two readings of the complexity question are its two ends:
+    """ "mixed" when the readings of the complexity question include both its ends:
     a choice between "routine" and "expert" would miss the answer in between."""
     ends = {Complexity.ROUTINE.value, Complexity.EXPERT.value}
-    if expected == Slot.COMPLEXITY.value and set(values) == ends:
+    if expected == Slot.COMPLEXITY.value and ends <= set(values):
         return Complexity.MIXED.value
     return None
 
