@@ -7,16 +7,28 @@ Without them the assistant runs normally and /webhooks/slack/webhook answers 503
 On top of Rasa's channel this one
 - verifies every request's signature and rejects stale timestamps (401);
 - accepts `application/json; charset=utf-8`, rejects malformed JSON (400);
+- keeps one conversation per place it talks in: a DM is `slack:<team>:<D…>`, a
+  thread is `slack:<team>:<channel>:<thread ts>` (an @mention in a channel starts
+  one), so what a user said in a DM never shows in a public thread, and no
+  conversation id is a bare Slack user id; a button click belongs to the
+  conversation of the message that carried the button;
 - answers each Slack message once: retries (same event_id) and the same message
   delivered as `message` and `app_mention` (same channel and ts) are dropped;
 - takes each message's buttons once: a replayed or repeated click on the same
   message (same channel and message ts) is ignored;
+  both across replicas when the lock store is Redis (channels/slack_dedupe.py);
 - when handling a message fails (e.g. the tracker store is down), posts the same
   reply as the other channels ("I can't reach my memory right now...");
+- posts replies in the background with retries (channels/slack_outbox.py): a
+  failing Slack API never loses the user's turn, which is stored first;
 - answers DMs and @mentions (mention stripped), in the thread when in a channel;
 - ignores its own and other bots' messages;
 - sends each response as one Slack message in mrkdwn, buttons as Block Kit
   buttons whose click (interactive payload) becomes the user's message.
+
+The action-timeout guard (channels/resilience.py) is not installed here: every
+Rasa start goes through runtime/launch.py, which installs it whatever channels
+credentials.yml enables (tested with a Slack-only server in test_slack.py).
 """
 
 import asyncio
@@ -27,8 +39,7 @@ import logging
 import os
 import re
 import time
-from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -38,48 +49,29 @@ from rasa.core.channels.slack import SlackBot, SlackInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from channels.resilience import deliver
+from channels.slack_dedupe import SeenCache, SlackDedupe, from_lock_store
+from channels.slack_outbox import SlackOutbox
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_API_URL = "https://slack.com/api/"
 MAX_REQUEST_AGE = 5 * 60  # seconds; older (or future) timestamps may be replays
-# Slack retries a delivery up to 3 times within ~5 minutes; remember ids for an hour.
-SEEN_TTL = 60 * 60
-SEEN_MAX = 10_000
 SECTION_LIMIT = 3000  # Slack's limit for a section block's text
 BUTTONS_PER_BLOCK = 25  # Slack's limit for an actions block
 # Message subtypes that are still a person writing to us.
 USER_SUBTYPES = {None, "file_share", "thread_broadcast"}
+API_TIMEOUT = 10  # seconds per Web API call (slack_sdk's default: 30)
+
+__all__ = ["SeenCache", "SlackChannel", "SlackReplies", "conversation_id"]
 
 
-class SeenCache:
-    """Bounded in-memory set with expiry (per process: use a shared store such
-    as Redis when several Rasa replicas receive Slack events)."""
-
-    def __init__(self, ttl: float = SEEN_TTL, max_size: int = SEEN_MAX) -> None:
-        self.ttl = ttl
-        self.max_size = max_size
-        self._entries: OrderedDict[Hashable, float] = OrderedDict()
-
-    def check_and_add(self, key: Hashable) -> bool:
-        """True if `key` was seen within the TTL; records it either way.
-
-        No await inside, so it is atomic on the event loop."""
-        now = time.monotonic()
-        while self._entries:
-            oldest, seen_at = next(iter(self._entries.items()))
-            if now - seen_at <= self.ttl and len(self._entries) < self.max_size:
-                break
-            self._entries.popitem(last=False)
-        if key in self._entries:
-            return True
-        self._entries[key] = now
-        return False
+def conversation_id(team: str | None, channel: str, thread_ts: str | None = None) -> str:
+    """The conversation of a place in Slack: a DM or a thread (never a bare user id)."""
+    return ":".join(["slack", team or "-", channel, *([thread_ts] if thread_ts else [])])
 
 
 def to_mrkdwn(text: str) -> str:
@@ -123,15 +115,25 @@ def slack_text_to_plain(text: str, bot_user_ids: set[str]) -> str:
 
 
 def make_client(token: str, api_url: str) -> AsyncWebClient:
-    client = AsyncWebClient(token=token, base_url=api_url)
-    client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
+    """A Web API client. Only Slack's rate limits are retried here (honouring
+    Retry-After); other failures are retried by SlackOutbox, which logs them."""
+    client = AsyncWebClient(
+        token=token,
+        base_url=api_url,
+        timeout=API_TIMEOUT,
+        retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=2)],
+    )
     if urlparse(api_url).hostname in ("127.0.0.1", "localhost", "::1"):
         client.proxy = None  # a local (test) API is never reached through a proxy
     return client
 
 
 class SlackReplies(SlackBot):
-    """Sends the assistant's responses to one Slack channel (and thread)."""
+    """Sends the assistant's responses to one Slack channel (and thread).
+
+    Every post (text, buttons, images, attachments, custom JSON such as Block Kit)
+    goes through `_post_message`, which queues it in the outbox and returns: the
+    post is sent in the background, in order, with retries, and never raises."""
 
     def __init__(
         self,
@@ -139,9 +141,12 @@ class SlackReplies(SlackBot):
         api_url: str,
         slack_channel: str | None = None,
         thread_id: str | None = None,
+        outbox: SlackOutbox | None = None,
+        client: AsyncWebClient | None = None,
     ) -> None:
         super().__init__(token, slack_channel, thread_id)
-        self.client = make_client(token, api_url)
+        self.client = client or make_client(token, api_url)
+        self.outbox = outbox or SlackOutbox()
 
     async def _post_message(self, channel: str, **kwargs: Any) -> None:
         # `as_user` and `type` (set by Rasa) are legacy / not API arguments.
@@ -149,12 +154,16 @@ class SlackReplies(SlackBot):
         kwargs.pop("type", None)
         if self.thread_id:
             kwargs["thread_ts"] = self.thread_id
-        try:
-            await self.client.chat_postMessage(channel=channel, **kwargs)
-        except SlackApiError as error:
-            logger.error(
-                f"Slack chat.postMessage to {channel} failed: {error.response.get('error')}"
-            )
+        self.outbox.post(self.client.chat_postMessage, "chat.postMessage", channel, **kwargs)
+
+    async def send_custom_json(
+        self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
+    ) -> None:
+        """A chat.postMessage body (e.g. Block Kit `blocks` + fallback `text`), posted
+        in this conversation's channel and thread (a `channel` in it is ignored)."""
+        message = dict(json_message)
+        message.pop("channel", None)
+        await self._post_message(channel=self.slack_channel or recipient_id, **message)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         """One response, one Slack message."""
@@ -224,9 +233,11 @@ class SlackChannel(SlackInput):
         self.api_url = api_url
         self.configured = bool(bot_token and signing_secret)
         self.bot_user_ids: set[str] = set()
-        self.seen_events = SeenCache()
-        self.seen_messages = SeenCache()
-        self.seen_clicks = SeenCache()
+        self.team_id: str | None = None  # the workspace of the token (auth.test)
+        # Per process until the server has started and the lock store is known.
+        self.dedupe = SlackDedupe()
+        self.outbox = SlackOutbox()
+        self.client = make_client(bot_token, api_url)
         if not self.configured:
             missing = [
                 name
@@ -290,7 +301,7 @@ class SlackChannel(SlackInput):
                 return response.text("Malformed JSON", status=HTTPStatus.BAD_REQUEST)
             if not isinstance(payload, dict):
                 return response.text("Malformed JSON", status=HTTPStatus.BAD_REQUEST)
-            return self._handle_event(request, payload, on_new_message)
+            return await self._handle_event(request, payload, on_new_message)
         if content_type == "application/x-www-form-urlencoded":
             try:
                 form = parse_qs(body.decode("utf-8"))
@@ -299,10 +310,10 @@ class SlackChannel(SlackInput):
                 return response.text("Malformed interactive payload", status=HTTPStatus.BAD_REQUEST)
             if not isinstance(payload, dict):
                 return response.text("Malformed interactive payload", status=HTTPStatus.BAD_REQUEST)
-            return self._handle_interaction(payload, on_new_message)
+            return await self._handle_interaction(payload, on_new_message)
         return response.text("Unsupported content type", status=HTTPStatus.UNSUPPORTED_MEDIA_TYPE)
 
-    def _handle_event(
+    async def _handle_event(
         self,
         request: Request,
         payload: dict[str, Any],
@@ -315,7 +326,7 @@ class SlackChannel(SlackInput):
             return response.text("")
 
         event_id = payload.get("event_id")
-        if event_id and self.seen_events.check_and_add(event_id):
+        if event_id and not await self.dedupe.first_time(f"event:{event_id}"):
             logger.info(
                 f"Slack: dropped duplicate delivery of {event_id} (retry "
                 f"{request.headers.get('x-slack-retry-num', '-')}, "
@@ -330,7 +341,7 @@ class SlackChannel(SlackInput):
         is_dm = event.get("channel_type") == "im" or str(channel).startswith("D")
         if not (is_dm or event.get("type") == "app_mention"):
             return response.text("")  # channel chatter that doesn't mention us
-        if self.seen_messages.check_and_add((channel, event.get("ts"))):
+        if not await self.dedupe.first_time(f"message:{channel}:{event.get('ts')}"):
             logger.info(
                 f"Slack: dropped second delivery of message {event.get('ts')} in {channel}."
             )
@@ -342,18 +353,20 @@ class SlackChannel(SlackInput):
         # In channels answer in the thread (starting one); in DMs only if the
         # user wrote in a thread.
         thread_id = event.get("thread_ts") if is_dm else event.get("thread_ts") or event.get("ts")
+        team = payload.get("team_id") or self.team_id or event.get("team")
         metadata = {
             "out_channel": channel,
             "thread_id": thread_id,
             "users": sorted(bot_ids),
             "slack": {
-                "team_id": payload.get("team_id"),
+                "team_id": team,
+                "user": event["user"],
                 "event_id": event_id,
                 "ts": event.get("ts"),
                 "channel_type": "im" if is_dm else event.get("channel_type", "channel"),
             },
         }
-        self._dispatch(text, event["user"], str(channel), thread_id, metadata, on_new_message)
+        self._dispatch(text, team, str(channel), thread_id, metadata, on_new_message)
         return response.text("")
 
     def _bot_user_ids(self, payload: dict[str, Any]) -> set[str]:
@@ -377,14 +390,15 @@ class SlackChannel(SlackInput):
             and isinstance(event.get("channel"), str)
         )
 
-    def _handle_interaction(
+    async def _handle_interaction(
         self, payload: dict[str, Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> HTTPResponse:
         if not self._is_interactive_message(payload):
             return response.text("")  # shortcuts, modals, ...: nothing to do
         action = payload["actions"][0]
         text = self._get_interactive_response(action)
-        user = (payload.get("user") or {}).get("id")
+        user_info = payload.get("user") or {}
+        user = user_info.get("id")
         channel = (payload.get("channel") or {}).get("id")
         if text is None or not user or not channel:
             return response.text("")  # e.g. a link button
@@ -393,47 +407,50 @@ class SlackChannel(SlackInput):
         # One answer per message with buttons: a replayed request, a double click or a
         # click on a second button before the buttons are gone changes nothing.
         message_ts = message.get("ts") or container.get("message_ts")
-        click = ("click", channel, message_ts or action.get("action_ts"))
-        if click[2] and self.seen_clicks.check_and_add(click):
+        clicked = message_ts or action.get("action_ts")
+        if clicked and not await self.dedupe.first_time(f"click:{channel}:{clicked}"):
             logger.info(f"Slack: ignored a repeated click on message {message_ts} in {channel}.")
             return response.text("")
+        # The conversation of the message that carried the button: its thread, or
+        # the DM itself (the buttons were posted where the conversation is).
         thread_id = message.get("thread_ts") or container.get("thread_ts")
+        team = (payload.get("team") or {}).get("id") or self.team_id or user_info.get("team_id")
         metadata = {
             "out_channel": channel,
             "thread_id": thread_id,
             "users": sorted(self.bot_user_ids),
             "slack": {
-                "team_id": (payload.get("team") or {}).get("id"),
+                "team_id": team,
+                "user": user,
                 "action": action.get("action_id"),
+                "action_ts": action.get("action_ts"),
             },
         }
         if action.get("type") == "button" and message.get("ts") and message.get("blocks"):
-            self._background(self._mark_clicked(channel, message, action))
-        self._dispatch(text, user, channel, thread_id, metadata, on_new_message)
+            self._mark_clicked(channel, message, action)
+        self._dispatch(text, team, channel, thread_id, metadata, on_new_message)
         return response.text("")
 
-    async def _mark_clicked(
-        self, channel: str, message: dict[str, Any], action: dict[str, Any]
-    ) -> None:
+    def _mark_clicked(self, channel: str, message: dict[str, Any], action: dict[str, Any]) -> None:
         """Replace the clicked message's buttons by the choice (no second click)."""
         title = (action.get("text") or {}).get("text") or action.get("value", "")
         blocks = [block for block in message["blocks"] if block.get("type") != "actions"]
         blocks.append(
             {"type": "context", "elements": [{"type": "mrkdwn", "text": f"➜ {to_mrkdwn(title)}"}]}
         )
-        try:
-            await make_client(self.slack_token, self.api_url).chat_update(
-                channel=channel, ts=message["ts"], text=message.get("text") or title, blocks=blocks
-            )
-        except SlackApiError as error:
-            logger.info(
-                f"Slack: could not update the clicked message: {error.response.get('error')}"
-            )
+        self.outbox.post(
+            self.client.chat_update,
+            "chat.update",
+            channel,
+            ts=message["ts"],
+            text=message.get("text") or title,
+            blocks=blocks,
+        )
 
     def _dispatch(
         self,
         text: str,
-        user: str,
+        team: str | None,
         channel: str,
         thread_id: str | None,
         metadata: dict[str, Any],
@@ -445,7 +462,7 @@ class SlackChannel(SlackInput):
         message = UserMessage(
             text,
             self.get_output_channel(channel, thread_id),
-            self._get_conversation_id(user, channel, thread_id),
+            conversation_id(team, channel, thread_id),
             input_channel=self.name(),
             metadata=metadata,
         )
@@ -465,12 +482,13 @@ class SlackChannel(SlackInput):
     async def _learn_identity(self) -> None:
         """Check the token at start-up and learn the bot's user id."""
         try:
-            identity = await make_client(self.slack_token, self.api_url).auth_test()
+            identity = await self.client.auth_test()
         except Exception as error:  # noqa: BLE001 - any failure: tell the admin, keep running
             logger.warning(f"Slack: auth.test failed ({error}); check SLACK_BOT_TOKEN.")
             return
         if identity.get("user_id"):
             self.bot_user_ids.add(identity["user_id"])
+        self.team_id = identity.get("team_id") or self.team_id
         logger.info(
             f"Slack: connected as {identity.get('user')} ({identity.get('user_id')}) "
             f"in workspace {identity.get('team')}."
@@ -482,8 +500,10 @@ class SlackChannel(SlackInput):
         slack_webhook = Blueprint("slack_webhook", __name__)
 
         @slack_webhook.listener("after_server_start")
-        async def learn_identity(*_: Any) -> None:
+        async def start(app: Any, *_: Any) -> None:
             if self.configured:
+                agent = getattr(app.ctx, "agent", None)
+                self._use_shared_dedupe(getattr(agent, "lock_store", None))
                 self._background(self._learn_identity())
 
         @slack_webhook.route("/", methods=["GET"])
@@ -496,9 +516,28 @@ class SlackChannel(SlackInput):
 
         return slack_webhook
 
+    def _use_shared_dedupe(self, lock_store: Any) -> None:
+        """De-duplicate through the lock store's Redis when there is one (scale-out)."""
+        self.dedupe = from_lock_store(lock_store)
+        if self.dedupe.shared:
+            logger.info(
+                f"Slack: retries and repeated clicks are de-duplicated across replicas "
+                f"through the lock store's Redis ({self.dedupe.where})."
+            )
+        else:
+            logger.info(
+                "Slack: retries and repeated clicks are de-duplicated in this process "
+                "(no Redis lock store; with several replicas, configure one)."
+            )
+
     def get_output_channel(
         self, channel: str | None = None, thread_id: str | None = None
     ) -> OutputChannel:
         return SlackReplies(
-            self.slack_token, self.api_url, channel or self.slack_channel, thread_id
+            self.slack_token,
+            self.api_url,
+            channel or self.slack_channel,
+            thread_id,
+            outbox=self.outbox,
+            client=self.client,
         )

@@ -1,5 +1,8 @@
 """A local fake of the Slack Web API (127.0.0.1, random port) that records the
-calls the assistant makes, plus helpers to sign requests the way Slack does."""
+calls the assistant makes, plus helpers to sign requests the way Slack does.
+
+`fail_posts()` makes chat.postMessage to one channel fail (the connection dropped
+without an answer, or HTTP 503) the next N times or until told otherwise."""
 
 import hashlib
 import hmac
@@ -38,10 +41,13 @@ class Call:
 
 @dataclass
 class FakeSlack:
-    calls: list[Call] = field(default_factory=list)
+    calls: list[Call] = field(default_factory=list)  # answered successfully
+    failed: list[Call] = field(default_factory=list)  # made to fail by fail_posts()
 
     def __post_init__(self) -> None:
         self._changed = threading.Condition()
+        # channel -> (how many more posts fail, None = all; "drop" or "http_503")
+        self._failing: dict[str, tuple[int | None, str]] = {}
         self._ts = count(1)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
@@ -66,6 +72,35 @@ class FakeSlack:
     def __exit__(self, *_: Any) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+    def fail_posts(self, channel: str, times: int | None, how: str = "drop") -> None:
+        """chat.postMessage to `channel` fails the next `times` times (None: until
+        called again with 0): "drop" closes the connection without an answer (Slack
+        unreachable), "http_503" answers 503 {"ok": false, "error": "service_unavailable"}."""
+        assert how in ("drop", "http_503")
+        with self._changed:
+            if times == 0:
+                self._failing.pop(channel, None)
+            else:
+                self._failing[channel] = (times, how)
+
+    def failed_posts(self, channel: str) -> list[dict[str, Any]]:
+        with self._changed:
+            return [c.args for c in self.failed if c.args.get("channel") == channel]
+
+    def _failure(self, method: str, args: dict[str, Any], token: str) -> str | None:
+        """How this call fails, if it must (and record it)."""
+        if method != "chat.postMessage":
+            return None
+        with self._changed:
+            times, how = self._failing.get(str(args.get("channel")), (0, ""))
+            if times == 0:
+                return None
+            if times is not None:
+                self._failing[str(args["channel"])] = (times - 1, how)
+            self.failed.append(Call(method, args, token))
+            self._changed.notify_all()
+        return how
 
     # ------------------------------------------------------------ assertions
 
@@ -143,8 +178,18 @@ class FakeSlack:
                     "token", ""
                 )
                 method = self.path.rstrip("/").rsplit("/", 1)[-1]
-                body = json.dumps(fake._record(method, args, token)).encode()
-                self.send_response(200)
+                failure = fake._failure(method, args, token)
+                if failure == "drop":
+                    self.close_connection = True  # no status line: the client sees a disconnect
+                    return
+                if failure == "http_503":
+                    self._answer(503, {"ok": False, "error": "service_unavailable"})
+                    return
+                self._answer(200, fake._record(method, args, token))
+
+            def _answer(self, status: int, answer: dict[str, Any]) -> None:
+                body = json.dumps(answer).encode()
+                self.send_response(status)
                 self.send_header("Content-Type", "application/json; charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()

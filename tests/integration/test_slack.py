@@ -3,22 +3,38 @@ interactivity requests in, Web API calls recorded by a local fake Slack out.
 
 Replies are sent asynchronously, so tests wait for the fake to see them. To prove
 that something produced *no* (second) answer, a test sends a "barrier" question
-for the same user afterwards: Rasa handles one user's messages strictly in order,
-so once the barrier is answered, any extra answer would already have arrived."""
+in the same conversation (DM or thread) afterwards: Rasa handles one
+conversation's messages strictly in order and the channel posts to one place in
+order, so once the barrier is answered, any extra answer would already have arrived.
+
+Conversation ids are `slack:<team>:<channel>` for a DM and
+`slack:<team>:<channel>:<thread ts>` for a thread (`conversation()` below).
+
+At the end: a Slack-only Rasa server (the action guard is installed without the
+REST channel), and two Slack channels sharing a real redis-server (de-duplication
+across replicas), in-process."""
 
 import asyncio
 import json
 import logging
+import shutil
+import socket
 import sqlite3
+import subprocess
 import time
 import uuid
+from collections.abc import Iterator
 from itertools import count
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 import requests
 
+from advisor.questions import QUESTIONS
+from channels.input_guard import ACTION_SERVER_DOWN
+from harness.servers import MODEL, RasaServer, free_port, wait_http_ok
 from tests.integration.fake_slack import (
     BOT_ID,
     BOT_USER_ID,
@@ -39,6 +55,11 @@ def new_id(prefix: str) -> str:
 
 def new_ts() -> str:
     return f"{int(time.time())}.{next(_ts_counter):06d}"
+
+
+def conversation(channel: str, thread_ts: str | None = None) -> str:
+    """The conversation id of a DM (no thread) or a thread."""
+    return f"slack:{TEAM_ID}:{channel}" + (f":{thread_ts}" if thread_ts else "")
 
 
 class SlackClient:
@@ -126,6 +147,8 @@ class SlackClient:
     def click(
         self, user: str, channel: str, message: dict[str, Any], button: dict[str, Any]
     ) -> requests.Response:
+        """A click on `button` of the bot's `message` (ts, text, blocks, thread_ts if
+        it was posted in a thread)."""
         payload = {
             "type": "block_actions",
             "user": {"id": user, "username": "tester", "team_id": TEAM_ID},
@@ -136,6 +159,7 @@ class SlackClient:
                 "message_ts": message["ts"],
                 "channel_id": channel,
                 "is_ephemeral": False,
+                **({"thread_ts": message["thread_ts"]} if message.get("thread_ts") else {}),
             },
             "channel": {"id": channel, "name": "directmessage"},
             "message": {"type": "message", "user": BOT_USER_ID, "bot_id": BOT_ID, **message},
@@ -145,19 +169,44 @@ class SlackClient:
         body = "payload=" + requests.utils.quote(json.dumps(payload))
         return self.post(body.encode(), content_type="application/x-www-form-urlencoded")
 
-    def barrier(self, user: str) -> None:
-        """Wait until everything this user sent before has been answered."""
-        channel = new_id("DBARRIER")
-        assert self.dm(user, channel, "what is kpo?").status_code == 200
-        self.fake.wait_for(lambda: any(KPO in p.get("text", "") for p in self.fake.posts(channel)))
+    def place_posts(self, channel: str, thread_ts: str | None = None) -> list[dict[str, Any]]:
+        """The bot's posts in a DM (top level) or in one thread."""
+        return [p for p in self.fake.posts(channel) if p.get("thread_ts") == thread_ts]
 
-    def user_texts(self, user: str) -> list[str]:
+    def barrier(
+        self, user: str, channel: str, thread_ts: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Wait until everything sent before in this DM (or thread) has been answered;
+        return the posts there before the barrier's own answer."""
+        before = len(self.place_posts(channel, thread_ts))
+        if thread_ts:
+            sent = self.mention(
+                user, channel, f"<@{BOT_USER_ID}> what is kpo?", thread_ts=thread_ts
+            )
+        else:
+            sent = self.dm(user, channel, "what is kpo?")
+        assert sent.status_code == 200
+
+        def answered() -> tuple[list[dict[str, Any]]] | None:
+            posts = self.place_posts(channel, thread_ts)
+            for index in range(before, len(posts)):
+                if KPO in posts[index].get("text", ""):
+                    return (posts[:index],)
+            return None
+
+        (earlier,) = self.fake.wait_for(answered)
+        return earlier
+
+    def events(self, conversation_id: str, type_name: str) -> list[dict[str, Any]]:
         with sqlite3.connect(self.tracker_db) as db:
             rows = db.execute(
-                "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id",
-                (user,),
+                "SELECT data FROM events WHERE sender_id = ? AND type_name = ? ORDER BY id",
+                (conversation_id, type_name),
             ).fetchall()
-        return [json.loads(data).get("text") for (data,) in rows]
+        return [json.loads(data) for (data,) in rows]
+
+    def user_texts(self, conversation_id: str) -> list[str]:
+        return [event.get("text") for event in self.events(conversation_id, "user")]
 
 
 @pytest.fixture(scope="module")
@@ -198,8 +247,9 @@ def test_direct_message_gets_one_answer_in_mrkdwn(slack):
     assert BPO in post["text"]
     assert "*BPO (Business Process Outsourcing)*" in post["text"] and "**" not in post["text"]
     assert "thread_ts" not in post  # a DM is answered in the conversation itself
-    slack.barrier(user)
-    assert len(slack.fake.posts(channel)) == 1
+    assert slack.barrier(user, channel) == [post]
+    assert slack.user_texts(conversation(channel)) == ["what is bpo?", "what is kpo?"]
+    assert slack.user_texts(user) == []  # never a bare Slack user id
 
 
 def test_mention_in_a_channel_is_answered_in_its_thread_without_the_mention(slack):
@@ -207,8 +257,9 @@ def test_mention_in_a_channel_is_answered_in_its_thread_without_the_mention(slac
     assert slack.mention(user, channel, f"<@{BOT_USER_ID}> what is bpo?", ts=ts).status_code == 200
     [post] = slack.fake.wait_for_posts(channel)
     assert BPO in post["text"] and post["thread_ts"] == ts
-    assert slack.fake.wait_for(lambda: "what is bpo?" in slack.user_texts(user))
-    assert not any("<@" in text for text in slack.user_texts(user))
+    thread = conversation(channel, ts)
+    assert slack.fake.wait_for(lambda: "what is bpo?" in slack.user_texts(thread))
+    assert not any("<@" in text for text in slack.user_texts(thread))
 
     # Mentioned again inside that thread: the answer stays in the thread.
     assert (
@@ -217,6 +268,7 @@ def test_mention_in_a_channel_is_answered_in_its_thread_without_the_mention(slac
     )
     posts = slack.fake.wait_for_posts(channel, 2)
     assert posts[1]["thread_ts"] == ts
+    assert slack.fake.wait_for(lambda: len(slack.user_texts(thread)) == 2)
 
 
 def test_a_retried_event_is_answered_once(slack):
@@ -231,8 +283,9 @@ def test_a_retried_event_is_answered_once(slack):
         headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_error"},
     )
     assert retry.status_code == 200
-    slack.barrier(user)
-    assert len(slack.fake.posts(channel)) == 1 and BPO in texts(slack.fake.posts(channel))
+    [answer] = slack.barrier(user, channel)
+    assert BPO in answer["text"]
+    assert slack.user_texts(conversation(channel)) == ["what is bpo?", "what is kpo?"]
 
 
 def test_the_same_message_as_message_and_app_mention_is_answered_once(slack):
@@ -240,8 +293,8 @@ def test_the_same_message_as_message_and_app_mention_is_answered_once(slack):
     text = f"<@{BOT_USER_ID}> what is bpo?"
     assert slack.mention(user, channel, text, ts=ts).status_code == 200
     assert slack.dm(user, channel, text, ts=ts).status_code == 200
-    slack.barrier(user)
-    assert len(slack.fake.posts(channel)) == 1 and BPO in texts(slack.fake.posts(channel))
+    [answer] = slack.barrier(user, channel)
+    assert BPO in answer["text"]
 
 
 def test_forged_or_stale_requests_are_rejected_and_not_answered(slack):
@@ -258,8 +311,7 @@ def test_forged_or_stale_requests_are_rejected_and_not_answered(slack):
         headers={"Content-Type": "application/json"},
     )
     assert unsigned.status_code == 401
-    slack.barrier(user)
-    assert slack.fake.posts(channel) == []
+    assert slack.barrier(user, channel) == []
 
 
 @pytest.mark.parametrize("signature", ["v0=é", "v0=\u2603" + "0" * 60, "v0=" + "ü" * 64])
@@ -290,8 +342,7 @@ def test_a_non_ascii_signature_is_rejected_with_401(slack, signature):
     # A non-ASCII timestamp (int() would accept Arabic-Indic digits) is malformed too.
     headers["X-Slack-Request-Timestamp"] = "١٧٠٠٠٠٠٠٠٠".encode()
     assert requests.post(slack.webhook, data=body, headers=headers, timeout=10).status_code == 401
-    slack.barrier(user)
-    assert slack.fake.posts(channel) == []
+    assert slack.barrier(user, channel) == []
 
 
 def test_malformed_json_is_a_bad_request(slack):
@@ -330,8 +381,7 @@ def test_messages_from_this_or_other_bots_are_ignored(slack):
     }
     for event in (own, other, own_user_only):
         assert slack.event(event).status_code == 200
-    slack.barrier(user)
-    assert slack.fake.posts(channel) == []
+    assert slack.barrier(user, channel) == []
 
 
 def test_json_with_a_charset_is_accepted(slack):
@@ -357,7 +407,7 @@ def test_buttons_are_slack_buttons_and_a_click_is_the_users_message(slack):
     assert slack.click(user, channel, message, bpo_button).status_code == 200
     posts = slack.fake.wait_for_posts(channel, 2)
     assert BPO in posts[1]["text"]
-    assert slack.fake.wait_for(lambda: "What is BPO?" in slack.user_texts(user))
+    assert slack.fake.wait_for(lambda: "What is BPO?" in slack.user_texts(conversation(channel)))
     # The clicked message loses its buttons and shows the choice.
     [update] = slack.fake.wait_for(lambda: slack.fake.posts(channel, method="chat.update"))
     assert update["ts"] == message["ts"]
@@ -443,7 +493,364 @@ def test_a_replayed_or_repeated_click_is_taken_once(slack):
     assert (
         slack.click(user, channel, message, other).status_code == 200
     )  # another button, same message
-    slack.barrier(user)
-    assert slack.user_texts(user).count("What is BPO?") == 1
-    assert len(slack.fake.posts(channel)) == 2  # the greeting and one answer
-    assert BPO in slack.fake.posts(channel)[1]["text"]
+    earlier = slack.barrier(user, channel)
+    assert slack.user_texts(conversation(channel)).count("What is BPO?") == 1
+    assert len(earlier) == 2  # the greeting and one answer
+    assert BPO in earlier[1]["text"]
+
+
+# ---- conversations belong to the place they happen in
+
+
+def test_a_dm_and_a_channel_thread_of_the_same_user_stay_apart(slack):
+    """An assessment started in a DM does not follow the user into a public thread:
+    there a question is just answered (mid-assessment the DM's next question would
+    come back after the answer), and what was said in each place is stored apart."""
+    user, dm, channel, ts = new_id("U"), new_id("D"), new_id("C"), new_ts()
+    core = QUESTIONS["core"].text
+    assert slack.dm(user, dm, "help me decide for payroll").status_code == 200
+    slack.fake.wait_for(lambda: core in texts(slack.fake.posts(dm)))
+
+    assert slack.mention(user, channel, f"<@{BOT_USER_ID}> what is bpo?", ts=ts).status_code == 200
+    earlier = slack.barrier(user, channel, ts)
+    assert BPO in texts(earlier)
+    assert core not in texts(slack.fake.posts(channel))
+    assert all(post["thread_ts"] == ts for post in slack.fake.posts(channel))  # in the thread
+
+    # Back in the DM the assessment is where it was: the next answer is taken.
+    assert slack.dm(user, dm, "necessary but not what we're known for").status_code == 200
+    slack.fake.wait_for(lambda: QUESTIONS["complexity"].text in texts(slack.fake.posts(dm)))
+    assert slack.user_texts(conversation(dm)) == [
+        "help me decide for payroll",
+        "necessary but not what we're known for",
+    ]
+    assert slack.user_texts(conversation(channel, ts)) == ["what is bpo?", "what is kpo?"]
+    assert slack.user_texts(user) == []
+    first = slack.events(conversation(channel, ts), "user")[0]
+    assert first["input_channel"] == "slack"
+    assert first["metadata"]["slack"]["user"] == user  # who said it is kept
+
+
+def test_a_click_in_a_thread_belongs_to_the_threads_conversation(slack):
+    user, channel, ts = new_id("U"), new_id("C"), new_ts()
+    assert slack.mention(user, channel, f"<@{BOT_USER_ID}> hi", ts=ts).status_code == 200
+    [greeting] = slack.fake.wait_for_posts(channel)
+    assert greeting["thread_ts"] == ts
+    button = next(
+        element
+        for block in greeting["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+        if element["text"]["text"] == "What is BPO?"
+    )
+    message = {
+        "ts": new_ts(),
+        "thread_ts": ts,
+        "text": greeting["text"],
+        "blocks": greeting["blocks"],
+    }
+    assert slack.click(user, channel, message, button).status_code == 200
+    posts = slack.fake.wait_for_posts(channel, 2)
+    assert BPO in posts[1]["text"] and posts[1]["thread_ts"] == ts
+    thread = conversation(channel, ts)
+    assert slack.fake.wait_for(lambda: slack.user_texts(thread) == ["hi", "What is BPO?"])
+    assert slack.user_texts(conversation(channel)) == []
+
+
+# ---- a failing Slack API never loses the user's turn
+
+
+def test_slack_api_failing_twice_then_recovering_still_answers(slack):
+    """The first two chat.postMessage calls get no answer (connection dropped): the
+    reply is retried (0.5 s, then 1 s later) and arrives once; the turn is stored."""
+    user, channel = new_id("U"), new_id("D")
+    slack.fake.fail_posts(channel, 2, how="drop")
+    assert slack.dm(user, channel, "what is bpo?").status_code == 200
+    [post] = slack.fake.wait_for_posts(channel)
+    assert BPO in post["text"]
+    assert len(slack.fake.failed_posts(channel)) == 2
+    assert slack.fake.failed_posts(channel)[0]["text"] == post["text"]  # the same reply, retried
+    assert slack.barrier(user, channel) == [post]  # once, not three times
+    assert slack.user_texts(conversation(channel)) == ["what is bpo?", "what is kpo?"]
+    assert any(BPO in event["text"] for event in slack.events(conversation(channel), "bot"))
+
+
+def test_slack_api_down_the_turn_is_stored_and_the_failure_logged(slack, rasa_server):
+    user, channel = new_id("U"), new_id("D")
+    log = rasa_server.server.log
+    slack.fake.fail_posts(channel, None, how="http_503")
+    try:
+        assert slack.dm(user, channel, "what is bpo?").status_code == 200
+        gave_up = f"Slack chat.postMessage to {channel} failed 4 times"
+        slack.fake.wait_for(lambda: gave_up in log.read_text(errors="replace"), timeout=30)
+    finally:
+        slack.fake.fail_posts(channel, 0)
+    assert len(slack.fake.failed_posts(channel)) == 4  # tried, then retried 3 times
+    assert slack.fake.posts(channel) == []
+    assert "HTTP 503, service_unavailable" in log.read_text(errors="replace")
+    # The user's message and the bot's reply are in the conversation all the same...
+    assert slack.user_texts(conversation(channel)) == ["what is bpo?"]
+    assert any(BPO in event["text"] for event in slack.events(conversation(channel), "bot"))
+    # ...which continues once Slack is back.
+    assert slack.barrier(user, channel) == []
+    assert slack.user_texts(conversation(channel)) == ["what is bpo?", "what is kpo?"]
+
+
+# ---- a Slack-only deployment still has the action-timeout guard
+
+
+class SilentActionServer:
+    """Accepts connections and never answers: a hung action server."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.sock.getsockname()[1]}/webhook"
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@pytest.fixture(scope="module")
+def slack_only(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RasaServer, FakeSlack]]:
+    """A Rasa server whose credentials enable Slack alone, with a hung action server."""
+    if not MODEL.exists():
+        pytest.fail(f"No trained model at {MODEL}: run `make test`, which trains first.")
+    workdir = tmp_path_factory.mktemp("slack-only")
+    credentials = workdir / "credentials.yml"
+    credentials.write_text("channels.slack.SlackChannel:\n")
+    actions = SilentActionServer()
+    with FakeSlack() as fake:
+        server = RasaServer(
+            workdir,
+            actions.url,
+            workdir / "tracker.db",
+            credentials=str(credentials),
+            extra_env=fake.env(),
+        )
+        try:
+            wait_http_ok(f"{server.base_url}/webhooks/slack/", server.launch(), 180)
+            yield server, fake
+        finally:
+            server.stop()
+            actions.close()
+
+
+def test_a_slack_only_server_has_the_action_guard(slack_only):
+    """Rasa would wait 300 s for the hung action server and say nothing; the guard
+    (installed by the launcher whatever the channels) answers within its timeout."""
+    server, fake = slack_only
+    assert requests.get(f"{server.base_url}/webhooks/rest/", timeout=10).status_code == 404
+    client = SlackClient(server.base_url, fake, server.tracker_db)
+    user, channel = new_id("U"), new_id("D")
+    started = time.monotonic()
+    assert client.dm(user, channel, "help me decide for payroll").status_code == 200
+    fake.wait_for(lambda: ACTION_SERVER_DOWN in texts(fake.posts(channel)), timeout=30)
+    assert time.monotonic() - started < 10
+    assert client.user_texts(conversation(channel)) == ["help me decide for payroll"]
+
+
+# ---- two replicas sharing Redis (in-process channels, a real redis-server)
+
+
+REDIS_PASSWORD = "test-only-redis-password"
+
+
+class RedisServer:
+    """A private redis-server on a free loopback port, stopped by its PID."""
+
+    def __init__(self, directory: Path) -> None:
+        binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [
+                binary, "--port", str(self.port), "--bind", "127.0.0.1",
+                "--requirepass", REDIS_PASSWORD, "--save", "", "--appendonly", "no",
+                "--dir", str(directory),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                return
+            except OSError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    self.stop()
+                    raise RuntimeError("redis-server did not start") from None
+                time.sleep(0.1)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    if not (shutil.which("redis-server") or Path("/usr/bin/redis-server").exists()):
+        pytest.skip("redis-server is not installed (scripts/install_services.sh)")
+    server = RedisServer(tmp_path)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def lock_store_for(redis: RedisServer) -> Any:
+    """The lock store the way the scale-out replicas create it (deploy/endpoints.scale.yml)."""
+    from rasa.core.lock_store import LockStore
+    from rasa.utils.endpoints import EndpointConfig
+
+    return LockStore.create(
+        EndpointConfig(
+            url="127.0.0.1",
+            type="deploy.lock_store.AtomicRedisLockStore",
+            port=redis.port,
+            password=REDIS_PASSWORD,
+            db=1,
+            key_prefix="advisor",
+            socket_timeout=5,
+        )
+    )
+
+
+def replica(lock_store: Any) -> Any:
+    """A configured Slack channel, as each replica has one, de-duplicating via Redis."""
+    from channels.slack import SlackChannel
+
+    channel = SlackChannel("xoxb-unused", SIGNING_SECRET, api_url="http://127.0.0.1:9/api/")
+    channel._use_shared_dedupe(lock_store)
+    return channel
+
+
+def signed_request(body: bytes, content_type: str = "application/json") -> Any:
+    return SimpleNamespace(
+        body=body,
+        headers={"content-type": content_type, **{k.lower(): v for k, v in sign(body).items()}},
+    )
+
+
+def event_body(event_id: str, channel: str, ts: str, kind: str = "message") -> bytes:
+    event = {
+        "type": kind,
+        "channel": channel,
+        "user": "UREPLICAS",
+        "text": "what is bpo?",
+        "ts": ts,
+    }
+    if kind == "message":
+        event["channel_type"] = "im"
+    return json.dumps(
+        {"type": "event_callback", "team_id": TEAM_ID, "event_id": event_id, "event": event}
+    ).encode()
+
+
+def click_body(channel: str, message_ts: str) -> bytes:
+    payload = {
+        "type": "block_actions",
+        "user": {"id": "UREPLICAS"},
+        "team": {"id": TEAM_ID},
+        "channel": {"id": channel},
+        "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
+        "message": {"ts": message_ts, "text": "Pick one"},
+        "actions": [
+            {
+                "type": "button",
+                "action_id": "rasa_button_0",
+                "value": "/faq_what_is_bpo",
+                "text": {"type": "plain_text", "text": "What is BPO?"},
+                "action_ts": new_ts(),
+            }
+        ],
+    }
+    return ("payload=" + requests.utils.quote(json.dumps(payload))).encode()
+
+
+async def handle_all(
+    requests_to: list[tuple[Any, bytes, str]],
+) -> tuple[list[Any], list[int]]:
+    """Send each (replica, body, content type); return the messages handed to Rasa."""
+    received: list[Any] = []
+
+    async def on_new_message(message: Any) -> None:
+        received.append(message)
+
+    statuses = []
+    for channel, body, content_type in requests_to:
+        answer = await channel.handle(signed_request(body, content_type), on_new_message)
+        statuses.append(answer.status)
+    for _ in range(20):  # the background deliveries
+        await asyncio.sleep(0.01)
+    return received, statuses
+
+
+def test_two_replicas_sharing_redis_answer_a_retry_once(redis_server):
+    """Each of Slack's repeats reaches the other replica: a retried event, one DM
+    message delivered as `message` and `app_mention`, a replayed click."""
+    form = "application/x-www-form-urlencoded"
+    dm, ts, event_id, message_ts = new_id("D"), new_ts(), new_id("Ev"), new_ts()
+    other_dm, other_ts = new_id("D"), new_ts()
+
+    async def scenario() -> tuple[list[Any], list[int]]:
+        lock_store = lock_store_for(redis_server)
+        one, other = replica(lock_store), replica(lock_store)
+        assert one.dedupe.shared and other.dedupe.shared
+        return await handle_all(
+            [
+                (one, event_body(event_id, dm, ts), "application/json"),
+                (other, event_body(event_id, dm, ts), "application/json"),  # Slack's retry
+                (one, event_body(new_id("Ev"), other_dm, other_ts), "application/json"),
+                (
+                    other,
+                    event_body(new_id("Ev"), other_dm, other_ts, "app_mention"),
+                    "application/json",
+                ),
+                (other, click_body(dm, message_ts), form),
+                (one, click_body(dm, message_ts), form),  # the same click, replayed
+            ]
+        )
+
+    received, statuses = asyncio.run(scenario())
+    assert statuses == [200] * 6
+    assert [(m.text, m.sender_id) for m in received] == [
+        ("what is bpo?", conversation(dm)),
+        ("what is bpo?", conversation(other_dm)),
+        ("/faq_what_is_bpo", conversation(dm)),  # the button's payload
+    ]
+
+
+def test_redis_unreachable_loses_no_message(redis_server, caplog):
+    """Redis stopped: each replica falls back to its own memory (a retry reaching the
+    same replica is still dropped), and says so in the log."""
+
+    async def scenario() -> tuple[list[Any], list[int]]:
+        one = replica(lock_store_for(redis_server))
+        redis_server.stop()
+        channel, ts, event_id = new_id("D"), new_ts(), new_id("Ev")
+        started = time.monotonic()
+        result = await handle_all(
+            [
+                (one, event_body(event_id, channel, ts), "application/json"),
+                (one, event_body(event_id, channel, ts), "application/json"),
+                (one, event_body(new_id("Ev"), channel, new_ts()), "application/json"),
+            ]
+        )
+        assert time.monotonic() - started < 3  # short timeouts: Slack waits 3 s at most
+        return result
+
+    with caplog.at_level(logging.WARNING, logger="channels.slack_dedupe"):
+        received, statuses = asyncio.run(scenario())
+    assert statuses == [200, 200, 200]
+    assert [m.text for m in received] == ["what is bpo?", "what is bpo?"]
+    assert [r for r in caplog.records if "unreachable for de-duplication" in r.getMessage()]
