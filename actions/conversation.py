@@ -19,6 +19,7 @@ CONTROL_INTENTS = {
     "stop_assessment",
     "restart_assessment",
     "assess_another",
+    "compare_processes",
     "ask_provisional",
     "ask_why",
 }

@@ -14,6 +14,14 @@ from actions.conversation import (
     topic_in_play,
 )
 from actions.knowledge import answer_follow_up
+from actions.report import (
+    keep,
+    kept_assessments,
+    link_to,
+    record_assessment,
+    send_slack_summary,
+    send_with_link,
+)
 from advisor.explain import render_changes, render_final, render_provisional, render_why
 from advisor.scoring import score
 
@@ -22,6 +30,15 @@ FOLLOW_UP_BUTTONS = [
     {"title": "Assess another process", "payload": "/assess_another"},
     {"title": "Start over", "payload": "/restart_assessment"},
 ]
+COMPARE_BUTTON = {"title": "Compare my processes", "payload": "/compare_processes"}
+REPORT_LINK_TITLE = "Open the report"
+
+
+def follow_up_buttons(assessments_kept: int) -> list[dict[str, str]]:
+    """ "Compare my processes" once there are two to compare."""
+    if assessments_kept < 2:
+        return FOLLOW_UP_BUTTONS
+    return FOLLOW_UP_BUTTONS[:2] + [COMPARE_BUTTON] + FOLLOW_UP_BUTTONS[2:]
 
 
 class ActionRecommend(Action):
@@ -34,10 +51,12 @@ class ActionRecommend(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         answers = current_answers(tracker)
-        dispatcher.utter_message(
-            text=render_final(score(answers), answers, assumed(tracker)), buttons=FOLLOW_UP_BUTTONS
-        )
-        return [SlotSet("assessment_done", True)]
+        assessment, kept = record_assessment(tracker, answers, assumed(tracker), new=True)
+        text = render_final(score(answers), answers, assumed(tracker))
+        link = (REPORT_LINK_TITLE, link_to(tracker, assessment.report_id))
+        send_with_link(dispatcher, tracker, text, follow_up_buttons(len(kept)), link)
+        send_slack_summary(dispatcher, tracker, assessment)
+        return [SlotSet("assessment_done", True), keep(kept)]
 
 
 class ActionProvisionalRecommendation(Action):
@@ -99,6 +118,12 @@ class ActionUpdateAnswers(Action):
         old_answers = current_answers(tracker)
         new_answers = old_answers.updated(changes)
         text = render_changes(old_answers, new_answers, score(old_answers), score(new_answers))
-        dispatcher.utter_message(text=text, buttons=FOLLOW_UP_BUTTONS)
+        buttons = follow_up_buttons(len(kept_assessments(tracker)))
+        dispatcher.utter_message(text=text, buttons=buttons)
         still_assumed = [slot for slot in assumed(tracker) if slot not in changes]
-        return set_answers(changes) + [SlotSet("assumed_answers", still_assumed)]
+        events = set_answers(changes) + [SlotSet("assumed_answers", still_assumed)]
+        if tracker.get_slot("assessment_done") and kept_assessments(tracker):
+            # The report follows the new answers; its link stays the same.
+            _, kept = record_assessment(tracker, new_answers, still_assumed, new=False)
+            events.append(keep(kept))
+        return events

@@ -43,7 +43,7 @@ def render_final(rec: Recommendation, answers: Answers, assumed: Collection[str]
     `assumed`: slot names whose answer was assumed because the user wasn't sure."""
     if rec.recommended is None:
         return NOTHING_YET
-    parts = [_headline(rec, answers)]
+    parts = [headline(rec, answers)]
     reasons = _unique([c.reason for c in rec.key_reasons(3)])
     against = rec.counter_reasons(1)
     # A close call names both sides in its headline already.
@@ -127,7 +127,7 @@ def render_why(rec: Recommendation, answers: Answers, assumed: Collection[str] =
             f"so {PILOT_OR_HYBRID}."
         )
     elif rec.recommended is not None:
-        text += f" That makes {rec.recommended.full_name} {_certainty_phrase(rec)}."
+        text += f" That makes {rec.recommended.full_name} {certainty_phrase(rec)}."
     assumptions = assumption_lines(answers, assumed)
     if assumptions:
         text += "\n\n**Assumptions**\n" + _bullets(assumptions)
@@ -152,14 +152,12 @@ def render_changes(
     if old_rec.recommended is new_rec.recommended:
         text += _capitalise(_stays(new_rec))
         if old_rec.certainty is not new_rec.certainty:
-            text += (
-                f", but it is now {_certainty_phrase(new_rec)} (was {_certainty_phrase(old_rec)})"
-            )
+            text += f", but it is now {certainty_phrase(new_rec)} (was {certainty_phrase(old_rec)})"
         return text + "."
     before = _short(old_rec.recommended) if old_rec.recommended else "no recommendation"
     text += (
         f"That changes my recommendation from {before} to "
-        f"**{new_rec.recommended.full_name}** ({_certainty_phrase(new_rec)})."
+        f"**{new_rec.recommended.full_name}** ({certainty_phrase(new_rec)})."
     )
     reasons = new_rec.key_reasons(1)
     if reasons:
@@ -183,7 +181,7 @@ def describe_kept_answers(answers: Answers, slots: Iterable[str]) -> str:
 # --- pieces -----------------------------------------------------------------
 
 
-def _headline(rec: Recommendation, answers: Answers) -> str:
+def headline(rec: Recommendation, answers: Answers) -> str:
     assert rec.recommended is not None
     what = f" for {answers.process}" if answers.process else ""
     if rec.tied:  # no winner to name: say so, and check for both
@@ -244,7 +242,7 @@ def _open_topics(rec: Recommendation) -> str:
     return _join([QUESTIONS[s.value].topic for s in rec.missing])
 
 
-def _certainty_phrase(rec: Recommendation) -> str:
+def certainty_phrase(rec: Recommendation) -> str:
     return {
         Certainty.CLEAR: "a clear fit",
         Certainty.LEANING: "leaning that way",

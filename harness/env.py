@@ -7,6 +7,7 @@ the other scripts source: one list, so a test server runs with the same limits
 
 import os
 import re
+import secrets
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -24,6 +25,9 @@ _EXPORT = re.compile(
         \s*(?:\#.*)?$""",
     re.VERBOSE,
 )
+
+
+_RUN_SECRET = secrets.token_urlsafe(48)
 
 
 @cache
@@ -49,5 +53,7 @@ def server_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     # Tests and benchmarks replay conversations far faster than people type: no
     # per-sender message limit, except where a test sets one (the hardened stack).
     env["RASA_MAX_MESSAGES_PER_MINUTE"] = "0"
+    # The Rasa and action servers of one run share the secret of signed ids and links.
+    env.setdefault("ADVISOR_SECRET_KEY", _RUN_SECRET)
     env.update(extra or {})
     return env

@@ -22,8 +22,11 @@ def rasa_server(
     if not MODEL.exists():
         pytest.fail(f"No trained model at {MODEL}: run `make test`, which trains first.")
     workdir = tmp_path_factory.mktemp("servers")
-    actions = ActionServer(workdir).start()
+    actions = ActionServer(workdir)
     server = RasaServer(workdir, actions.url, workdir / "tracker.db", extra_env=fake_slack.env())
+    # Report links are absolute, as in production (Slack needs that).
+    actions.extra_env["ADVISOR_PUBLIC_URL"] = server.base_url
+    actions.start()
     try:
         yield server.start()
     finally:

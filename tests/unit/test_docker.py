@@ -24,6 +24,7 @@ DISTRIBUTIONS = {
     "scipy": "scipy",
     "sklearn": "scikit-learn",
     "yaml": "PyYAML",
+    "cryptography": "cryptography",
 }
 FIRST_PARTY = {"actions", "advisor", "components"}
 

@@ -1,0 +1,137 @@
+"""The report and portfolio pages as HTML: one self-contained page each, printable.
+
+Styles come from /chat/assets/report.css (with a print stylesheet); the charts
+are inline SVG from `channels.report_chart`. Everything the user typed (the
+process name) is escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+
+from advisor.report import PortfolioRow, Report, signed
+from channels.report_chart import contribution_chart, portfolio_chart
+from advisor.sourcing import MODELS
+
+STYLESHEET = "/chat/assets/report.css"
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+def _text(markdown_light: str) -> str:
+    """Escape, then turn the chat's **bold** into <strong>."""
+    return _BOLD.sub(r"<strong>\1</strong>", html.escape(markdown_light))
+
+
+def _page(title: str, body: str) -> str:
+    return (
+        "<!doctype html>\n"
+        '<html lang="en"><head><meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="robots" content="noindex">\n'
+        f"<title>{html.escape(title)}</title>\n"
+        f'<link rel="stylesheet" href="{STYLESHEET}">\n'
+        f"</head><body><main>\n{body}\n</main></body></html>\n"
+    )
+
+
+def _list(items: Sequence[str]) -> str:
+    return "<ul>" + "".join(f"<li>{_text(item)}</li>" for item in items) + "</ul>"
+
+
+def report_page(report: Report, export_base: str) -> str:
+    """`export_base`: the page's own URL, which the export links extend."""
+    rec = report.recommendation
+    answers = "".join(
+        f"<tr><th scope='row'>{html.escape(q)}</th><td>{html.escape(a)}</td></tr>"
+        for q, a in report.answers
+    )
+    factors = "".join(
+        f"<tr><th scope='row'>{html.escape(f.label)}</th>"
+        + "".join(f"<td class='num'>{signed(f.points[m])}</td>" for m in MODELS)
+        + f"<td>{html.escape(f.reason)}</td></tr>"
+        for f in report.factors
+    )
+    totals = "".join(f"<td class='num'>{signed(rec.scores[m])}</td>" for m in MODELS)
+    heads = "".join(f"<th scope='col' class='num'>{m.short_name}</th>" for m in MODELS)
+    checklist = "".join(
+        f"<h3>{html.escape(heading)}</h3><ul class='checklist'>"
+        + "".join(
+            f"<li><label><input type='checkbox'> {html.escape(item)}</label></li>" for item in items
+        )
+        + "</ul>"
+        for heading, items in report.checklist
+    )
+    assumptions = (
+        f"<section><h2>Assumptions</h2>{_list(report.assumptions)}</section>"
+        if report.assumptions
+        else ""
+    )
+    model = rec.recommended.value if rec.recommended else ""
+    chart = contribution_chart(
+        [f.label for f in report.factors], [f.points for f in report.factors]
+    )
+    body = f"""
+<header>
+  <p class="kicker">Outsourcing Advisor · assessment report · {report.assessment.finished_on}</p>
+  <h1>{html.escape(report.process)}</h1>
+  <p class="recommendation" data-recommendation="{model}">{_text(report.headline)}</p>
+  <p class="certainty">How clear-cut: <strong>{html.escape(report.certainty)}</strong>
+    (margin {rec.margin:g} points).</p>
+  <nav class="no-print">
+    <a href="{export_base}/report.md">Download as Markdown</a> ·
+    <a href="{export_base}/report.json">Download as JSON</a> ·
+    Print or save as PDF from your browser.</nav>
+</header>
+<section><h2>Your answers</h2><table class="answers">{answers}</table></section>
+<section><h2>Why: each answer's contribution</h2>
+  <figure class="chart">{chart}
+  <figcaption>Points each answer gives BPO, KPO and keeping it in-house; the option
+  with the most points in total is recommended.</figcaption></figure>
+  <table class="factors"><thead><tr><th scope="col">Factor</th>{heads}
+  <th scope="col">Why</th></tr></thead><tbody>{factors}</tbody>
+  <tfoot><tr><th scope="row">Total</th>{totals}<td></td></tr></tfoot></table>
+</section>
+{assumptions}
+<section><h2>Due-diligence checklist</h2>{checklist}</section>
+<footer><p class="reminder">{_text(report.reminder)}</p>
+  <p class="small">This report was produced by the Outsourcing Advisor. Its link works
+  for as long as the conversation is kept.</p></footer>
+"""
+    return _page(f"Outsourcing assessment: {report.process}", body)
+
+
+def portfolio_page(rows: Sequence[PortfolioRow], report_links: Sequence[str]) -> str:
+    """Every process assessed in one conversation: a table, a chart, their reports."""
+    table = "".join(
+        f"<tr><th scope='row'><a href='{link}'>{html.escape(row.process)}</a></th>"
+        f"<td>{html.escape(row.verdict)}</td>"
+        + "".join(f"<td class='num'>{signed(row.recommendation.scores[m])}</td>" for m in MODELS)
+        + f"<td>{row.assessment.finished_on}</td></tr>"
+        for row, link in zip(rows, report_links, strict=True)
+    )
+    heads = "".join(f"<th scope='col' class='num'>{m.short_name}</th>" for m in MODELS)
+    chart = portfolio_chart(
+        [row.process for row in rows], [row.recommendation.scores for row in rows]
+    )
+    body = f"""
+<header>
+  <p class="kicker">Outsourcing Advisor · sourcing portfolio</p>
+  <h1>Your processes compared</h1>
+</header>
+<section><table class="portfolio"><thead><tr><th scope="col">Process</th>
+  <th scope="col">Recommendation</th>{heads}<th scope="col">Assessed</th></tr></thead>
+  <tbody>{table}</tbody></table></section>
+<section><figure class="chart">{chart}
+  <figcaption>Total points for each option, per process.</figcaption></figure></section>
+<footer><p class="small">Open a process for its full report and checklist.</p></footer>
+"""
+    return _page("Outsourcing Advisor: your processes compared", body)
+
+
+NOT_FOUND = _page(
+    "Report not found",
+    "<h1>Report not found</h1><p>This report link is not valid, or the conversation it "
+    "came from has been deleted. Finish an assessment in the chat to get a new one.</p>",
+)

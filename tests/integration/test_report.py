@@ -1,0 +1,207 @@
+"""The assessment report and "compare my processes", against the real servers.
+
+A finished assessment gives its conversation a link to one report page, served by
+the Rasa server (channels/report_page.py), with Markdown and JSON exports. The link
+is sealed with the servers' secret: it can't be guessed, altered or pointed at
+another conversation.
+"""
+
+import io
+import json
+import os
+import re
+import shutil
+import sqlite3
+from typing import Any
+
+import pytest
+import requests
+from pypdf import PdfReader
+
+from advisor.report_link import make_token
+from harness.env import PROJECT_DIR, server_env
+from harness.servers import Chat, RasaServer
+
+# The widget in headless Chromium, as the chat page's own tests drive it.
+from tests.integration.test_web_widget import (  # noqa: F401  (fixtures)
+    WAIT_MS,
+    Widget,
+    playwright_api,
+    widget,
+)
+
+PAYROLL = [
+    ("process", "payroll"),
+    ("core", "supporting"),
+    ("complexity", "routine"),
+    ("qualifications", "basic"),
+    ("sensitivity", "low"),
+    ("goal", "cost"),
+]
+LEGAL = [
+    ("process", "legal research"),
+    ("core", "important"),
+    ("complexity", "expert"),
+    ("qualifications", "professional"),
+    ("sensitivity", "high"),
+]  # the goal is kept from the first assessment
+
+
+def finish(chat: Chat, answers: list[tuple[str, str]], start: str = "/start_assessment") -> str:
+    chat.text(start)
+    reply = ""
+    for slot, value in answers:
+        reply = chat.text("/inform" + json.dumps({slot: value}))
+    return reply
+
+
+def link_button(chat: Chat, title: str) -> dict[str, Any]:
+    links = [b for b in chat.buttons() if b.get("type") == "web_url" and title in b["title"]]
+    assert len(links) == 1, chat.buttons()
+    return links[0]
+
+
+def token_of(url: str) -> str:
+    match = re.fullmatch(r"http://127\.0\.0\.1:\d+/report/([A-Za-z0-9_-]{40,})", url)
+    assert match, url
+    return match.group(1)
+
+
+@pytest.fixture
+def payroll_report(new_chat) -> tuple[Chat, str]:
+    chat = new_chat()
+    final = finish(chat, PAYROLL)
+    assert "BPO (Business Process Outsourcing)" in final
+    return chat, link_button(chat, "Open the report")["url"]
+
+
+def test_the_final_recommendation_links_its_report(payroll_report, rasa_server: RasaServer):
+    chat, url = payroll_report
+    page = requests.get(url, timeout=30)
+    assert page.status_code == 200, page.text[:300]
+    assert page.headers["Content-Type"].startswith("text/html")
+    assert page.headers["Cache-Control"] == "no-store"
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    assert "script-src" not in page.headers["Content-Security-Policy"]  # no script at all
+    html = page.text
+    assert 'data-recommendation="bpo"' in html and "BPO (Business Process Outsourcing)" in html
+    assert "<svg" in html and "Points towards each option" in html
+    assert html.count("type='checkbox'") >= 5
+    assert 'no definite "superior" option' in html
+    assert re.search(r"\d{4}-\d{2}-\d{2}", html)
+    css = requests.get(f"{rasa_server.base_url}/chat/assets/report.css", timeout=10)
+    assert css.status_code == 200 and "@media print" in css.text
+
+
+def test_markdown_and_json_exports(payroll_report):
+    _, url = payroll_report
+    markdown = requests.get(f"{url}/report.md", timeout=30)
+    assert markdown.status_code == 200
+    assert markdown.headers["Content-Type"].startswith("text/markdown")
+    assert "attachment" in markdown.headers["Content-Disposition"]
+    assert markdown.text.startswith("# Outsourcing assessment: payroll")
+    assert "- [ ] " in markdown.text
+    data = requests.get(f"{url}/report.json", timeout=30).json()
+    assert data["recommendation"] == "bpo" and data["answers"]["goal"] == "cost"
+    assert requests.get(f"{url}/report.pdf", timeout=30).status_code == 404
+
+
+def test_a_changed_answer_updates_the_same_report(payroll_report):
+    chat, url = payroll_report
+    changed = chat.text("actually it needs expert judgement and lawyers, and it sets us apart")
+    assert "KPO" in changed or "in-house" in changed, changed
+    data = requests.get(f"{url}/report.json", timeout=30).json()
+    assert data["answers"]["complexity"] == "expert", data["answers"]
+    assert data["recommendation"] != "bpo"
+
+
+def test_forged_altered_or_foreign_report_ids_get_404(payroll_report, new_chat, rasa_server):
+    chat, url = payroll_report
+    base, token = url.rsplit("/", 1)
+    altered = token[:30] + ("A" if token[30] != "A" else "B") + token[31:]
+    for bad in [altered, "A" * len(token), token + "x", token[:-4]]:
+        assert requests.get(f"{base}/{bad}", timeout=30).status_code == 404, bad
+    # Another conversation's report id, in a link sealed with the servers' own secret
+    # for a conversation that doesn't hold it: not found. Sealed for its own
+    # conversation, the same id opens.
+    other = new_chat()
+    finish(other, PAYROLL)
+    (report_id,) = stored_report_ids(rasa_server, chat.sender)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ADVISOR_SECRET_KEY", server_env()["ADVISOR_SECRET_KEY"])
+        foreign = make_token(other.sender, report_id)
+        own = make_token(chat.sender, report_id)
+    assert requests.get(f"{base}/{foreign}", timeout=30).status_code == 404
+    assert requests.get(f"{base}/{own}", timeout=30).status_code == 200
+
+
+def stored_report_ids(rasa_server: RasaServer, conversation_id: str) -> list[str]:
+    """The report ids the conversation's latest "assessments" slot holds."""
+    assert rasa_server.tracker_db is not None
+    with sqlite3.connect(rasa_server.tracker_db) as db:
+        rows = db.execute(
+            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'slot' ORDER BY id",
+            (conversation_id,),
+        ).fetchall()
+    slots = [json.loads(data) for (data,) in rows]
+    latest = [s["value"] for s in slots if s["name"] == "assessments"][-1]
+    return [a["report_id"] for a in latest]
+
+
+def test_compare_my_processes(new_chat):
+    chat = new_chat()
+    assert "nothing to compare" in chat.text("compare my processes")
+    finish(chat, PAYROLL)
+    one = chat.text("/compare_processes")
+    assert "one process" in one and "payroll" in one
+    finish(chat, LEGAL, start="/assess_another")
+    assert any(b["title"] == "Compare my processes" for b in chat.buttons())
+    both = chat.text("how do my processes compare?")
+    assert "**payroll**: BPO" in both and "**legal research**" in both, both
+    portfolio = requests.get(link_button(chat, "Open the comparison")["url"], timeout=30)
+    assert portfolio.status_code == 200
+    assert "payroll" in portfolio.text and "legal research" in portfolio.text
+    assert portfolio.text.count("<svg") == 1
+
+
+# --- in the browser: from the widget's button to a printed PDF ---------------------
+
+WHOLE_ASSESSMENT = (
+    "We want to outsource payroll. It's not core and very routine, basic skills are "
+    "enough, the data is not sensitive and we mainly want to cut costs."
+)
+DOCS_SCREENSHOT = PROJECT_DIR / "docs" / "report.png"
+
+
+def test_the_report_opens_from_the_widget_renders_and_prints(widget: Widget, tmp_path):  # noqa: F811
+    widget.open()
+    widget.wait_for_bot(0)
+    after = widget.say(WHOLE_ASSESSMENT)
+    widget.wait_for_bot(after, "My recommendation for payroll")
+    link = widget.page.locator("a.rw-reply", has_text="Open the report")
+    link.last.wait_for(timeout=WAIT_MS)
+    with widget.context.expect_page() as opened:
+        link.last.click()
+    report = opened.value
+    report.wait_for_load_state()
+    assert report.url.startswith(widget.base_url + "/report/")
+    assert report.locator("h1").inner_text() == "payroll"
+    chart = report.locator("figure.chart svg")
+    assert chart.count() == 1 and chart.bounding_box()["height"] > 100
+    assert "Points towards each option" in chart.inner_text()
+    boxes = report.locator(".checklist input[type=checkbox]")
+    assert boxes.count() >= 5
+    boxes.first.check()  # people tick items off before printing
+    report.set_viewport_size({"width": 1000, "height": 1400})
+    report.screenshot(path=str(tmp_path / "report.png"), full_page=False)
+    if not DOCS_SCREENSHOT.exists() or os.environ.get("UPDATE_DOCS_SCREENSHOT"):
+        shutil.copyfile(tmp_path / "report.png", DOCS_SCREENSHOT)
+
+    pdf = report.pdf(format="A4", print_background=True)
+    assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    text = re.sub(r"\s+", " ", text)
+    assert "BPO (Business Process Outsourcing)" in text, text[:500]
+    assert "Due-diligence checklist" in text
+    assert "Download as Markdown" not in text  # the print stylesheet hides the links
+    widget.assert_clean()
