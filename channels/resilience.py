@@ -11,9 +11,9 @@
   or overloaded action server (no connection, timeout, 502/503/504) gets "try
   again in a moment"; a tracker too big for the action server (413) and a broken
   action (other 4xx/5xx) get a reply that does not promise a retry will work.
-* Handling a message raises (e.g. the tracker store is unreachable): `deliver()`
-  catches it, tells the user, and reports the failure to the channel so it can
-  answer 503 / 500 instead of Rasa's ``200 []``.
+* Handling a message raises (e.g. the tracker store or the Redis lock store is
+  unreachable): `deliver()` catches it, tells the user, and reports the failure
+  to the channel so it can answer 503 / 500 instead of Rasa's ``200 []``.
 * A conversation sending faster than people type (channels/rate_limit.py) gets
   a polite "slow down" reply; its message is not processed or stored.
 """
@@ -183,10 +183,34 @@ async def deliver(
         failure = Failure(503, MEMORY_DOWN)
     except asyncio.CancelledError:
         raise
-    except Exception:  # a bug must not leave the user in silence
-        logger.exception(f"Handling a message from {message.sender_id!r} failed.")
-        failure = Failure(500, INTERNAL_ERROR)
+    except Exception as error:  # a bug must not leave the user in silence
+        if _lock_store_unavailable(error):
+            logger.error(
+                f"Lock store unavailable, message from {message.sender_id!r} not processed: {error}"
+            )
+            failure = Failure(503, MEMORY_DOWN)
+        else:
+            logger.exception(f"Handling a message from {message.sender_id!r} failed.")
+            failure = Failure(500, INTERNAL_ERROR)
     return await _tell(message, failure)
+
+
+def _lock_store_unavailable(error: BaseException) -> bool:
+    """The conversation's lock could not be taken because Redis failed (the scale-out
+    lock store, deploy/lock_store.py, or Rasa's own `type: redis`): a Redis error
+    anywhere in the chain of causes. Nothing of the message was processed."""
+    try:
+        from redis.exceptions import RedisError
+    except ImportError:  # pragma: no cover - redis is a dependency of Rasa
+        return False
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, RedisError):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 async def _tell(message: UserMessage, failure: Failure) -> Failure:

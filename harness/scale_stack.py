@@ -5,15 +5,24 @@ free loopback ports in a temporary directory, and removed with
 ``scripts/scale_down.sh --purge``: the tests exercise exactly what a developer
 runs. PostgreSQL, Redis and nginx come from Debian packages
 (``scripts/install_services.sh``), installed here when missing and we are root.
+
+Two settings differ from the defaults, both documented switches: REST is exposed
+through nginx (``SCALE_EXPOSE_REST=1``; the load tests talk REST), and 127.0.0.1
+is exempt from nginx's per-client limits (``SCALE_LIMIT_EXEMPT``; 50 concurrent
+conversations from one address are a load test, not a user). The limits
+themselves are tested from other loopback addresses (127.0.0.2, ...), which get
+the default limits (``raw_request(..., source=...)``).
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import random
 import re
 import shlex
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -37,6 +46,8 @@ from harness.env import PROJECT_DIR, server_env
 from harness.servers import MODEL, Reply, consecutive_free_ports, free_ports
 
 SCRIPTS = PROJECT_DIR / "scripts"
+# The test stack's own settings (see the module's docstring).
+TEST_STACK_ENV = {"SCALE_EXPOSE_REST": "1", "SCALE_LIMIT_EXEMPT": "127.0.0.1"}
 
 
 # --- PostgreSQL, Redis and nginx ----------------------------------------------------
@@ -102,6 +113,7 @@ class ScaleStack:
             "SCALE_ACTIONS_PROXY_PORT": str(proxy),
             "DB_PORT": str(db),
             "REDIS_PORT": str(redis),
+            **TEST_STACK_ENV,
             **(extra_env or {}),
         }
         for secret in ("DB_PASSWORD", "REDIS_PASSWORD"):
@@ -171,6 +183,46 @@ class ScaleStack:
             return True
         except ProcessLookupError:
             return False
+
+    def signal(self, name: str, signum: int) -> None:
+        """Send `signum` to one process of the stack (e.g. SIGSTOP to "redis")."""
+        os.kill(self.pid(name), signum)
+
+    def start_redis(self, seconds: float = 30) -> int:
+        """Start Redis again exactly as scale_up.sh does (same configuration,
+        same user, its PID in run/redis.pid for scale_down.sh); returns its PID."""
+        import redis
+
+        server = shutil.which("redis-server") or "/usr/bin/redis-server"
+        as_user: list[str] = []
+        if os.geteuid() == 0:
+            as_user = ["setpriv", "--reuid=redis", "--regid=redis", "--init-groups"]
+            as_user += ["--inh-caps=-all", "--"]
+        with (self.directory / "log" / "redis.log").open("a") as log:
+            process = subprocess.Popen(
+                [*as_user, "setsid", server, str(self.directory / "redis" / "redis.conf")],
+                cwd=self.directory,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        (self.directory / "run" / "redis.pid").write_text(f"{process.pid}\n")
+        client = redis.Redis(
+            host="127.0.0.1",
+            port=int(self.settings["REDIS_PORT"]),
+            password=self.settings["REDIS_PASSWORD"],
+            socket_timeout=1,
+            socket_connect_timeout=1,
+        )
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                if client.ping():
+                    return process.pid
+            except redis.RedisError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"Redis did not start again:\n{self.logs_tail()}") from None
+            time.sleep(0.2)
 
     def logs_tail(self, lines: int = 40) -> str:
         parts = []
@@ -367,6 +419,40 @@ def check_stored(
 
 
 # --- talking to the stack --------------------------------------------------------------
+
+
+@dataclass
+class RawResponse:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+def raw_request(
+    port: int,
+    method: str,
+    path: str,
+    source: str = "127.0.0.1",
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    timeout: float = 30,
+) -> RawResponse:
+    """One request to 127.0.0.1:`port` from the loopback address `source`, with
+    `path` sent exactly as given (http.client does not normalise it)."""
+    connection = http.client.HTTPConnection(
+        "127.0.0.1", port, timeout=timeout, source_address=(source, 0)
+    )
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return RawResponse(
+            response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+        )
+    finally:
+        connection.close()
 
 
 class Unanswered(Exception):

@@ -5,7 +5,8 @@
 #   Redis        lock store (one message at a time per conversation, across replicas)
 #   action server with ACTION_SERVER_SANIC_WORKERS Sanic workers
 #   SCALE_REPLICAS Rasa servers (default 2)
-#   nginx        round-robin for REST, sticky for socket.io, action-call timeout
+#   nginx        the only entry point: public paths only, per-client limits,
+#                round-robin for REST, sticky for socket.io, action-call timeout
 #
 # PostgreSQL, Redis and nginx are private instances from the Debian packages
 # (scripts/install_services.sh installs them), with their data, logs and PID
@@ -14,9 +15,10 @@
 # SCALE_DIR/postgres until `scripts/scale_down.sh --purge`.
 #
 # Configuration (environment variables, defaults in brackets) is listed in
-# deploy/README.md. Passwords: DB_PASSWORD and REDIS_PASSWORD; when unset, the
-# ones of the previous start (SCALE_DIR/secrets.env, mode 600) are reused, or
-# random ones generated. Nothing secret is read from or written to the repo.
+# deploy/README.md. Secrets: DB_PASSWORD, REDIS_PASSWORD and ADVISOR_SECRET_KEY
+# (shared by every replica and the action server); when unset, the ones of the
+# previous start (SCALE_DIR/secrets.env, mode 600) are reused, or random ones
+# generated. Nothing secret is read from or written to the repo.
 source "$(dirname "$0")/common.sh"
 
 SCALE_DIR="$(realpath -m "${SCALE_DIR:-$PROJECT_DIR/var/scale}")"
@@ -29,6 +31,17 @@ SCALE_MODEL="${SCALE_MODEL:-$MODEL_DIR/$MODEL_NAME.tar.gz}"
 SCALE_CREDENTIALS="${SCALE_CREDENTIALS:-credentials.yml}"
 SCALE_ENDPOINTS="${SCALE_ENDPOINTS:-deploy/endpoints.scale.yml}"
 SCALE_START_TIMEOUT="${SCALE_START_TIMEOUT:-300}"     # seconds for the replicas to load the model
+# What nginx lets through (deploy/README.md, "Public paths and limits"): REST only
+# when asked; per client address, requests per second (with a burst) and open
+# connections; Slack's servers get their own request budget; exempt addresses
+# (trusted callers, space separated, e.g. "10.0.0.5 192.168.0.0/24") none of it.
+SCALE_EXPOSE_REST="${SCALE_EXPOSE_REST:-0}"
+SCALE_LIMIT_RATE="${SCALE_LIMIT_RATE:-5}"
+SCALE_LIMIT_BURST="${SCALE_LIMIT_BURST:-40}"
+SCALE_LIMIT_CONN="${SCALE_LIMIT_CONN:-20}"
+SCALE_SLACK_LIMIT_RATE="${SCALE_SLACK_LIMIT_RATE:-20}"
+SCALE_SLACK_LIMIT_BURST="${SCALE_SLACK_LIMIT_BURST:-100}"
+SCALE_LIMIT_EXEMPT="${SCALE_LIMIT_EXEMPT:-}"
 export ACTION_SERVER_SANIC_WORKERS="${ACTION_SERVER_SANIC_WORKERS:-2}"
 export DB_HOST="${DB_HOST:-127.0.0.1}" DB_PORT="${DB_PORT:-5433}"
 export DB_USER="${DB_USER:-rasa}" DB_DATABASE="${DB_DATABASE:-rasa}"
@@ -57,10 +70,12 @@ die() { echo "ERROR: $*" >&2; exit 1; }
 # --- checks before anything starts --------------------------------------------------
 for n in SCALE_HTTP_PORT SCALE_REPLICAS SCALE_RASA_PORT SCALE_ACTIONS_PORT SCALE_ACTIONS_PROXY_PORT \
          ACTION_SERVER_SANIC_WORKERS DB_PORT REDIS_PORT RASA_ACTION_TIMEOUT MAX_NUMBER_OF_PREDICTIONS \
-         TICKET_LOCK_LIFETIME SCALE_START_TIMEOUT; do
+         TICKET_LOCK_LIFETIME SCALE_START_TIMEOUT SCALE_LIMIT_RATE SCALE_LIMIT_BURST SCALE_LIMIT_CONN \
+         SCALE_SLACK_LIMIT_RATE SCALE_SLACK_LIMIT_BURST; do
   [[ "${!n}" =~ ^[0-9]+$ ]] || die "$n must be a whole number, not '${!n}'"
 done
 [ "$SCALE_REPLICAS" -ge 1 ] || die "SCALE_REPLICAS must be at least 1"
+[[ "$SCALE_EXPOSE_REST" =~ ^[01]$ ]] || die "SCALE_EXPOSE_REST must be 0 or 1, not '$SCALE_EXPOSE_REST'"
 worst=$((MAX_NUMBER_OF_PREDICTIONS * 2 * RASA_ACTION_TIMEOUT + PROCESSING_MARGIN))
 if [ "$TICKET_LOCK_LIFETIME" -lt "$worst" ]; then
   die "TICKET_LOCK_LIFETIME=$TICKET_LOCK_LIFETIME s is shorter than the longest a message can take
@@ -138,11 +153,19 @@ SECRETS="$SCALE_DIR/secrets.env"
 if [ -f "$SECRETS" ]; then
   # shellcheck disable=SC1090
   saved_db="$(. "$SECRETS"; echo "${DB_PASSWORD:-}")"; saved_redis="$(. "$SECRETS"; echo "${REDIS_PASSWORD:-}")"
+  saved_key="$(. "$SECRETS"; echo "${ADVISOR_SECRET_KEY:-}")"
 fi
 random_secret() { "$PY" -c 'import secrets; print(secrets.token_hex(24))'; }
 export DB_PASSWORD="${DB_PASSWORD:-${saved_db:-$(random_secret)}}"
 export REDIS_PASSWORD="${REDIS_PASSWORD:-${saved_redis:-$(random_secret)}}"
-(umask 077; printf 'DB_PASSWORD=%q\nREDIS_PASSWORD=%q\n' "$DB_PASSWORD" "$REDIS_PASSWORD" >"$SECRETS")
+# Signed web chat sessions and report links (advisor/signing.py): every replica and
+# the action server must have the same secret, or a link or session made by one is
+# refused by another. Kept across restarts, so links and sessions stay valid.
+export ADVISOR_SECRET_KEY="${ADVISOR_SECRET_KEY:-${saved_key:-$("$PY" -c 'import secrets; print(secrets.token_urlsafe(48))')}}"
+[ "${#ADVISOR_SECRET_KEY}" -ge 32 ] || die "ADVISOR_SECRET_KEY must be at least 32 characters"
+(umask 077; printf 'DB_PASSWORD=%q\nREDIS_PASSWORD=%q\nADVISOR_SECRET_KEY=%q\n' \
+  "$DB_PASSWORD" "$REDIS_PASSWORD" "$ADVISOR_SECRET_KEY" >"$SECRETS")
+chmod 600 "$SECRETS"
 
 export ACTION_SERVER_URL="http://127.0.0.1:$SCALE_ACTIONS_PROXY_PORT/webhook"
 export SANIC_WORKERS=1  # Rasa's socketio channel needs one worker per replica
@@ -264,24 +287,16 @@ done
 # --- nginx ---------------------------------------------------------------------------
 NGINX_DIR="$SCALE_DIR/nginx"
 mkdir -p "$NGINX_DIR/tmp"
-servers=""
-for port in "${RASA_PORTS[@]}"; do
-  servers+="        server 127.0.0.1:$port max_fails=1 fail_timeout=10s;"$'\n'
-done
 RASA_READ_TIMEOUT=$((RASA_RESPONSE_TIMEOUT + 10))  # the replica gives up first
-NGINX_DIR="$NGINX_DIR" NGINX_USER="$NGINX_USER" RASA_SERVERS="${servers%$'\n'}" \
-RASA_REPLICAS="$SCALE_REPLICAS" HTTP_PORT="$SCALE_HTTP_PORT" ACTIONS_PORT="$SCALE_ACTIONS_PORT" \
+NGINX_DIR="$NGINX_DIR" NGINX_USER="$NGINX_USER" RASA_PORTS="${RASA_PORTS[*]}" \
+HTTP_PORT="$SCALE_HTTP_PORT" ACTIONS_PORT="$SCALE_ACTIONS_PORT" \
 ACTIONS_PROXY_PORT="$SCALE_ACTIONS_PROXY_PORT" RASA_READ_TIMEOUT="$RASA_READ_TIMEOUT" \
-ACTION_TIMEOUT="$RASA_ACTION_TIMEOUT" \
-  "$PY" - "$PROJECT_DIR/deploy/nginx/advisor.conf.template" "$NGINX_DIR/nginx.conf" <<'PYTHON'
-import os, re, sys
-text = open(sys.argv[1]).read()
-values = {name: os.environ[name] for name in re.findall(r"@@([A-Z_]+)@@", text) if name != "NGINX_USER"}
-values["NGINX_USER"] = f"user {os.environ['NGINX_USER']};" if os.environ["NGINX_USER"] else ""
-for name, value in values.items():
-    text = text.replace(f"@@{name}@@", value)
-open(sys.argv[2], "w").write(text)
-PYTHON
+ACTION_TIMEOUT="$RASA_ACTION_TIMEOUT" EXPOSE_REST="$SCALE_EXPOSE_REST" \
+LIMIT_RATE="$SCALE_LIMIT_RATE" LIMIT_BURST="$SCALE_LIMIT_BURST" LIMIT_CONN="$SCALE_LIMIT_CONN" \
+SLACK_LIMIT_RATE="$SCALE_SLACK_LIMIT_RATE" SLACK_LIMIT_BURST="$SCALE_SLACK_LIMIT_BURST" \
+LIMIT_EXEMPT="$SCALE_LIMIT_EXEMPT" \
+  "$PY" "$PROJECT_DIR/deploy/nginx/render.py" "$PROJECT_DIR/deploy/nginx/advisor.conf.template" \
+  "$NGINX_DIR/nginx.conf" || die "could not write the nginx configuration"
 if [ -n "$NGINX_USER" ]; then chown -R "$NGINX_USER" "$NGINX_DIR/tmp"; fi
 "$NGINX" -t -q -p "$NGINX_DIR/" -c "$NGINX_DIR/nginx.conf" -e "$NGINX_DIR/error.log" \
   || die "nginx rejected $NGINX_DIR/nginx.conf"
@@ -306,6 +321,13 @@ RASA_ACTION_TIMEOUT=$RASA_ACTION_TIMEOUT
 MAX_NUMBER_OF_PREDICTIONS=$MAX_NUMBER_OF_PREDICTIONS
 TICKET_LOCK_LIFETIME=$TICKET_LOCK_LIFETIME
 RASA_RESPONSE_TIMEOUT=$RASA_RESPONSE_TIMEOUT
+SCALE_EXPOSE_REST=$SCALE_EXPOSE_REST
+SCALE_LIMIT_RATE=$SCALE_LIMIT_RATE
+SCALE_LIMIT_BURST=$SCALE_LIMIT_BURST
+SCALE_LIMIT_CONN=$SCALE_LIMIT_CONN
+SCALE_SLACK_LIMIT_RATE=$SCALE_SLACK_LIMIT_RATE
+SCALE_SLACK_LIMIT_BURST=$SCALE_SLACK_LIMIT_BURST
+SCALE_LIMIT_EXEMPT="$SCALE_LIMIT_EXEMPT"
 ENV
 
 wait_for actions 120 curl -fs -o /dev/null "http://127.0.0.1:$SCALE_ACTIONS_PORT/health"
@@ -313,13 +335,19 @@ log "Waiting for the Rasa replicas to load the model (~1 min)"
 for i in $(seq "$SCALE_REPLICAS"); do
   wait_for "rasa-$i" "$SCALE_START_TIMEOUT" curl -fs -o /dev/null "http://127.0.0.1:${RASA_PORTS[$((i - 1))]}/webhooks/rest/"
 done
-wait_for nginx 30 curl -fs -o /dev/null "http://127.0.0.1:$SCALE_HTTP_PORT/webhooks/rest/"
+wait_for nginx 30 curl -fs -o /dev/null "http://127.0.0.1:$SCALE_HTTP_PORT/chat/"
 
+if [ "$SCALE_EXPOSE_REST" = 1 ]; then
+  rest="curl -s localhost:$SCALE_HTTP_PORT/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"what is kpo?\"}'"
+else
+  rest="not exposed through nginx (SCALE_EXPOSE_REST=1 to expose it)"
+fi
 cat <<MSG
 
 The scale-out stack is running ($SCALE_REPLICAS Rasa replicas behind nginx).
   Web:    http://localhost:$SCALE_HTTP_PORT/chat/
-  REST:   curl -s localhost:$SCALE_HTTP_PORT/webhooks/rest/webhook -d '{"sender":"me","message":"what is kpo?"}'
-  State:  $SCALE_DIR (logs in log/, passwords in secrets.env)
+  REST:   $rest
+  Limits: $SCALE_LIMIT_RATE requests/s (burst $SCALE_LIMIT_BURST) and $SCALE_LIMIT_CONN connections per client address
+  State:  $SCALE_DIR (logs in log/, secrets in secrets.env)
 Stop it with: make scale-down   (or bash scripts/scale_down.sh)
 MSG

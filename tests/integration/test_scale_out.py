@@ -10,6 +10,14 @@ store, 2 Rasa replicas, an action server with 2 Sanic workers, nginx in front.
   replicas are processed one after the other, and the lock store admits one
   process at a time (what Rasa's stock RedisLockStore does not guarantee).
 - The widget's socket.io through nginx (polling, then the websocket upgrade).
+- nginx serves only the public paths (Rasa's HTTP API is 404 and never reaches
+  a replica), and refuses a client address over its request rate or its open
+  connections with 429 (raw requests from other loopback addresses: the test
+  stack exempts 127.0.0.1, the load tests' address, from the limits).
+- Redis hung (SIGSTOP) and then stopped: every message gets the 503 "I can't
+  reach my memory" reply within seconds, from both replicas and through nginx,
+  nothing of it is stored, and once Redis is started again the conversation
+  continues to its recommendation.
 - 50 more through nginx (round-robin), and one replica is killed with SIGKILL
   in the middle: no conversation is lost or corrupted, the other replica
   serves them all.
@@ -22,6 +30,8 @@ The stack is torn down (scripts/scale_down.sh --purge) after the last test.
 import asyncio
 import multiprocessing
 import os
+import signal
+import socket
 import threading
 import time
 import uuid
@@ -30,9 +40,11 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+import requests
 
 from advisor.answers import SLOT_ORDER
 from advisor.questions import QUESTIONS
+from channels.input_guard import MEMORY_DOWN
 from harness.scale_stack import (
     Assessment,
     Progress,
@@ -43,6 +55,7 @@ from harness.scale_stack import (
     check_stored,
     make_assessments,
     post,
+    raw_request,
     services_missing,
     texts,
     user_turns,
@@ -230,14 +243,21 @@ def _increment_under_lock(settings: dict[str, str], conversation: str, start: An
 def test_socketio_through_nginx(stack: ScaleStack) -> None:
     import socketio
 
-    session_id = f"scale-socketio-{uuid.uuid4().hex[:8]}"
+    requested = f"scale-socketio-{uuid.uuid4().hex[:8]}"
+    session: dict[str, str] = {}
 
     async def chat() -> list[dict[str, Any]]:
         client = socketio.AsyncClient(reconnection=False)
         replies: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         confirmed = asyncio.Event()
+
+        def confirm(token: Any = None, *_: Any) -> None:
+            # the server issues the session (a signed token), whatever was asked
+            session["token"] = token if isinstance(token, str) else requested
+            confirmed.set()
+
         client.on("bot_uttered", replies.put)
-        client.on("session_confirm", lambda *_: confirmed.set())
+        client.on("session_confirm", confirm)
         await client.connect(
             stack.url,
             socketio_path="/socket.io",
@@ -245,10 +265,10 @@ def test_socketio_through_nginx(stack: ScaleStack) -> None:
             wait_timeout=20,
         )
         try:
-            await client.emit("session_request", {"session_id": session_id})
+            await client.emit("session_request", {"session_id": requested})
             await asyncio.wait_for(confirmed.wait(), 20)
             await client.emit(
-                "user_uttered", {"message": "/start_assessment", "session_id": session_id}
+                "user_uttered", {"message": "/start_assessment", "session_id": session["token"]}
             )
             return [await asyncio.wait_for(replies.get(), 60) for _ in range(2)]
         finally:
@@ -256,13 +276,162 @@ def test_socketio_through_nginx(stack: ScaleStack) -> None:
 
     got = asyncio.run(chat())
     assert [reply.get("text") for reply in got][-1] == QUESTIONS["process"].text
-    turns = user_turns(stack.events([session_id])[session_id])
+    # the conversation id: "socketio:<uuid>" for a signed "<uuid>.<mac>" token
+    token = session["token"]
+    sender = f"socketio:{token.split('.')[0]}" if "." in token else token
+    turns = user_turns(stack.events([sender])[sender])
     assert [text for text, _, _ in turns] == ["/start_assessment"]
     socketio_lines = [e for e in stack.access_log() if e["uri"].startswith("/socket.io/")]
     assert any(e["status"] == "101" for e in socketio_lines), "no websocket upgrade through nginx"
     assert len({e["upstreams"][-1] for e in socketio_lines if e["upstreams"]}) == 1, (
         "one client's socket.io requests reached different replicas"
     )
+
+
+# --- nginx: public paths and per-client limits -----------------------------------------
+
+NOT_PUBLIC = [
+    ("GET", "/"),
+    ("GET", "/status"),
+    ("GET", "/version"),
+    ("GET", "/domain"),
+    ("PUT", "/model"),
+    ("POST", "/model/train"),
+    ("GET", "/conversations/someone/tracker"),
+    ("POST", "/conversations/someone/messages"),
+    ("POST", "/webhooks/callback/webhook"),
+    ("GET", "/chat/../status"),
+    ("GET", "/chat/%2e%2e/version"),
+    ("GET", "/report/../conversations/someone/tracker"),
+    ("GET", "/socket.io/../status"),
+]
+
+
+def test_nginx_serves_only_the_public_paths(stack: ScaleStack) -> None:
+    port = int(stack.settings["SCALE_HTTP_PORT"])
+    assert stack.settings["SCALE_EXPOSE_REST"] == "1"  # the load tests talk REST
+    log_start = len(stack.access_log())
+    for method, path in NOT_PUBLIC:
+        body = b"{}" if method in ("POST", "PUT") else None
+        got = raw_request(port, method, path, body=body)
+        assert got.status == 404, (method, path, got.status)
+    assert raw_request(port, "GET", "/chat/").status == 200
+    assert raw_request(port, "GET", "/webhooks/rest/").status == 200
+    refused = [e for e in stack.access_log()[log_start:] if e["status"] == "404"]
+    assert len(refused) == len(NOT_PUBLIC)
+    assert all(not e["upstreams"] for e in refused), f"reached a replica: {refused}"
+
+
+def test_nginx_refuses_a_flood_from_one_address_with_429(stack: ScaleStack) -> None:
+    port = int(stack.settings["SCALE_HTTP_PORT"])
+    rate, burst = int(stack.settings["SCALE_LIMIT_RATE"]), int(stack.settings["SCALE_LIMIT_BURST"])
+    log_start = len(stack.access_log())
+    started = time.monotonic()
+    statuses = [
+        raw_request(port, "GET", "/chat/", source="127.0.0.2").status for _ in range(3 * burst)
+    ]
+    seconds = time.monotonic() - started
+    passed = statuses.count(200)
+    assert burst <= passed <= burst + 2 + int(rate * seconds), (passed, seconds)
+    assert set(statuses) == {200, 429}
+    # a message from that address is refused too, before any replica sees it
+    sender = f"scale-flood-{uuid.uuid4().hex[:8]}"
+    refused = raw_request(
+        port,
+        "POST",
+        "/webhooks/rest/webhook",
+        source="127.0.0.2",
+        body=f'{{"sender": "{sender}", "message": "what is kpo?"}}'.encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    assert refused.status == 429 and refused.json()["error"] == "too_many_requests"
+    assert refused.headers.get("retry-after") == "1"
+    assert stack.events([sender])[sender] == []
+    # other addresses are not affected
+    assert raw_request(port, "GET", "/chat/", source="127.0.0.3").status == 200
+    limited = [e for e in stack.access_log()[log_start:] if e["status"] == "429"]
+    assert len(limited) == statuses.count(429) + 1
+    assert all(not e["upstreams"] for e in limited), "a refused request reached a replica"
+
+
+def test_nginx_refuses_too_many_open_connections_from_one_address(stack: ScaleStack) -> None:
+    """SCALE_LIMIT_CONN requests held open from one address (their bodies still
+    coming, as a slow client would); one more is refused with 429."""
+    port = int(stack.settings["SCALE_HTTP_PORT"])
+    limit = int(stack.settings["SCALE_LIMIT_CONN"])
+    held: list[socket.socket] = []
+    try:
+        for _ in range(limit):
+            connection = socket.create_connection(("127.0.0.1", port), 10, ("127.0.0.4", 0))
+            connection.sendall(
+                b"POST /webhooks/rest/webhook HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"
+            )
+            held.append(connection)
+        time.sleep(0.5)  # nginx has read every header
+        over = raw_request(port, "GET", "/chat/", source="127.0.0.4")
+        assert over.status == 429 and over.json()["error"] == "too_many_requests"
+        assert raw_request(port, "GET", "/chat/", source="127.0.0.5").status == 200
+    finally:
+        for connection in held:
+            connection.close()
+    deadline = time.monotonic() + 5
+    while raw_request(port, "GET", "/chat/", source="127.0.0.4").status != 200:
+        assert time.monotonic() < deadline, "the address stayed refused after closing"
+        time.sleep(0.2)
+
+
+# --- Redis fails -------------------------------------------------------------------------
+
+
+def memory_reply(url: str, sender: str, message: str) -> float:
+    """Send `message`; it must get the 503 "memory" reply. Returns the seconds taken."""
+    started = time.monotonic()
+    response = requests.post(
+        f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=60
+    )
+    seconds = time.monotonic() - started
+    assert response.status_code == 503, (url, response.status_code, response.text)
+    assert [reply.get("text") for reply in response.json()] == [MEMORY_DOWN], response.text
+    return seconds
+
+
+def test_redis_down_gets_the_memory_reply_and_the_conversation_continues(
+    stack: ScaleStack,
+) -> None:
+    (assessment,) = make_assessments(1, seed=4, label="redis")
+    messages = assessment.messages
+    urls = [*stack.replica_urls, stack.url]  # each replica, and through nginx
+    replies = post(stack.url, assessment.sender, messages[0], timeout=60)
+    check_reply(assessment, 0, replies)
+    sent = [(messages[0], replies)]
+
+    stack.signal("redis", signal.SIGSTOP)  # hung: connections open, no answers
+    try:
+        hung = [memory_reply(url, assessment.sender, messages[1]) for url in urls]
+    finally:
+        stack.signal("redis", signal.SIGCONT)
+    stack.kill("redis")  # gone: connections refused
+    try:
+        down = [memory_reply(url, assessment.sender, messages[1]) for url in urls]
+    finally:
+        stack.start_redis()
+    print(
+        f"\nRedis hung: 503 in {', '.join(f'{s:.1f}' for s in hung)} s; "
+        f"stopped: {', '.join(f'{s:.2f}' for s in down)} s"
+    )
+    assert max(hung) < 5 and max(down) < 3
+
+    # Redis is back (empty: locks only, no persistence): the conversation goes on
+    for step in range(1, len(messages)):
+        replies = post(stack.url, assessment.sender, messages[step], timeout=60)
+        check_reply(assessment, step, replies)
+        sent.append((messages[step], replies))
+    check_stored(assessment, stack.events([assessment.sender])[assessment.sender], sent)
+    logs = "".join(
+        (stack.directory / "log" / f"rasa-{i}.log").read_text(errors="replace") for i in (1, 2)
+    )
+    assert "Lock store unavailable" in logs
 
 
 # --- round-robin through nginx, one replica killed ------------------------------------
