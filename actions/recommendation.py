@@ -53,9 +53,11 @@ class ActionRecommend(Action):
         answers = current_answers(tracker)
         assessment, kept = record_assessment(tracker, answers, assumed(tracker), new=True)
         text = render_final(score(answers), answers, assumed(tracker))
-        link = (REPORT_LINK_TITLE, link_to(tracker, assessment.report_id))
-        send_with_link(dispatcher, tracker, text, follow_up_buttons(len(kept)), link)
-        send_slack_summary(dispatcher, tracker, assessment)
+        url = link_to(tracker, assessment.report_id)
+        send_with_link(
+            dispatcher, tracker, text, follow_up_buttons(len(kept)), (REPORT_LINK_TITLE, url)
+        )
+        send_slack_summary(dispatcher, tracker, assessment, url)
         return [SlotSet("assessment_done", True), keep(kept)]
 
 

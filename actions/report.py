@@ -97,12 +97,14 @@ def send_with_link(
 
 
 def send_slack_summary(
-    dispatcher: CollectingDispatcher, tracker: Tracker, assessment: FinishedAssessment
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    assessment: FinishedAssessment,
+    url: str | None,
 ) -> None:
-    """Slack only: the report as a compact Block Kit message."""
+    """Slack only: the report as a compact Block Kit message, with its link."""
     if not is_slack(tracker):
         return
-    url = link_to(tracker, assessment.report_id)
     absolute = url if url and url.startswith("http") else None
     summary = report_summary_blocks(build_report(assessment), absolute)
     dispatcher.utter_message(json_message=summary)

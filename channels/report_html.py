@@ -12,8 +12,8 @@ import re
 from collections.abc import Sequence
 
 from advisor.report import PortfolioRow, Report, signed
-from channels.report_chart import contribution_chart, portfolio_chart
 from advisor.sourcing import MODELS
+from channels.report_chart import contribution_chart, portfolio_chart
 
 STYLESHEET = "/chat/assets/report.css"
 _BOLD = re.compile(r"\*\*(.+?)\*\*")

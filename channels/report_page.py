@@ -23,8 +23,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from advisor.report import assessments_in, build_portfolio, build_report, to_json, to_markdown
-from channels.report_html import NOT_FOUND, portfolio_page, report_page
 from advisor.report_link import PATH, PORTFOLIO, make_token, open_token
+from channels.report_html import NOT_FOUND, portfolio_page, report_page
 
 logger = logging.getLogger(__name__)
 

@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import sqlite3
+from html import unescape
 from typing import Any
 
 import pytest
@@ -87,7 +88,7 @@ def test_the_final_recommendation_links_its_report(payroll_report, rasa_server: 
     assert 'data-recommendation="bpo"' in html and "BPO (Business Process Outsourcing)" in html
     assert "<svg" in html and "Points towards each option" in html
     assert html.count("type='checkbox'") >= 5
-    assert 'no definite "superior" option' in html
+    assert 'no definite "superior" option' in unescape(html)
     assert re.search(r"\d{4}-\d{2}-\d{2}", html)
     css = requests.get(f"{rasa_server.base_url}/chat/assets/report.css", timeout=10)
     assert css.status_code == 200 and "@media print" in css.text
@@ -173,7 +174,11 @@ WHOLE_ASSESSMENT = (
 DOCS_SCREENSHOT = PROJECT_DIR / "docs" / "report.png"
 
 
-def test_the_report_opens_from_the_widget_renders_and_prints(widget: Widget, tmp_path):  # noqa: F811
+def test_the_report_opens_from_the_widget_renders_and_prints(
+    widget: Widget,  # noqa: F811  (the fixture imported above)
+    rasa_server: RasaServer,
+    tmp_path,
+):
     widget.open()
     widget.wait_for_bot(0)
     after = widget.say(WHOLE_ASSESSMENT)
@@ -188,14 +193,15 @@ def test_the_report_opens_from_the_widget_renders_and_prints(widget: Widget, tmp
     assert report.locator("h1").inner_text() == "payroll"
     chart = report.locator("figure.chart svg")
     assert chart.count() == 1 and chart.bounding_box()["height"] > 100
-    assert "Points towards each option" in chart.inner_text()
+    assert "Points towards each option" in (chart.text_content() or "")
     boxes = report.locator(".checklist input[type=checkbox]")
     assert boxes.count() >= 5
-    boxes.first.check()  # people tick items off before printing
     report.set_viewport_size({"width": 1000, "height": 1400})
     report.screenshot(path=str(tmp_path / "report.png"), full_page=False)
     if not DOCS_SCREENSHOT.exists() or os.environ.get("UPDATE_DOCS_SCREENSHOT"):
         shutil.copyfile(tmp_path / "report.png", DOCS_SCREENSHOT)
+    boxes.first.check()  # people tick items off before printing
+    assert boxes.first.is_checked()
 
     pdf = report.pdf(format="A4", print_background=True)
     assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
@@ -204,4 +210,14 @@ def test_the_report_opens_from_the_widget_renders_and_prints(widget: Widget, tmp
     assert "BPO (Business Process Outsourcing)" in text, text[:500]
     assert "Due-diligence checklist" in text
     assert "Download as Markdown" not in text  # the print stylesheet hides the links
+
+    # Another conversation's report, in a link sealed for this browser's: not found.
+    other = Chat(widget.base_url)
+    finish(other, PAYROLL)
+    (report_id,) = stored_report_ids(rasa_server, other.sender)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ADVISOR_SECRET_KEY", server_env()["ADVISOR_SECRET_KEY"])
+        foreign = make_token("another-conversation", report_id)
+    assert report.goto(f"{widget.base_url}/report/{foreign}").status == 404
+    assert "Report not found" in report.inner_text("h1")
     widget.assert_clean()

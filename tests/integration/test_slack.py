@@ -17,6 +17,7 @@ across replicas), in-process."""
 import asyncio
 import json
 import logging
+import re
 import shutil
 import socket
 import sqlite3
@@ -854,3 +855,28 @@ def test_redis_unreachable_loses_no_message(redis_server, caplog):
     assert statuses == [200, 200, 200]
     assert [m.text for m in received] == ["what is bpo?", "what is bpo?"]
     assert [r for r in caplog.records if "unreachable for de-duplication" in r.getMessage()]
+
+
+def test_the_recommendation_links_its_report_and_sums_it_up_in_blocks(slack):
+    user, channel = new_id("U"), new_id("D")
+    whole_assessment = (
+        "We want to outsource payroll. It's not core and very routine, basic skills are "
+        "enough, the data is not sensitive and we mainly want to cut costs."
+    )
+    assert slack.dm(user, channel, whole_assessment).status_code == 200
+
+    def summary_posted() -> tuple[list[dict[str, Any]], dict[str, Any]] | None:
+        posts = slack.place_posts(channel)
+        headed = [p for p in posts if (p.get("blocks") or [{}])[0].get("type") == "header"]
+        return (posts, headed[0]) if headed else None
+
+    posts, summary = slack.fake.wait_for(summary_posted)
+    link = re.search(r"<(http://127\.0\.0\.1:\d+/report/[\w-]+)\|Open the report>", texts(posts))
+    assert link, texts(posts)
+    assert "Recommendation for payroll: BPO" in summary["text"]
+    fields = " ".join(f["text"] for b in summary["blocks"] for f in b.get("fields", []))
+    assert "*Recommendation*" in fields and "a clear fit" in fields
+    (actions,) = [b for b in summary["blocks"] if b["type"] == "actions"]
+    assert actions["elements"][0]["url"] == link.group(1)
+    report = requests.get(link.group(1), timeout=30)
+    assert report.status_code == 200 and "payroll" in report.text
