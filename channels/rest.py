@@ -12,10 +12,21 @@ but instead of Rasa's ``200 []`` on any problem it answers
 * 500 with an apology if handling the message hit a bug.
 
 The client can no longer choose `input_channel` (it is always "rest"), so REST
-callers cannot pose as another channel in the tracker. Enable it in
-credentials.yml as ``channels.rest.GuardedRestInput:``.
+callers cannot pose as another channel in the tracker, nor reach another channel's
+conversation: a sender starting with another channel's prefix (``slack:``,
+``socketio:``, in any case) gets 400 ``reserved_sender``.
+
+REST is for trusted callers: the sender id is a bearer secret (whoever knows it can
+read and continue that conversation). When ``REST_TOKEN`` is set in the environment,
+every POST must carry ``Authorization: Bearer <REST_TOKEN>`` (compared in constant
+time), or it gets 401 ``{"error": "unauthorized", ...}`` and nothing is processed.
+Enable it in credentials.yml as ``channels.rest.GuardedRestInput:``.
 """
 
+import hashlib
+import hmac
+import os
+import unicodedata
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -27,6 +38,47 @@ from sanic.response import HTTPResponse
 
 from channels.input_guard import Rejection, check_message, parse_json_object
 from channels.resilience import deliver
+from channels.socketio import SENDER_PREFIX as SOCKET_PREFIX
+
+TOKEN_ENV = "REST_TOKEN"
+# Conversation ids of the other channels: a REST sender can never equal one.
+RESERVED_PREFIXES = ("slack:", SOCKET_PREFIX)
+UNAUTHORIZED = {
+    "error": "unauthorized",
+    "message": "This endpoint needs the header 'Authorization: Bearer <REST_TOKEN>'.",
+}
+RESERVED = {
+    "error": "reserved_sender",
+    "message": "Sender ids starting with "
+    + " or ".join(f"'{prefix}'" for prefix in RESERVED_PREFIXES)
+    + " belong to other channels.",
+}
+
+
+def rest_token(environ: dict[str, str] | None = None) -> str | None:
+    """The shared secret REST callers must send, or None (REST_TOKEN unset or blank)."""
+    token = (os.environ if environ is None else environ).get(TOKEN_ENV, "")
+    return token if token.strip() else None
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+
+
+def bearer_matches(authorization: str | None, token: str) -> bool:
+    """Whether an Authorization header is ``Bearer <token>``; constant time (digests
+    are compared, so not even the length leaks)."""
+    scheme, _, given = (authorization or "").strip().partition(" ")
+    given = given.strip() if scheme.lower() == "bearer" else ""
+    return hmac.compare_digest(_digest(given), _digest(token)) and bool(given)
+
+
+def reserved_sender(sender: Any) -> bool:
+    """A sender that could be (or be stored like) another channel's conversation id."""
+    if not isinstance(sender, str):
+        return False
+    folded = unicodedata.normalize("NFKC", sender).casefold().lstrip()
+    return folded.startswith(RESERVED_PREFIXES)
 
 
 class GuardedRestInput(RestInput):
@@ -35,6 +87,9 @@ class GuardedRestInput(RestInput):
     @classmethod
     def name(cls) -> str:
         return "rest"
+
+    def __init__(self) -> None:
+        self.token = rest_token()  # read once, when the server starts
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
@@ -56,9 +111,14 @@ class GuardedRestInput(RestInput):
     async def receive(
         self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> HTTPResponse:
+        token = self.token
+        if token is not None and not bearer_matches(request.headers.get("authorization"), token):
+            return response.json(UNAUTHORIZED, status=401, headers={"WWW-Authenticate": "Bearer"})
         payload = parse_json_object(request.body)
         if isinstance(payload, Rejection):
             return response.json(payload.as_json(), status=payload.status)
+        if reserved_sender(payload.get("sender")):
+            return response.json(RESERVED, status=400)
         checked = check_message(
             payload.get("sender"), payload.get("message"), payload.get("metadata")
         )

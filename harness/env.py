@@ -16,7 +16,14 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 COMMON_SH = PROJECT_DIR / "scripts" / "common.sh"
 
 # A developer's own settings must not change what is tested or measured.
-UNSET = ("RASA_API_TOKEN", "RASA_JWT_SECRET", "RASA_JWT_METHOD", "ACTIONS_REQUEST_MAX_SIZE")
+UNSET = (
+    "RASA_API_TOKEN",
+    "RASA_JWT_SECRET",
+    "RASA_JWT_METHOD",
+    "ACTIONS_REQUEST_MAX_SIZE",
+    "REST_TOKEN",
+    "RASA_CORS_ORIGINS",
+)
 
 # export NAME=value | export NAME="value" | export NAME="${NAME:-value}"   (# comment)
 _EXPORT = re.compile(

@@ -5,6 +5,7 @@ Slack's bad input (forged signature, stale timestamp, bad JSON) is covered by
 test_slack.py."""
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -210,7 +211,9 @@ def test_socketio_odd_text_is_answered(socket_chat: SocketChat) -> None:
 def test_socketio_invalid_session_request_gets_a_fresh_session(rasa_server: RasaServer) -> None:
     chat = SocketChat(rasa_server.base_url, session_id="bad\u0000id").connect()
     try:
-        assert chat.session_id != "bad\u0000id" and len(chat.session_id) == 32
+        # A fresh id signed by the server (channels/socketio.py): <uuid hex>.<mac>
+        assert chat.session_id != "bad\u0000id"
+        assert re.fullmatch(r"[0-9a-f]{32}\.[A-Za-z0-9_-]{22}", chat.session_id), chat.session_id
         assert KPO_FACT in " ".join(r.get("text", "") for r in chat.say("what is kpo?"))
     finally:
         chat.close()
