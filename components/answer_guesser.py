@@ -40,9 +40,13 @@ class AnswerGuesser(LinearModelComponent[AnswerModel]):
 
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
-        """Also retrain when the example files change: Rasa doesn't know them."""
+        """Also retrain when the example files change: Rasa doesn't know them.
+
+        Rasa also calls this with another node's config (a cached node replaced by
+        its stored output, config {"output": ...}), hence the default."""
         digest = hashlib.sha256(str(super().fingerprint_addon(config)).encode())
-        for path in sorted(Path(config["examples"]).glob("*.yml")):
+        examples = config.get("examples", cls.get_default_config()["examples"])
+        for path in sorted(Path(examples).glob("*.yml")):
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
         return digest.hexdigest()

@@ -24,6 +24,7 @@ from tests.integration.sockets import SocketChat
 
 FUZZ_REST = int(os.environ.get("FUZZ_REST", "3000"))
 FUZZ_SOCKET = int(os.environ.get("FUZZ_SOCKET", "2000"))
+SOCKETS = 20  # socket.io connections (conversations) the fuzzed messages are spread over
 KPO_FACT = "Knowledge Process Outsourcing"
 WEBSOCKET_CLOSE = (
     'Traceback (most recent call last):\n  File "handle_request", line 124, in handle_request\n'
@@ -161,16 +162,21 @@ def test_fuzz_rest_and_socketio(rasa_server: RasaServer) -> None:
     rest = run(FUZZ_REST, rest_body, send_rest)
     rest_seconds = time.monotonic() - started
 
-    chat = SocketChat(base).connect()
+    # Each socket may only speak in the session the server gave it: well-formed
+    # messages are spread over a few sockets (conversations), each with its own id.
+    pool = [SocketChat(base).connect() for _ in range(SOCKETS)]
+    chat = pool[0]
     tally_socket = [0]
     try:
 
         def send_socket(payload: Any) -> str:
+            sender = chat
             if isinstance(payload, dict) and "message" in payload:
-                payload = {**payload, "session_id": f"fuzz-socket-{tally_socket[0] % 1000}"}
+                sender = pool[tally_socket[0] % SOCKETS]
+                payload = {**payload, "session_id": sender.session_id}
                 tally_socket[0] += 1
             try:
-                chat.send(payload, timeout=30)
+                sender.send(payload, timeout=30)
             except Exception as error:  # noqa: BLE001 - no ack: the handler crashed or hung
                 return f"error {type(error).__name__} {str(payload)[:80]!r}"
             return "handled"
@@ -182,10 +188,11 @@ def test_fuzz_rest_and_socketio(rasa_server: RasaServer) -> None:
             f"(REST {sum(rest.values())} in {rest_seconds:.0f} s: {dict(rest)}; "
             f"socket.io {sum(sockets.values())}: {dict(sockets)})"
         )
-        assert chat.connected, "the socket.io connection was dropped"
+        assert all(c.connected for c in pool), "a socket.io connection was dropped"
         assert KPO_FACT in " ".join(r.get("text", "") for r in chat.say("what is kpo?"))
     finally:
-        chat.close()
+        for connection in pool:
+            connection.close()
 
     errors = {k: v for k, v in {**rest, **sockets}.items() if k.startswith("error")}
     assert not errors, f"server errors: {errors}"

@@ -22,14 +22,7 @@ from pypdf import PdfReader
 from advisor.report_link import make_token
 from harness.env import PROJECT_DIR, server_env
 from harness.servers import Chat, RasaServer
-
-# The widget in headless Chromium, as the chat page's own tests drive it.
-from tests.integration.test_web_widget import (  # noqa: F401  (fixtures)
-    WAIT_MS,
-    Widget,
-    playwright_api,
-    widget,
-)
+from tests.integration.browser import WAIT_MS, Widget
 
 PAYROLL = [
     ("process", "payroll"),
@@ -175,7 +168,7 @@ DOCS_SCREENSHOT = PROJECT_DIR / "docs" / "report.png"
 
 
 def test_the_report_opens_from_the_widget_renders_and_prints(
-    widget: Widget,  # noqa: F811  (the fixture imported above)
+    widget: Widget,
     rasa_server: RasaServer,
     tmp_path,
 ):

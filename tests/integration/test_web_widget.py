@@ -13,8 +13,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,21 +22,10 @@ import yaml
 
 from channels.web_page import FONT_IMPORT, WIDGET_BUNDLE, WebChatPage
 from harness.servers import CREDENTIALS, PROJECT_DIR, RasaServer
+from tests.integration.browser import WAIT_MS, Widget
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SCREENSHOT = PROJECT_DIR / "results" / "screenshots" / "assessment.png"
 DOCS_SCREENSHOT = PROJECT_DIR / "docs" / "widget-assessment.png"
-WAIT_MS = 20_000  # one bot turn: NLU + action server + the widget's typing delay
 
 # Answers that lead to BPO, by slot; compared with each option's value and title.
 BPO_ANSWERS = {
@@ -189,144 +176,6 @@ def test_channel_handles_no_messages() -> None:
 
 
 # --- the widget in a browser ---------------------------------------------------------
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (browser tests must run in CI)")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def playwright_api() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("Playwright is not installed: pip install -r requirements-dev.txt")
-    if not os.access(CHROMIUM, os.X_OK):
-        install = subprocess.run(
-            ["bash", str(PROJECT_DIR / "scripts" / "install_browser.sh")],
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        if install.returncode != 0 or not os.access(CHROMIUM, os.X_OK):
-            _unavailable(
-                f"Chromium is missing at {CHROMIUM} and could not be installed: "
-                f"{(install.stderr or install.stdout).strip()[-500:]}"
-            )
-    with sync_playwright() as api:
-        yield api
-
-
-class Widget:
-    """One browser profile with the chat page open; reads the widget's DOM."""
-
-    MESSAGES_JS = """() => [...document.querySelectorAll('.rw-messages-container .rw-message')]
-        .map(m => ({
-            bot: !!m.querySelector('.rw-response'),
-            text: (m.querySelector('.rw-message-text') || m).innerText.trim(),
-            html: (m.querySelector('.rw-message-text') || m).innerHTML,
-            buttons: [...m.querySelectorAll('.rw-reply')].map(b => b.innerText.trim()),
-        }))"""
-
-    # true once a bot message after index `after` matches `needle` (regex, case-
-    # insensitive) or, without a needle, once the newest message is a bot's with buttons.
-    WAIT_JS = """([after, needle]) => {
-        const all = [...document.querySelectorAll('.rw-messages-container .rw-message')];
-        const fresh = all.slice(after).filter(m => m.querySelector('.rw-response'));
-        if (needle !== null) {
-            const re = new RegExp(needle, 'i');
-            return fresh.some(m => re.test(m.innerText));
-        }
-        const last = all[all.length - 1];
-        return fresh.length > 0 && fresh.includes(last) && !!last.querySelector('.rw-reply');
-    }"""
-
-    def __init__(self, api: Any, base_url: str, profile: Path) -> None:
-        self.base_url = base_url
-        self.foreign_requests: list[str] = []
-        self.errors: list[str] = []
-        self.context = api.chromium.launch_persistent_context(
-            str(profile),
-            executable_path=CHROMIUM,
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 900, "height": 1000},
-        )
-        self.context.on("request", self._check_origin)
-        self.page = self.context.pages[0] if self.context.pages else self.context.new_page()
-        self.page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
-        self.page.on(
-            "console",
-            lambda msg: msg.type == "error" and self.errors.append(f"console error: {msg.text}"),
-        )
-
-    def _check_origin(self, request: Any) -> None:
-        url = request.url
-        if not (
-            url.startswith(self.base_url + "/") or url.split(":", 1)[0] in ("data", "blob", "about")
-        ):
-            self.foreign_requests.append(url)
-
-    def open(self) -> None:
-        self.page.goto(f"{self.base_url}/chat/")
-        self.page.wait_for_selector(".rw-new-message", timeout=WAIT_MS)
-
-    def reload(self) -> None:
-        self.page.reload()
-        self.page.wait_for_selector(".rw-new-message", timeout=WAIT_MS)
-
-    def messages(self) -> list[dict[str, Any]]:
-        return self.page.evaluate(self.MESSAGES_JS)
-
-    def bot_messages(self) -> list[dict[str, Any]]:
-        return [message for message in self.messages() if message["bot"]]
-
-    def wait_for_bot(self, after: int, needle: str | None = None) -> dict[str, Any]:
-        """The first bot message after index `after` matching `needle` (or the newest
-        one, with buttons, when no needle is given)."""
-        self.page.wait_for_function(self.WAIT_JS, arg=[after, needle], timeout=WAIT_MS)
-        fresh = [m for m in self.messages()[after:] if m["bot"]]
-        if needle is None:
-            return fresh[-1]
-        return next(m for m in fresh if re.search(needle, m["text"], re.IGNORECASE))
-
-    def say(self, text: str) -> int:
-        """Type `text` into the widget; returns the message count before it."""
-        before = len(self.messages())
-        self.page.fill(".rw-new-message", text)
-        self.page.press(".rw-new-message", "Enter")
-        return before
-
-    def click(self, title: str) -> int:
-        before = len(self.messages())
-        buttons = self.page.locator(".rw-replies .rw-reply").filter(
-            has_text=re.compile(rf"^\s*{re.escape(title)}\s*$")
-        )
-        buttons.last.click()
-        return before
-
-    def storage(self) -> dict[str, Any]:
-        return json.loads(self.page.evaluate("localStorage.getItem('chat_session')") or "{}")
-
-    def assert_clean(self) -> None:
-        assert not self.foreign_requests, (
-            f"the page loaded from other origins: {self.foreign_requests}"
-        )
-        assert not self.errors, "\n".join(self.errors)
-
-    def close(self) -> None:
-        self.context.close()
-
-
-@pytest.fixture
-def widget(playwright_api: Any, rasa_server: RasaServer, tmp_path: Path) -> Iterator[Widget]:
-    browser = Widget(playwright_api, rasa_server.base_url, tmp_path / "chromium-profile")
-    try:
-        yield browser
-    finally:
-        browser.close()
 
 
 def assert_markdown_rendered(message: dict[str, Any]) -> None:

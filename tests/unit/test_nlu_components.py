@@ -95,3 +95,16 @@ def test_without_a_response_selector_the_blender_selects_the_faq_answer(blender)
     ranking = selector["faq"]["ranking"]
     assert ranking[0]["intent_response_key"] == "faq/what_is_kpo"
     assert sum(entry["confidence"] for entry in ranking) <= 1.0 + 1e-9
+
+
+def test_the_answer_guessers_fingerprint_survives_a_cached_node(tmp_path):
+    """Retraining after an NLU change, with the answer model cached: Rasa fingerprints
+    the cached node's stand-in ({"output": ...}) with this class; it must not fail."""
+    default = AnswerGuesser.get_default_config()
+    assert AnswerGuesser.fingerprint_addon({"output": object()}) == (
+        AnswerGuesser.fingerprint_addon(default)
+    )
+    (tmp_path / "core.yml").write_text("answers: []\n")
+    assert AnswerGuesser.fingerprint_addon({"examples": str(tmp_path)}) != (
+        AnswerGuesser.fingerprint_addon(default)
+    )
