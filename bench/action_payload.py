@@ -1,16 +1,19 @@
-"""What a long conversation costs on the way to the action server: raised limit or compression?
+"""What a long conversation costs on the way to the action server, all events vs recent ones.
 
-    .venv/bin/python bench/action_payload.py TRACKER_DB [--sender ID] [--calls 20]
+    .venv/bin/python -m bench.action_payload TRACKER_DB [--sender ID] [--calls 20]
 
-Rasa posts the whole tracker (and the domain) to the action server on every custom
-action. Two ways to let long conversations through the action server's request
-limit: give it its own, higher limit (what we ship, runtime/launch_env.py), or let
-Rasa deflate the body (COMPRESS_ACTION_SERVER_REQUEST=true; rasa_sdk inflates it).
-For a real conversation from TRACKER_DB (an SQLite tracker store; default sender:
-the longest conversation), cut after 25, 50, 100, 150... user messages, this
-prints the body size plain and deflated, the CPU time Rasa spends deflating (on
-its event loop) and rasa_sdk inflating and parsing, and the median round trip of
-a real action call to a real action server, plain vs compressed.
+Stock Rasa posts the whole tracker (every event, each user message with its NLU
+parse) and the domain to the action server on every custom action; runtime/
+action_events.py (a patch in runtime/patches.py) sends the events of the last 10
+user turns instead. For a real conversation from TRACKER_DB (an SQLite tracker
+store, e.g. `python -m bench.conversation_length --keep-db long.db`; default
+sender: the longest conversation), cut after 10, 25, 50, 100, 150, 200...
+user messages, this prints for Rasa's stock request ("all") and ours ("recent"):
+the events sent, the body size (and the stock body deflated, the other way to
+shrink it: COMPRESS_ACTION_SERVER_REQUEST=true), the CPU time Rasa spends building
+and serialising the body on its event loop, the time rasa_sdk spends parsing it
+into a Tracker, and the median round trip of a real action call to a real action
+server.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import statistics
 import tempfile
 import time
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -44,22 +48,39 @@ def load_events(db: Path, sender: str | None) -> tuple[str, list[dict[str, Any]]
     return sender, [json.loads(data) for (data,) in rows]
 
 
-def call_body(sender: str, events: list[dict[str, Any]]) -> dict[str, Any]:
-    """The JSON Rasa's RemoteAction posts (rasa/core/actions/action.py _action_call_format)."""
-    from rasa.shared.core.domain import Domain
+def tracker_of(sender: str, events: list[dict[str, Any]]) -> Any:
     from rasa.shared.core.events import Event
-    from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+    from rasa.shared.core.trackers import DialogueStateTracker
 
-    domain = Domain.load(str(PROJECT_DIR / "domain.yml"))
-    tracker = DialogueStateTracker.from_events(
-        sender, [Event.from_parameters(e) for e in events], domain.slots
+    return DialogueStateTracker.from_events(
+        sender, [Event.from_parameters(e) for e in events], domain().slots
     )
+
+
+def domain() -> Any:
+    from rasa.shared.core.domain import Domain
+
+    global _DOMAIN
+    if _DOMAIN is None:
+        _DOMAIN = Domain.load(str(PROJECT_DIR / "domain.yml"))
+    return _DOMAIN
+
+
+_DOMAIN: Any = None
+
+
+def call_formats() -> dict[str, Callable[[Any], dict[str, Any]]]:
+    """tracker -> the JSON body Rasa posts: stock ("all") and runtime/'s ("recent")."""
+    from rasa.core.actions.action import RemoteAction
+
+    from runtime.action_events import recent_events_only
+
+    stock = RemoteAction.__dict__["_action_call_format"]
+    recent = recent_events_only(stock)
+    action = RemoteAction(ACTION, None)
     return {
-        "next_action": ACTION,
-        "sender_id": sender,
-        "tracker": tracker.current_state(EventVerbosity.ALL),
-        "version": "3.6.21",
-        "domain": domain.as_dict(),
+        "all": lambda tracker: stock(action, tracker, domain()),
+        "recent": lambda tracker: recent(action, tracker, domain()),
     }
 
 
@@ -94,19 +115,36 @@ async def round_trip_ms(url: str, body: dict[str, Any], compress: bool, calls: i
     return 1000 * statistics.median(times)
 
 
-def measure(url: str, body: dict[str, Any], users: int, calls: int) -> list[str]:
+def measure(url: str, tracker: Any, users: int, calls: int) -> list[str]:
     """One table row."""
-    raw = json.dumps(body).encode()
-    deflated = zlib.compress(raw)
+    from rasa_sdk import Tracker
+
+    formats = call_formats()
+    bodies = {name: build(tracker) for name, build in formats.items()}
+    raw = {name: json.dumps(body).encode() for name, body in bodies.items()}
+    build_ms = {
+        name: cpu_ms(lambda build=build: json.dumps(build(tracker)))
+        for name, build in formats.items()
+    }
+    parse_ms = {
+        name: cpu_ms(lambda data=data: Tracker.from_dict(json.loads(data)["tracker"]))
+        for name, data in raw.items()
+    }
+    trip_ms = {
+        name: asyncio.run(round_trip_ms(url, body, False, calls)) for name, body in bodies.items()
+    }
+
+    def pair(values: dict[str, float], unit: str = "ms", digits: int = 1) -> str:
+        return f"{values['all']:.{digits}f} / {values['recent']:.{digits}f} {unit}"
+
     return [
         str(users),
-        f"{len(raw) / 1024:.0f} KiB",
-        f"{len(deflated) / 1024:.0f} KiB",
-        f"{cpu_ms(lambda: zlib.compress(raw)):.1f} ms",
-        f"{cpu_ms(lambda: json.loads(zlib.decompress(deflated))):.1f} ms",
-        f"{cpu_ms(lambda: json.loads(raw)):.1f} ms",
-        f"{asyncio.run(round_trip_ms(url, body, False, calls)):.1f} ms",
-        f"{asyncio.run(round_trip_ms(url, body, True, calls)):.1f} ms",
+        f"{len(bodies['all']['tracker']['events'])} / {len(bodies['recent']['tracker']['events'])}",
+        pair({k: len(v) / 1024 for k, v in raw.items()}, "KiB", 0),
+        f"{len(zlib.compress(raw['all'])) / 1024:.0f} KiB",
+        pair(build_ms),
+        pair(parse_ms),
+        pair(trip_ms),
     ]
 
 
@@ -136,19 +174,20 @@ def main() -> None:
         print(f"conversation {sender}: {total_users} user messages, {len(events)} events")
         columns = [
             "user messages",
-            "body",
-            "deflated",
-            "deflate (Rasa)",
-            "inflate + parse (SDK)",
-            "parse only (SDK)",
-            "round trip plain",
-            "round trip compressed",
+            "events sent (all / recent)",
+            "body (all / recent)",
+            "all, deflated",
+            "Rasa builds + serialises",
+            "rasa_sdk parses",
+            "round trip (median)",
         ]
         print("| " + " | ".join(columns) + " |")
         print("|" + "---:|" * len(columns))
-        for users in sorted({n for n in (25, 50, 100, 150, 300, total_users) if n <= total_users}):
-            body = call_body(sender, cut(events, users))
-            print("| " + " | ".join(measure(url, body, users, args.calls)) + " |")
+        for users in sorted(
+            {n for n in (10, 25, 50, 100, 150, 200, 300, total_users) if n <= total_users}
+        ):
+            tracker = tracker_of(sender, cut(events, users))
+            print("| " + " | ".join(measure(url, tracker, users, args.calls)) + " |", flush=True)
     finally:
         actions.stop()
 

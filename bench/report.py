@@ -8,6 +8,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from bench.targets import Measurement, Row, as_json, evaluate, markdown_table
+
 # (label, substrings of a py-spy frame "function (path:line)") - inclusive share of samples
 PROFILE_BUCKETS = [
     ("NLU: spaCy tokenizer/lemmatizer", ["/spacy/", "spacy_tokenizer.py", "spacy_utils.py"]),
@@ -85,69 +87,70 @@ def _ratio(a: float | None, b: float | None) -> float | None:
     return round(a / b, 2) if a is not None and b else None
 
 
-def best_ours(results: dict[str, Any]) -> dict[str, Any]:
-    """Our deployment with the highest throughput at concurrency 40 (single or scale-out)."""
-    best = {"name": "ours (1 Rasa process)", "levels": results["ours"]["levels"]}
+def measurements(results: dict[str, Any]) -> dict[str, Measurement]:
+    """What this run measured for each target of bench/targets.py (missing: not measured)."""
+    ours, base = results.get("ours") or {}, results.get("baseline") or {}
+    o_levels, b_levels = ours.get("levels") or [], base.get("levels") or []
+
+    def level(levels: list[dict[str, Any]], c: int, key: str) -> float | None:
+        value = _level(levels, c).get(key)
+        return None if value is None else float(value)
+
+    out = {
+        f"throughput_c{c}": Measurement(
+            level(o_levels, c, "throughput_msg_s"), level(b_levels, c, "throughput_msg_s")
+        )
+        for c in (10, 40)
+    }
+    out["p50_c1"] = Measurement(level(o_levels, 1, "p50_ms"), level(b_levels, 1, "p50_ms"))
     sc = results.get("scaled")
-    if sc:
-        a = _level(sc["levels"], 40).get("throughput_msg_s") or 0
-        b = _level(best["levels"], 40).get("throughput_msg_s") or 0
-        if a > b:
-            best = {"name": f"ours scale-out ({sc['replicas']} replicas)", "levels": sc["levels"]}
-    return best
-
-
-def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
-    ours, base = results["ours"], results["baseline"]
-    best = best_ours(results)
-    t40, b40 = (
-        _level(best["levels"], 40).get("throughput_msg_s"),
-        _level(base["levels"], 40).get("throughput_msg_s"),
+    b40 = level(b_levels, 40, "throughput_msg_s")
+    if sc and sc.get("replicas") == 2:
+        out["scaled_throughput_c40"] = Measurement(level(sc["levels"], 40, "throughput_msg_s"), b40)
+    elif sc:
+        out["scaled_throughput_c40"] = Measurement(
+            None, b40, note=f"{sc.get('replicas')} replicas ran, not 2"
+        )
+    elif results.get("scaled_error"):
+        out["scaled_throughput_c40"] = Measurement(None, b40, note="scale-out run failed")
+    p95 = level(o_levels, 10, "p95_ms")
+    scaled_p95 = level(sc["levels"], 10, "p95_ms") if sc else None
+    out["p95_c10"] = Measurement(
+        p95, note=f"scale-out: {scaled_p95:,.0f} ms" if scaled_p95 is not None else ""
     )
-    p50, bp50 = _level(ours["levels"], 1).get("p50_ms"), _level(base["levels"], 1).get("p50_ms")
-    p95_10 = _level(ours["levels"], 10).get("p95_ms")
-    p95_note = f"{p95_10} ms (single server)"
-    scaled_p95_10 = (
-        _level(results["scaled"]["levels"], 10).get("p95_ms") if results.get("scaled") else None
-    )
-    if scaled_p95_10 is not None:
-        p95_note += f"; {scaled_p95_10} ms (scale-out, {results['scaled']['replicas']} replicas)"
-        p95_10 = min(p95_10, scaled_p95_10) if p95_10 is not None else scaled_p95_10
-    failures = sum(x["failures"] for x in ours["levels"])
-    if results.get("scaled"):
-        failures += sum(x["failures"] for x in results["scaled"]["levels"])
-    rasa_rss = [v for k, v in ours["rss_mb"].items() if k.startswith("rasa") and v]
-    if results.get("scaled"):
-        rasa_rss += [
-            v for k, v in results["scaled"]["rss_mb"].items() if k.startswith("rasa") and v
-        ]
-    train = ours.get("training_s")
-    rows = [
-        (
-            "throughput at c=40 >= 3x baseline",
-            f"{_ratio(t40, b40)}x ({best['name']}: {t40} vs {b40} msg/s)",
-            t40 is not None and b40 is not None and t40 >= 3 * b40,
-        ),
-        (
-            "single-user p50 <= baseline",
-            f"{p50} ms vs {bp50} ms",
-            p50 is not None and bp50 is not None and p50 <= bp50,
-        ),
-        ("p95 at c=10 <= 500 ms", p95_note, p95_10 is not None and p95_10 <= 500),
-        ("zero errors and zero empty replies", f"{failures} failed messages", failures == 0),
-        (
-            "RSS <= 1.0 GB per Rasa process",
-            f"max {max(rasa_rss) if rasa_rss else None} MB",
-            bool(rasa_rss) and max(rasa_rss) <= 1024,
-        ),
-        ("start-up <= 30 s", f"{ours['startup_s']} s", ours["startup_s"] <= 30),
-        (
-            "full training <= 5 min",
-            f"{train} s" + (" (cached)" if ours.get("training_cached") else ""),
-            train is not None and train <= 300,
-        ),
+    cl = results.get("conversation_length")
+    if cl:
+        early, late = cl.get("early", {}), cl.get("late", {})
+        note = "" if cl.get("messages") == 200 else f"messages {late.get('from')}–{late.get('to')}"
+        out["conversation_length"] = Measurement(late.get("p50_ms"), early.get("p50_ms"), note)
+    rss = ours.get("rss_mb") or {}
+    actions = [v for k, v in rss.items() if k.startswith("actions") and v]
+    if actions:
+        out["actions_rss"] = Measurement(float(sum(actions)))
+    rasa = [v for k, v in rss.items() if k.startswith("rasa") and v]
+    replicas = [
+        v for k, v in ((sc or {}).get("rss_mb") or {}).items() if k.startswith("rasa") and v
     ]
-    return [{"target": t, "measured": m, "met": bool(ok)} for t, m, ok in rows]
+    if rasa:
+        out["rasa_rss"] = Measurement(
+            float(max(rasa)), note=f"replicas: max {max(replicas):,.0f} MB" if replicas else ""
+        )
+    train = ours.get("training_s")
+    note = ""
+    if train is not None and ours.get("training_cached"):
+        note = f"last measured {ours.get('training_measured_at', 'earlier')}, not in this run"
+    out["training"] = Measurement(train, base.get("training_s"), note)
+    runs = [o_levels, (sc or {}).get("levels") or []]
+    if o_levels:
+        failed = sum(x.get("failures", 0) for levels in runs for x in levels)
+        failed += (cl or {}).get("failures", 0)
+        out["failures"] = Measurement(float(failed))
+    out["startup"] = Measurement(ours.get("startup_s"), base.get("startup_s"))
+    return out
+
+
+def target_rows(results: dict[str, Any]) -> list[Row]:
+    return evaluate(measurements(results))
 
 
 # --- output ---------------------------------------------------------------------------------
@@ -263,9 +266,15 @@ def markdown(results: dict[str, Any]) -> str:
                     f"{lv['failures']}/{lv['messages']} | {_fmt(v_rss)} | {_fmt(v['startup_s'])} |"
                 )
 
-    lines += ["", "## Targets", "", "| target | measured | met |", "|---|---|---|"]
-    for t in results["targets"]:
-        lines.append(f"| {t['target']} | {t['measured']} | {'yes' if t['met'] else '**no**'} |")
+    cl = results.get("conversation_length")
+    if cl:
+        lines += ["", conversation_length_summary(cl)]
+    lines += [
+        "",
+        "## Targets (issue #14; bench/targets.py)",
+        "",
+        markdown_table(target_rows(results)),
+    ]
 
     prof = results.get("profile")
     if prof:
@@ -285,6 +294,17 @@ def markdown(results: dict[str, Any]) -> str:
             lines.append(f"| `{k}` | {v} |")
     lines += ["", "Latency vs concurrency: `latency.png`. Raw numbers: `benchmark.json`."]
     return "\n".join(lines) + "\n"
+
+
+def conversation_length_summary(cl: dict[str, Any]) -> str:
+    early, late = cl["early"], cl["late"]
+    ratio = "–" if cl.get("ratio") is None else f"{cl['ratio']:.2f}"
+    return (
+        f"One conversation of {cl['messages']} messages ({cl['where']}): p50 of messages "
+        f"{early['from']}–{early['to']} {_fmt(early['p50_ms'])} ms, of messages "
+        f"{late['from']}–{late['to']} {_fmt(late['p50_ms'])} ms, ratio {ratio}; "
+        f"{cl['failures']} failed or empty replies."
+    )
 
 
 def chart(results: dict[str, Any], path: Path) -> None:
@@ -334,7 +354,7 @@ def chart(results: dict[str, Any], path: Path) -> None:
 
 def write_all(results: dict[str, Any], out: Path) -> None:
     (out / "benchmark.raw.json").write_text(json.dumps(results, indent=2, default=str))
-    results["targets"] = targets(results)
+    results["targets"] = as_json(target_rows(results))
     (out / "benchmark.json").write_text(json.dumps(results, indent=2, default=str))
     (out / "benchmark.md").write_text(markdown(results))
     chart(results, out / "latency.png")

@@ -11,10 +11,14 @@ Steps (progress is printed as it goes):
      bounded by --duration seconds and --max-messages per level; ours mixes FAQ questions and
      full assessments (free text and button payloads), the baseline greet/mood chats;
   4. RSS of every server process after the load; a py-spy profile of our Rasa server under load;
+     then one long conversation on our quiet server (--conversation-messages, default 200;
+     bench/conversation_length.py): p50 of messages 190-200 vs 1-10;
   5. optional: the scale-out stack (--scale-replicas N: PostgreSQL, Redis, N replicas, nginx)
      and environment variants of our server (--variant 'NAME:KEY=VAL,KEY=VAL');
   6. our NLU accuracy / macro-F1 on tests/nlu/holdout.yml (`rasa test nlu`);
-  7. results/bench/benchmark.json, benchmark.md (ratios ours/baseline, targets) and latency.png.
+  7. results/bench/benchmark.json, benchmark.md (ratios ours/baseline, the targets of
+     bench/targets.py with measured value, starter-bot value, ratio, met / not met) and
+     latency.png.
 
 Only the model in models/ is used for serving; our model is never overwritten.
 """
@@ -32,7 +36,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import conversations, report
+from bench import conversation_length, conversations, report
 from bench.load import load
 from harness.env import PROJECT_DIR, server_env
 from harness.servers import (
@@ -387,6 +391,12 @@ def main() -> int:
     )
     ap.add_argument("--scale-env", default="", help="KEY=VAL,... for scale_up.sh")
     ap.add_argument("--no-profile", action="store_true")
+    ap.add_argument(
+        "--conversation-messages",
+        type=int,
+        default=200,
+        help="messages of the one long conversation (bench/conversation_length.py; 0: off)",
+    )
     args = ap.parse_args()
     if args.variant is None:
         args.variant = [] if args.no_variants else list(DEFAULT_VARIANTS)
@@ -407,6 +417,7 @@ def main() -> int:
             "duration_s": args.duration,
             "max_messages": args.max_messages,
             "ours_env": parse_env(args.ours_env),
+            "conversation_messages": args.conversation_messages,
         },
     }
     try:
@@ -430,6 +441,7 @@ def main() -> int:
         results["ours"] = {
             "training_s": ours_train.get("training_s"),
             "training_cached": ours_train.get("cached"),
+            "training_measured_at": ours_train.get("measured_at"),
             "startup_s": o["startup_s"],
             "action_server_startup_s": o["action_server_startup_s"],
             "levels": run_levels(
@@ -445,6 +457,13 @@ def main() -> int:
             **rss_tree("rasa", o["rasa_pid"]),
             **rss_tree("actions", o["actions_pid"]),
         }
+        if args.conversation_messages:
+            say(f"ours: one conversation of {args.conversation_messages} messages ...")
+            long_run = conversation_length.run(
+                o["url"], args.conversation_messages, "REST, our single server after the load"
+            )
+            results["conversation_length"] = long_run
+            say(report.conversation_length_summary(long_run))
         for s in o["servers"]:
             s.stop()
 

@@ -6,7 +6,8 @@
 * runtime/launch.py: the one entry point every server start uses
   (``python -m runtime.launch run ...``), which installs them;
 * runtime/launch_env.py: what the launcher settles first (secrets, umask, limits);
-* runtime/action_response.py, event_lookup.py, model_loading.py: the speed-ups.
+* runtime/action_response.py, action_events.py, event_lookup.py, model_loading.py: the
+  speed-ups.
 
 Importing this package is cheap (no Rasa): the action server starts through the
 same launcher.

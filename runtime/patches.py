@@ -16,6 +16,8 @@ the benchmark, the Rasa Dockerfile), whatever channels credentials.yml configure
 * ``RASA_RUNTIME_TUNING=off`` skips the speed-ups (``tuning=True``) and keeps
   the behaviour changes: the benchmark compares both, and it is a switch for
   operators.
+* ``RASA_RUNTIME_SKIP=RemoteAction._action_call_format,...`` skips the listed
+  patches (``Owner.name``), to measure one change alone (bench/README.md).
 * `uninstall()` (or the `installed()` context manager) restores Rasa's own
   attributes: tests that patch Rasa undo it afterwards.
 """
@@ -34,6 +36,7 @@ from rasa.shared.core.events import Event
 from rasa.utils.tensorflow.models import RasaModel
 
 from channels import resilience
+from runtime.action_events import recent_events_only
 from runtime.action_response import compiled_response_validation
 from runtime.event_lookup import cached_event_lookup
 from runtime.model_loading import eager_weight_building
@@ -58,6 +61,10 @@ class Patch:
     rasa_version: str = RASA_VERSION
 
     @property
+    def short_name(self) -> str:
+        return f"{self.owner.__name__}.{self.name}"
+
+    @property
     def replaces(self) -> str:
         return f"{self.owner.__module__}.{self.owner.__qualname__}.{self.name}"
 
@@ -70,6 +77,16 @@ PATCHES: tuple[Patch, ...] = (
         why="jsonschema.validate re-checks Rasa's large event schema on every action call "
         "(~45 ms); a validator compiled once checks the same schema (runtime/action_response.py)",
         test="tests/unit/test_runtime_action_response.py",
+        tuning=True,
+    ),
+    Patch(
+        RemoteAction,
+        "_action_call_format",
+        recent_events_only,
+        why="every custom-action call posted the whole tracker (all events), growing with the "
+        "conversation; it now carries the events of the last 10 user turns, all our actions "
+        "and rasa_sdk's form validation read (runtime/action_events.py)",
+        test="tests/unit/test_runtime_action_events.py",
         tuning=True,
     ),
     Patch(
@@ -128,6 +145,11 @@ def tuning_enabled() -> bool:
     return os.environ.get("RASA_RUNTIME_TUNING", "on").strip().lower() != "off"
 
 
+def skipped() -> set[str]:
+    """Patches (`Owner.name`) RASA_RUNTIME_SKIP lists."""
+    return {n.strip() for n in os.environ.get("RASA_RUNTIME_SKIP", "").split(",") if n.strip()}
+
+
 def version_mismatch() -> str | None:
     """Why the patches must not be installed on this Rasa, or None."""
     wrong = sorted({p.rasa_version for p in PATCHES if p.rasa_version != rasa.__version__})
@@ -150,10 +172,13 @@ def install() -> list[Patch]:
     tuning = tuning_enabled()
     if not tuning:
         logger.info("RASA_RUNTIME_TUNING=off: Rasa's stock code paths, only behaviour patches.")
+    skip = skipped()
+    if skip:
+        logger.info("RASA_RUNTIME_SKIP: not patching %s", ", ".join(sorted(skip)))
     applied = []
     for patch in PATCHES:
         key = (patch.owner, patch.name)
-        if key in _originals or (patch.tuning and not tuning):
+        if key in _originals or (patch.tuning and not tuning) or patch.short_name in skip:
             continue
         original = patch.owner.__dict__[patch.name]
         setattr(patch.owner, patch.name, patch.replacement(original))

@@ -27,6 +27,7 @@ def stock_rasa_after():
 def test_every_patch_is_documented_and_tested() -> None:
     assert {p.replaces for p in PATCHES} >= {
         "rasa.core.actions.action.RemoteAction._validate_action_result",
+        "rasa.core.actions.action.RemoteAction._action_call_format",
         "rasa.core.actions.action.RemoteAction.run",
         "rasa.utils.tensorflow.models.RasaModel.load",
         "rasa.shared.core.events.Event.resolve_by_type",
@@ -93,3 +94,18 @@ def test_importing_the_launcher_loads_no_rasa() -> None:
     code = "import sys, runtime.launch; print('rasa' in sys.modules, 'tensorflow' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "False"]
+
+
+def test_listed_patches_can_be_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("RASA_RUNTIME_TUNING", raising=False)
+    monkeypatch.setenv(
+        "RASA_RUNTIME_SKIP", " RemoteAction._action_call_format, Event.resolve_by_type"
+    )
+    stock = rasa_attributes()
+    applied = patches.install()
+    skipped = {"RemoteAction._action_call_format", "Event.resolve_by_type"}
+    assert {p.short_name for p in PATCHES} >= skipped
+    assert applied == [p for p in PATCHES if p.short_name not in skipped]
+    for patch in PATCHES:
+        patched = patch.owner.__dict__[patch.name] is not stock[(patch.owner, patch.name)]
+        assert patched == (patch.short_name not in skipped), patch.replaces
