@@ -30,9 +30,9 @@ NOTHING_TO_COMPARE = (
     "You haven't finished an assessment yet, so there's nothing to compare. Tell me which "
     "process you're thinking of outsourcing and we'll start with that one."
 )
-ONE_TO_COMPARE = (
-    "So far you've assessed one process: {row}. Assess another one and I'll put them side by side."
-)
+ONE_TO_COMPARE = "So far you've assessed one process: {row}."
+ASSESS_ANOTHER_TO_COMPARE = " Assess another one and I'll put them side by side."
+FINISH_THIS_TO_COMPARE = " Finish this one and I'll put them side by side."
 
 
 def kept_assessments(tracker: Tracker) -> list[FinishedAssessment]:
@@ -125,8 +125,12 @@ class ActionCompareProcesses(Action):
         elif len(rows) == 1:
             text = ONE_TO_COMPARE.format(row=f"**{rows[0].process}**, {rows[0].verdict}")
             link = ("Open its report", link_to(tracker, rows[0].assessment.report_id))
-            another = [{"title": "Assess another process", "payload": "/assess_another"}]
-            send_with_link(dispatcher, tracker, text, another, link)
+            if tracker.active_loop_name:  # the next process is being assessed already
+                send_with_link(dispatcher, tracker, text + FINISH_THIS_TO_COMPARE, [], link)
+            else:
+                another = [{"title": "Assess another process", "payload": "/assess_another"}]
+                text += ASSESS_ANOTHER_TO_COMPARE
+                send_with_link(dispatcher, tracker, text, another, link)
         else:
             link = ("Open the comparison", link_to(tracker, PORTFOLIO))
             send_with_link(dispatcher, tracker, portfolio_text(rows), [], link)

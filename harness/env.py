@@ -23,6 +23,7 @@ UNSET = (
     "ACTIONS_REQUEST_MAX_SIZE",
     "REST_TOKEN",
     "RASA_CORS_ORIGINS",
+    "RASA_RUNTIME_SKIP",
 )
 
 # export NAME=value | export NAME="value" | export NAME="${NAME:-value}"   (# comment)

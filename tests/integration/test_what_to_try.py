@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from actions.fallback import SOMETHING_ELSE
-from actions.recommendation import FOLLOW_UP_BUTTONS
+from actions.recommendation import COMPARE_BUTTON, FOLLOW_UP_BUTTONS
 from harness.servers import Chat
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,6 +81,11 @@ WALK = [
     ("why?", lambda r: "weighed in" in r and "routine" in r.lower()),
     ("actually our data is highly sensitive", lambda r: "sensitiv" in r.lower()),
     ("assess another process", lambda r: "another process" in r),
+    # Mid-way through the second one: the first is listed, then the question comes back.
+    (
+        "compare my processes",
+        lambda r: "one process" in r and "customer care" in r and "Finish this one" in r,
+    ),
 ]
 
 
@@ -118,7 +123,7 @@ def button_titles() -> list[tuple[str, str, tuple[str, ...]]]:
                 if button["payload"].startswith("/") and "{" not in button["payload"]:
                     found.add((button["title"], button["payload"], tuple(CONTEXTS.get(name, []))))
     found.add((SOMETHING_ELSE["title"], SOMETHING_ELSE["payload"], ()))
-    for button in FOLLOW_UP_BUTTONS:
+    for button in [*FOLLOW_UP_BUTTONS, COMPARE_BUTTON]:
         found.add((button["title"], button["payload"], (WHOLE_ASSESSMENT,)))
     return sorted(found)
 

@@ -19,10 +19,10 @@ from advisor.report import (
     to_markdown,
     with_assessment,
 )
-from channels.report_html import portfolio_page, report_page
 from advisor.report_slack import report_summary_blocks
 from advisor.scoring import score
 from advisor.sourcing import MODELS, Model
+from channels.report_html import portfolio_page, report_page
 
 PAYROLL = {
     "process": "payroll",

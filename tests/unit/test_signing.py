@@ -39,7 +39,14 @@ def test_a_sealed_value_is_hidden_and_opens_only_for_its_purpose():
     assert signing.seal("report-link", "conversation-42") != token  # fresh nonce
 
 
-@pytest.mark.parametrize("damage", [lambda t: t[:-2], lambda t: t[:20] + ("B" if t[20] != "B" else "C") + t[21:], lambda t: t + "é"])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda t: t[:-2],
+        lambda t: t[:20] + ("B" if t[20] != "B" else "C") + t[21:],
+        lambda t: t + "é",
+    ],
+)
 def test_a_damaged_token_opens_nothing(damage):
     token = signing.seal("report-link", "conversation-42")
     assert signing.unseal("report-link", damage(token), max_age=60) is None
