@@ -1,8 +1,9 @@
-"""Long conversations keep working. Rasa posts the whole conversation (tracker) to
-the action server on every custom action; after ~60 messages that outgrows the
-256 KiB limit for user-facing requests, so the action server has its own limit
-(ACTIONS_REQUEST_MAX_SIZE, runtime/launch_env.py). A conversation that outgrows
-even that is told so, not "try again in a moment" (channels/resilience.py)."""
+"""Long conversations keep working. Rasa posts the conversation to the action server
+on every custom action (the last 10 user turns since runtime/action_events.py; the
+whole tracker before), which would outgrow the 256 KiB limit for user-facing
+requests, so the action server has its own limit (ACTIONS_REQUEST_MAX_SIZE,
+runtime/launch_env.py). A conversation that outgrows even that is told so, not
+"try again in a moment" (channels/resilience.py)."""
 
 import json
 import sqlite3
