@@ -1,4 +1,5 @@
-"""Knowledge follow-ups: "and kpo?", "examples?", "tell me more" after an answer."""
+"""Follow-ups: "and kpo?", "examples?", "tell me more" after an answer; "what about
+kpo?" after a recommendation."""
 
 from typing import Any
 
@@ -6,8 +7,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import LAST_TOPIC, topic_in_play, user_text
-from advisor.follow_ups import FAQ_TOPICS, follow_up
+from actions.conversation import LAST_TOPIC, current_answers, topic_in_play, user_text
+from advisor.explain import render_other_option
+from advisor.follow_ups import FAQ_TOPICS, follow_up, model_named
+from advisor.scoring import score
 
 
 def response_for(key: str) -> str:
@@ -39,6 +42,11 @@ class ActionAnswerFollowUp(Action):
     ) -> list[dict[str, Any]]:
         previous = topic_in_play(tracker)
         if previous is None:
-            dispatcher.utter_message(response="utter_no_topic_yet")
+            # "what about kpo?" after a recommendation: how that option fared.
+            model, answers = model_named(user_text(tracker)), current_answers(tracker)
+            if model is not None and not answers.is_empty():
+                dispatcher.utter_message(text=render_other_option(score(answers), answers, model))
+            else:
+                dispatcher.utter_message(response="utter_no_topic_yet")
             return []
         return answer_follow_up(dispatcher, previous, user_text(tracker))

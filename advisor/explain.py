@@ -165,6 +165,49 @@ def render_changes(
     return text
 
 
+def render_other_option(rec: Recommendation, answers: Answers, model: Model) -> str:
+    """ "What about KPO?" after a recommendation: how `model` fared against the
+    recommended one, and which answers decided it, in the same points as "why?"."""
+    if rec.recommended is None:
+        return NOTHING_YET
+    best = rec.recommended
+    what = f" for {answers.process}" if answers.process else ""
+    if model is best:
+        text = f"{_capitalise(_short(model))} is my recommendation{what}: {certainty_phrase(rec)}."
+        reasons = rec.key_reasons(1)
+        return text + (f" The main reason: {reasons[0].summary}." if reasons else "")
+    gap = rec.scores[best] - rec.scores[model]
+    text = f"{_capitalise(_short(model))} scores {_number(rec.scores[model])} points{what}, "
+    text += (
+        f"level with {_short(best)}, so {PILOT_OR_HYBRID}."
+        if gap == 0
+        else f"{_number(gap)} behind {_short(best)} ({_number(rec.scores[best])})."
+    )
+    against = sorted(
+        (c for c in rec.contributions if c.toward(best, model) > 0),
+        key=lambda c: -c.toward(best, model),
+    )[:2]
+    if against:
+        text += " What counts against it: " + _join(
+            [f"{c.summary} ({_points_of(c, best, model)})" for c in against]
+        )
+        text += "."
+    favour = max(rec.contributions, key=lambda c: c.toward(model, best), default=None)
+    if favour is not None and favour.toward(model, best) > 0:
+        text += f" In its favour: {favour.summary}."
+    if rec.missing:  # mid-assessment: a snapshot, not advice
+        sentence = text[0].lower() + text[1:] if model is Model.IN_HOUSE else text
+        return f"So far, {sentence} Still open: {_open_topics(rec)}."
+    if gap and rec.certainty is Certainty.CLOSE_CALL and model is rec.runner_up:
+        text += f" It's a close call, so {PILOT_OR_HYBRID}."
+    return text
+
+
+def _points_of(c: Contribution, model: Model, other: Model) -> str:
+    """ "BPO +3, KPO −2": the points `c` gave each of the two options."""
+    return ", ".join(f"{m.short_name} {_signed(c.deltas[m])}" for m in (model, other))
+
+
 def describe_kept_answers(answers: Answers, slots: Iterable[str]) -> str:
     """ "I'll keep your main goal (cutting costs)." for the answers carried over
     to the next assessment, or "" if none of them is answered."""

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from advisor.sourcing import Model
+
 BPO, KPO, BOTH = "bpo", "kpo", "both"
 
 
@@ -91,6 +93,18 @@ def subject_of(text: str) -> str | None:
     ):
         return BOTH
     return max(found)[1]
+
+
+_IN_HOUSE_WORDS = r"in[- ]?house|keep(?:ing)? it|do(?:ing)? it ourselves|ourselves"
+
+
+def model_named(text: str) -> Model | None:
+    """The one sourcing option a follow-up names ("what about kpo?", "and in-house?")."""
+    subject = subject_of(text)
+    in_house = re.search(rf"\b(?:{_IN_HOUSE_WORDS})\b", text, re.I) is not None
+    if subject in (BPO, KPO) and not in_house:
+        return Model.BPO if subject == BPO else Model.KPO
+    return Model.IN_HOUSE if in_house and subject is None else None
 
 
 def aspect_of(text: str) -> str | None:

@@ -167,3 +167,16 @@ def test_assess_another_process_keeps_the_goal(new_chat):
     chat.text("lawyers")
     final = chat.text("confidential")  # no goal question: it was kept
     assert recommended_model(final) == "KPO"
+
+
+def test_what_about_another_option_after_the_recommendation(new_chat):
+    chat = new_chat()
+    chat.text(
+        "We want to outsource payroll. It's not core and very routine, basic skills are "
+        "enough, the data is not sensitive and we mainly want to cut costs."
+    )
+    kpo = chat.text("what about kpo for this?")
+    assert kpo.startswith("KPO scores") and "behind BPO" in kpo and "routine" in kpo, kpo
+    in_house = chat.text("and keeping it in-house?")
+    assert in_house.startswith("Keeping it in-house scores"), in_house
+    assert "is my recommendation" in chat.text("what about bpo")

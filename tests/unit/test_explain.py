@@ -1,18 +1,22 @@
 """Messages: short, markdown-light, and saying what the source insists on."""
 
 import re
+from itertools import product
 
 import pytest
 
-from advisor.answers import COMPANY_WIDE_SLOTS, Answers
+from advisor.answers import COMPANY_WIDE_SLOTS, Answers, Slot, values_of
 from advisor.explain import (
+    NOTHING_YET,
     describe_kept_answers,
     render_changes,
     render_final,
+    render_other_option,
     render_provisional,
     render_why,
 )
 from advisor.scoring import score
+from advisor.sourcing import MODELS, Model
 
 PAYROLL = Answers(
     process="payroll",
@@ -238,3 +242,50 @@ def test_cost_goal_against_keeping_it_favours_kpo_over_in_house_without_pointing
     assert rec.recommended.value == "in_house"
     assert "cutting costs, which points to KPO" not in text
     assert "cutting costs (which points to KPO)" not in text
+
+
+# --- "what about KPO?" after a recommendation --------------------------------------
+
+CLOSED_SLOTS = ("core", "complexity", "qualifications", "sensitivity", "goal")
+
+
+def all_answer_combinations():
+    for combo in product(*(values_of(Slot(slot)) for slot in CLOSED_SLOTS)):
+        answers = dict(zip(CLOSED_SLOTS, combo, strict=True))
+        yield Answers.from_slots({"process": "payroll", **answers})
+
+
+def test_another_option_is_explained_by_the_answers_that_pushed_it_down():
+    for answers in all_answer_combinations():
+        rec = score(answers)
+        best = rec.recommended
+        for model in MODELS:
+            text = render_other_option(rec, answers, model)
+            if model is best:
+                assert "is my recommendation for payroll" in text, text
+                continue
+            gap = rec.scores[best] - rec.scores[model]
+            name = "Keeping it in-house" if model is Model.IN_HOUSE else model.short_name
+            assert text.startswith(f"{name} scores"), text
+            assert ("level with" in text) == (gap == 0), text
+            against = text.split("What counts against it: ", 1)[-1].split(".")[0]
+            for c in rec.contributions:
+                if c.summary in against:
+                    assert c.toward(best, model) > 0, (text, c)
+            if "In its favour: " in text:
+                favour = text.split("In its favour: ", 1)[1].split(".")[0]
+                assert any(
+                    c.summary == favour and c.toward(model, best) > 0 for c in rec.contributions
+                ), text
+
+
+def test_nothing_answered_yet_says_so():
+    answers = Answers.from_slots({})
+    assert render_other_option(score(answers), answers, Model.KPO) == NOTHING_YET
+
+
+def test_another_option_mid_assessment_is_a_snapshot():
+    answers = Answers.from_slots({"process": "customer care"})
+    text = render_other_option(score(answers), answers, Model.KPO)
+    assert text.startswith("So far, KPO scores") and "Still open:" in text
+    assert "pilot" not in text
