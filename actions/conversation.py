@@ -20,6 +20,7 @@ CONTROL_INTENTS = {
     "restart_assessment",
     "assess_another",
     "compare_processes",
+    "show_report",
     "ask_provisional",
     "ask_why",
 }

@@ -12,6 +12,7 @@ from actions.conversation import (
     current_answers,
     set_answers,
     topic_in_play,
+    user_text,
 )
 from actions.knowledge import answer_follow_up
 from actions.report import (
@@ -22,7 +23,14 @@ from actions.report import (
     send_slack_summary,
     send_with_link,
 )
-from advisor.explain import render_changes, render_final, render_provisional, render_why
+from advisor.explain import (
+    render_changes,
+    render_final,
+    render_other_option,
+    render_provisional,
+    render_why,
+)
+from advisor.follow_ups import model_named
 from advisor.scoring import score
 
 FOLLOW_UP_BUTTONS = [
@@ -98,8 +106,13 @@ class ActionExplainWhy(Action):
         answers = current_answers(tracker)
         if answers.is_empty():
             dispatcher.utter_message(response="utter_no_assessment_yet")
+            return []
+        rec = score(answers)
+        other = model_named(user_text(tracker))
+        if other is not None and other is not rec.recommended:  # "why not in-house?"
+            dispatcher.utter_message(text=render_other_option(rec, answers, other))
         else:
-            dispatcher.utter_message(text=render_why(score(answers), answers, assumed(tracker)))
+            dispatcher.utter_message(text=render_why(rec, answers, assumed(tracker)))
         return []
 
 

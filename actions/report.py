@@ -33,6 +33,14 @@ NOTHING_TO_COMPARE = (
 ONE_TO_COMPARE = "So far you've assessed one process: {row}."
 ASSESS_ANOTHER_TO_COMPARE = " Assess another one and I'll put them side by side."
 FINISH_THIS_TO_COMPARE = " Finish this one and I'll put them side by side."
+NO_REPORT_YET = (
+    "You'll get a report as soon as an assessment is finished: the answers, a chart of how "
+    "each one weighed in and the checklist, ready to print or share."
+)
+HERE_IS_THE_REPORT = (
+    "Here's the report for **{process}** ({verdict}). It prints to PDF from your browser and "
+    "has Markdown and JSON downloads; the link works for this conversation only."
+)
 
 
 def kept_assessments(tracker: Tracker) -> list[FinishedAssessment]:
@@ -134,4 +142,24 @@ class ActionCompareProcesses(Action):
         else:
             link = ("Open the comparison", link_to(tracker, PORTFOLIO))
             send_with_link(dispatcher, tracker, portfolio_text(rows), [], link)
+        return []
+
+
+class ActionShowReport(Action):
+    """ "Can I get this as a PDF?": the link to the latest report."""
+
+    def name(self) -> str:
+        return "action_show_report"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        rows = build_portfolio(kept_assessments(tracker)[-1:])
+        if not rows:
+            dispatcher.utter_message(text=NO_REPORT_YET)
+            return []
+        latest = rows[0]
+        text = HERE_IS_THE_REPORT.format(process=latest.process, verdict=latest.verdict)
+        link = ("Open the report", link_to(tracker, latest.assessment.report_id))
+        send_with_link(dispatcher, tracker, text, [], link)
         return []

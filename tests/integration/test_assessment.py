@@ -180,3 +180,5 @@ def test_what_about_another_option_after_the_recommendation(new_chat):
     in_house = chat.text("and keeping it in-house?")
     assert in_house.startswith("Keeping it in-house scores"), in_house
     assert "is my recommendation" in chat.text("what about bpo")
+    assert chat.text("why not kpo?").startswith("KPO scores")
+    assert "weighed in" in chat.text("why bpo?")  # the recommended one: the full "why"

@@ -214,3 +214,15 @@ def test_the_report_opens_from_the_widget_renders_and_prints(
     assert report.goto(f"{widget.base_url}/report/{foreign}").status == 404
     assert "Report not found" in report.inner_text("h1")
     widget.assert_clean()
+
+
+def test_asking_for_the_report_in_words_gives_its_link(new_chat):
+    chat = new_chat()
+    assert "as soon as an assessment is finished" in chat.text("can I get the report as a pdf?")
+    finish(chat, PAYROLL)
+    first = link_button(chat, "Open the report")["url"]
+    reply = chat.text("I need something I can share with my boss")
+    assert "report for **payroll**" in reply, reply
+    again = link_button(chat, "Open the report")["url"]
+    same = [requests.get(f"{url}/report.json", timeout=30).json() for url in (first, again)]
+    assert same[0] == same[1] and same[0]["process"] == "payroll"

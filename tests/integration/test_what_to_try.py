@@ -79,7 +79,9 @@ WALK = [
     ("somewhat sensitive, just customer names and emails", lambda r: "reason" in r),
     ("we mainly want to save money", lambda r: "My recommendation" in r),
     ("why?", lambda r: "weighed in" in r and "routine" in r.lower()),
+    ("what about KPO?", lambda r: r.startswith("KPO scores") and "behind BPO" in r),
     ("actually our data is highly sensitive", lambda r: "sensitiv" in r.lower()),
+    ("can I get this as a PDF?", lambda r: "Here's the report for **customer care**" in r),
     ("assess another process", lambda r: "another process" in r),
     # Mid-way through the second one: the first is listed, then the question comes back.
     (
