@@ -59,7 +59,8 @@ class ActionRecommend(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         answers = current_answers(tracker)
-        assessment, kept = record_assessment(tracker, answers, assumed(tracker), new=True)
+        kept_before = kept_assessments(tracker)
+        assessment, kept = record_assessment(kept_before, answers, assumed(tracker), new=True)
         text = render_final(score(answers), answers, assumed(tracker))
         url = link_to(tracker, assessment.report_id)
         send_with_link(
@@ -133,12 +134,12 @@ class ActionUpdateAnswers(Action):
         old_answers = current_answers(tracker)
         new_answers = old_answers.updated(changes)
         text = render_changes(old_answers, new_answers, score(old_answers), score(new_answers))
-        buttons = follow_up_buttons(len(kept_assessments(tracker)))
-        dispatcher.utter_message(text=text, buttons=buttons)
+        kept = kept_assessments(tracker)
+        dispatcher.utter_message(text=text, buttons=follow_up_buttons(len(kept)))
         still_assumed = [slot for slot in assumed(tracker) if slot not in changes]
         events = set_answers(changes) + [SlotSet("assumed_answers", still_assumed)]
-        if tracker.get_slot("assessment_done") and kept_assessments(tracker):
+        if tracker.get_slot("assessment_done") and kept:
             # The report follows the new answers; its link stays the same.
-            _, kept = record_assessment(tracker, new_answers, still_assumed, new=False)
+            _, kept = record_assessment(kept, new_answers, still_assumed, new=False)
             events.append(keep(kept))
         return events

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from advisor.answers import Answers
 from advisor.report import (
+    ASSESSMENTS_SLOT,
     FinishedAssessment,
     assessments_in,
     build_portfolio,
@@ -24,7 +25,6 @@ from advisor.signing import MissingSecret
 
 logger = logging.getLogger(__name__)
 
-ASSESSMENTS_SLOT = "assessments"
 SLACK = "slack"
 NOTHING_TO_COMPARE = (
     "You haven't finished an assessment yet, so there's nothing to compare. Tell me which "
@@ -48,12 +48,11 @@ def kept_assessments(tracker: Tracker) -> list[FinishedAssessment]:
 
 
 def record_assessment(
-    tracker: Tracker, answers: Answers, assumed_slots: list[str], new: bool
+    kept: list[FinishedAssessment], answers: Answers, assumed_slots: list[str], new: bool
 ) -> tuple[FinishedAssessment, list[FinishedAssessment]]:
     """Keep `answers` as a finished assessment: a new report (`new`), or the latest
-    report updated after an answer changed (its link stays the same). Returns it and
-    every assessment now kept (store them with `keep`)."""
-    kept = kept_assessments(tracker)
+    of `kept` updated after an answer changed (its link stays the same). Returns it
+    and every assessment now kept (store them with `keep`)."""
     report_id = kept[-1].report_id if kept and not new else secrets.token_urlsafe(12)
     assessment = FinishedAssessment(
         report_id,

@@ -165,3 +165,13 @@ def build_checklist(
         items += CLOSE_CALL if keep_or_not or runner_up is None else CLOSE_CALL_BPO_KPO
     items += DUE_DILIGENCE if outsourcing else DUE_DILIGENCE_IN_HOUSE
     return tuple(items)
+
+
+def checklist_sections(items: tuple[ChecklistItem, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(heading, texts) for each category that has items, in category order."""
+    sections = []
+    for category in Category:
+        texts = tuple(item.text for item in items if item.category is category)
+        if texts:
+            sections.append((category.heading, texts))
+    return tuple(sections)

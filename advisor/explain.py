@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 
 from advisor.answers import SLOT_ORDER, Answers, Slot
-from advisor.checklist import Category, ChecklistItem
+from advisor.checklist import ChecklistItem, checklist_sections
 from advisor.questions import QUESTIONS, SLOT_NAMES, describe, value_name
 from advisor.scoring import Certainty, Contribution, Recommendation
 from advisor.sourcing import MODELS, Model
@@ -272,11 +272,9 @@ def _favours_only(c: Contribution, model: Model) -> bool:
 
 
 def _render_checklist(items: tuple[ChecklistItem, ...]) -> str:
-    sections = []
-    for category in Category:
-        texts = [item.text for item in items if item.category is category]
-        if texts:
-            sections.append(f"**{category.heading}**\n" + _bullets(texts))
+    sections = [
+        f"**{heading}**\n" + _bullets(texts) for heading, texts in checklist_sections(items)
+    ]
     # A blank line between sections, or markdown glues a heading to the list above.
     return "\n\n".join(sections)
 

@@ -15,13 +15,14 @@ from datetime import date
 from typing import Any
 
 from advisor.answers import ANSWER_SLOTS, SLOT_ORDER, Answers
-from advisor.checklist import Category
+from advisor.checklist import checklist_sections
 from advisor.explain import NO_SUPERIOR_OPTION, assumption_lines, certainty_phrase, headline
 from advisor.questions import SLOT_NAMES, value_name
 from advisor.scoring import Recommendation, score
 from advisor.sourcing import MODELS, Model
 
 REPORT_ID = re.compile(r"^[A-Za-z0-9_-]{8,32}$")
+ASSESSMENTS_SLOT = "assessments"  # the conversation's slot holding them (domain.yml)
 MAX_KEPT_ASSESSMENTS = 20  # per conversation: the oldest are dropped beyond this
 
 
@@ -122,7 +123,7 @@ def build_report(assessment: FinishedAssessment) -> Report:
         ),
         factors=_unique_factors(factors),
         assumptions=tuple(assumption_lines(answers, assessment.assumed)),
-        checklist=_grouped_checklist(rec),
+        checklist=checklist_sections(rec.checklist),
     )
 
 
@@ -138,15 +139,6 @@ def _unique_factors(factors: Iterable[Factor]) -> tuple[Factor, ...]:
         else:
             merged[factor.label] = factor
     return tuple(merged.values())
-
-
-def _grouped_checklist(rec: Recommendation) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    groups = []
-    for category in Category:
-        texts = tuple(item.text for item in rec.checklist if item.category is category)
-        if texts:
-            groups.append((category.heading, texts))
-    return tuple(groups)
 
 
 def to_markdown(report: Report) -> str:

@@ -22,13 +22,19 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from advisor.report import assessments_in, build_portfolio, build_report, to_json, to_markdown
+from advisor.report import (
+    ASSESSMENTS_SLOT,
+    assessments_in,
+    build_portfolio,
+    build_report,
+    to_json,
+    to_markdown,
+)
 from advisor.report_link import PATH, PORTFOLIO, make_token, open_token
 from channels.report_html import NOT_FOUND, portfolio_page, report_page
 
 logger = logging.getLogger(__name__)
 
-ASSESSMENTS_SLOT = "assessments"
 # The page is self-contained: styles from this server, inline SVG, no script at all.
 # The token is the key to the report: never sent on as a Referer, never cached.
 PAGE_HEADERS = {
