@@ -11,6 +11,19 @@ soon as the database is back (pooled connections to a database server are
 pre-pinged, so the first message after its restart does not fail on a dead
 connection).
 
+It also keeps the tracker object of recent conversations between messages
+(stores/tracker_cache.py; `TRACKER_CACHE_SIZE`, default 256, 0 disables): Rasa's
+store loads every event of the current session and rebuilds the tracker on each
+message, a cost that grows with the conversation. `retrieve` first reads the
+conversation's version, (number of rows, highest id), with one indexed query, and
+returns the kept object itself when the database is still at the version recorded
+with it and the object was not changed since; otherwise it loads as Rasa does.
+`save` records the saved tracker with the new version, in the same query checking
+that Rasa would load exactly its events (not so after a new session started in it,
+or when another replica wrote in between: then the entry is dropped). Rows appended
+by another replica, or a conversation deleted by retention, change the version, so
+the kept tracker is not served. `retrieve_full_tracker` is not cached.
+
 endpoints.yml::
 
     tracker_store:
@@ -21,6 +34,7 @@ endpoints.yml::
 
 import functools
 import logging
+import os
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, TypeVar
 
@@ -29,7 +43,9 @@ from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore, creat
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import aliased, sessionmaker
+
+from stores.tracker_cache import TrackerCache, Version, cache_size
 
 logger = logging.getLogger(__name__)
 
@@ -75,10 +91,31 @@ class StrictSQLTrackerStore(SQLTrackerStore):
         self.engine.dispose()
         self.engine = sa.create_engine(url, **engine_kwargs)
         self.sessionmaker = sessionmaker(bind=self.engine)
+        self.tracker_cache: TrackerCache[DialogueStateTracker] = TrackerCache(
+            cache_size(os.environ), lambda tracker: tracker.events
+        )
 
     @_unavailable
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
-        return await super().retrieve(sender_id)
+        if not self.tracker_cache.enabled:
+            return await super().retrieve(sender_id)
+        try:
+            version = self._version(sender_id)
+            if version is not None:
+                kept = self.tracker_cache.get(sender_id, version)
+                if kept is not None:
+                    return kept
+            tracker = await super().retrieve(sender_id)
+        except BaseException:
+            self.tracker_cache.drop(sender_id)
+            raise
+        if tracker is None or version is None:
+            self.tracker_cache.drop(sender_id)
+        else:
+            # The version was read before the events: rows appended in between make
+            # it older than the tracker, so the next retrieve reloads (never the reverse).
+            self.tracker_cache.put(sender_id, tracker, version)
+        return tracker
 
     @_unavailable
     async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
@@ -86,7 +123,58 @@ class StrictSQLTrackerStore(SQLTrackerStore):
 
     @_unavailable
     async def save(self, tracker: DialogueStateTracker) -> None:
-        await super().save(tracker)
+        sender_id = tracker.sender_id
+        try:
+            await super().save(tracker)
+        except BaseException:
+            self.tracker_cache.drop(sender_id)
+            raise
+        if self.tracker_cache.enabled:
+            self._record(tracker)
+
+    def _version(self, sender_id: str) -> Version | None:
+        """(number of rows, highest id) of the conversation; None if it has no rows."""
+        events = self.SQLEvent
+        with self.session_scope() as session:
+            count, highest = (
+                session.query(sa.func.count(events.id), sa.func.max(events.id))
+                .filter(events.sender_id == sender_id)
+                .one()
+            )
+        return (int(count), int(highest)) if count and highest is not None else None
+
+    def _record(self, tracker: DialogueStateTracker) -> None:
+        """Keep the saved tracker with the conversation's new version, if a retrieve
+        by Rasa would now load exactly its events; otherwise drop the entry."""
+        sender_id = tracker.sender_id
+        events = self.SQLEvent
+        outer = aliased(events)
+        try:
+            with self.session_scope() as session:
+                # Rasa's own count of the latest session's rows (as its save uses), in
+                # the same statement as the version: one snapshot, also on PostgreSQL.
+                in_session = (
+                    self._event_query(session, sender_id, fetch_events_from_all_sessions=False)
+                    .order_by(None)
+                    .with_entities(sa.func.count(events.id))
+                    .scalar_subquery()
+                )
+                count, highest, loaded = (
+                    session.query(sa.func.count(outer.id), sa.func.max(outer.id), in_session)
+                    .filter(outer.sender_id == sender_id)
+                    .one()
+                )
+        except SQLAlchemyError as error:
+            # The events are saved; only the bookkeeping failed: the next retrieve loads.
+            self.tracker_cache.drop(sender_id)
+            logger.warning(f"Tracker cache: could not read the version of a conversation: {error}")
+            return
+        if not count or highest is None or loaded != len(tracker.events):
+            # A new session started in this object (Rasa loads only the latest one),
+            # another replica appended rows, or the conversation was deleted.
+            self.tracker_cache.drop(sender_id)
+            return
+        self.tracker_cache.put(sender_id, tracker, (int(count), int(highest)))
 
     @_unavailable
     async def keys(self) -> Iterable[str]:

@@ -1,0 +1,119 @@
+"""A per-process LRU of conversation trackers, each valid for one version of its rows.
+
+`StrictSQLTrackerStore` (stores/tracker_store.py) keeps the tracker object of each
+recent conversation here, with the *version* of the conversation's rows in the
+database it matches: (number of rows, highest row id) of its sender id, read with one
+cheap indexed query. A later `get` returns the very same object only if
+
+* the database still has that version: any row appended since, by this process or by
+  another replica sharing the database, changes the highest id (ids only grow:
+  PostgreSQL's sequence never reuses one; SQLite may reuse the highest ids after a
+  deletion, harmless with the one process per file it is used with here, which sees
+  the conversation empty before it writes to it again), and a deleted conversation
+  has no rows (a version with no rows is never served); and
+* the object was not changed since it was recorded: its event sequence has the same
+  length and the same last event (by identity). Rasa changes a retrieved tracker and
+  then saves it; one changed but not saved (an error in between) is dropped.
+
+Anything else is a miss: the caller loads the tracker as Rasa does and records it.
+The values are only required to have a growing sequence of items (`items`), so this
+module knows nothing of Rasa. Not thread-safe: Rasa's server runs on one event loop.
+
+`TRACKER_CACHE_SIZE` (default 256) bounds the number of conversations kept; 0
+disables the cache (every call is a miss and nothing is kept).
+"""
+
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+SIZE_ENV = "TRACKER_CACHE_SIZE"
+DEFAULT_SIZE = 256
+
+# (number of rows, highest row id) of one conversation in the database.
+Version = tuple[int, int]
+
+V = TypeVar("V")
+
+_EMPTY = object()  # the "last item" of an empty sequence
+
+
+def cache_size(environ: Mapping[str, str]) -> int:
+    """The cache size `TRACKER_CACHE_SIZE` asks for (default 256; 0 disables)."""
+    raw = environ.get(SIZE_ENV, "").strip()
+    if not raw:
+        return DEFAULT_SIZE
+    try:
+        size = int(raw)
+    except ValueError:
+        size = -1
+    if size < 0:
+        raise ValueError(f"{SIZE_ENV} must be a whole number >= 0 (0 disables), not {raw!r}")
+    return size
+
+
+@dataclass(frozen=True)
+class _Entry(Generic[V]):
+    value: V
+    version: Version
+    length: int  # len(items(value)) when recorded
+    last: object  # items(value)[-1] when recorded, compared by identity
+
+
+class TrackerCache(Generic[V]):
+    """At most `size` values by key, least recently used evicted first."""
+
+    def __init__(self, size: int, items: Callable[[V], Sequence[object]]) -> None:
+        if size < 0:
+            raise ValueError(f"cache size must be >= 0, not {size}")
+        self.size = size
+        self._items = items
+        self._entries: OrderedDict[str, _Entry[V]] = OrderedDict()
+
+    @property
+    def enabled(self) -> bool:
+        return self.size > 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._entries
+
+    def _mark(self, value: V) -> tuple[int, object]:
+        items = self._items(value)
+        return len(items), (items[-1] if items else _EMPTY)
+
+    def get(self, key: str, version: Version) -> V | None:
+        """The value recorded for `key` if the database is still at `version` and the
+        value is unchanged since; otherwise None (and the entry is dropped)."""
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        length, last = self._mark(entry.value)
+        if version[0] <= 0 or entry.version != version or length != entry.length:
+            self.drop(key)
+            return None
+        if last is not entry.last:
+            self.drop(key)
+            return None
+        self._entries.move_to_end(key)
+        return entry.value
+
+    def put(self, key: str, value: V, version: Version) -> None:
+        """Record `value` as matching the database's `version` of `key`, as it is now."""
+        if not self.enabled or version[0] <= 0:
+            self.drop(key)
+            return
+        length, last = self._mark(value)
+        self._entries[key] = _Entry(value, version, length, last)
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+
+    def drop(self, key: str) -> None:
+        self._entries.pop(key, None)
+
+    def clear(self) -> None:
+        self._entries.clear()

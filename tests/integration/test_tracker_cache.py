@@ -1,0 +1,285 @@
+"""The tracker cache of StrictSQLTrackerStore (stores/tracker_store.py, #14) against a
+real SQLite file and the project's domain: a saved tracker is served itself on the next
+retrieve with one cheap query and no event load; whatever changed in the database (rows
+appended by another replica, a conversation deleted, a new session) or in the object
+(changed, not saved) makes the store load as Rasa does, and then it returns what Rasa's
+stock SQLTrackerStore returns. TRACKER_CACHE_SIZE=0 keeps nothing. No servers needed."""
+
+import asyncio
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    SessionStarted,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from stores.retention import delete_idle_conversations
+from stores.tracker_cache import SIZE_ENV
+from stores.tracker_store import StrictSQLTrackerStore, TrackerStoreUnavailable
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+SENDER = "cached-conversation"
+
+
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return Domain.load(str(PROJECT_DIR / "domain.yml"))
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "tracker.db"
+
+
+@pytest.fixture
+def new_store(
+    db: Path, domain: Domain, monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., StrictSQLTrackerStore]:
+    """A replica's store on the shared file; TRACKER_CACHE_SIZE as given (else unset)."""
+
+    def make(cache_size: str | None = None) -> StrictSQLTrackerStore:
+        if cache_size is None:
+            monkeypatch.delenv(SIZE_ENV, raising=False)
+        else:
+            monkeypatch.setenv(SIZE_ENV, cache_size)
+        return StrictSQLTrackerStore(domain=domain, dialect="sqlite", db=str(db))
+
+    return make
+
+
+@pytest.fixture
+def store(new_store: Callable[..., StrictSQLTrackerStore]) -> StrictSQLTrackerStore:
+    return new_store()
+
+
+@pytest.fixture
+def stock(db: Path, domain: Domain) -> SQLTrackerStore:
+    return SQLTrackerStore(domain=domain, dialect="sqlite", db=str(db))
+
+
+def start_session(tracker: DialogueStateTracker) -> None:
+    """As Rasa's processor logs action_session_start: its events (SessionStarted, then
+    action_listen) are created first, its own ActionExecuted last but logged first."""
+    started, listen = SessionStarted(), ActionExecuted("action_listen")
+    tracker.update(ActionExecuted("action_session_start"))
+    tracker.update(started)
+    tracker.update(listen)
+
+
+def turn(tracker: DialogueStateTracker, text: str = "hello") -> None:
+    tracker.update(UserUttered(text, {"name": "greet", "confidence": 1.0}))
+    tracker.update(ActionExecuted("utter_greet"))
+    tracker.update(BotUttered("Hi! I help you decide whether to outsource a process."))
+    tracker.update(ActionExecuted("action_listen"))
+
+
+async def message(store: SQLTrackerStore, sender: str = SENDER) -> DialogueStateTracker:
+    """One message as Rasa's processor handles it: fetch (or create and start a
+    session), log the user's message and the bot's actions, save."""
+    tracker = await store.get_or_create_tracker(sender, append_action_listen=False)
+    if not tracker.events:
+        start_session(tracker)
+    turn(tracker)
+    await store.save(tracker)
+    return tracker
+
+
+def as_dicts(tracker: DialogueStateTracker | None) -> list[dict[str, Any]] | None:
+    return None if tracker is None else [event.as_dict() for event in tracker.events]
+
+
+def same_as_stock(tracker: DialogueStateTracker | None, stock: SQLTrackerStore) -> bool:
+    expected = asyncio.run(stock.retrieve(SENDER))
+    return as_dicts(tracker) == as_dicts(expected)
+
+
+class Statements:
+    """The SQL statements an engine runs, while recording."""
+
+    def __init__(self, engine: sa.engine.Engine) -> None:
+        self.seen: list[str] = []
+        sa.event.listen(engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        self.seen.append(statement)
+
+    def loads(self) -> list[str]:
+        """Statements that read the events' data (a tracker load)."""
+        return [s for s in self.seen if "events.data" in s]
+
+
+@pytest.fixture
+def statements(store: StrictSQLTrackerStore) -> Iterator[Statements]:
+    yield Statements(store.engine)
+
+
+def test_the_saved_tracker_is_served_itself_with_one_query_and_no_load(
+    store: StrictSQLTrackerStore, stock: SQLTrackerStore, statements: Statements
+) -> None:
+    first = asyncio.run(message(store))
+    second = asyncio.run(message(store))
+    # From the second message on, the same object goes round.
+    for _ in range(3):
+        statements.seen.clear()
+        tracker = asyncio.run(store.retrieve(SENDER))
+        assert tracker is second
+        assert len(statements.seen) == 1, statements.seen
+        assert statements.loads() == []
+        assert same_as_stock(tracker, stock)
+    assert first is second
+    assert asyncio.run(message(store)) is second
+    assert same_as_stock(second, stock)
+    assert len(second.events) == 3 + 3 * 4
+
+
+def test_an_unknown_conversation_is_none(store: StrictSQLTrackerStore) -> None:
+    assert asyncio.run(store.retrieve("nobody")) is None
+    assert "nobody" not in store.tracker_cache
+
+
+def test_rows_appended_by_another_replica_are_loaded(
+    new_store: Callable[..., StrictSQLTrackerStore], stock: SQLTrackerStore
+) -> None:
+    replica_a, replica_b = new_store(), new_store()
+    for _ in range(2):
+        kept = asyncio.run(message(replica_a))
+    on_b = asyncio.run(message(replica_b))  # B loads A's rows, appends a turn
+    assert on_b is not kept
+    tracker = asyncio.run(replica_a.retrieve(SENDER))
+    assert tracker is not kept
+    assert same_as_stock(tracker, stock)
+    assert as_dicts(tracker) == as_dicts(on_b)
+    assert len(tracker.events) == len(kept.events) + 4
+    # ...and from then on A serves its own again.
+    after = asyncio.run(message(replica_a))
+    assert asyncio.run(replica_a.retrieve(SENDER)) is after
+    assert same_as_stock(after, stock)
+
+
+def test_a_tracker_changed_and_not_saved_is_not_served(
+    store: StrictSQLTrackerStore, stock: SQLTrackerStore
+) -> None:
+    for _ in range(2):
+        kept = asyncio.run(message(store))
+    changed = asyncio.run(store.retrieve(SENDER))
+    assert changed is kept
+    changed.update(UserUttered("this message failed", {"name": "greet", "confidence": 1.0}))
+    tracker = asyncio.run(store.retrieve(SENDER))
+    assert tracker is not changed
+    assert same_as_stock(tracker, stock)
+    assert "this message failed" not in [getattr(e, "text", None) for e in tracker.events]
+
+
+def test_a_deleted_conversation_is_not_served(
+    store: StrictSQLTrackerStore, stock: SQLTrackerStore, db: Path
+) -> None:
+    for _ in range(2):
+        kept = asyncio.run(message(store))
+    assert asyncio.run(store.retrieve(SENDER)) is kept
+    engine = sa.create_engine(f"sqlite:///{db}")
+    # Retention, a year from now: everything is idle.
+    assert delete_idle_conversations(engine, 30, now=time.time() + 365 * 86400) == 1
+    engine.dispose()
+    assert asyncio.run(store.retrieve(SENDER)) is None
+    assert asyncio.run(stock.retrieve(SENDER)) is None
+    assert SENDER not in store.tracker_cache
+    # The same sender starts again: a new conversation, not the deleted one.
+    fresh = asyncio.run(message(store))
+    assert fresh is not kept
+    assert len(fresh.events) == 3 + 4
+    assert same_as_stock(asyncio.run(store.retrieve(SENDER)), stock)
+
+
+def test_after_a_new_session_only_the_new_session_is_served(
+    store: StrictSQLTrackerStore, stock: SQLTrackerStore
+) -> None:
+    for _ in range(3):
+        kept = asyncio.run(message(store))
+    tracker = asyncio.run(store.retrieve(SENDER))
+    assert tracker is kept
+    start_session(tracker)  # the session expired: Rasa starts a new one in this object
+    turn(tracker)
+    asyncio.run(store.save(tracker))
+    assert SENDER not in store.tracker_cache
+    loaded = asyncio.run(store.retrieve(SENDER))
+    assert loaded is not kept
+    assert same_as_stock(loaded, stock)
+    assert len(loaded.events) == 3 + 4  # the new session only
+    assert sum(isinstance(e, SessionStarted) for e in loaded.events) == 1
+    # The reloaded session is kept again.
+    after = asyncio.run(message(store))
+    assert after is loaded
+    assert asyncio.run(store.retrieve(SENDER)) is after
+
+
+def test_size_0_never_serves_the_same_object(
+    new_store: Callable[..., StrictSQLTrackerStore], stock: SQLTrackerStore
+) -> None:
+    store = new_store("0")
+    statements = Statements(store.engine)
+    trackers = [asyncio.run(message(store)) for _ in range(3)]
+    statements.seen.clear()
+    tracker = asyncio.run(store.retrieve(SENDER))
+    assert tracker is not None
+    assert all(tracker is not t for t in trackers)
+    assert len({id(t) for t in trackers}) == 3
+    assert len(store.tracker_cache) == 0
+    assert statements.loads()  # loaded as Rasa does
+    assert same_as_stock(tracker, stock)
+
+
+def test_the_least_recently_used_conversation_is_evicted(
+    new_store: Callable[..., StrictSQLTrackerStore],
+) -> None:
+    store = new_store("2")
+    kept = {}
+    for sender in ["a", "b", "c"]:
+        for _ in range(2):
+            kept[sender] = asyncio.run(message(store, sender))
+    assert "a" not in store.tracker_cache
+    assert asyncio.run(store.retrieve("a")) is not kept["a"]
+    assert asyncio.run(store.retrieve("c")) is kept["c"]
+    assert as_dicts(asyncio.run(store.retrieve("a"))) == as_dicts(kept["a"])
+
+
+def down(*_: Any, **__: Any) -> Any:
+    raise sa.exc.OperationalError("SELECT 1", {}, Exception("database is down"))
+
+
+def test_a_database_error_surfaces_and_leaves_no_entry(
+    store: StrictSQLTrackerStore, stock: SQLTrackerStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for _ in range(2):
+        kept = asyncio.run(message(store))
+    sessionmaker = store.sessionmaker
+    monkeypatch.setattr(store, "sessionmaker", down)
+    # Even with an entry for it, the conversation is not served while the database is down.
+    with pytest.raises(TrackerStoreUnavailable):
+        asyncio.run(store.retrieve(SENDER))
+    assert SENDER not in store.tracker_cache
+
+    monkeypatch.setattr(store, "sessionmaker", sessionmaker)
+    tracker = asyncio.run(store.retrieve(SENDER))
+    assert tracker is not kept
+    assert same_as_stock(tracker, stock)
+    turn(tracker, "saved while the database is down")
+    monkeypatch.setattr(store, "sessionmaker", down)
+    with pytest.raises(TrackerStoreUnavailable):
+        asyncio.run(store.save(tracker))
+    assert SENDER not in store.tracker_cache
+
+    monkeypatch.setattr(store, "sessionmaker", sessionmaker)
+    again = asyncio.run(store.retrieve(SENDER))
+    assert again is not tracker
+    assert same_as_stock(again, stock)
+    assert len(again.events) == len(tracker.events) - 4

@@ -1,0 +1,139 @@
+"""stores/tracker_cache.py: a value is served only for the version it was recorded with
+and while unchanged; at most `size` are kept, the least recently used evicted first;
+size 0 keeps nothing. The store using it: tests/integration/test_tracker_cache.py."""
+
+import pytest
+
+from stores.tracker_cache import DEFAULT_SIZE, SIZE_ENV, TrackerCache, cache_size
+
+
+def new_cache(size: int) -> TrackerCache[list[str]]:
+    return TrackerCache(size, lambda value: value)
+
+
+def test_a_recorded_value_is_served_itself_for_its_version() -> None:
+    cache = new_cache(4)
+    value = ["a", "b"]
+    cache.put("x", value, (2, 7))
+    assert cache.get("x", (2, 7)) is value
+    assert cache.get("x", (2, 7)) is value  # served again while unchanged
+
+
+@pytest.mark.parametrize("version", [(3, 9), (2, 8), (1, 7), (0, 7)])
+def test_another_version_is_a_miss_and_drops_the_entry(version: tuple[int, int]) -> None:
+    cache = new_cache(4)
+    value = ["a", "b"]
+    cache.put("x", value, (2, 7))
+    assert cache.get("x", version) is None
+    assert "x" not in cache
+    assert cache.get("x", (2, 7)) is None  # dropped, not only hidden
+
+
+def test_a_value_changed_since_it_was_recorded_is_not_served() -> None:
+    cache = new_cache(4)
+    value = ["a", "b"]
+    cache.put("x", value, (2, 7))
+    value.append("c")
+    assert cache.get("x", (2, 7)) is None
+    assert "x" not in cache
+
+
+def test_a_value_whose_last_item_was_replaced_is_not_served() -> None:
+    cache = new_cache(4)
+    value = ["a", "b"]
+    cache.put("x", value, (2, 7))
+    value[-1] = "b2"  # same length, another last item
+    assert cache.get("x", (2, 7)) is None
+
+
+def test_recording_again_after_a_change_serves_it_again() -> None:
+    cache = new_cache(4)
+    value = ["a"]
+    cache.put("x", value, (1, 1))
+    value.append("b")
+    cache.put("x", value, (2, 2))
+    assert cache.get("x", (2, 2)) is value
+    assert cache.get("x", (1, 1)) is None
+
+
+def test_a_version_without_rows_is_never_kept_nor_served() -> None:
+    cache = new_cache(4)
+    cache.put("x", [], (0, 0))
+    assert "x" not in cache
+    assert cache.get("x", (0, 0)) is None
+
+
+def test_an_empty_value_is_served_while_empty() -> None:
+    cache = new_cache(4)
+    value: list[str] = []
+    cache.put("x", value, (1, 1))
+    assert cache.get("x", (1, 1)) is value
+
+
+def test_drop() -> None:
+    cache = new_cache(4)
+    cache.put("x", ["a"], (1, 1))
+    cache.put("y", ["b"], (1, 2))
+    cache.drop("x")
+    cache.drop("unknown")  # no error
+    assert cache.get("x", (1, 1)) is None
+    assert cache.get("y", (1, 2)) == ["b"]
+    assert len(cache) == 1
+
+
+def test_at_most_size_values_are_kept_least_recently_used_evicted_first() -> None:
+    cache = new_cache(2)
+    values = {key: [key] for key in "abc"}
+    cache.put("a", values["a"], (1, 1))
+    cache.put("b", values["b"], (1, 2))
+    assert cache.get("a", (1, 1)) is values["a"]  # a used after b
+    cache.put("c", values["c"], (1, 3))  # evicts b
+    assert len(cache) == 2
+    assert "b" not in cache
+    assert cache.get("a", (1, 1)) is values["a"]
+    assert cache.get("c", (1, 3)) is values["c"]
+    cache.put("b", values["b"], (1, 2))  # evicts a (c was used after it)
+    assert "a" not in cache
+    assert set("bc") == {key for key in "abc" if key in cache}
+
+
+def test_recording_a_kept_key_again_does_not_evict() -> None:
+    cache = new_cache(2)
+    cache.put("a", ["a"], (1, 1))
+    cache.put("b", ["b"], (1, 2))
+    cache.put("a", ["a", "a"], (2, 3))
+    assert len(cache) == 2
+    assert cache.get("b", (1, 2)) == ["b"]
+
+
+def test_size_0_disables_the_cache() -> None:
+    cache = new_cache(0)
+    assert not cache.enabled
+    cache.put("x", ["a"], (1, 1))
+    assert len(cache) == 0
+    assert cache.get("x", (1, 1)) is None
+
+
+def test_a_negative_size_is_refused() -> None:
+    with pytest.raises(ValueError):
+        new_cache(-1)
+
+
+@pytest.mark.parametrize(
+    ("environ", "size"),
+    [
+        ({}, DEFAULT_SIZE),
+        ({SIZE_ENV: ""}, DEFAULT_SIZE),
+        ({SIZE_ENV: "0"}, 0),
+        ({SIZE_ENV: " 12 "}, 12),
+    ],
+)
+def test_the_size_comes_from_the_environment_else_256(environ: dict[str, str], size: int) -> None:
+    assert DEFAULT_SIZE == 256
+    assert cache_size(environ) == size
+
+
+@pytest.mark.parametrize("raw", ["-1", "many", "1.5"])
+def test_bad_sizes_are_refused_with_the_variable_named(raw: str) -> None:
+    with pytest.raises(ValueError, match=SIZE_ENV):
+        cache_size({SIZE_ENV: raw})
