@@ -31,8 +31,11 @@ from typing import Any
 
 import rasa
 from rasa.core.actions.action import RemoteAction
+from rasa.core.actions.forms import FormAction
 from rasa.core.tracker_store import FailSafeTrackerStore
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.tensorflow.models import RasaModel
 
 from channels import resilience
@@ -40,6 +43,8 @@ from runtime.action_events import recent_events_only
 from runtime.action_response import compiled_response_validation
 from runtime.event_lookup import cached_event_lookup
 from runtime.model_loading import eager_weight_building
+from runtime.tracker_copy import copy_by_state, form_tracker_by_state
+from runtime.tracker_history import incremental_applied_events, incremental_states
 from stores.tracker_store import reraise_unavailable
 
 logger = logging.getLogger(__name__)
@@ -105,6 +110,46 @@ PATCHES: tuple[Patch, ...] = (
         why="a dictionary lookup instead of a walk of Event's subclasses for every stored "
         "event on every message (~3 % CPU under load) (runtime/event_lookup.py)",
         test="tests/unit/test_runtime_event_lookup.py",
+        tuning=True,
+    ),
+    Patch(
+        DialogueStateTracker,
+        "applied_events",
+        incremental_applied_events,
+        why="recomputed from the first event ~16 times per message, so a message cost more "
+        "the longer the conversation; now each event is processed once per tracker "
+        "(runtime/tracker_history.py)",
+        test="tests/unit/test_runtime_tracker_history.py",
+        tuning=True,
+    ),
+    Patch(
+        Domain,
+        "states_for_tracker_history",
+        incremental_states,
+        why="every policy replayed the whole conversation into dialogue states after every "
+        "action (~8 times per message); now only new events are turned into states "
+        "(runtime/tracker_history.py)",
+        test="tests/unit/test_runtime_tracker_history.py",
+        tuning=True,
+    ),
+    Patch(
+        DialogueStateTracker,
+        "copy",
+        copy_by_state,
+        why="every action ran on a copy made by replaying the whole conversation (~3 times "
+        "per message); the copy now takes the tracker's state as it is "
+        "(runtime/tracker_copy.py)",
+        test="tests/unit/test_runtime_tracker_history.py",
+        tuning=True,
+    ),
+    Patch(
+        FormAction,
+        "_temporary_tracker",
+        form_tracker_by_state,
+        why="every turn of the form rebuilt the conversation by replaying all its events; "
+        "it now copies the tracker's state and adds the form's events "
+        "(runtime/tracker_copy.py)",
+        test="tests/unit/test_runtime_tracker_history.py",
         tuning=True,
     ),
     Patch(
