@@ -32,6 +32,7 @@ from typing import Any
 import rasa
 from rasa.core.actions.action import RemoteAction
 from rasa.core.actions.forms import FormAction
+from rasa.core.policies.policy import Policy
 from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
@@ -43,6 +44,7 @@ from runtime.action_events import recent_events_only
 from runtime.action_response import compiled_response_validation
 from runtime.event_lookup import cached_event_lookup
 from runtime.model_loading import eager_weight_building
+from runtime.policy_window import windowed_prediction_states
 from runtime.tracker_copy import copy_by_state, form_tracker_by_state
 from runtime.tracker_history import incremental_applied_events, incremental_states
 from stores.tracker_store import reraise_unavailable
@@ -130,6 +132,16 @@ PATCHES: tuple[Patch, ...] = (
         "action (~8 times per message); now only new events are turned into states "
         "(runtime/tracker_history.py)",
         test="tests/unit/test_runtime_tracker_history.py",
+        tuning=True,
+    ),
+    Patch(
+        Policy,
+        "_prediction_states",
+        windowed_prediction_states,
+        why="RulePolicy and MemoizationPolicy were handed (copied, logged, compared) the "
+        "states of the whole conversation; each now gets the latest states it reads: "
+        "its longest rule, its max_history (runtime/policy_window.py)",
+        test="tests/integration/test_runtime_equivalence.py",
         tuning=True,
     ),
     Patch(

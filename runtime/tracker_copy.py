@@ -19,19 +19,16 @@ both copies after every event of long generated conversations.
 
 from __future__ import annotations
 
-import copy
-from collections import deque
 from collections.abc import Callable
 from typing import Any
 
 from rasa.core.actions.forms import FormAction
-from rasa.shared.constants import DEFAULT_SENDER_ID
 from rasa.shared.core.constants import REQUESTED_SLOT
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet
 from rasa.shared.core.trackers import AnySlotDict, DialogueStateTracker
 
-from runtime.tracker_history import APPLIED_PROGRESS, STATES_PROGRESS
+from runtime.tracker_history import state_copy
 
 
 def copyable(tracker: DialogueStateTracker) -> bool:
@@ -40,21 +37,6 @@ def copyable(tracker: DialogueStateTracker) -> bool:
         and tracker.events.maxlen is None
         and not isinstance(tracker.slots, AnySlotDict)
     )
-
-
-def state_copy(tracker: DialogueStateTracker) -> DialogueStateTracker:
-    duplicate = DialogueStateTracker.__new__(DialogueStateTracker)
-    kept = {APPLIED_PROGRESS, STATES_PROGRESS}
-    duplicate.__dict__.update({k: v for k, v in tracker.__dict__.items() if k not in kept})
-    duplicate.events = deque(tracker.events)
-    duplicate.sender_id = tracker.sender_id or DEFAULT_SENDER_ID
-    duplicate.slots = {name: copy.copy(slot) for name, slot in tracker.slots.items()}
-    duplicate.active_loop = copy.copy(tracker.active_loop)
-    duplicate.latest_action = copy.copy(tracker.latest_action)
-    duplicate.sender_source = None
-    duplicate.model_id = None
-    duplicate.assistant_id = None
-    return duplicate
 
 
 def copy_by_state(rasa_copy: Callable[[DialogueStateTracker], DialogueStateTracker]) -> Callable:

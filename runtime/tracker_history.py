@@ -20,24 +20,34 @@ When the earlier result could change, everything is recomputed as Rasa does:
 * `applied_events`: a form (loop) activated for the first time changes how its earlier
   executions are read (Rasa collects loop names over all events first); a replaced
   or bounded (`max_event_history`) event list;
-* states: the applied events are no longer an extension of those already turned into
-  states (a revert removed some), or another domain or set of arguments is asked.
+* states: another domain or set of arguments is asked. When the applied events are no
+  longer an extension of those already turned into states (each run of a form drops the
+  events since its previous run, a revert drops a turn), the work restarts from the
+  latest checkpoint before the first difference: one is kept before each of the last
+  `CHECKPOINTS` user turns.
 
 Returned lists are fresh, so callers may change them and their states (the featurizers
-delete keys from the user sub-state) without touching what is kept. Installed by the
+delete keys from the user sub-state) without touching what is kept. A policy that reads
+only the last few states says so through `STATES_WINDOW` (runtime/policy_window.py),
+and only those are copied. Installed by the
 registry in runtime/patches.py; tests/unit/test_runtime_tracker_history.py compares
 both with Rasa's own code after every event of long generated conversations.
 """
 
 from __future__ import annotations
 
+import contextvars
+import copy
 import itertools
 import json
 import operator
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from rasa.shared.constants import DEFAULT_SENDER_ID
+from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_UNLIKELY_INTENT_NAME
 from rasa.shared.core.domain import Domain, State
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -54,6 +64,52 @@ from rasa.shared.core.trackers import DialogueStateTracker
 # Attribute names on the tracker object (its __dict__) for the kept progress.
 APPLIED_PROGRESS = "_runtime_applied_events"
 STATES_PROGRESS = "_runtime_states"
+CHECKPOINTS = 16  # a form's run or a revert reaches back a few user turns
+
+
+@dataclass(frozen=True)
+class Window:
+    """The last `states` states are all the caller reads; with `skip_unlikely`, states
+    after `action_unlikely_intent` do not count (the ML featurizers drop them first)."""
+
+    states: int
+    skip_unlikely: bool
+
+
+STATES_WINDOW: contextvars.ContextVar[Window | None] = contextvars.ContextVar(
+    "STATES_WINDOW", default=None
+)
+
+
+def _tail(states: list[State], window: Window | None) -> list[State]:
+    if window is None:
+        return states
+    start, counted = len(states), 0
+    while start > 0 and counted < window.states:
+        start -= 1
+        previous = states[start].get("prev_action", {}).get("action_name")
+        if not (window.skip_unlikely and previous == ACTION_UNLIKELY_INTENT_NAME):
+            counted += 1
+    return states[start:]
+
+
+def state_copy(tracker: DialogueStateTracker) -> DialogueStateTracker:
+    """A plain tracker in the same state as `tracker` (what replaying its events into
+    `tracker.init_copy()` gives): its events in a new list, copies of everything an
+    event changes in place, without the work kept here, model id, assistant id or
+    sender source."""
+    twin = DialogueStateTracker.__new__(DialogueStateTracker)
+    kept = {APPLIED_PROGRESS, STATES_PROGRESS}
+    twin.__dict__.update({k: v for k, v in tracker.__dict__.items() if k not in kept})
+    twin.events = deque(tracker.events)
+    twin.sender_id = tracker.sender_id or DEFAULT_SENDER_ID
+    twin.slots = {name: copy.copy(slot) for name, slot in tracker.slots.items()}
+    twin.active_loop = copy.copy(tracker.active_loop)
+    twin.latest_action = copy.copy(tracker.latest_action)
+    twin.sender_source = None
+    twin.model_id = None
+    twin.assistant_id = None
+    return twin
 
 
 # --- applied events -------------------------------------------------------------------
@@ -131,6 +187,17 @@ def incremental_applied_events(rasa_applied_events: Callable[..., list[Event]]) 
 
 
 @dataclass
+class Checkpoint:
+    """Where the work stood before applied event number `applied`."""
+
+    applied: int
+    replay: DialogueStateTracker  # its state then (without events)
+    states: int
+    last_ml_action: dict[str, str] | None
+    turn_was_hidden: bool
+
+
+@dataclass
 class StatesProgress:
     domain: Domain
     replay: DialogueStateTracker  # the tracker after `applied`
@@ -138,6 +205,42 @@ class StatesProgress:
     states: list[State] = field(default_factory=list)  # one per ActionExecuted in applied
     last_ml_action: dict[str, str] | None = None
     turn_was_hidden: bool = False
+    checkpoints: deque[Checkpoint] = field(default_factory=lambda: deque(maxlen=CHECKPOINTS))
+
+    def checkpoint(self) -> None:
+        if self.checkpoints and self.checkpoints[-1].applied == len(self.applied):
+            return  # rewound to here
+        replay = state_copy(self.replay)
+        replay.events = deque()
+        self.checkpoints.append(
+            Checkpoint(
+                len(self.applied),
+                replay,
+                len(self.states),
+                self.last_ml_action,
+                self.turn_was_hidden,
+            )
+        )
+
+    def rewind(self, applied: list[Event]) -> bool:
+        """Go back to the latest checkpoint whose events are the start of `applied`;
+        False if there is none."""
+        same = 0
+        for ours, theirs in zip(self.applied, applied, strict=False):
+            if ours is not theirs:
+                break
+            same += 1
+        while self.checkpoints and self.checkpoints[-1].applied > same:
+            self.checkpoints.pop()
+        if not self.checkpoints:
+            return False
+        point = self.checkpoints[-1]
+        self.replay = state_copy(point.replay)
+        self.replay.events = deque(applied[: point.applied])
+        del self.applied[point.applied :]
+        del self.states[point.states :]
+        self.last_ml_action, self.turn_was_hidden = point.last_ml_action, point.turn_was_hidden
+        return True
 
 
 @dataclass(frozen=True)
@@ -205,13 +308,17 @@ def states_progress(
     if (
         progress is None
         or progress.domain is not domain
-        or len(progress.applied) > len(applied)
-        or not all(map(operator.is_, progress.applied, applied))
+        or (
+            len(progress.applied) > len(applied)
+            or not all(map(operator.is_, progress.applied, applied))
+        )
+        and not progress.rewind(applied)
     ):
-        progress = StatesProgress(domain, tracker.init_copy())
-        kept[options.key] = progress
+        progress = kept[options.key] = StatesProgress(domain, tracker.init_copy())
     for event in applied[len(progress.applied) :]:
         if isinstance(event, ActionExecuted):
+            if event.action_name == ACTION_LISTEN_NAME:
+                progress.checkpoint()
             state = _state_at(
                 domain, progress.replay, event.hide_rule_turn, options, progress, True
             )
@@ -239,12 +346,11 @@ def incremental_states(rasa_states_for_tracker_history: Callable[..., list[State
             )
         options = StateOptions(omit_unset_slots, ignore_rule_only_turns, rule_only_data)
         progress = states_progress(self, tracker, options)
-        states = [_fresh_copy(state) for state in progress.states]
         # the tracker after the last event: its state changes with the next event
         last = _state_at(self, progress.replay, False, options, progress, False)
-        if last is not None:
-            states.append(_fresh_copy(last))  # may share sub-states with kept ones
-        return states
+        states = progress.states if last is None else [*progress.states, last]
+        # copies: the last state may share sub-states with kept ones
+        return [_fresh_copy(state) for state in _tail(states, STATES_WINDOW.get())]
 
     states_for_tracker_history.__doc__ = rasa_states_for_tracker_history.__doc__
     return states_for_tracker_history

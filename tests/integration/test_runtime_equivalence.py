@@ -7,9 +7,9 @@ session's action server, each time with the shipped tracker store and its cache:
 with every runtime/ patch uninstalled (Rasa's code paths) and once installed. Each
 message must lead to the same actions, predicted by the same policies with the same
 confidence, and the same replies (report links, which carry a random id, masked). As
-rules decide most turns, which would hide different dialogue states for TED and
-memoization, the states every policy is given are also compared after every message
-with those Rasa's own code computes from the same events.
+rules decide most turns, which would hide a difference in the policies that lost, the
+states of the kept tracker and what every policy predicts before each bot action are
+also compared with what Rasa's own code gives for the same events.
 """
 
 import asyncio
@@ -21,10 +21,10 @@ from typing import Any
 import pytest
 from rasa.core.agent import Agent, load_agent
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.policies.policy import Policy
 from rasa.core.policies.rule_policy import RulePolicy
 from rasa.core.utils import AvailableEndpoints
-from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted
+from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bench.conversation_length import script
@@ -34,21 +34,47 @@ from runtime import patches
 MESSAGES = 120
 RANDOM_PARTS = re.compile(r"https?://\S+|\b[0-9a-f]{8,}\b")
 
-Turn = tuple[str, list[tuple[str, str | None, float | None]], list[str]]
+Turn = tuple[str, list[tuple[str, str | None, bool, float | None]], list[str]]
+
+
+def policies(agent: Agent) -> list[Policy]:
+    nodes = agent.processor.graph_runner._instantiated_nodes  # no public accessor
+    found = [n._component for n in nodes.values() if isinstance(n._component, Policy)]
+    assert any(isinstance(p, RulePolicy) for p in found), found
+    return found
 
 
 def rule_only_data(agent: Agent) -> dict[str, Any]:
-    nodes = agent.processor.graph_runner._instantiated_nodes  # no public accessor
-    rules = [n._component for n in nodes.values() if isinstance(n._component, RulePolicy)]
-    return rules[0]._get_rule_only_data()
+    return next(p for p in policies(agent) if isinstance(p, RulePolicy))._get_rule_only_data()
 
 
-def states_as_rasa_computes(tracker: DialogueStateTracker, domain: Domain, data: Any) -> Any:
-    """The states (for rules, for ML policies) by Rasa's code, on a rebuilt tracker."""
+def states_and_predictions(agent: Agent, events: list[Event], before: int) -> Any:
+    """The tracker's states (for rules, for ML policies), and every policy's prediction
+    before each bot action since event number `before`, on trackers rebuilt from `events`."""
+    domain, data = agent.domain, rule_only_data(agent)
+    tracker = DialogueStateTracker.from_events("x", events, domain.slots)
+    states = tracker.past_states(domain), tracker.past_states(domain, False, True, data)
+    predictions = []
+    for end in range(before, len(events)):
+        if isinstance(events[end], ActionExecuted):
+            prefix = DialogueStateTracker.from_events("x", events[:end], domain.slots)
+            for policy in policies(agent):
+                p = policy.predict_action_probabilities(prefix, domain, rule_only_data=data)
+                predictions.append(
+                    (
+                        type(policy).__name__,
+                        [round(x, 5) for x in p.probabilities],
+                        [e.as_dict() for e in p.events],
+                        (p.hide_rule_turn, p.is_no_user_prediction, p.is_end_to_end_prediction),
+                    )
+                )
+    return states, predictions
+
+
+def as_rasa_computes(agent: Agent, events: list[Event], before: int) -> Any:
     patches.uninstall()
     try:
-        rebuilt = DialogueStateTracker.from_events("x", list(tracker.events), domain.slots)
-        return rebuilt.past_states(domain), rebuilt.past_states(domain, False, True, data)
+        return states_and_predictions(agent, events, before)
     finally:
         patches.install()
 
@@ -62,16 +88,19 @@ async def converse(agent: Agent, compare_states: bool = False) -> list[Turn]:
         await agent.handle_message(UserMessage(text, output, sender))
         tracker = await agent.tracker_store.retrieve(sender)
         assert tracker is not None
+        events = list(tracker.events)
         if compare_states:
             data = rule_only_data(agent)
-            ours = (
+            kept = (
                 tracker.past_states(agent.domain),
                 tracker.past_states(agent.domain, False, True, data),
             )
-            assert ours == states_as_rasa_computes(tracker, agent.domain, data), text
+            rasas = as_rasa_computes(agent, events, before)
+            assert kept == rasas[0], text
+            assert states_and_predictions(agent, events, before) == rasas, text
         actions = [
-            (e.action_name, e.policy, None if e.confidence is None else round(e.confidence, 5))
-            for e in list(tracker.events)[before:]
+            (e.action_name, e.policy, e.hide_rule_turn, e.confidence and round(e.confidence, 5))
+            for e in events[before:]
             if isinstance(e, ActionExecuted)
         ]
         replies = [RANDOM_PARTS.sub("…", str(m.get("text") or m)) for m in output.messages]
@@ -105,6 +134,5 @@ def test_a_long_conversation_goes_as_with_rasas_own_runtime(agent: Agent) -> Non
     assert len(ours) == len(rasas) == MESSAGES
     for number, (mine, theirs) in enumerate(zip(ours, rasas, strict=True), start=1):
         assert mine == theirs, f"message {number}"
-    # the conversation really used the form, rules, memoization and free text
-    policies = {policy for _, actions, _ in ours for _, policy, _ in actions if policy}
-    assert any("RulePolicy" in p for p in policies), policies
+    winners = {policy for _, actions, _ in ours for _, policy, *_ in actions if policy}
+    assert any("RulePolicy" in p for p in winners), winners

@@ -211,6 +211,38 @@ def test_work_is_kept_between_calls() -> None:
     assert next(iter(tracker.__dict__[STATES_PROGRESS].values())).replay is replay
 
 
+def test_a_forms_turns_continue_from_a_checkpoint() -> None:
+    """Each run of the form drops the events since its previous run from the applied
+    events: the work goes back a turn, not to the start."""
+    start = [
+        ActionExecuted("action_session_start"),
+        SessionStarted(),
+        ActionExecuted("action_listen"),
+    ]
+    tracker = DialogueStateTracker.from_events(
+        "ours", start + random_turn(random.Random(1)) * 30, slots=DOMAIN.slots
+    )
+    tracker.update_with_events(
+        [user("start_assessment"), ActionExecuted(FORM), ActiveLoop(FORM)], None
+    )
+    tracker.past_states(DOMAIN, False, True, RULE_ONLY)
+    kept = tracker.__dict__[STATES_PROGRESS]
+    for answer in ("core", "supporting", "core"):
+        for event in [
+            ActionExecuted("action_listen"),
+            user("inform"),
+            ActionExecuted(FORM),
+            SlotSet("core", answer),
+        ]:
+            tracker.update(event)
+            progress = next(iter(kept.values()))
+            assert (
+                tracker.past_states(DOMAIN, False, True, RULE_ONLY)
+                == rasas_view(list(tracker.events))[1][2]
+            )
+            assert next(iter(kept.values())) is progress  # not started again
+
+
 def test_bounded_event_history_gets_rasas_code() -> None:
     events = conversation(8, 80)
     tracker = DialogueStateTracker.from_events(
