@@ -101,6 +101,14 @@ class TrackerCache(Generic[V]):
         self._entries.move_to_end(key)
         return entry.value
 
+    def recorded(self, key: str, value: V) -> tuple[Version, int] | None:
+        """(version, length when recorded) if `value` itself is what is kept for `key`
+        (since changed or not); None otherwise."""
+        entry = self._entries.get(key)
+        if entry is None or entry.value is not value:
+            return None
+        return entry.version, entry.length
+
     def put(self, key: str, value: V, version: Version) -> None:
         """Record `value` as matching the database's `version` of `key`, as it is now."""
         if not self.enabled or version[0] <= 0:

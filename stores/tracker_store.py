@@ -18,11 +18,16 @@ message, a cost that grows with the conversation. `retrieve` first reads the
 conversation's version, (number of rows, highest id), with one indexed query, and
 returns the kept object itself when the database is still at the version recorded
 with it and the object was not changed since; otherwise it loads as Rasa does.
-`save` records the saved tracker with the new version, in the same query checking
-that Rasa would load exactly its events (not so after a new session started in it,
-or when another replica wrote in between: then the entry is dropped). Rows appended
-by another replica, or a conversation deleted by retention, change the version, so
-the kept tracker is not served. `retrieve_full_tracker` is not cached.
+`save` of a kept tracker writes the events appended since it was recorded, without
+Rasa's query counting the stored ones, and records it with the new version it works
+out from the rows it inserted: the conversation is locked while a message is handled
+(Rasa's lock store, Redis in scale-out), so no one else wrote to it since the version
+was read. Any other tracker is saved as Rasa does and recorded with the version read
+back, in the same query checking that Rasa would load exactly its events. A new
+session started in the tracker (Rasa then loads only the new session) drops the
+entry. Rows appended by another replica, or a conversation deleted by retention,
+change the version, so the kept tracker is not served. `retrieve_full_tracker` is
+not cached.
 
 endpoints.yml::
 
@@ -33,17 +38,19 @@ endpoints.yml::
 """
 
 import functools
+import itertools
 import logging
 import os
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore, create_engine_kwargs
+from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import aliased, sessionmaker
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from stores.tracker_cache import TrackerCache, Version, cache_size
 
@@ -94,6 +101,14 @@ class StrictSQLTrackerStore(SQLTrackerStore):
         self.tracker_cache: TrackerCache[DialogueStateTracker] = TrackerCache(
             cache_size(os.environ), lambda tracker: tracker.events
         )
+        # Highest id of the events the last flush inserted (save's bookkeeping).
+        self._inserted_up_to: int | None = None
+        sa.event.listen(self.sessionmaker, "after_flush", self._note_inserted)
+
+    def _note_inserted(self, session: Session, _: Any) -> None:
+        ids = [row.id for row in session.new if isinstance(row, self.SQLEvent)]
+        if ids:
+            self._inserted_up_to = max(ids)
 
     @_unavailable
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
@@ -124,13 +139,34 @@ class StrictSQLTrackerStore(SQLTrackerStore):
     @_unavailable
     async def save(self, tracker: DialogueStateTracker) -> None:
         sender_id = tracker.sender_id
+        recorded = self.tracker_cache.recorded(sender_id, tracker)
+        self._inserted_up_to = None
         try:
-            await super().save(tracker)
+            await super().save(tracker)  # through _additional_events below
         except BaseException:
             self.tracker_cache.drop(sender_id)
             raise
-        if self.tracker_cache.enabled:
-            self._record(tracker)
+        if recorded is None:
+            if self.tracker_cache.enabled:
+                self._record(tracker)
+            return
+        (rows, highest), stored = recorded
+        new = list(itertools.islice(tracker.events, stored, None))
+        if any(isinstance(event, SessionStarted) for event in new):
+            self.tracker_cache.drop(sender_id)  # Rasa now loads only the new session
+        elif new and self._inserted_up_to is None:
+            self._record(tracker)  # not inserted by a flush we saw: read the version
+        else:
+            version = (rows + len(new), max(highest, self._inserted_up_to or highest))
+            self.tracker_cache.put(sender_id, tracker, version)
+
+    def _additional_events(self, session: Session, tracker: DialogueStateTracker) -> Iterator:
+        """The events to insert: of a kept tracker, those appended since it was recorded
+        (no query); otherwise Rasa's count of the stored ones decides."""
+        recorded = self.tracker_cache.recorded(tracker.sender_id, tracker)
+        if recorded is None:
+            return super()._additional_events(session, tracker)
+        return itertools.islice(tracker.events, recorded[1], None)
 
     def _version(self, sender_id: str) -> Version | None:
         """(number of rows, highest id) of the conversation; None if it has no rows."""

@@ -142,6 +142,22 @@ def test_the_saved_tracker_is_served_itself_with_one_query_and_no_load(
     assert len(second.events) == 3 + 3 * 4
 
 
+def test_a_kept_tracker_is_saved_with_inserts_only(
+    store: StrictSQLTrackerStore, stock: SQLTrackerStore, statements: Statements
+) -> None:
+    """Its new events are known, and so is the new version: no count, no read-back."""
+    kept = asyncio.run(message(store))
+    for number in range(3):
+        statements.seen.clear()
+        assert asyncio.run(message(store)) is kept
+        selects = [s for s in statements.seen if s.lstrip().upper().startswith("SELECT")]
+        inserts = [s for s in statements.seen if s.lstrip().upper().startswith("INSERT")]
+        assert len(selects) == 1, selects  # the version, before serving the object
+        assert len(inserts) == 4  # the turn's events
+        assert same_as_stock(kept, stock), number
+    assert asyncio.run(store.retrieve(SENDER)) is kept
+
+
 def test_an_unknown_conversation_is_none(store: StrictSQLTrackerStore) -> None:
     assert asyncio.run(store.retrieve("nobody")) is None
     assert "nobody" not in store.tracker_cache
