@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -358,7 +359,9 @@ def nlu_eval() -> dict[str, Any]:
 
 
 def parse_env(spec: str) -> dict[str, str]:
-    return dict(item.split("=", 1) for item in spec.split(",") if item)
+    """ "K=V,K2=V2" -> {K: V, K2: V2}; a value may hold commas (RASA_RUNTIME_SKIP=a,b)."""
+    items = re.split(r",(?=[A-Za-z_][A-Za-z0-9_]*=)", spec)
+    return dict(item.split("=", 1) for item in items if item)
 
 
 def main() -> int:

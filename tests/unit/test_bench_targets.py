@@ -220,3 +220,14 @@ def test_the_markdown_report_has_the_target_table() -> None:
     )
     assert "p50 of messages 1–10 30.0 ms, of messages 190–200 33.0 ms, ratio 1.10" in text
     assert text.count("**not met**") == 7
+
+
+def test_benchmark_environments_may_list_several_patches_to_skip() -> None:
+    from bench.run_benchmark import parse_env
+
+    assert parse_env("A=1,RASA_RUNTIME_SKIP=Policy._prediction_states,Agent.load_model,B=x") == {
+        "A": "1",
+        "RASA_RUNTIME_SKIP": "Policy._prediction_states,Agent.load_model",
+        "B": "x",
+    }
+    assert parse_env("") == {}
