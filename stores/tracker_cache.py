@@ -85,6 +85,20 @@ class TrackerCache(Generic[V]):
         items = self._items(value)
         return len(items), (items[-1] if items else _EMPTY)
 
+    def unchanged(self, key: str) -> tuple[V, Version] | None:
+        """The value kept for `key` and the version it was recorded with, if the value
+        is unchanged since (whatever the database's version now); otherwise None (and
+        the entry is dropped)."""
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        length, last = self._mark(entry.value)
+        if length != entry.length or last is not entry.last:
+            self.drop(key)
+            return None
+        self._entries.move_to_end(key)
+        return entry.value, entry.version
+
     def get(self, key: str, version: Version) -> V | None:
         """The value recorded for `key` if the database is still at `version` and the
         value is unchanged since; otherwise None (and the entry is dropped)."""

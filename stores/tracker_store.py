@@ -17,7 +17,11 @@ store loads every event of the current session and rebuilds the tracker on each
 message, a cost that grows with the conversation. `retrieve` first reads the
 conversation's version, (number of rows, highest id), with one indexed query, and
 returns the kept object itself when the database is still at the version recorded
-with it and the object was not changed since; otherwise it loads as Rasa does.
+with it and the object was not changed since. When only rows were appended (by
+another replica: nginx spreads a conversation's REST messages over the replicas) and
+none starts a new session, it reads just those rows and applies them to the kept
+object, as Rasa's load would apply them after the others. Otherwise it loads as
+Rasa does.
 `save` of a kept tracker writes the events appended since it was recorded, without
 Rasa's query counting the stored ones, and records it with the new version it works
 out from the rows it inserted: the conversation is locked while a message is handled
@@ -39,6 +43,7 @@ endpoints.yml::
 
 import functools
 import itertools
+import json
 import logging
 import os
 from collections.abc import Awaitable, Callable, Iterable, Iterator
@@ -46,7 +51,7 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore, create_engine_kwargs
-from rasa.shared.core.events import SessionStarted
+from rasa.shared.core.events import SessionStarted, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from sqlalchemy.exc import SQLAlchemyError
@@ -116,10 +121,12 @@ class StrictSQLTrackerStore(SQLTrackerStore):
             return await super().retrieve(sender_id)
         try:
             version = self._version(sender_id)
-            if version is not None:
-                kept = self.tracker_cache.get(sender_id, version)
-                if kept is not None:
-                    return kept
+            kept = self.tracker_cache.unchanged(sender_id) if version else None
+            if version is not None and kept is not None:
+                tracker, recorded = kept
+                if recorded == version or self._catch_up(tracker, recorded, version):
+                    self.tracker_cache.put(sender_id, tracker, version)
+                    return tracker
             tracker = await super().retrieve(sender_id)
         except BaseException:
             self.tracker_cache.drop(sender_id)
@@ -167,6 +174,45 @@ class StrictSQLTrackerStore(SQLTrackerStore):
         if recorded is None:
             return super()._additional_events(session, tracker)
         return itertools.islice(tracker.events, recorded[1], None)
+
+    def _catch_up(self, tracker: DialogueStateTracker, recorded: Version, now: Version) -> bool:
+        """Apply the rows appended since `recorded` (up to version `now`) to `tracker`;
+        False, with `tracker` untouched, unless they are exactly the new rows (none
+        deleted) and Rasa's load would include them all in the same session."""
+        (rows_then, highest_then), (rows_now, highest_now) = recorded, now
+        if rows_now <= rows_then or highest_now <= highest_then:
+            return False
+        events = self.SQLEvent
+        with self.session_scope() as session:
+            new = (
+                session.query(events.type_name, events.timestamp, events.data)
+                .filter(
+                    events.sender_id == tracker.sender_id,
+                    events.id > highest_then,
+                    events.id <= highest_now,
+                )
+                .order_by(events.id)
+                .all()
+            )
+        session_start = next(
+            (e.timestamp for e in reversed(tracker.events) if isinstance(e, SessionStarted)),
+            None,
+        )
+        if (
+            len(new) != rows_now - rows_then
+            or any(row.type_name == SessionStarted.type_name for row in new)
+            or (session_start is not None and any(r.timestamp < session_start for r in new))
+        ):
+            return False
+        # As Rasa's load replays them: without stamping the model's ids on the events.
+        ids = tracker.model_id, tracker.assistant_id
+        tracker.model_id = tracker.assistant_id = None
+        try:
+            for event in deserialise_events([json.loads(row.data) for row in new]):
+                tracker.update(event)
+        finally:
+            tracker.model_id, tracker.assistant_id = ids
+        return True
 
     def _version(self, sender_id: str) -> Version | None:
         """(number of rows, highest id) of the conversation; None if it has no rows."""

@@ -163,23 +163,65 @@ def test_an_unknown_conversation_is_none(store: StrictSQLTrackerStore) -> None:
     assert "nobody" not in store.tracker_cache
 
 
-def test_rows_appended_by_another_replica_are_loaded(
+def test_rows_appended_by_another_replica_are_applied_to_the_kept_tracker(
+    new_store: Callable[..., StrictSQLTrackerStore], stock: SQLTrackerStore
+) -> None:
+    """nginx spreads a conversation's REST messages over the replicas: each reads only
+    the other's new rows, and ends up with what Rasa's load gives."""
+    replica_a, replica_b = new_store(), new_store()
+    for _ in range(2):
+        kept = asyncio.run(message(replica_a))
+    length = len(kept.events)
+    on_b = asyncio.run(message(replica_b))  # B loads A's rows, appends a turn
+    assert on_b is not kept
+    statements = Statements(replica_a.engine)
+    tracker = asyncio.run(replica_a.retrieve(SENDER))
+    assert tracker is kept
+    assert statements.loads() and all("events.id >" in s for s in statements.loads())
+    assert same_as_stock(tracker, stock)
+    assert as_dicts(tracker) == as_dicts(on_b)
+    assert len(tracker.events) == length + 4
+    # Turn and turn about, each replica keeps its own object up to date.
+    for _ in range(3):
+        assert asyncio.run(message(replica_b)) is on_b
+        assert asyncio.run(message(replica_a)) is kept
+        assert same_as_stock(kept, stock)
+    assert as_dicts(on_b) != as_dicts(kept)  # B has not read A's last turn yet...
+    assert asyncio.run(replica_b.retrieve(SENDER)) is on_b
+    assert as_dicts(on_b) == as_dicts(kept)  # ...now it has
+
+
+def test_a_new_session_started_by_another_replica_is_loaded_as_rasa_does(
     new_store: Callable[..., StrictSQLTrackerStore], stock: SQLTrackerStore
 ) -> None:
     replica_a, replica_b = new_store(), new_store()
     for _ in range(2):
         kept = asyncio.run(message(replica_a))
-    on_b = asyncio.run(message(replica_b))  # B loads A's rows, appends a turn
-    assert on_b is not kept
+    on_b = asyncio.run(replica_b.retrieve(SENDER))
+    assert on_b is not None
+    start_session(on_b)
+    turn(on_b)
+    asyncio.run(replica_b.save(on_b))
     tracker = asyncio.run(replica_a.retrieve(SENDER))
     assert tracker is not kept
     assert same_as_stock(tracker, stock)
-    assert as_dicts(tracker) == as_dicts(on_b)
-    assert len(tracker.events) == len(kept.events) + 4
-    # ...and from then on A serves its own again.
-    after = asyncio.run(message(replica_a))
-    assert asyncio.run(replica_a.retrieve(SENDER)) is after
-    assert same_as_stock(after, stock)
+    assert len(tracker.events) == 3 + 4  # the new session only
+
+
+def test_rows_deleted_as_well_as_appended_mean_a_full_load(
+    new_store: Callable[..., StrictSQLTrackerStore], stock: SQLTrackerStore, db: Path
+) -> None:
+    replica_a, replica_b = new_store(), new_store()
+    for _ in range(2):
+        kept = asyncio.run(message(replica_a))
+    engine = sa.create_engine(f"sqlite:///{db}")
+    with engine.begin() as connection:  # someone removes a bot message
+        connection.execute(sa.text("DELETE FROM events WHERE id = 5"))
+    engine.dispose()
+    asyncio.run(message(replica_b))
+    tracker = asyncio.run(replica_a.retrieve(SENDER))
+    assert tracker is not kept
+    assert same_as_stock(tracker, stock)
 
 
 def test_a_tracker_changed_and_not_saved_is_not_served(
