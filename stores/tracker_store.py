@@ -22,16 +22,17 @@ another replica: nginx spreads a conversation's REST messages over the replicas)
 none starts a new session, it reads just those rows and applies them to the kept
 object, as Rasa's load would apply them after the others. Otherwise it loads as
 Rasa does.
-`save` of a kept tracker writes the events appended since it was recorded, without
-Rasa's query counting the stored ones, and records it with the new version it works
-out from the rows it inserted: the conversation is locked while a message is handled
-(Rasa's lock store, Redis in scale-out), so no one else wrote to it since the version
-was read. Any other tracker is saved as Rasa does and recorded with the version read
-back, in the same query checking that Rasa would load exactly its events. A new
-session started in the tracker (Rasa then loads only the new session) drops the
-entry. Rows appended by another replica, or a conversation deleted by retention,
-change the version, so the kept tracker is not served. `retrieve_full_tracker` is
-not cached.
+`save` writes a turn's events in one INSERT (SQLite and PostgreSQL; the same columns
+as Rasa's save, which inserts them one by one). For a kept tracker these are the
+events appended since it was recorded, found without Rasa's query counting the
+stored ones, and the tracker is recorded with the new version worked out from the ids
+the database gave: the conversation is locked while a message is handled (Rasa's
+lock store, Redis in scale-out), so no one else wrote to it since the version was
+read. Any other tracker is recorded with the version read back, in the same query
+checking that Rasa would load exactly its events. A new session started in the
+tracker (Rasa then loads only the new session) drops the entry. Rows appended by
+another replica, or a conversation deleted by retention, change the version, so the
+kept tracker is not served as it is. `retrieve_full_tracker` is not cached.
 
 endpoints.yml::
 
@@ -51,7 +52,7 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore, create_engine_kwargs
-from rasa.shared.core.events import SessionStarted, deserialise_events
+from rasa.shared.core.events import Event, SessionStarted, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from sqlalchemy.exc import SQLAlchemyError
@@ -106,14 +107,8 @@ class StrictSQLTrackerStore(SQLTrackerStore):
         self.tracker_cache: TrackerCache[DialogueStateTracker] = TrackerCache(
             cache_size(os.environ), lambda tracker: tracker.events
         )
-        # Highest id of the events the last flush inserted (save's bookkeeping).
-        self._inserted_up_to: int | None = None
-        sa.event.listen(self.sessionmaker, "after_flush", self._note_inserted)
-
-    def _note_inserted(self, session: Session, _: Any) -> None:
-        ids = [row.id for row in session.new if isinstance(row, self.SQLEvent)]
-        if ids:
-            self._inserted_up_to = max(ids)
+        # One INSERT per turn where the database reports the ids it gave (below).
+        self._bulk_insert = url.get_backend_name() in ("sqlite", "postgresql")
 
     @_unavailable
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
@@ -147,25 +142,52 @@ class StrictSQLTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         sender_id = tracker.sender_id
         recorded = self.tracker_cache.recorded(sender_id, tracker)
-        self._inserted_up_to = None
         try:
-            await super().save(tracker)  # through _additional_events below
+            if not self._bulk_insert:
+                await super().save(tracker)
+                self._record(tracker)
+                return
+            await self.stream_events(tracker)  # as Rasa's save
+            with self.session_scope() as session:
+                new = list(self._additional_events(session, tracker))
+                inserted_up_to = self._insert(session, sender_id, new)
+                session.commit()
         except BaseException:
             self.tracker_cache.drop(sender_id)
             raise
         if recorded is None:
-            if self.tracker_cache.enabled:
-                self._record(tracker)
-            return
-        (rows, highest), stored = recorded
-        new = list(itertools.islice(tracker.events, stored, None))
-        if any(isinstance(event, SessionStarted) for event in new):
+            self._record(tracker)
+        elif any(isinstance(event, SessionStarted) for event in new):
             self.tracker_cache.drop(sender_id)  # Rasa now loads only the new session
-        elif new and self._inserted_up_to is None:
-            self._record(tracker)  # not inserted by a flush we saw: read the version
         else:
-            version = (rows + len(new), max(highest, self._inserted_up_to or highest))
+            rows, highest = recorded[0]
+            version = (rows + len(new), max(highest, inserted_up_to or highest))
             self.tracker_cache.put(sender_id, tracker, version)
+
+    def _insert(self, session: Session, sender_id: str, events: list[Event]) -> int | None:
+        """Insert the events as Rasa's save does (the same columns), in one statement
+        instead of one per event; the highest id given, or None if there were none."""
+        if not events:
+            return None
+        rows = []
+        for event in events:
+            data = event.as_dict()
+            rows.append(
+                {
+                    "sender_id": sender_id,
+                    "type_name": event.type_name,
+                    "timestamp": data.get("timestamp"),
+                    "intent_name": data.get("parse_data", {}).get("intent", {}).get("name"),
+                    "action_name": data.get("name"),
+                    "data": json.dumps(data),
+                }
+            )
+        table = self.SQLEvent.__table__
+        statement = table.insert().values(rows)
+        if session.bind is not None and session.bind.dialect.name == "postgresql":
+            return max(session.execute(statement.returning(table.c.id)).scalars())
+        result = session.execute(statement)  # SQLite: the last row's id
+        return int(result.lastrowid)
 
     def _additional_events(self, session: Session, tracker: DialogueStateTracker) -> Iterator:
         """The events to insert: of a kept tracker, those appended since it was recorded
