@@ -85,6 +85,17 @@ def test_digression_is_answered_then_the_question_repeats(new_chat):
     assert question.strip().splitlines()[-1] in reply
 
 
+@pytest.mark.parametrize("hello", ["hi", "hello again", "hey there"])
+def test_a_greeting_mid_form_gets_a_hello_and_the_question_again(new_chat, hello):
+    chat = new_chat()
+    chat.text("start the assessment")
+    question = chat.text("legal research")
+    reply = chat.text(hello)
+    assert "Hello again" in reply
+    assert "can't follow" not in reply and "didn't catch" not in reply
+    assert question.strip().splitlines()[-1] in reply
+
+
 def test_provisional_recommendation_mid_form(new_chat):
     chat = new_chat()
     chat.text("help me choose between bpo and kpo")
