@@ -102,18 +102,14 @@ class TrackerCache(Generic[V]):
     def get(self, key: str, version: Version) -> V | None:
         """The value recorded for `key` if the database is still at `version` and the
         value is unchanged since; otherwise None (and the entry is dropped)."""
-        entry = self._entries.get(key)
-        if entry is None:
+        kept = self.unchanged(key)
+        if kept is None:
             return None
-        length, last = self._mark(entry.value)
-        if version[0] <= 0 or entry.version != version or length != entry.length:
+        value, recorded = kept
+        if version[0] <= 0 or recorded != version:
             self.drop(key)
             return None
-        if last is not entry.last:
-            self.drop(key)
-            return None
-        self._entries.move_to_end(key)
-        return entry.value
+        return value
 
     def recorded(self, key: str, value: V) -> tuple[Version, int] | None:
         """(version, length when recorded) if `value` itself is what is kept for `key`

@@ -249,7 +249,10 @@ class StrictSQLTrackerStore(SQLTrackerStore):
 
     def _record(self, tracker: DialogueStateTracker) -> None:
         """Keep the saved tracker with the conversation's new version, if a retrieve
-        by Rasa would now load exactly its events; otherwise drop the entry."""
+        by Rasa would now load exactly its events; otherwise drop the entry. Nothing
+        (no query) when the cache is off."""
+        if not self.tracker_cache.enabled:
+            return
         sender_id = tracker.sender_id
         events = self.SQLEvent
         outer = aliased(events)

@@ -83,7 +83,8 @@ async def converse(agent: Agent, compare_states: bool = False) -> list[Turn]:
     sender = f"equivalence-{uuid.uuid4().hex[:8]}"
     turns = []
     for text in script(MESSAGES):
-        before = len((await agent.tracker_store.retrieve(sender) or _Empty()).events)
+        known = await agent.tracker_store.retrieve(sender)
+        before = len(known.events) if known else 0
         output = CollectingOutputChannel()
         await agent.handle_message(UserMessage(text, output, sender))
         tracker = await agent.tracker_store.retrieve(sender)
@@ -106,10 +107,6 @@ async def converse(agent: Agent, compare_states: bool = False) -> list[Turn]:
         replies = [RANDOM_PARTS.sub("…", str(m.get("text") or m)) for m in output.messages]
         turns.append((text, actions, replies))
     return turns
-
-
-class _Empty:
-    events: list[Any] = []
 
 
 @pytest.fixture(scope="module")
