@@ -159,7 +159,7 @@ def write_endpoints(path: Path, action_url: str, tracker_store: str | Path | Non
     """An endpoints.yml: the action server and the tracker store, which is the shipped
     strict SQL store on the SQLite file `tracker_store` (a Path), the YAML of a
     `tracker_store:` section (a str), or Rasa's in-memory store (None)."""
-    text = f'action_endpoint:\n  url: "{action_url}"\n'
+    text = f'action_endpoint:\n  url: "{action_url}"\n  enable_selective_domain: true\n'
     if isinstance(tracker_store, Path):
         text += (
             "tracker_store:\n  type: stores.tracker_store.StrictSQLTrackerStore\n"

@@ -16,6 +16,9 @@ cheap indexed query. A later `get` returns the very same object only if
   then saves it; one changed but not saved (an error in between) is dropped.
 
 Anything else is a miss: the caller loads the tracker as Rasa does and records it.
+A key may also be marked *new* (`mark_new`): its conversation had no rows when last
+read, so its first save needs no count of the stored rows. Recording or dropping the
+key clears the mark.
 The values are only required to have a growing sequence of items (`items`), so this
 module knows nothing of Rasa. Not thread-safe: Rasa's server runs on one event loop.
 
@@ -70,6 +73,7 @@ class TrackerCache(Generic[V]):
         self.size = size
         self._items = items
         self._entries: OrderedDict[str, _Entry[V]] = OrderedDict()
+        self._new: OrderedDict[str, None] = OrderedDict()  # keys known to have no rows
 
     @property
     def enabled(self) -> bool:
@@ -119,11 +123,24 @@ class TrackerCache(Generic[V]):
             return None
         return entry.version, entry.length
 
+    def mark_new(self, key: str) -> None:
+        """The database has no rows for `key` (as just read)."""
+        self.drop(key)
+        if self.enabled:
+            self._new[key] = None
+            while len(self._new) > self.size:
+                self._new.popitem(last=False)
+
+    def is_new(self, key: str) -> bool:
+        """Whether `key` was marked new and neither recorded nor dropped since."""
+        return key in self._new
+
     def put(self, key: str, value: V, version: Version) -> None:
         """Record `value` as matching the database's `version` of `key`, as it is now."""
         if not self.enabled or version[0] <= 0:
             self.drop(key)
             return
+        self._new.pop(key, None)
         length, last = self._mark(value)
         self._entries[key] = _Entry(value, version, length, last)
         self._entries.move_to_end(key)
@@ -132,6 +149,8 @@ class TrackerCache(Generic[V]):
 
     def drop(self, key: str) -> None:
         self._entries.pop(key, None)
+        self._new.pop(key, None)
 
     def clear(self) -> None:
         self._entries.clear()
+        self._new.clear()

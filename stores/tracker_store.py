@@ -7,9 +7,10 @@ a write to memory: the user silently loses the conversation. This store raises
 `FailSafeTrackerStore` listed in runtime/patches.py), and the guarded
 channels answer 503 with a clear message (channels/resilience.py). Nothing is
 read or written in the meantime, so the conversation continues where it was as
-soon as the database is back (pooled connections to a database server are
-pre-pinged, so the first message after its restart does not fail on a dead
-connection).
+soon as the database is back. After a restart of the database server the pooled
+connections are dead: a read that fails on one runs once more on a new connection
+(SQLAlchemy then drops all the old ones), so the next message does not fail either;
+this costs nothing per message, unlike pre-pinging each connection checked out.
 
 It also keeps the tracker object of recent conversations between messages
 (stores/tracker_cache.py; `TRACKER_CACHE_SIZE`, default 256, 0 disables): Rasa's
@@ -21,16 +22,20 @@ with it and the object was not changed since. When only rows were appended (by
 another replica: nginx spreads a conversation's REST messages over the replicas) and
 none starts a new session, it reads just those rows and applies them to the kept
 object, as Rasa's load would apply them after the others. Otherwise it loads as
-Rasa does.
-`save` writes a turn's events in one INSERT (SQLite and PostgreSQL; the same columns
-as Rasa's save, which inserts them one by one). For a kept tracker these are the
-events appended since it was recorded, found without Rasa's query counting the
-stored ones, and the tracker is recorded with the new version worked out from the ids
-the database gave: the conversation is locked while a message is handled (Rasa's
-lock store, Redis in scale-out), so no one else wrote to it since the version was
-read. Any other tracker is recorded with the version read back, in the same query
-checking that Rasa would load exactly its events. A new session started in the
-tracker (Rasa then loads only the new session) drops the entry. Rows appended by
+Rasa does; a conversation without rows is None at once (Rasa's load finds nothing).
+`save` writes a turn's events in one INSERT, its own transaction (SQLite and
+PostgreSQL; the same columns as Rasa's save, which inserts them one by one). For a
+kept tracker these are the events appended since it was recorded, and for a
+conversation whose retrieve found no rows all its events, both without Rasa's query
+counting the stored ones; the tracker is recorded with the new version worked out
+from the ids the database gave: the conversation is locked while a message is
+handled (Rasa's lock store, Redis in scale-out), so no one else wrote to it since
+the version was read. A new conversation's first save keeps what Rasa's load would
+return (its latest session, found in memory). Any other tracker is recorded with the
+version read back, in the same query checking that Rasa would load exactly its
+events. A new session started in a kept tracker (Rasa then loads only the new
+session) drops the entry. Single reads and the INSERT run in autocommit: no BEGIN
+and ROLLBACK/COMMIT round trips around one statement. Rows appended by
 another replica, or a conversation deleted by retention, change the version, so the
 kept tracker is not served as it is. `retrieve_full_tracker` is not cached.
 
@@ -42,6 +47,7 @@ endpoints.yml::
       db: var/tracker.db
 """
 
+import contextlib
 import functools
 import itertools
 import json
@@ -55,7 +61,7 @@ from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore, creat
 from rasa.shared.core.events import Event, SessionStarted, deserialise_events
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from stores.tracker_cache import TrackerCache, Version, cache_size
@@ -71,17 +77,36 @@ class TrackerStoreUnavailable(RasaException):
     """The conversation could not be read or written; nothing was changed."""
 
 
-def _unavailable(method: Callable[..., Awaitable[T]]) -> Callable[..., Awaitable[T]]:
-    @functools.wraps(method)
-    async def wrapper(*args: Any, **kwargs: Any) -> T:
-        try:
-            return await method(*args, **kwargs)
-        except SQLAlchemyError as error:
-            raise TrackerStoreUnavailable(
-                f"tracker store {method.__name__} failed: {error}"
-            ) from error
+def _unavailable(
+    *, retry_dead_connection: bool
+) -> Callable[[Callable[..., Awaitable[T]]], Callable[..., Awaitable[T]]]:
+    """Database errors surface as TrackerStoreUnavailable.
 
-    return wrapper
+    With `retry_dead_connection` (reads only), a call that failed on a pooled connection
+    the database has closed since (it restarted) runs once more: SQLAlchemy has then
+    discarded every connection pooled before, so the next message does not fail either.
+    This replaces pre-pinging each connection checked out, a round trip every time.
+    A write is never repeated: it may have been stored."""
+
+    def decorate(method: Callable[..., Awaitable[T]]) -> Callable[..., Awaitable[T]]:
+        @functools.wraps(method)
+        async def wrapper(*args: Any, **kwargs: Any) -> T:
+            try:
+                try:
+                    return await method(*args, **kwargs)
+                except DBAPIError as error:
+                    if not (retry_dead_connection and error.connection_invalidated):
+                        raise
+                    logger.info("Tracker store: the database closed a pooled connection")
+                return await method(*args, **kwargs)
+            except SQLAlchemyError as error:
+                raise TrackerStoreUnavailable(
+                    f"tracker store {method.__name__} failed: {error}"
+                ) from error
+
+        return wrapper
+
+    return decorate
 
 
 class StrictSQLTrackerStore(SQLTrackerStore):
@@ -94,8 +119,6 @@ class StrictSQLTrackerStore(SQLTrackerStore):
         super().__init__(*args, **kwargs)
         url = self.engine.url
         engine_kwargs: dict[str, Any] = create_engine_kwargs(url)
-        if url.get_backend_name() != "sqlite":  # a file never drops a connection
-            engine_kwargs["pool_pre_ping"] = True
         if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
             engine_kwargs["connect_args"] = {
                 **engine_kwargs.get("connect_args", {}),
@@ -110,14 +133,17 @@ class StrictSQLTrackerStore(SQLTrackerStore):
         # One INSERT per turn where the database reports the ids it gave (below).
         self._bulk_insert = url.get_backend_name() in ("sqlite", "postgresql")
 
-    @_unavailable
+    @_unavailable(retry_dead_connection=True)
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         if not self.tracker_cache.enabled:
             return await super().retrieve(sender_id)
         try:
             version = self._version(sender_id)
-            kept = self.tracker_cache.unchanged(sender_id) if version else None
-            if version is not None and kept is not None:
+            if version is None:  # no rows: Rasa's load would find none either
+                self.tracker_cache.mark_new(sender_id)
+                return None
+            kept = self.tracker_cache.unchanged(sender_id)
+            if kept is not None:
                 tracker, recorded = kept
                 if recorded == version or self._catch_up(tracker, recorded, version):
                     self.tracker_cache.put(sender_id, tracker, version)
@@ -126,7 +152,7 @@ class StrictSQLTrackerStore(SQLTrackerStore):
         except BaseException:
             self.tracker_cache.drop(sender_id)
             raise
-        if tracker is None or version is None:
+        if tracker is None:
             self.tracker_cache.drop(sender_id)
         else:
             # The version was read before the events: rows appended in between make
@@ -134,41 +160,45 @@ class StrictSQLTrackerStore(SQLTrackerStore):
             self.tracker_cache.put(sender_id, tracker, version)
         return tracker
 
-    @_unavailable
+    @_unavailable(retry_dead_connection=True)
     async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
         return await super().retrieve_full_tracker(conversation_id)
 
-    @_unavailable
+    @_unavailable(retry_dead_connection=False)
     async def save(self, tracker: DialogueStateTracker) -> None:
         sender_id = tracker.sender_id
         recorded = self.tracker_cache.recorded(sender_id, tracker)
+        first_rows = recorded is None and self.tracker_cache.is_new(sender_id)
         try:
             if not self._bulk_insert:
                 await super().save(tracker)
                 self._record(tracker)
                 return
             await self.stream_events(tracker)  # as Rasa's save
-            with self.session_scope() as session:
+            with self.session_scope() as session:  # no connection unless Rasa's count runs
                 new = list(self._additional_events(session, tracker))
-                inserted_up_to = self._insert(session, sender_id, new)
-                session.commit()
+            # The conversation is locked, so the count and the insert need no common
+            # transaction (nor did they have a common snapshot in Rasa's save).
+            rows = self._rows(sender_id, new)
+            inserted_up_to = self._insert(rows)
         except BaseException:
             self.tracker_cache.drop(sender_id)
             raise
-        if recorded is None:
+        if first_rows:
+            if rows:
+                self._keep_as_loaded(tracker, rows, (len(rows), inserted_up_to or 0))
+        elif recorded is None:
             self._record(tracker)
         elif any(isinstance(event, SessionStarted) for event in new):
             self.tracker_cache.drop(sender_id)  # Rasa now loads only the new session
         else:
-            rows, highest = recorded[0]
-            version = (rows + len(new), max(highest, inserted_up_to or highest))
+            count, highest = recorded[0]
+            version = (count + len(new), max(highest, inserted_up_to or highest))
             self.tracker_cache.put(sender_id, tracker, version)
 
-    def _insert(self, session: Session, sender_id: str, events: list[Event]) -> int | None:
-        """Insert the events as Rasa's save does (the same columns), in one statement
-        instead of one per event; the highest id given, or None if there were none."""
-        if not events:
-            return None
+    @staticmethod
+    def _rows(sender_id: str, events: list[Event]) -> list[dict[str, Any]]:
+        """The events as rows of the events table, with the columns Rasa's save writes."""
         rows = []
         for event in events:
             data = event.as_dict()
@@ -182,20 +212,64 @@ class StrictSQLTrackerStore(SQLTrackerStore):
                     "data": json.dumps(data),
                 }
             )
+        return rows
+
+    def _insert(self, rows: list[dict[str, Any]]) -> int | None:
+        """Insert the rows in one statement, its own transaction (Rasa's save adds them
+        one by one, then commits); the highest id given, or None if there were none."""
+        if not rows:
+            return None
         table = self.SQLEvent.__table__
         statement = table.insert().values(rows)
-        if session.bind is not None and session.bind.dialect.name == "postgresql":
-            return max(session.execute(statement.returning(table.c.id)).scalars())
-        result = session.execute(statement)  # SQLite: the last row's id
-        return int(result.lastrowid)
+        with self._autocommit() as connection:
+            if connection.dialect.name == "postgresql":
+                return max(connection.execute(statement.returning(table.c.id)).scalars())
+            return int(connection.execute(statement).lastrowid)  # SQLite: the last row's
+
+    @contextlib.contextmanager
+    def _autocommit(self) -> Iterator[sa.engine.Connection]:
+        """A pooled connection running each statement in its own transaction: a single
+        statement needs no BEGIN, COMMIT or ROLLBACK round trips around it."""
+        with self.engine.connect() as connection:
+            yield connection.execution_options(isolation_level="AUTOCOMMIT")
 
     def _additional_events(self, session: Session, tracker: DialogueStateTracker) -> Iterator:
-        """The events to insert: of a kept tracker, those appended since it was recorded
-        (no query); otherwise Rasa's count of the stored ones decides."""
+        """The events to insert: all of a new conversation's, or of a kept tracker those
+        appended since it was recorded (no query); otherwise Rasa's count of the stored
+        ones decides."""
         recorded = self.tracker_cache.recorded(tracker.sender_id, tracker)
-        if recorded is None:
-            return super()._additional_events(session, tracker)
-        return itertools.islice(tracker.events, recorded[1], None)
+        if recorded is not None:
+            return itertools.islice(tracker.events, recorded[1], None)
+        if self.tracker_cache.is_new(tracker.sender_id):
+            return iter(tracker.events)  # Rasa would count 0 stored events
+        return super()._additional_events(session, tracker)
+
+    def _keep_as_loaded(
+        self, tracker: DialogueStateTracker, rows: list[dict[str, Any]], version: Version
+    ) -> None:
+        """Keep what Rasa's retrieve would now load, when `rows` are all the rows of the
+        conversation (its first save): the rows stamped at or after the latest
+        SessionStarted, or all of them if there is none (Rasa's query, in memory).
+        Rasa logs action_session_start before the session's events and stamps it
+        earlier, so the first message's tracker is not what Rasa loads: the loaded one
+        is built from the same rows, as Rasa builds it."""
+        sender_id = tracker.sender_id
+        starts = [
+            row["timestamp"]
+            for row in rows
+            if row["type_name"] == SessionStarted.type_name and row["timestamp"] is not None
+        ]
+        if starts:
+            start = max(starts)
+            rows = [r for r in rows if r["timestamp"] is not None and r["timestamp"] >= start]
+        if len(rows) == len(tracker.events):
+            self.tracker_cache.put(sender_id, tracker, version)
+        elif self.domain is None:
+            self.tracker_cache.drop(sender_id)
+        else:
+            events = [json.loads(row["data"]) for row in rows]
+            loaded = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+            self.tracker_cache.put(sender_id, loaded, version)
 
     def _catch_up(self, tracker: DialogueStateTracker, recorded: Version, now: Version) -> bool:
         """Apply the rows appended since `recorded` (up to version `now`) to `tracker`;
@@ -205,17 +279,16 @@ class StrictSQLTrackerStore(SQLTrackerStore):
         if rows_now <= rows_then or highest_now <= highest_then:
             return False
         events = self.SQLEvent
-        with self.session_scope() as session:
-            new = (
-                session.query(events.type_name, events.timestamp, events.data)
-                .filter(
+        with self._autocommit() as connection:
+            new = connection.execute(
+                sa.select(events.type_name, events.timestamp, events.data)
+                .where(
                     events.sender_id == tracker.sender_id,
                     events.id > highest_then,
                     events.id <= highest_now,
                 )
                 .order_by(events.id)
-                .all()
-            )
+            ).all()
         session_start = next(
             (e.timestamp for e in reversed(tracker.events) if isinstance(e, SessionStarted)),
             None,
@@ -239,12 +312,12 @@ class StrictSQLTrackerStore(SQLTrackerStore):
     def _version(self, sender_id: str) -> Version | None:
         """(number of rows, highest id) of the conversation; None if it has no rows."""
         events = self.SQLEvent
-        with self.session_scope() as session:
-            count, highest = (
-                session.query(sa.func.count(events.id), sa.func.max(events.id))
-                .filter(events.sender_id == sender_id)
-                .one()
-            )
+        with self._autocommit() as connection:
+            count, highest = connection.execute(
+                sa.select(sa.func.count(events.id), sa.func.max(events.id)).where(
+                    events.sender_id == sender_id
+                )
+            ).one()
         return (int(count), int(highest)) if count and highest is not None else None
 
     def _record(self, tracker: DialogueStateTracker) -> None:
@@ -283,7 +356,7 @@ class StrictSQLTrackerStore(SQLTrackerStore):
             return
         self.tracker_cache.put(sender_id, tracker, (int(count), int(highest)))
 
-    @_unavailable
+    @_unavailable(retry_dead_connection=True)
     async def keys(self) -> Iterable[str]:
         return await super().keys()
 

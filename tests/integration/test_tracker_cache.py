@@ -189,6 +189,65 @@ def test_a_kept_tracker_is_saved_with_inserts_only(
     assert asyncio.run(store.retrieve(SENDER)) is kept
 
 
+def first_message_as_rasa(store: SQLTrackerStore) -> DialogueStateTracker:
+    """A conversation's first message as Rasa's processor handles it: its own
+    ActionExecuted(action_session_start) is logged first and stamped before the
+    session's events, so Rasa's load of the session leaves it out."""
+    tracker = asyncio.run(store.get_or_create_tracker(SENDER, append_action_listen=False))
+    assert not tracker.events
+    now = time.time()  # the turn's events are stamped later
+    tracker.update(ActionExecuted("action_session_start", timestamp=now - 0.002))
+    tracker.update(SessionStarted(timestamp=now - 0.001))
+    tracker.update(ActionExecuted("action_listen", timestamp=now - 0.001))
+    turn(tracker)
+    asyncio.run(store.save(tracker))
+    return tracker
+
+
+def test_a_new_conversation_is_written_without_counting_or_reading_back(
+    store: StrictSQLTrackerStore,
+    stock: SQLTrackerStore,
+    statements: Statements,
+    domain: Domain,
+    tmp_path: Path,
+) -> None:
+    """Its retrieve found no rows, so every event is new: one query, one INSERT, the
+    rows Rasa's store writes. The next retrieve serves what Rasa's load gives (the
+    session without the action_session_start logged before it), with no load."""
+    ours = first_message_as_rasa(store)
+    selects = [s for s in statements.seen if s.lstrip().upper().startswith("SELECT")]
+    inserts = [s for s in statements.seen if s.lstrip().upper().startswith("INSERT")]
+    assert len(selects) == 1 and len(inserts) == 1, statements.seen
+    rasas = SQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "rasa.db"))
+    asyncio.run(rasas.save(ours))
+    assert stored_rows(Path(store.engine.url.database or "")) == stored_rows(tmp_path / "rasa.db")
+
+    statements.seen.clear()
+    served = asyncio.run(store.retrieve(SENDER))
+    assert served is not None and served is not ours
+    assert len(statements.seen) == 1 and statements.loads() == []
+    assert same_as_stock(served, stock)
+    assert as_dicts(served) == [event.as_dict() for event in list(ours.events)[1:]]
+    assert asyncio.run(message(store)) is served
+    assert same_as_stock(served, stock)
+
+
+def test_a_conversation_begun_on_another_replica_after_a_miss_is_loaded(
+    new_store: Callable[..., StrictSQLTrackerStore], stock: SQLTrackerStore, db: Path
+) -> None:
+    """A found the conversation new, then it began on B: A's next message reads B's rows
+    and adds only its own turn, never the whole conversation again."""
+    replica_a, replica_b = new_store(), new_store()
+    assert asyncio.run(replica_a.retrieve(SENDER)) is None
+    assert replica_a.tracker_cache.is_new(SENDER)
+    for _ in range(2):
+        asyncio.run(message(replica_b))
+    tracker = asyncio.run(message(replica_a))
+    assert not replica_a.tracker_cache.is_new(SENDER)
+    assert same_as_stock(tracker, stock)
+    assert len(stored_rows(db)) == 3 + 3 * 4 == len(tracker.events)
+
+
 def test_an_unknown_conversation_is_none(store: StrictSQLTrackerStore) -> None:
     assert asyncio.run(store.retrieve("nobody")) is None
     assert "nobody" not in store.tracker_cache
@@ -352,25 +411,72 @@ def test_a_database_error_surfaces_and_leaves_no_entry(
 ) -> None:
     for _ in range(2):
         kept = asyncio.run(message(store))
-    sessionmaker = store.sessionmaker
-    monkeypatch.setattr(store, "sessionmaker", down)
+    connect = store.engine.connect
+    monkeypatch.setattr(store.engine, "connect", down)
     # Even with an entry for it, the conversation is not served while the database is down.
     with pytest.raises(TrackerStoreUnavailable):
         asyncio.run(store.retrieve(SENDER))
     assert SENDER not in store.tracker_cache
 
-    monkeypatch.setattr(store, "sessionmaker", sessionmaker)
+    monkeypatch.setattr(store.engine, "connect", connect)
     tracker = asyncio.run(store.retrieve(SENDER))
     assert tracker is not kept
     assert same_as_stock(tracker, stock)
     turn(tracker, "saved while the database is down")
-    monkeypatch.setattr(store, "sessionmaker", down)
+    monkeypatch.setattr(store.engine, "connect", down)
     with pytest.raises(TrackerStoreUnavailable):
         asyncio.run(store.save(tracker))
     assert SENDER not in store.tracker_cache
 
-    monkeypatch.setattr(store, "sessionmaker", sessionmaker)
+    monkeypatch.setattr(store.engine, "connect", connect)
     again = asyncio.run(store.retrieve(SENDER))
     assert again is not tracker
     assert same_as_stock(again, stock)
     assert len(again.events) == len(tracker.events) - 4
+
+
+def dead_once(connect: Callable[[], Any]) -> Callable[[], Any]:
+    """`connect`, except that the first connection is one the database has closed."""
+    calls = []
+
+    def connect_or_fail() -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            raise sa.exc.OperationalError(
+                "SELECT 1",
+                {},
+                Exception("server closed the connection unexpectedly"),
+                connection_invalidated=True,
+            )
+        return connect()
+
+    return connect_or_fail
+
+
+def test_a_read_on_a_connection_closed_by_the_database_is_run_again(
+    store: StrictSQLTrackerStore, stock: SQLTrackerStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a restart of the database, the pool's old connections are dead: the first
+    read finds out and runs again on a new one, instead of failing the message."""
+    for _ in range(2):
+        kept = asyncio.run(message(store))
+    monkeypatch.setattr(store.engine, "connect", dead_once(store.engine.connect))
+    tracker = asyncio.run(store.retrieve(SENDER))
+    assert tracker is not None and same_as_stock(tracker, stock)
+    assert as_dicts(tracker) == as_dicts(kept)  # loaded again: the failed read dropped it
+
+
+def test_a_write_on_a_connection_closed_by_the_database_is_not_repeated(
+    store: StrictSQLTrackerStore, stock: SQLTrackerStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It may have been stored: the message fails and the next one loads what is stored."""
+    for _ in range(2):
+        kept = asyncio.run(message(store))
+    turn(kept, "lost with the connection")
+    monkeypatch.setattr(store.engine, "connect", dead_once(store.engine.connect))
+    with pytest.raises(TrackerStoreUnavailable):
+        asyncio.run(store.save(kept))
+    assert SENDER not in store.tracker_cache
+    loaded = asyncio.run(store.retrieve(SENDER))
+    assert loaded is not kept and same_as_stock(loaded, stock)
+    assert len(loaded.events) == len(kept.events) - 4

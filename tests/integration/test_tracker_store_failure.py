@@ -165,6 +165,20 @@ def test_database_down_then_back_continues_the_conversation(
     assert "My recommendation for payroll: BPO" in chat.text("lower costs")
 
 
+def test_database_restarted_between_messages_the_next_message_is_answered(
+    pg_stack: tuple[RasaServer, Postgres],
+) -> None:
+    """The pooled connections die with the server. The next message's first read finds
+    out and runs again on a new connection: the user notices nothing."""
+    server, database = pg_stack
+    chat = Chat(server.base_url)
+    assert QUESTIONS["core"].text in chat.text("help me decide for payroll")
+    database.stop()
+    database.start()
+    assert QUESTIONS["complexity"].text in chat.text("necessary but not what we're known for")
+    assert QUESTIONS["qualifications"].text in chat.text("very routine and rule based")
+
+
 def test_database_down_a_slack_user_is_told_too(
     pg_stack: tuple[RasaServer, Postgres], fake_slack: FakeSlack
 ) -> None:

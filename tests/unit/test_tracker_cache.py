@@ -106,11 +106,34 @@ def test_recording_a_kept_key_again_does_not_evict() -> None:
     assert cache.get("b", (1, 2)) == ["b"]
 
 
+def test_a_key_marked_new_stays_new_until_recorded_or_dropped() -> None:
+    cache = new_cache(2)
+    cache.mark_new("x")
+    assert cache.is_new("x") and "x" not in cache
+    cache.put("x", ["a"], (1, 3))
+    assert not cache.is_new("x")  # it has rows now
+    cache.mark_new("x")  # read again: no rows (deleted), and no value either
+    assert cache.is_new("x") and "x" not in cache
+    cache.drop("x")
+    assert not cache.is_new("x")
+
+
+def test_at_most_size_keys_are_marked_new_oldest_forgotten_first() -> None:
+    cache = new_cache(2)
+    for key in ["a", "b", "c"]:
+        cache.mark_new(key)
+    assert [cache.is_new(key) for key in ["a", "b", "c"]] == [False, True, True]
+    cache.clear()
+    assert not cache.is_new("c")
+
+
 def test_size_0_disables_the_cache() -> None:
     cache = new_cache(0)
     assert not cache.enabled
     cache.put("x", ["a"], (1, 1))
     assert len(cache) == 0
+    cache.mark_new("x")
+    assert not cache.is_new("x")
     assert cache.get("x", (1, 1)) is None
 
 
