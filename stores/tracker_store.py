@@ -34,8 +34,8 @@ the version was read. A new conversation's first save keeps what Rasa's load wou
 return (its latest session, found in memory). Any other tracker is recorded with the
 version read back, in the same query checking that Rasa would load exactly its
 events. A new session started in a kept tracker (Rasa then loads only the new
-session) drops the entry. Single reads and the INSERT run in autocommit: no BEGIN
-and ROLLBACK/COMMIT round trips around one statement. Rows appended by
+session) drops the entry. Each read and the INSERT is one statement, run in
+autocommit: no BEGIN and ROLLBACK/COMMIT round trips around it. Rows appended by
 another replica, or a conversation deleted by retention, change the version, so the
 kept tracker is not served as it is. `retrieve_full_tracker` is not cached.
 
@@ -124,14 +124,19 @@ class StrictSQLTrackerStore(SQLTrackerStore):
                 **engine_kwargs.get("connect_args", {}),
                 "connect_timeout": CONNECT_TIMEOUT,
             }
+        # One INSERT per turn where the database reports the ids it gave (below). Then
+        # every statement of this store stands alone, reads and writes: the connections
+        # run in autocommit, without BEGIN and COMMIT or ROLLBACK round trips around
+        # each. Other databases keep Rasa's transactions (its save adds row by row).
+        self._bulk_insert = url.get_backend_name() in ("sqlite", "postgresql")
+        if self._bulk_insert:
+            engine_kwargs["isolation_level"] = "AUTOCOMMIT"
         self.engine.dispose()
         self.engine = sa.create_engine(url, **engine_kwargs)
         self.sessionmaker = sessionmaker(bind=self.engine)
         self.tracker_cache: TrackerCache[DialogueStateTracker] = TrackerCache(
             cache_size(os.environ), lambda tracker: tracker.events
         )
-        # One INSERT per turn where the database reports the ids it gave (below).
-        self._bulk_insert = url.get_backend_name() in ("sqlite", "postgresql")
 
     @_unavailable(retry_dead_connection=True)
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
@@ -228,10 +233,12 @@ class StrictSQLTrackerStore(SQLTrackerStore):
 
     @contextlib.contextmanager
     def _autocommit(self) -> Iterator[sa.engine.Connection]:
-        """A pooled connection running each statement in its own transaction: a single
-        statement needs no BEGIN, COMMIT or ROLLBACK round trips around it."""
+        """A pooled connection running each statement in its own transaction."""
         with self.engine.connect() as connection:
-            yield connection.execution_options(isolation_level="AUTOCOMMIT")
+            if self._bulk_insert:  # the engine's own setting
+                yield connection
+            else:
+                yield connection.execution_options(isolation_level="AUTOCOMMIT")
 
     def _additional_events(self, session: Session, tracker: DialogueStateTracker) -> Iterator:
         """The events to insert: all of a new conversation's, or of a kept tracker those
