@@ -8,7 +8,7 @@ stock SQLTrackerStore returns. TRACKER_CACHE_SIZE=0 keeps nothing. No servers ne
 import asyncio
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -406,29 +406,33 @@ def down(*_: Any, **__: Any) -> Any:
     raise sa.exc.OperationalError("SELECT 1", {}, Exception("database is down"))
 
 
+def fails_while_down(
+    store: StrictSQLTrackerStore, monkeypatch: pytest.MonkeyPatch, call: Coroutine[Any, Any, Any]
+) -> None:
+    """`call` with the database down raises TrackerStoreUnavailable and leaves no cache
+    entry; the database is back afterwards."""
+    connect = store.engine.connect
+    monkeypatch.setattr(store.engine, "connect", down)
+    with pytest.raises(TrackerStoreUnavailable):
+        asyncio.run(call)
+    assert SENDER not in store.tracker_cache
+    monkeypatch.setattr(store.engine, "connect", connect)
+
+
 def test_a_database_error_surfaces_and_leaves_no_entry(
     store: StrictSQLTrackerStore, stock: SQLTrackerStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for _ in range(2):
         kept = asyncio.run(message(store))
-    connect = store.engine.connect
-    monkeypatch.setattr(store.engine, "connect", down)
     # Even with an entry for it, the conversation is not served while the database is down.
-    with pytest.raises(TrackerStoreUnavailable):
-        asyncio.run(store.retrieve(SENDER))
-    assert SENDER not in store.tracker_cache
+    fails_while_down(store, monkeypatch, store.retrieve(SENDER))
 
-    monkeypatch.setattr(store.engine, "connect", connect)
     tracker = asyncio.run(store.retrieve(SENDER))
     assert tracker is not kept
     assert same_as_stock(tracker, stock)
     turn(tracker, "saved while the database is down")
-    monkeypatch.setattr(store.engine, "connect", down)
-    with pytest.raises(TrackerStoreUnavailable):
-        asyncio.run(store.save(tracker))
-    assert SENDER not in store.tracker_cache
+    fails_while_down(store, monkeypatch, store.save(tracker))
 
-    monkeypatch.setattr(store.engine, "connect", connect)
     again = asyncio.run(store.retrieve(SENDER))
     assert again is not tracker
     assert same_as_stock(again, stock)
