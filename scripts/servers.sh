@@ -14,11 +14,15 @@ if [ -d "$VAR_DIR/scale" ]; then chmod go-rw "$VAR_DIR"; else chmod go-rwx "$VAR
 chmod -R go-rwx "$RUN_DIR" "$LOG_DIR"
 find "$VAR_DIR" -maxdepth 1 -type f -exec chmod go-rwx {} +
 LAUNCH=("$PY" -m runtime.launch)
+# Sourcing this file runs nothing from .venv: scripts/run.sh sources it before set-up has
+# made the venv (issue #22), so secrets come from the kernel, not Python.
+random_secret() { head -c 48 /dev/urandom | base64 -w0 | tr '+/' '-_' | tr -d '='; }
+
 # Signed web chat sessions and report links (advisor/signing.py) need one secret shared
 # by both servers: ADVISOR_SECRET_KEY if set, else one kept in var/secret_key (0600).
 if [ -z "${ADVISOR_SECRET_KEY:-}" ]; then
   if [ ! -s "$VAR_DIR/secret_key" ]; then
-    (umask 077 && "$PY" -c 'import secrets; print(secrets.token_urlsafe(48))' >"$VAR_DIR/secret_key")
+    (umask 077 && random_secret >"$VAR_DIR/secret_key")
   fi
   ADVISOR_SECRET_KEY="$(cat "$VAR_DIR/secret_key")"
   export ADVISOR_SECRET_KEY
