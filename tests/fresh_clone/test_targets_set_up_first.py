@@ -52,5 +52,5 @@ def test_target_sets_up_before_using_the_venv(
     output = done.stdout + done.stderr
     assert done.returncode != 0, output
     assert SETUP_MESSAGE in output, output[-2000:]
-    assert ".venv/bin" not in output, output[-2000:]
+    assert "No such file or directory" not in output, output[-2000:]
     assert not (clone / ".venv").exists()
