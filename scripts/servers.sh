@@ -77,12 +77,25 @@ start_rasa_server() {
   wait_for_url "http://127.0.0.1:$RASA_PORT/webhooks/rest/" 180 "Rasa server"
 }
 
-stop_servers() {
+stop_servers() {  # stop both, and return only once they are gone (SIGKILL after 20 s)
+  local name pid pids=()
   for name in rasa actions; do
     local pidfile="$RUN_DIR/$name.pid"
     if [ -f "$pidfile" ]; then
-      kill "$(cat "$pidfile")" 2>/dev/null || true
+      pid="$(cat "$pidfile")"
+      kill "$pid" 2>/dev/null && pids+=("$pid")
       rm -f "$pidfile"
     fi
   done
+  for _ in $(seq 40); do
+    any_alive "${pids[@]}" || return 0
+    sleep 0.5
+  done
+  kill -9 "${pids[@]}" 2>/dev/null || true
+}
+
+any_alive() {  # any_alive PID...: true while one of them runs
+  local pid
+  for pid in "$@"; do kill -0 "$pid" 2>/dev/null && return 0; done
+  return 1
 }
