@@ -16,11 +16,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from tests.fresh_clone.clone import fresh_clone, free_port, listening, newcomer_env
+from tests.fresh_clone.clone import free_port, fresh_clone, listening, newcomer_env
 
-# Set-up, training and start-up on 2 cores; the README promises a first reply within 5 min.
-FIRST_REPLY_WITHIN_S = 300
-# Generous on a loaded machine: the check is that it works, the time is reported.
+# Set-up, training and start-up; the README states the time this test measured (printed).
+# The bound is for a machine doing nothing else; it only catches a first run gone wrong.
+FIRST_REPLY_WITHIN_S = 600
 GIVE_UP_AFTER_S = 900
 STOPPED_WITHIN_S = 30
 
@@ -64,7 +64,11 @@ def test_make_run_from_a_fresh_clone_answers_and_stops_on_ctrl_c(tmp_path: Path)
     log_path = tmp_path / "make-run.log"
     with log_path.open("w") as log:
         make = subprocess.Popen(
-            ["make", "run"], cwd=clone, env=env, stdout=log, stderr=subprocess.STDOUT,
+            ["make", "run"],
+            cwd=clone,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
     replies = None
@@ -83,18 +87,15 @@ def test_make_run_from_a_fresh_clone_answers_and_stops_on_ctrl_c(tmp_path: Path)
         assert f"http://localhost:{rasa_port}/chat/" in log_text  # where to chat, as promised
     finally:
         os.killpg(make.pid, signal.SIGINT)  # Ctrl-C in the terminal
-        try:
-            make.wait(timeout=STOPPED_WITHIN_S)
-        finally:
-            deadline = time.monotonic() + STOPPED_WITHIN_S
-            while session_processes(make.pid) and time.monotonic() < deadline:
-                time.sleep(0.5)
-            leftover = session_processes(make.pid)
-            if leftover:
-                os.killpg(make.pid, signal.SIGKILL)
+        deadline = time.monotonic() + STOPPED_WITHIN_S
+        while (make.poll() is None or session_processes(make.pid)) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        leftover = session_processes(make.pid)
+        if leftover or make.poll() is None:
+            os.killpg(make.pid, signal.SIGKILL)
+            make.wait(timeout=10)
     assert not leftover, f"still running after Ctrl-C: {leftover}"
     assert not listening(rasa_port) and not listening(actions_port)
     assert first_reply_s < FIRST_REPLY_WITHIN_S, (
-        f"first reply after {first_reply_s:.0f} s; the README promises under "
-        f"{FIRST_REPLY_WITHIN_S} s on 2 cores"
+        f"first reply after {first_reply_s:.0f} s, over the {FIRST_REPLY_WITHIN_S} s bound"
     )
