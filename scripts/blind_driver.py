@@ -165,12 +165,26 @@ class DomainTexts:
     def is_fallback(self, reply: str) -> bool:
         return any(self.shows(reply, name) for name in ("utter_default", "utter_ask_rephrase"))
 
-    def which(self, reply: str) -> str:
-        """A short label of the reply: the responses it shows, else its start."""
+    def which(self, reply: str, said: str = "") -> str:
+        """A short label of the reply: the responses it shows, else its start, with the
+        user's own words that the bot echoes (`said`) masked, so no blind text is shown."""
         names = [name for name in self.responses if self.shows(reply, name)]
         if names:
             return "+".join(names)
-        return repr(" ".join(reply.split())[:60]) if reply.strip() else "(no reply)"
+        return repr(mask_echo(" ".join(reply.split()), said)[:60]) if reply.strip() else "(none)"
+
+
+def mask_echo(reply: str, said: str) -> str:
+    """`reply` with each *emphasised* part that repeats the user's words replaced by "*…*"
+    (the bot echoes a process name as "*call centre* is typically ...")."""
+    said_words = set(re.findall(r"[a-z]{3,}", said.lower()))
+
+    def masked(match: re.Match[str]) -> str:
+        words = [w for w in re.findall(r"[a-z]{3,}", match[2].lower()) if w not in {"bpo", "kpo"}]
+        echoed = sum(word in said_words for word in words)
+        return f"{match.group(1)}…{match.group(1)}" if echoed * 2 >= len(words) > 0 else match[0]
+
+    return re.sub(r"(\*+)([^*]+)\1", masked, reply)
 
 
 _MODEL = re.compile(r"\b(bpo|kpo)\b")

@@ -42,7 +42,7 @@ LOOP_ASKS = 3  # a question asked this often is a loop
 class PersonaResult:
     id: str
     recommended: bool = False
-    typed_only: bool = True  # never sent a button title/payload (typed "yes"/"no" aside)
+    typed_only: bool = True  # never sent a button title/payload (see PersonaRun.say)
     opener_started: bool = False
     opener_process: bool | None = None  # None: the opener names no process
     prompts: int = 0  # confirm/choose/pick prompts shown
@@ -51,7 +51,7 @@ class PersonaResult:
     mid_resumed: bool = False
     right: dict[str, bool] = field(default_factory=dict)
     wrong_silent: list[str] = field(default_factory=list)  # stored, never given or confirmed
-    wrong_assumed: list[str] = field(default_factory=list)  # "not sure" defaults != truth
+    wrong_assumed: list[str] = field(default_factory=list)  # announced assumptions != truth
     asked: dict[str, int] = field(default_factory=dict)
     change_applied: bool | None = None
     why_answered: bool | None = None
@@ -88,16 +88,23 @@ class PersonaRun:
         self.truth = truth_of(persona)
         self.result = PersonaResult(persona["id"])
         self.last: Turn | None = None
+        self.said = ""  # the persona's messages so far: echoes of them are masked
         self.checking_values = True  # until the change after the recommendation
 
     def say(self, kind: str, message: str) -> Turn:
-        if self.checking_values and kind != "yes" and self._is_button(message):
+        # Typing "yes" to "right?" or the words of a choice the bot's question offers is
+        # typing, even when a button has the same title ("Basic skills").
+        typed_reply = kind == "yes" or kind.startswith("choice:")
+        if self.checking_values and not typed_reply and self._is_button(message):
             self.result.typed_only = False
         before = self.last.slots if self.last else {}
         turn = self.chat.send(message)
         self.last = turn
-        self.result.turns.append(f"{kind} -> {self.texts.which(turn.text)}")
-        if turn.open_question:
+        self.said += "\n" + message
+        self.result.turns.append(f"{kind} -> {self.texts.which(turn.text, self.said)}")
+        # An ask counts per message meant for the question; the question coming back
+        # after a mid-form question is the resume, not another ask.
+        if turn.open_question and not kind.startswith("mid:"):
             question = turn.open_question
             self.result.asked[question] = self.result.asked.get(question, 0) + 1
         if turn.pending:
@@ -158,7 +165,7 @@ class PersonaRun:
                 turn = self._mid_form(question)
             elif self._first("not_sure", question, used):
                 turn = self.say(f"not_sure:{question}", p["not_sure"]["text"])
-                if turn.open_question == question and not turn.pending:
+                if turn.open_question == question:  # still open, whatever the bot said
                     turn = self.say(f"not_sure_then:{question}", p["not_sure"]["then"]["text"])
             else:
                 turn = self.say(f"answer:{question}", self.answer(question))
@@ -255,7 +262,7 @@ def assessment_totals(results: list[PersonaResult]) -> dict[str, Any]:
         },
         "personas with all five right": sum(all(r.right.values()) for r in results),
         "values stored never given or confirmed": sum(len(r.wrong_silent) for r in results),
-        "'not sure' defaults unlike the truth": sum(len(r.wrong_assumed) for r in results),
+        "announced assumed values unlike the truth": sum(len(r.wrong_assumed) for r in results),
         "personas with a loop (a question asked 3+ times)": sum(r.loop for r in results),
         "change applied": f"{sum(bool(r.change_applied) for r in results)}/{len(recommended)}",
         "why answered": f"{sum(bool(r.why_answered) for r in results)}/{len(recommended)}",
@@ -263,10 +270,12 @@ def assessment_totals(results: list[PersonaResult]) -> dict[str, Any]:
     }
 
 
-def judge_turn(texts: DomainTexts, turn_spec: dict[str, Any], turn: Turn) -> tuple[bool, str]:
+def judge_turn(
+    texts: DomainTexts, turn_spec: dict[str, Any], turn: Turn, said: str
+) -> tuple[bool, str]:
     """Whether the reply is what `expect` asks for, and a short summary of what it was."""
     expect = turn_spec["expect"]
-    got = texts.which(turn.text)
+    got = texts.which(turn.text, said)
     if expect == "classify_process":
         model = classified_as(turn.text, str(turn_spec.get("process_asked", "")))
         return model == str(turn_spec.get("expected_model", "")).lower(), f"[{model}] {got}"
@@ -281,9 +290,10 @@ def judge_turn(texts: DomainTexts, turn_spec: dict[str, Any], turn: Turn) -> tup
 def score_knowledge(conversations: list[dict[str, Any]], url: str, token: str) -> dict[str, Any]:
     texts, turns, right = DomainTexts(), [], 0
     for conversation in conversations:
-        chat = Conversation(url, token)
+        chat, said = Conversation(url, token), ""
         for index, spec in enumerate(conversation["turns"], 1):
-            ok, got = judge_turn(texts, spec, chat.send(spec["user"]))
+            said += "\n" + spec["user"]
+            ok, got = judge_turn(texts, spec, chat.send(spec["user"]), said)
             right += ok
             label = spec["expect"] + (
                 f"({spec.get('expected_model')})" if spec["expect"] == "classify_process" else ""

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.reading.kind_model import INTENT_KINDS, Kind
+from advisor.reading.opener import opener_process
 from advisor.reading.understanding import (
     DEFAULTS,
     Guesses,
@@ -128,7 +129,11 @@ def _kind_probabilities(turn: Turn) -> dict[str, float]:
     if turn.kinds:
         return dict(turn.kinds)
     kind = INTENT_KINDS.get(turn.intent or "")
-    return {kind.value: turn.intent_confidence} if kind else {}
+    return (
+        {kind.value: turn.intent_confidence}
+        if kind and turn.intent_confidence >= SURE_INTENT
+        else {}
+    )
 
 
 def _kind_other_than_answer(turn: Turn, kinds: Mapping[str, float]) -> tuple[Kind | None, float]:
@@ -175,6 +180,8 @@ def _answer(turn: Turn, understood: Understanding, confidence: float) -> Decisio
     slot = turn.open_question
     answers = dict(understood.answers)
     if slot is None:  # the opener, or a change of mind after the recommendation
+        if "process" not in answers and (process := opener_process(turn.text)):
+            answers["process"] = process
         return Decision(Kind.ANSWER, confidence, noted=answers)
     given = {slot: answers.pop(slot)} if slot in answers else {}
     if slot != "process":
