@@ -51,3 +51,7 @@ bench-sequential: ## per-message cost in-process, stock vs tuned runtime, SQLite
 .PHONY: bench-conversation
 bench-conversation: ## one conversation of 200 messages: p50 of messages 190-200 vs 1-10 (~2 min; BENCH_ARGS="--messages N")
 	bash scripts/setup.sh && bash scripts/train.sh && .venv/bin/python -m bench.conversation_length $(BENCH_ARGS)
+
+.PHONY: blind
+blind:      ## score the blind sets (tests/blind/) against the running servers (~3 min; BLIND_ARGS="--set tests/blind/<date>")
+	bash scripts/setup.sh && bash scripts/train.sh && bash scripts/blind.sh $(BLIND_ARGS)
