@@ -17,11 +17,13 @@ stored without being said back ("I also noted: ...").
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from advisor.reading.kind_model import INTENT_KINDS, Kind
 from advisor.reading.opener import opener_process
+from advisor.reading.process_matcher import find_processes
+from advisor.reading.text import normalise
 from advisor.reading.understanding import (
     DEFAULTS,
     Guesses,
@@ -95,6 +97,30 @@ class Decision:
 
 def interpret(turn: Turn) -> Decision:
     """What the message means, given where the conversation stands."""
+    decision = _interpret(turn)
+    if "process" in decision.answers or "process" in decision.noted:
+        return replace(
+            decision,
+            answers=_in_own_words(turn.text, decision.answers),
+            noted=_in_own_words(turn.text, decision.noted),
+        )
+    return decision
+
+
+def _in_own_words(text: str, answers: dict[str, str]) -> dict[str, str]:
+    """The process as the user named it ("our call centres"), not the catalogue's name for
+    it ("customer care"): the catalogue match is only the reason for the scoring's prior."""
+    name = answers.get("process")
+    if name is None or text.startswith("/"):
+        return answers
+    cleaned = normalise(text)
+    for match in find_processes(cleaned):
+        if match.entry.name == name:
+            return {**answers, "process": cleaned[match.start : match.end]}
+    return answers
+
+
+def _interpret(turn: Turn) -> Decision:
     if turn.buttons:
         return Decision(Kind.ANSWER, 1.0, answers=dict(turn.buttons))
     open_question = turn.open_question

@@ -68,7 +68,7 @@ def test_opener_naming_the_process_fills_it():
         ValidateAssessmentForm(),
         tracker("We want to outsource our call centre, which model fits?", "start_assessment"),
     )
-    assert slots.get("process") == "customer care"
+    assert slots.get("process") == "call centre"  # in the user's own words
 
 
 def test_free_text_answer_to_the_asked_question_is_kept():
