@@ -38,6 +38,8 @@ from advisor.reading.understanding import (
 PLAIN_ANSWER = 0.7
 # P(kind) at which a message is taken for that kind rather than read as an answer.
 KIND_THRESHOLD = 0.5
+# Below this P(kind), a less sure NLU intent of that kind is not trusted.
+UNLIKELY_KIND = 0.3
 # An NLU intent this sure speaks for its kind too (the rules for digressions follow it).
 SURE_INTENT = 0.8
 # Intents the dialogue rules answer in the middle of the assessment.
@@ -176,7 +178,10 @@ def _kind_other_than_answer(turn: Turn, kinds: Mapping[str, float]) -> tuple[Kin
         if kind not in (Kind.CONTROL, Kind.SMALLTALK):
             return kind, ranked[0][1]
     sure_intent = turn.intent_confidence >= SURE_INTENT
-    if turn.intent in CONTROL_INTENTS:
+    # A command NLU found, unless the kind model is fairly sure it is not one.
+    if turn.intent in CONTROL_INTENTS and (
+        sure_intent or not kinds or kinds.get(Kind.CONTROL.value, 0.0) >= UNLIKELY_KIND
+    ):
         return Kind.CONTROL, turn.intent_confidence
     if sure_intent and turn.intent in QUESTION_INTENTS:
         return Kind.QUESTION, turn.intent_confidence
