@@ -138,7 +138,9 @@ def _interpret(turn: Turn) -> Decision:
     reads = bool(open_question and understood.values(open_question))
     # A bare "yes" or "no" answers the open question when it has a meaning for it.
     plain = reads and (understood.strength >= PLAIN_ANSWER or turn.intent in YES_NO_INTENTS)
-    if not plain:
+    # With no question open (the message that starts the assessment, a change of mind after
+    # the recommendation) the dialogue already knows what the message is: read its answers.
+    if not plain and open_question is not None:
         kind, confidence = _kind_other_than_answer(turn, kinds)
         if kind is Kind.NOT_SURE and open_question in DEFAULTS:
             return _not_sure(turn, open_question, confidence)
