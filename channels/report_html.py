@@ -36,6 +36,7 @@ def _page(title: str, body: str) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="robots" content="noindex">\n'
         f"<title>{html.escape(title)}</title>\n"
+        '<link rel="icon" href="data:,">\n'  # no /favicon.ico request (a 404)
         f'<link rel="stylesheet" href="{STYLESHEET}">\n'
         f"</head><body><main>\n{body}\n</main></body></html>\n"
     )

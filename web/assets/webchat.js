@@ -170,7 +170,6 @@
       class: "ac-input",
       type: "text",
       autocomplete: "off",
-      maxlength: "2000",
       placeholder: this.options.placeholder,
       "aria-describedby": id + "-hint"
     });
@@ -252,7 +251,10 @@
       customData: this.options.customData,
       session_id: this.state.session_id
     });
+    // "The advisor is typing" until a reply comes, or for 20 s at most.
     this.typing.hidden = false;
+    clearTimeout(this.typingTimer);
+    this.typingTimer = setTimeout(function (typing) { typing.hidden = true; }, 20000, this.typing);
   };
 
   Chat.prototype.onSubmit = function (event) {
