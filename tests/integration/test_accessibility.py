@@ -214,6 +214,8 @@ def answer_until_recommendation(widget: Widget, after: int) -> int:
     questions, final_titles = _questions(), set(_final_titles())
     for _ in range(12):
         message = widget.wait_for_bot(after)
+        # A click moves focus on too: to the new question's first option.
+        widget.page.wait_for_function(FOCUS_ON_NEW_QUESTION_JS, timeout=WAIT_MS)
         if final_titles & set(message["buttons"]):
             return after
         after = widget.click(_choose(message["buttons"], questions))
@@ -478,7 +480,7 @@ def test_report_and_portfolio_pages_meet_wcag_aa(
     )
     assert scrolls, "no table scrolls inside its region at 320 px"
     assert axe_violations(page) == []
-    page.locator("table").last.scroll_into_view_if_needed()
+    page.locator(".table-scroll").last.evaluate("r => r.scrollIntoView({block: 'start'})")
     screenshot(page, f"{which}-320px")
 
     # Printed, nothing is cut off: tables are whole, the chart stays a named image.

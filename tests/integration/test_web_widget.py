@@ -267,6 +267,7 @@ def test_full_assessment_by_clicking_buttons(widget: Widget) -> None:
         "e => e.scrollIntoView({block: 'start'})"
     )
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    widget.page.mouse.move(0, 0)  # no hover look on a button
     widget.page.screenshot(path=str(SCREENSHOT))
     # The README's picture: written when missing, or refreshed on request.
     if not DOCS_SCREENSHOT.exists() or os.environ.get("UPDATE_DOCS_SCREENSHOT"):

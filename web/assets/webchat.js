@@ -29,7 +29,7 @@
     placeholder: "Ask about BPO or KPO...",
     // After the last bot message of a turn, wait this long before moving focus: a turn
     // comes as several messages (one per paragraph, the buttons with the last).
-    settleMs: 400
+    settleMs: 600
   };
   var BOT = "response";
   var USER = "client";
@@ -280,6 +280,7 @@
     this.answerOpenQuestions();
     this.add({ sender: USER, type: "text", text: shown });
     this.awaitingFocus = fromQuickReply;
+    this.parked = false;
     this.emit(payload);
     return true;
   };
@@ -330,12 +331,14 @@
   Chat.prototype.settle = function () {
     var option = this.firstOpenOption();
     var parked = this.parked && document.activeElement === this.input && !this.input.value;
-    this.parked = false;
+    var parkedNow = false;
     if (this.awaitingFocus || (parked && option)) {
-      this.parked = this.awaitingFocus && !option;
       this.awaitingFocus = false;
       this.moveFocus(option || this.input);
+      parkedNow = !option;
     }
+    // Parked in the input by us, waiting for a question: until one comes or the user moves.
+    this.parked = !option && (parked || parkedNow);
   };
 
   Chat.prototype.firstOpenOption = function () {
