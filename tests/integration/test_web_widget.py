@@ -332,3 +332,54 @@ def test_bot_markdown_renders_bold_and_links(widget: Widget) -> None:
     for message in real_links:
         assert re.search(r'<a [^>]*href="https?://', message["html"]), message["html"]
     widget.assert_clean()
+
+
+def test_a_conversation_begun_with_rasa_webchat_goes_on(widget: Widget) -> None:
+    """Browsers that chatted with the former widget (rasa-webchat 1.0.1) keep their
+    conversation: same localStorage key and session; the entries it stored but never
+    showed are left out, and the questions answered there are answered here."""
+    widget.open()
+    widget.wait_for_bot(0)
+    after = widget.click("Assess my process")
+    question = widget.wait_for_bot(after)
+    shown = [m["text"] for m in widget.messages()]
+    state = widget.storage()
+    # The shape rasa-webchat 1.0.1 stored (seen in its localStorage): buttons messages
+    # typed "buttons", a hidden "text" entry after each quick reply, no answered flag.
+    conversation: list[dict[str, Any]] = []
+    for message in state["conversation"]:
+        conversation.append(
+            {
+                "type": "buttons" if message.get("quick_replies") else "text",
+                "sender": message["sender"],
+                "text": message["text"],
+                "quick_replies": message.get("quick_replies") or None,
+                "showAvatar": False,
+                "timestamp": message["timestamp"],
+            }
+        )
+        if message["sender"] == "client":
+            conversation.append(
+                {"type": "text", "sender": "client", "text": "text", "hidden": True}
+            )
+    old = {
+        "params": {"storage": "local"},
+        "lastUpdate": 0,
+        "version": "1.0.1",
+        "session_id": state["session_id"],
+        "conversation": conversation,
+        "metadata": {},
+    }
+    widget.page.evaluate("s => localStorage.setItem('chat_session', s)", json.dumps(old))
+    widget.reload()
+    widget.page.wait_for_function(
+        "n => document.querySelectorAll('.ac-transcript > .ac-message').length >= n",
+        arg=len(shown),
+        timeout=WAIT_MS,
+    )
+    assert [m["text"] for m in widget.messages()] == shown
+    open_replies = widget.page.locator(Widget.OPEN_REPLIES).all_inner_texts()
+    assert open_replies == question["buttons"]  # the greeting's were answered
+    after = widget.click(question["buttons"][0])  # the same session goes on
+    widget.wait_for_bot(after)
+    widget.assert_clean()

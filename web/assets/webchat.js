@@ -117,11 +117,28 @@
   function load(key) {
     try {
       var state = JSON.parse(global.localStorage.getItem(key) || "null");
-      if (state && typeof state === "object" && Array.isArray(state.conversation)) return state;
+      if (state && typeof state === "object" && Array.isArray(state.conversation)) {
+        // rasa-webchat also stored messages it never showed ("hidden").
+        state.conversation = state.conversation.filter(function (message) {
+          return message && typeof message === "object" && !message.hidden;
+        });
+        markAnswered(state.conversation);
+        return state;
+      }
     } catch (ignored) {
       /* unreadable or blocked storage: start afresh */
     }
     return { session_id: null, conversation: [] };
+  }
+
+  /* Questions followed by a message of the user's are answered (rasa-webchat, whose
+   * conversations go on here, did not store that). */
+  function markAnswered(conversation) {
+    var userSpokeLater = false;
+    for (var i = conversation.length - 1; i >= 0; i--) {
+      if (conversation[i].sender === USER) userSpokeLater = true;
+      else if (userSpokeLater && replies(conversation[i]).length) conversation[i].answered = true;
+    }
   }
 
   function save(key, state) {
