@@ -43,7 +43,7 @@ def _page(title: str, body: str) -> str:
 
 
 def _totals(points: Mapping[Model, float]) -> str:
-    """ "BPO +5, KPO −1, In-house 0": the words a chart's name gives its numbers."""
+    """ "BPO +5, KPO −1, in-house 0": the words a chart's name gives its numbers."""
     return ", ".join(f"{m.short_name} {signed(points[m])}" for m in MODELS)
 
 

@@ -172,9 +172,12 @@
     root.setAttribute("aria-labelledby", this.titleId);
     this.status = el("p", { class: "ac-status", role: "status", text: "Connecting to the advisor..." });
     this.transcript = el("ol", { class: "ac-transcript", "aria-labelledby": this.titleId });
+    // What screen readers announce: each new bot message, once (role log: additions in order).
     this.announcer = el("div", {
       class: "ac-visually-hidden ac-announcer",
+      role: "log",
       "aria-live": "polite",
+      "aria-label": "New messages from the advisor",
       "aria-relevant": "additions",
       id: id + "-announcer"
     });
@@ -201,10 +204,10 @@
     ]);
     [
       el("h2", { id: this.titleId, class: "ac-visually-hidden", text: this.options.title }),
+      this.announcer,
       this.status,
       this.transcript,
       this.typing,
-      this.announcer,
       this.form
     ].forEach(function (node) {
       root.appendChild(node);
