@@ -19,7 +19,7 @@ _OUTSOURCING = re.compile(
     r"\b(?:outsourc\w*|offshor\w*|nearshor\w*|contract(?:ing)? (?:it )?out|farm(?:ing)? out|"
     r"hand(?:ing)? (?:it |them )?(?:over|off)|offload\w*|third[- ]part(?:y|ies)|"
     r"outside (?:team|firm|provider|vendor|company|partner)|external (?:team|provider|vendor|"
-    r"partner|firm|company)|(?:a|an) (?:bpo|kpo)(?: provider| vendor| firm)?)\b"
+    r"partner|firm|company)|(?:a|an) (?:bpo|kpo) (?:provider|vendor|firm|company|partner))\b"
 )
 # "outsource our accounts payable", "handing our customer emails to an outside team"
 _OBJECT = re.compile(
@@ -32,9 +32,10 @@ _OBJECT = re.compile(
 # What the source cannot answer: these are declined, not assessed.
 _ASKS_FOR_DATA = re.compile(
     r"\b(?:how much|salar\w*|earn\w*|wages?|pay rates?|prices?|pricing|quotes?|rates? per|"
-    r"per hour|hourly|market size|statistics|stats|ranking|rank|top \d+|best (?:vendors?|"
-    r"providers?|companies|firms)|which (?:vendors?|providers?|companies|firms)|recommend a "
-    r"(?:vendor|provider|company|firm)|names? of|jobs?|hiring|vacanc\w*|openings?|careers?)\b"
+    r"per hour|hourly|fees?|ballpark|budget for|market size|statistics|stats|ranking|rank|"
+    r"top \d+|best (?:\w+ )?(?:vendors?|providers?|companies|firms)|which (?:\w+ )?(?:vendors?|"
+    r"providers?|companies|firms)|recommend (?:a |any |some )?(?:\w+ )?(?:vendors?|providers?|"
+    r"companies|firms)|by name|names? of|jobs?|hiring|vacanc\w*|openings?|careers?|resume|cv)\b"
 )
 
 
@@ -51,3 +52,25 @@ def opener_process(text: str) -> str | None:
         if named:
             return named
     return read_answers(text, None).found.get("process")
+
+
+# Asking for help deciding: "can you help me figure out if we should outsource something?"
+_DECIDING = re.compile(
+    r"\b(?:help|advice|advise|decide|decision|figure out|work out|think (?:it |this )?through|"
+    r"assess|evaluate|should (?:we|i)|whether|where (?:do|to|should) (?:i|we) (?:start|begin)|"
+    r"walk (?:me|us) through|guide (?:me|us)|what (?:do|would) you (?:recommend|suggest))\b"
+)
+
+
+def opens_assessment(text: str) -> bool:
+    """Whether a message opens an assessment: a process of the writer's own to outsource,
+    or a request for help deciding whether to outsource something."""
+    if opener_process(text) is not None:
+        return True
+    cleaned = normalise(text)
+    return bool(
+        _FIRST_PERSON.search(cleaned)
+        and _OUTSOURCING.search(cleaned)
+        and _DECIDING.search(cleaned)
+        and not _ASKS_FOR_DATA.search(cleaned)
+    )

@@ -34,6 +34,49 @@ _SOURCE_REASON = {
 }
 
 
+# The question's form: which model a named kind of work is ("is X bpo or kpo", "would X
+# count as kpo", "X: bpo or kpo?", "does X fall under bpo").
+_MODEL = r"(?:bpo|kpo|business process outsourcing|knowledge process outsourcing)"
+_ASKS_WHICH_MODEL = re.compile(
+    rf"\b(?:bpo or kpo|kpo or bpo|bpo/kpo|kpo/bpo|bpo vs\.? kpo|kpo vs\.? bpo)\b|"
+    rf"\b(?:count(?:s|ed)? as|considered|classed as|classified as|fall(?:s)? (?:under|into)|"
+    rf"go(?:es)? under|belong(?:s)? (?:to|under|in)|an? {_MODEL} (?:thing|job|task|process|"
+    rf"service|function))\s*(?:an? )?{_MODEL}?\b|"
+    rf"^(?:so |and |but |wait,? |sorry,? |quick q,? )?(?:is|are|would|wouldn't|isn't)\b.*\b"
+    rf"{_MODEL}\s*[?.!]*\s*(?:tho|though|then|sorry)?[?.!]*$"
+)
+_MODEL_NAMES = re.compile(rf"^(?:an? )?{_MODEL}(?: \w+)?$")
+# "bpo or kpo: mortgage processing?"
+_LEADING_QUESTION = re.compile(r"^(?:bpo or kpo|kpo or bpo)\s*[:,-]\s*")
+# Words that make "is bpo better than kpo" a comparison, not a kind of work.
+_NOT_WORK = re.compile(
+    r"\b(?:than|better|worse|riskier|safer|cheaper|more|less|same|different|just|really|"
+    r"kind of|type of|it|this|that)\b"
+)
+_FIRST_PERSON = re.compile(r"\b(?:our|my|we|we're|i'm)\b")
+
+
+def asks_which_model(text: str) -> str | None:
+    """The process a question asks the model of ("is payroll bpo or kpo?" -> "payroll"), or
+    None: the question's form is exact, so a rule; the process comes from the catalogue or
+    the question's words."""
+    cleaned = normalise(text)
+    if not re.search(rf"\b{_MODEL}\b", cleaned):
+        return None
+    sentences = [part for part in re.split(r"(?<=[.?!])\s+|\s+[-—–]\s+", cleaned) if part]
+    if _FIRST_PERSON.search(cleaned):
+        return None  # "is our payroll bpo or kpo?" asks for an assessment
+    for sentence in reversed(sentences):
+        if _ASKS_WHICH_MODEL.search(sentence):
+            leading = _LEADING_QUESTION.match(sentence)
+            process = asked_process(sentence[leading.end() :] if leading else sentence)
+            if leading and process is None and len(sentence[leading.end() :].split()) <= 5:
+                process = sentence[leading.end() :].strip(" ?.!") or None
+            if process and not _MODEL_NAMES.match(process) and not _NOT_WORK.search(process):
+                return process
+    return None
+
+
 @dataclass(frozen=True)
 class ProcessModel:
     process: str  # in the user's words
@@ -71,6 +114,9 @@ def asked_process(text: str) -> str | None:
     if not found:
         return None
     process = _MODEL_WORDS.sub(" ", found.group("process"))
+    process = re.sub(
+        r"^\s*(?:something|stuff|things|work|anything) like\s+|^\s*like\s+", "", process
+    )
     process = re.sub(r"\s+", " ", process).strip(" ,.-")
     return process or None
 
