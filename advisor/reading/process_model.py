@@ -45,35 +45,55 @@ _ASKS_WHICH_MODEL = re.compile(
     rf"^(?:so |and |but |wait,? |sorry,? |quick q,? )?(?:is|are|would|wouldn't|isn't)\b.*\b"
     rf"{_MODEL}\s*[?.!]*\s*(?:tho|though|then|sorry)?[?.!]*$"
 )
-_MODEL_NAMES = re.compile(rf"^(?:an? )?{_MODEL}(?: \w+)?$")
-# "bpo or kpo: mortgage processing?"
-_LEADING_QUESTION = re.compile(r"^(?:bpo or kpo|kpo or bpo)\s*[:,-]\s*")
+_LEAD = r"^(?:(?:so|and|but|wait|sorry|quick q|hmm|ok|also|btw)[,:]?\s+)*"
+_WORK = r"(?:an? |the )?(?P<process>[a-z][a-z &/'-]{2,40}?)"
+_ASKED = r"(?:an? )?(?:bpo|kpo)(?: or (?:bpo|kpo))?(?: work| then| tho| though)?\s*[?.!]*$"
+_PLAIN_FORMS = (
+    re.compile(
+        rf"{_LEAD}(?:is|are|isn't|would|wouldn't) {_WORK} (?:be )?(?:considered |counted as |"
+        rf"count as |classed as |classified as )?{_ASKED}"
+    ),
+    re.compile(
+        rf"{_LEAD}(?:does|do|would) {_WORK} (?:fall|go|come|belong) (?:under|into|in|to) {_ASKED}"
+    ),
+    re.compile(rf"{_LEAD}(?:bpo or kpo|kpo or bpo)\s*[:,-]\s*{_WORK}\s*[?.!]*$"),
+    re.compile(rf"{_LEAD}{_WORK}\s*[:,-]\s*(?:bpo or kpo|kpo or bpo)\s*[?.!]*$"),
+)
+# Sentences, and a question after a lead-in ("sorry before i answer that, would X ...").
+_SENTENCE_BREAK = re.compile(
+    r"(?<=[.?!])\s+|\s+[-—–]\s+|,\s+(?=(?:is|are|would|does|do|isn't|wouldn't)\b)"
+)
+_LIKE = re.compile(r"^(?:something|stuff|things|work|anything) like\s+")
+_A_MODEL = re.compile(rf"^(?:an? )?{_MODEL}\b")
 # Words that make "is bpo better than kpo" a comparison, not a kind of work.
 _NOT_WORK = re.compile(
     r"\b(?:than|better|worse|riskier|safer|cheaper|more|less|same|different|just|really|"
-    r"kind of|type of|it|this|that)\b"
+    r"kind of|type of|it|this|that|there|between|which|what|who|how|why|winner|edge|"
+    r"required|needed|education|degree|salary|job)\b"
 )
 _FIRST_PERSON = re.compile(r"\b(?:our|my|we|we're|i'm)\b")
 
 
 def asks_which_model(text: str) -> str | None:
     """The process a question asks the model of ("is payroll bpo or kpo?" -> "payroll"), or
-    None: the question's form is exact, so a rule; the process comes from the catalogue or
-    the question's words."""
+    None. The question's form is exact, so a rule: a catalogue process named in a sentence
+    that asks which model, or a short kind of work in one of the plain forms ("is X bpo or
+    kpo?", "does X fall under kpo?", "bpo or kpo: X?")."""
     cleaned = normalise(text)
-    if not re.search(rf"\b{_MODEL}\b", cleaned):
-        return None
-    sentences = [part for part in re.split(r"(?<=[.?!])\s+|\s+[-—–]\s+", cleaned) if part]
-    if _FIRST_PERSON.search(cleaned):
+    if _FIRST_PERSON.search(cleaned) or not re.search(rf"\b{_MODEL}\b", cleaned):
         return None  # "is our payroll bpo or kpo?" asks for an assessment
+    sentences = [part for part in _SENTENCE_BREAK.split(cleaned) if part]
     for sentence in reversed(sentences):
-        if _ASKS_WHICH_MODEL.search(sentence):
-            leading = _LEADING_QUESTION.match(sentence)
-            process = asked_process(sentence[leading.end() :] if leading else sentence)
-            if leading and process is None and len(sentence[leading.end() :].split()) <= 5:
-                process = sentence[leading.end() :].strip(" ?.!") or None
-            if process and not _MODEL_NAMES.match(process) and not _NOT_WORK.search(process):
-                return process
+        if not _ASKS_WHICH_MODEL.search(sentence):
+            continue
+        named = [m for m in find_processes(sentence) if not m.weak]
+        if named:
+            return sentence[named[0].start : named[0].end]
+        for form in _PLAIN_FORMS:
+            found = form.match(sentence)
+            process = _LIKE.sub("", found.group("process")) if found else ""
+            if found and not _NOT_WORK.search(process) and not _A_MODEL.match(process):
+                return process.strip()
     return None
 
 
