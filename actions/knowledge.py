@@ -106,9 +106,12 @@ class ActionAnswerFollowUp(Action):
             else:
                 dispatcher.utter_message(response="utter_no_topic_yet")
             return []
-        if previous == CLASSIFY_TOPIC:  # "what about market research?"
-            offer = tracker.active_loop_name is None
-            if classify(dispatcher, tracker, offer=offer):
-                return [SlotSet(LAST_TOPIC, CLASSIFY_TOPIC)]
+        # "what about market research?": a kind of work named, not a model: which model it
+        # typically goes to (after "is X BPO or KPO?", and after any other answer).
+        if model_named(user_text(tracker)) is None and classify(
+            dispatcher, tracker, offer=tracker.active_loop_name is None
+        ):
+            return [SlotSet(LAST_TOPIC, CLASSIFY_TOPIC)]
+        if previous == CLASSIFY_TOPIC:
             previous = "difference"
         return answer_follow_up(dispatcher, previous, user_text(tracker))

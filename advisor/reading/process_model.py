@@ -69,7 +69,8 @@ _A_MODEL = re.compile(rf"^(?:an? )?{_MODEL}\b")
 _NOT_WORK = re.compile(
     r"\b(?:than|better|worse|riskier|safer|cheaper|more|less|same|different|just|really|"
     r"kind of|type of|it|this|that|there|between|which|what|who|how|why|winner|edge|"
-    r"required|needed|education|degree|salary|job)\b"
+    r"required|needed|education|degree|salary|job|other|one|ones|these|those|them|they|"
+    r"examples?|details?|detail|else|in-house|in house|inhouse)\b"
 )
 _FIRST_PERSON = re.compile(r"\b(?:our|my|we|we're|i'm)\b")
 
@@ -138,7 +139,9 @@ def asked_process(text: str) -> str | None:
         r"^\s*(?:something|stuff|things|work|anything) like\s+|^\s*like\s+", "", process
     )
     process = re.sub(r"\s+", " ", process).strip(" ,.-")
-    return process or None
+    if not process or _NOT_WORK.search(process) or _A_MODEL.match(process):
+        return None  # "and the other one?", "what about that?", "and kpo?"
+    return process
 
 
 def process_model(text: str, guesses: Guesses | None = None) -> ProcessModel | None:
