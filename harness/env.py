@@ -24,6 +24,7 @@ UNSET = (
     "REST_TOKEN",
     "RASA_CORS_ORIGINS",
     "RASA_RUNTIME_SKIP",
+    "ADVISOR_SECRET_KEYS",
 )
 
 # export NAME=value | export NAME="value" | export NAME="${NAME:-value}"   (# comment)
@@ -36,6 +37,7 @@ _EXPORT = re.compile(
 
 
 _RUN_SECRET = secrets.token_urlsafe(48)
+_RUN_ACTION_TOKEN = secrets.token_urlsafe(48)
 
 
 @cache
@@ -63,5 +65,7 @@ def server_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     env["RASA_MAX_MESSAGES_PER_MINUTE"] = "0"
     # The Rasa and action servers of one run share the secret of signed ids and links.
     env.setdefault("ADVISOR_SECRET_KEY", _RUN_SECRET)
+    # ...and the token the Rasa server shows the action server (runtime/action_auth.py).
+    env.setdefault("ACTION_SERVER_TOKEN", _RUN_ACTION_TOKEN)
     env.update(extra or {})
     return env

@@ -154,6 +154,7 @@ if [ -f "$SECRETS" ]; then
   # shellcheck disable=SC1090
   saved_db="$(. "$SECRETS"; echo "${DB_PASSWORD:-}")"; saved_redis="$(. "$SECRETS"; echo "${REDIS_PASSWORD:-}")"
   saved_key="$(. "$SECRETS"; echo "${ADVISOR_SECRET_KEY:-}")"
+  saved_action_token="$(. "$SECRETS"; echo "${ACTION_SERVER_TOKEN:-}")"
 fi
 random_secret() { "$PY" -c 'import secrets; print(secrets.token_hex(24))'; }
 export DB_PASSWORD="${DB_PASSWORD:-${saved_db:-$(random_secret)}}"
@@ -163,8 +164,11 @@ export REDIS_PASSWORD="${REDIS_PASSWORD:-${saved_redis:-$(random_secret)}}"
 # refused by another. Kept across restarts, so links and sessions stay valid.
 export ADVISOR_SECRET_KEY="${ADVISOR_SECRET_KEY:-${saved_key:-$("$PY" -c 'import secrets; print(secrets.token_urlsafe(48))')}}"
 [ "${#ADVISOR_SECRET_KEY}" -ge 32 ] || die "ADVISOR_SECRET_KEY must be at least 32 characters"
-(umask 077; printf 'DB_PASSWORD=%q\nREDIS_PASSWORD=%q\nADVISOR_SECRET_KEY=%q\n' \
-  "$DB_PASSWORD" "$REDIS_PASSWORD" "$ADVISOR_SECRET_KEY" >"$SECRETS")
+# The replicas' proof to the action server (runtime/action_auth.py), through nginx.
+export ACTION_SERVER_TOKEN="${ACTION_SERVER_TOKEN:-${saved_action_token:-$("$PY" -c 'import secrets; print(secrets.token_urlsafe(48))')}}"
+[ "${#ACTION_SERVER_TOKEN}" -ge 32 ] || die "ACTION_SERVER_TOKEN must be at least 32 characters"
+(umask 077; printf 'DB_PASSWORD=%q\nREDIS_PASSWORD=%q\nADVISOR_SECRET_KEY=%q\nACTION_SERVER_TOKEN=%q\n' \
+  "$DB_PASSWORD" "$REDIS_PASSWORD" "$ADVISOR_SECRET_KEY" "$ACTION_SERVER_TOKEN" >"$SECRETS")
 chmod 600 "$SECRETS"
 
 export ACTION_SERVER_URL="http://127.0.0.1:$SCALE_ACTIONS_PROXY_PORT/webhook"
@@ -298,10 +302,10 @@ LIMIT_EXEMPT="$SCALE_LIMIT_EXEMPT" \
   "$PY" "$PROJECT_DIR/deploy/nginx/render.py" "$PROJECT_DIR/deploy/nginx/advisor.conf.template" \
   "$NGINX_DIR/nginx.conf" || die "could not write the nginx configuration"
 if [ -n "$NGINX_USER" ]; then chown -R "$NGINX_USER" "$NGINX_DIR/tmp"; fi
-"$NGINX" -t -q -p "$NGINX_DIR/" -c "$NGINX_DIR/nginx.conf" -e "$NGINX_DIR/error.log" \
+"$NGINX" -t -q -p "$NGINX_DIR/" -c "$NGINX_DIR/nginx.conf" -e "$NGINX_DIR/log/error.log" \
   || die "nginx rejected $NGINX_DIR/nginx.conf"
 log "Starting nginx on 127.0.0.1:$SCALE_HTTP_PORT"
-start_bg_here nginx "$NGINX" -p "$NGINX_DIR/" -c "$NGINX_DIR/nginx.conf" -e "$NGINX_DIR/error.log"
+start_bg_here nginx "$NGINX" -p "$NGINX_DIR/" -c "$NGINX_DIR/nginx.conf" -e "$NGINX_DIR/log/error.log"
 
 # What scale_down.sh, the tests and you need to find the stack (nothing secret).
 cat >"$SCALE_DIR/stack.env" <<ENV

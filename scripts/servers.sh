@@ -23,6 +23,18 @@ if [ -z "${ADVISOR_SECRET_KEY:-}" ]; then
   ADVISOR_SECRET_KEY="$(cat "$VAR_DIR/secret_key")"
   export ADVISOR_SECRET_KEY
 fi
+# The Rasa server proves itself to the action server with ACTION_SERVER_TOKEN
+# (runtime/action_auth.py): if unset, one kept in var/action_server_token (0600).
+ensure_action_server_token() {
+  if [ -z "${ACTION_SERVER_TOKEN:-}" ]; then
+    if [ ! -s "$VAR_DIR/action_server_token" ]; then
+      (umask 077 && "$PY" -c 'import secrets; print(secrets.token_urlsafe(48))' >"$VAR_DIR/action_server_token")
+    fi
+    ACTION_SERVER_TOKEN="$(cat "$VAR_DIR/action_server_token")"
+  fi
+  export ACTION_SERVER_TOKEN
+}
+ensure_action_server_token
 
 start_private() {  # start_private NAME CMD...: in the background, umask 077, var/log/NAME.log, var/run/NAME.pid
   local name="$1" pid
