@@ -52,6 +52,7 @@ from sanic.response import HTTPResponse
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from channels.input_guard import MAX_MESSAGE_CHARS, TOO_LONG, Rejection, check_message
 from channels.resilience import deliver
 from channels.slack_dedupe import SeenCache, SlackDedupe, from_lock_store
 from channels.slack_outbox import SlackOutbox
@@ -65,6 +66,20 @@ BUTTONS_PER_BLOCK = 25  # Slack's limit for an actions block
 # Message subtypes that are still a person writing to us.
 USER_SUBTYPES = {None, "file_share", "thread_broadcast"}
 API_TIMEOUT = 10  # seconds per Web API call (slack_sdk's default: 30)
+# Slack sends & < > as entities (at most 5 characters each): longer raw text cannot
+# be a message within the guard's limit, and is refused before it is even parsed.
+MAX_RAW_CHARS = 5 * MAX_MESSAGE_CHARS
+# Interactive actions whose choice becomes the user's message, and where it is.
+_CHOICE_FIELDS = {
+    "button": ("value",),
+    "static_select": ("selected_option", "value"),
+    "external_select": ("selected_option", "value"),
+    "overflow": ("selected_option", "value"),
+    "users_select": ("selected_user",),
+    "conversations_select": ("selected_conversation",),
+    "channels_select": ("selected_channel",),
+    "datepicker": ("selected_date",),
+}
 
 __all__ = ["SeenCache", "SlackChannel", "SlackReplies", "conversation_id"]
 
@@ -74,9 +89,14 @@ def conversation_id(team: str | None, channel: str, thread_ts: str | None = None
     return ":".join(["slack", team or "-", channel, *([thread_ts] if thread_ts else [])])
 
 
+def escape(text: str) -> str:
+    """Text Slack shows as typed: no mention (<!channel>, <@U…>), link or entity."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def to_mrkdwn(text: str) -> str:
     """Markdown as the assistant writes it -> Slack mrkdwn."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = escape(text)
     text = re.sub(r"\[([^\]\n]+)\]\((https?://[^)\s]+)\)", r"<\2|\1>", text)
     text = re.sub(r"^(\s*)[*+] ", r"\1- ", text, flags=re.M)  # bullets stay "- "
     text = re.sub(r"^#{1,6}\s+(.+?)\s*#*$", r"*\1*", text, flags=re.M)  # headings
@@ -126,6 +146,21 @@ def make_client(token: str, api_url: str) -> AsyncWebClient:
     if urlparse(api_url).hostname in ("127.0.0.1", "localhost", "::1"):
         client.proxy = None  # a local (test) API is never reached through a proxy
     return client
+
+
+def _text_or_none(value: Any) -> str | None:
+    """A payload field that must be a string: anything else counts as missing."""
+    return value if isinstance(value, str) and value else None
+
+
+def interactive_choice(action: dict[str, Any]) -> str | None:
+    """The text an interactive action stands for (a button's value, a menu's
+    choice), or None for actions we don't offer or whose choice is malformed."""
+    fields = _CHOICE_FIELDS.get(str(action.get("type")))
+    value: Any = action
+    for field in fields or ():
+        value = value.get(field) if isinstance(value, dict) else None
+    return value if fields and isinstance(value, str) and value else None
 
 
 class SlackReplies(SlackBot):
@@ -337,8 +372,8 @@ class SlackChannel(SlackInput):
         bot_ids = self._bot_user_ids(payload)
         if not self._is_person_writing(event, bot_ids):
             return response.text("")
-        channel = event.get("channel")
-        is_dm = event.get("channel_type") == "im" or str(channel).startswith("D")
+        channel: str = event["channel"]  # a string: _is_person_writing checked it
+        is_dm = event.get("channel_type") == "im" or channel.startswith("D")
         if not (is_dm or event.get("type") == "app_mention"):
             return response.text("")  # channel chatter that doesn't mention us
         if not await self.dedupe.first_time(f"message:{channel}:{event.get('ts')}"):
@@ -347,13 +382,22 @@ class SlackChannel(SlackInput):
             )
             return response.text("", headers={"X-Slack-No-Retry": "1"})
 
-        text = slack_text_to_plain(event.get("text", ""), bot_ids)
-        if not text:
-            return response.text("")
         # In channels answer in the thread (starting one); in DMs only if the
         # user wrote in a thread.
-        thread_id = event.get("thread_ts") if is_dm else event.get("thread_ts") or event.get("ts")
-        team = payload.get("team_id") or self.team_id or event.get("team")
+        thread_id = _text_or_none(
+            event.get("thread_ts") if is_dm else event.get("thread_ts") or event.get("ts")
+        )
+        team = (
+            _text_or_none(payload.get("team_id"))
+            or self.team_id
+            or _text_or_none(event.get("team"))
+        )
+        checked = self._guarded_text(event["text"], bot_ids, team, channel, thread_id)
+        if isinstance(checked, Rejection):
+            if checked.status == 200:  # e.g. too long: the same polite reply as elsewhere
+                self._reply(channel, thread_id, checked.message)
+            return response.text("")  # empty (e.g. only our mention): nothing to answer
+        text = checked
         metadata = {
             "out_channel": channel,
             "thread_id": thread_id,
@@ -366,21 +410,41 @@ class SlackChannel(SlackInput):
                 "channel_type": "im" if is_dm else event.get("channel_type", "channel"),
             },
         }
-        self._dispatch(text, team, str(channel), thread_id, metadata, on_new_message)
+        self._dispatch(text, team, channel, thread_id, metadata, on_new_message)
         return response.text("")
+
+    def _guarded_text(
+        self, raw: str, bot_ids: set[str], team: str | None, channel: str, thread_id: str | None
+    ) -> str | Rejection:
+        """What the user typed, through the input guard all channels share
+        (channels/input_guard.py: length, control characters), or why not."""
+        if len(raw) > MAX_RAW_CHARS:  # refused before the text is parsed at all
+            return Rejection(200, "message_too_long", TOO_LONG)
+        checked = check_message(
+            conversation_id(team, channel, thread_id), slack_text_to_plain(raw, bot_ids)
+        )
+        return checked if isinstance(checked, Rejection) else checked.text
+
+    def _reply(self, channel: str, thread_id: str | None, text: str) -> None:
+        """Post `text` where the user wrote, without handing anything to Rasa."""
+        self._background(self.get_output_channel(channel, thread_id).send_text_message("", text))
 
     def _bot_user_ids(self, payload: dict[str, Any]) -> set[str]:
         ids = set(self.bot_user_ids)
-        for authorization in payload.get("authorizations") or []:
-            if isinstance(authorization, dict) and authorization.get("user_id"):
+        authorizations = payload.get("authorizations")
+        for authorization in authorizations if isinstance(authorizations, list) else []:
+            if isinstance(authorization, dict) and isinstance(authorization.get("user_id"), str):
                 ids.add(authorization["user_id"])
-        ids.update(user for user in payload.get("authed_users") or [] if isinstance(user, str))
+        authed_users = payload.get("authed_users")
+        if isinstance(authed_users, list):
+            ids.update(user for user in authed_users if isinstance(user, str))
         return ids
 
     @staticmethod
     def _is_person_writing(event: dict[str, Any], bot_user_ids: set[str]) -> bool:
         return (
             event.get("type") in ("message", "app_mention")
+            and (event.get("subtype") is None or isinstance(event.get("subtype"), str))
             and event.get("subtype") in USER_SUBTYPES
             and not event.get("bot_id")
             and not event.get("bot_profile")
@@ -393,28 +457,49 @@ class SlackChannel(SlackInput):
     async def _handle_interaction(
         self, payload: dict[str, Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> HTTPResponse:
-        if not self._is_interactive_message(payload):
+        actions = payload.get("actions")
+        if actions is None:
             return response.text("")  # shortcuts, modals, ...: nothing to do
-        action = payload["actions"][0]
-        text = self._get_interactive_response(action)
-        user_info = payload.get("user") or {}
-        user = user_info.get("id")
-        channel = (payload.get("channel") or {}).get("id")
-        if text is None or not user or not channel:
-            return response.text("")  # e.g. a link button
-        message = payload.get("message") or {}
-        container = payload.get("container") or {}
+        parts = [payload.get(name, {}) for name in ("user", "channel", "message", "container")]
+        team_info = payload.get("team") or {}
+        if (
+            not isinstance(actions, list)
+            or not actions
+            or not all(isinstance(action, dict) for action in actions)
+            or not all(isinstance(part, dict) for part in [*parts, team_info])
+        ):
+            logger.warning("Slack: refused an interactive payload of unexpected shape.")
+            return response.text("Malformed interactive payload", status=HTTPStatus.BAD_REQUEST)
+        user_info, channel_info, message, container = parts
+        action = actions[0]
+        choice = interactive_choice(action)
+        user = _text_or_none(user_info.get("id"))
+        channel = _text_or_none(channel_info.get("id"))
+        if choice is None or not user or not channel:
+            return response.text("")  # e.g. a link button, or an action we don't offer
+        message_ts = _text_or_none(message.get("ts")) or _text_or_none(container.get("message_ts"))
+        thread_id = _text_or_none(message.get("thread_ts")) or _text_or_none(
+            container.get("thread_ts")
+        )
+        team = (
+            _text_or_none(team_info.get("id"))
+            or self.team_id
+            or _text_or_none(user_info.get("team_id"))
+        )
+        checked = check_message(conversation_id(team, channel, thread_id), choice[:MAX_RAW_CHARS])
+        if isinstance(checked, Rejection):
+            if checked.status == 200:
+                self._reply(channel, thread_id, checked.message)
+            return response.text("")
+        text = checked.text
         # One answer per message with buttons: a replayed request, a double click or a
         # click on a second button before the buttons are gone changes nothing.
-        message_ts = message.get("ts") or container.get("message_ts")
-        clicked = message_ts or action.get("action_ts")
+        clicked = message_ts or _text_or_none(action.get("action_ts"))
         if clicked and not await self.dedupe.first_time(f"click:{channel}:{clicked}"):
             logger.info(f"Slack: ignored a repeated click on message {message_ts} in {channel}.")
             return response.text("")
-        # The conversation of the message that carried the button: its thread, or
-        # the DM itself (the buttons were posted where the conversation is).
-        thread_id = message.get("thread_ts") or container.get("thread_ts")
-        team = (payload.get("team") or {}).get("id") or self.team_id or user_info.get("team_id")
+        # The conversation of the message that carried the button (thread_id above):
+        # its thread, or the DM itself (the buttons were posted where the conversation is).
         metadata = {
             "out_channel": channel,
             "thread_id": thread_id,
@@ -426,24 +511,35 @@ class SlackChannel(SlackInput):
                 "action_ts": action.get("action_ts"),
             },
         }
-        if action.get("type") == "button" and message.get("ts") and message.get("blocks"):
-            self._mark_clicked(channel, message, action)
+        if (
+            action.get("type") == "button"
+            and message_ts
+            and isinstance(message.get("blocks"), list)
+        ):
+            self._mark_clicked(channel, message_ts, message, action)
         self._dispatch(text, team, channel, thread_id, metadata, on_new_message)
         return response.text("")
 
-    def _mark_clicked(self, channel: str, message: dict[str, Any], action: dict[str, Any]) -> None:
+    def _mark_clicked(
+        self, channel: str, ts: str, message: dict[str, Any], action: dict[str, Any]
+    ) -> None:
         """Replace the clicked message's buttons by the choice (no second click)."""
-        title = (action.get("text") or {}).get("text") or action.get("value", "")
-        blocks = [block for block in message["blocks"] if block.get("type") != "actions"]
+        label = action.get("text")
+        title = str((label.get("text") if isinstance(label, dict) else None) or action["value"])
+        blocks = [
+            block
+            for block in message["blocks"]
+            if isinstance(block, dict) and block.get("type") != "actions"
+        ]
         blocks.append(
-            {"type": "context", "elements": [{"type": "mrkdwn", "text": f"➜ {to_mrkdwn(title)}"}]}
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": f"➜ {escape(title)}"}]}
         )
         self.outbox.post(
             self.client.chat_update,
             "chat.update",
             channel,
-            ts=message["ts"],
-            text=message.get("text") or title,
+            ts=ts,
+            text=_text_or_none(message.get("text")) or escape(title),
             blocks=blocks,
         )
 
