@@ -259,7 +259,7 @@ class ScaleStack:
     def access_log(self) -> list[dict[str, Any]]:
         """nginx's log lines: method, uri, status and the upstream(s) tried."""
         entries = []
-        for line in (self.directory / "nginx" / "access.log").read_text().splitlines():
+        for line in (self.directory / "nginx" / "log" / "access.log").read_text().splitlines():
             words = line.split()
             if len(words) < 5 or " upstream=" not in line or not re.fullmatch(r"[\d.]+", words[0]):
                 continue  # not this format (e.g. a log from an older start)
