@@ -14,9 +14,17 @@ Same path (/socket.io), events, `session_persistence` and JWT option as Rasa's
 * the conversation id (Rasa's sender id) is ``socketio:<uuid hex>``, so it can never
   equal a Slack (``slack:...``) or REST id (channels/rest.py refuses the prefixes);
 * every engine.io request (polling and websocket) from a browser must come from the
-  page's own origin or an origin of the server's CORS list (`--cors`, which
-  scripts/servers.sh fills from RASA_CORS_ORIGINS); requests without an Origin
-  header (non-browser clients) are let through, as browsers always send one;
+  page's own origin (its Host, if that names loopback, a host of
+  ADVISOR_ALLOWED_HOSTS or of the CORS list; never X-Forwarded-Host) or an origin
+  of the server's CORS list (`--cors`, which scripts/servers.sh fills from
+  RASA_CORS_ORIGINS); requests without an Origin header (non-browser clients) are
+  let through, as browsers always send one;
+* one live socket per session: a socket that presents a session already live on
+  another socket takes it over, and the older one is told and gets nothing more;
+  a session whose conversation has been idle longer than WEB_SESSION_IDLE_DAYS
+  (default CONVERSATION_RETENTION_DAYS, 30) or was deleted is not resumed;
+* "forget this conversation" (typed, or the payload /forget_conversation) deletes
+  the conversation from the tracker store and starts a fresh session;
 * every `user_uttered` payload is checked (channels/input_guard.py): a non-object
   payload, a non-string, empty or control-only message or bad metadata gets a
   polite `bot_uttered` reply and is not processed; messages over 2,000 characters
@@ -33,6 +41,7 @@ Enable it in credentials.yml as ``channels.socketio.GuardedSocketIOInput:``.
 import logging
 import os
 import re
+import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Collection, Iterable
@@ -55,6 +64,19 @@ from channels.resilience import deliver
 logger = logging.getLogger(__name__)
 
 SESSION_PROBLEM = "Your chat session is not valid any more — please reload the page."
+MOVED = (
+    "This conversation continues in another window or tab, so this one is paused. "
+    "Reload this page to continue here."
+)
+FORGOTTEN = (
+    "Done — I've deleted this conversation and everything you told me in it. We're starting afresh."
+)
+FORGET_FAILED = (
+    "I couldn't delete this conversation right now because I can't reach my memory. "
+    "Please try again in a minute."
+)
+# What deletes the conversation (typed or sent by a button), compared case-insensitively.
+FORGET_COMMANDS = frozenset({"forget this conversation", "/forget_conversation"})
 UNREADABLE = "Sorry, I couldn't read that message. Please try again."
 DEFAULT_MAX_BYTES = 256 * 1024  # same default as scripts/common.sh's SANIC_REQUEST_MAX_SIZE
 
@@ -65,6 +87,23 @@ SENDER_PREFIX = "socketio:"
 # (the widget reconnects and presents its session again).
 MAX_BOUND_SOCKETS = 50_000
 _SESSION_VALUE = re.compile(r"[0-9a-f]{32}")
+# A session whose conversation has been idle longer is not resumed (a fresh one is
+# issued): WEB_SESSION_IDLE_DAYS, default the retention period.
+IDLE_ENV = "WEB_SESSION_IDLE_DAYS"
+RETENTION_ENV = "CONVERSATION_RETENTION_DAYS"
+DEFAULT_IDLE_DAYS = 30.0
+
+
+def idle_limit_seconds(environ: dict[str, str] | None = None) -> float:
+    env = os.environ if environ is None else environ
+    for name in (IDLE_ENV, RETENTION_ENV):
+        try:
+            days = float(env.get(name, ""))
+        except ValueError:
+            continue
+        if days > 0:
+            return days * 86400
+    return DEFAULT_IDLE_DAYS * 86400
 
 
 def max_payload_bytes() -> int:
@@ -103,12 +142,13 @@ def resume_session(token: Any) -> Session | None:
 
 
 class SessionBindings:
-    """Which session each connected socket (engine.io sid) was given; at most
-    `limit` sockets, cleaned on disconnect."""
+    """Which session each connected socket (engine.io sid) was given, and the one
+    socket each session is live on; at most `limit` sockets, cleaned on disconnect."""
 
     def __init__(self, limit: int = MAX_BOUND_SOCKETS) -> None:
         self.limit = limit
         self._sessions: OrderedDict[str, Session] = OrderedDict()
+        self._live: dict[str, str] = {}  # conversation id -> its socket
 
     def __len__(self) -> int:
         return len(self._sessions)
@@ -116,18 +156,28 @@ class SessionBindings:
     def get(self, sid: str) -> Session | None:
         return self._sessions.get(sid)
 
+    def live_socket(self, session: Session) -> str | None:
+        """The socket `session` is live on, if any."""
+        return self._live.get(session.sender_id)
+
     def bind(self, sid: str, session: Session) -> list[str]:
-        """Give `sid` `session`; returns the sockets evicted to stay within the limit."""
-        self._sessions.pop(sid, None)
+        """Give `sid` `session` (its live socket from now on); returns the sockets
+        evicted to stay within the limit."""
+        self.release(sid)
         self._sessions[sid] = session
+        self._live[session.sender_id] = sid
         evicted = []
         while len(self._sessions) > self.limit:
-            oldest, _ = self._sessions.popitem(last=False)
+            oldest = next(iter(self._sessions))
+            self.release(oldest)
             evicted.append(oldest)
         return evicted
 
     def release(self, sid: str) -> Session | None:
-        return self._sessions.pop(sid, None)
+        session = self._sessions.pop(sid, None)
+        if session is not None and self._live.get(session.sender_id) == sid:
+            del self._live[session.sender_id]
+        return session
 
 
 # --- Origin -----------------------------------------------------------------------------
@@ -168,8 +218,8 @@ def origin_allowed(
     origins: Collection[str], allowed: Collection[str] | None, hosts: Iterable[str | None]
 ) -> bool:
     """Whether a request with these Origin headers may use the socket: none (not a
-    browser), or exactly one that is the page's own (one of `hosts`, the Host and
-    X-Forwarded-Host headers) or in `allowed` (None: any)."""
+    browser), or exactly one that is the page's own (one of `hosts`: the Host header
+    when its name is allowed, `trusted_hosts`) or in `allowed` (None: any)."""
     if not origins:
         return True
     if len(origins) > 1:
@@ -182,13 +232,47 @@ def origin_allowed(
 
 _logged_origins: set[str] = set()
 
+# Host names the server answers to as "its own" (the page at /chat/ on that host may
+# use the socket): loopback, ADVISOR_ALLOWED_HOSTS and the hosts of the CORS origins.
+# Anything else in a Host header (DNS rebinding) is not trusted, nor is
+# X-Forwarded-Host, which any client can send.
+ALLOWED_HOSTS_ENV = "ADVISOR_ALLOWED_HOSTS"
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
+
+
+def _host_name(host: str) -> str:
+    """`host[:port]` -> host (an IPv6 literal keeps its brackets)."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[: host.find("]") + 1] if "]" in host else host
+    return host.split(":", 1)[0]
+
+
+def allowed_host_names(
+    cors_origins: Collection[str] | None, environ: dict[str, str] | None = None
+) -> frozenset[str]:
+    env = os.environ if environ is None else environ
+    names = set(LOOPBACK_HOSTS)
+    names.update(_host_name(host) for host in env.get(ALLOWED_HOSTS_ENV, "").split())
+    for origin in cors_origins or ():
+        names.add(_host_name(origin.split("://", 1)[-1]))
+    return frozenset(names)
+
+
+def trusted_hosts(host_header: str | None, allowed_names: Collection[str]) -> list[str]:
+    """The request's Host, if its name is an allowed one; else nothing."""
+    if host_header and _host_name(host_header) in allowed_names:
+        return [host_header]
+    return []
+
 
 def request_origin_allowed(request: Request) -> bool:
     origins = request.headers.getall("origin", [])
+    configured = configured_origins(request.app)
     allowed = origin_allowed(
         origins,
-        configured_origins(request.app),
-        [request.headers.get("host"), request.headers.get("x-forwarded-host")],
+        configured,
+        trusted_hosts(request.headers.get("host"), allowed_host_names(configured)),
     )
     if not allowed and len(_logged_origins) < 100 and str(origins) not in _logged_origins:
         _logged_origins.add(str(origins))
@@ -296,6 +380,11 @@ class GuardedSocketIOInput(SocketIOInput):
         socketio_webhook = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio  # used by get_output_channel()
         self.sessions = SessionBindings()
+        self.app: Any = None  # the Sanic app, for its agent's tracker and lock stores
+
+        @socketio_webhook.listener("after_server_start")
+        async def remember_app(app: Any, *_: Any) -> None:
+            self.app = app
 
         @socketio_webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -330,15 +419,77 @@ class GuardedSocketIOInput(SocketIOInput):
     async def _start_session(self, sio: AsyncServer, sid: str, data: Any) -> None:
         requested = data.get("session_id") if isinstance(data, dict) else None
         resumed = resume_session(requested) if self.session_persistence else None
-        session = resumed or new_session()
+        if resumed is not None and not await self._recently_active(resumed):
+            resumed = None  # idle too long (or deleted): a fresh session
+        await self._give(sio, sid, resumed or new_session())
+
+    async def _give(self, sio: AsyncServer, sid: str, session: Session) -> None:
+        """Bind `session` to `sid`, its one live socket: a socket that had it before
+        leaves its room and is told the conversation moved (the newest wins)."""
         previous = self.sessions.get(sid)
         if previous is not None and previous.sender_id != session.sender_id:
             sio.leave_room(sid, previous.sender_id, namespace=self.namespace)
+        displaced = self.sessions.live_socket(session)
+        if displaced is not None and displaced != sid:
+            self.sessions.release(displaced)
+            sio.leave_room(displaced, session.sender_id, namespace=self.namespace)
+            await sio.emit(
+                self.bot_message_evt, {"text": MOVED}, room=displaced, namespace=self.namespace
+            )
         for evicted in self.sessions.bind(sid, session):
             logger.warning("socket.io: more than %d sockets, closing the oldest", MAX_BOUND_SOCKETS)
             await sio.disconnect(evicted, namespace=self.namespace)
         sio.enter_room(sid, session.sender_id, namespace=self.namespace)
         await sio.emit("session_confirm", session.token, room=sid, namespace=self.namespace)
+
+    def _tracker_store(self) -> Any:
+        """The agent's tracker store itself (Rasa wraps it in a FailSafeTrackerStore)."""
+        agent = getattr(getattr(self.app, "ctx", None), "agent", None)
+        store = getattr(agent, "tracker_store", None)
+        return getattr(store, "tracker_store", store)
+
+    async def _recently_active(self, session: Session) -> bool:
+        """Whether the session's conversation had an event within the idle limit.
+        A store that can't answer (down) keeps the session: nothing is lost by that,
+        and the next message gets the store's own reply."""
+        store = self._tracker_store()
+        if store is None:
+            return True
+        try:
+            if hasattr(store, "last_activity"):
+                latest = await store.last_activity(session.sender_id)
+            else:
+                tracker = await store.retrieve(session.sender_id)
+                latest = tracker.events[-1].timestamp if tracker and tracker.events else None
+        except Exception as error:  # noqa: BLE001 - any store failure: keep the session
+            logger.warning("socket.io: could not check a session's last activity: %s", error)
+            return True
+        if latest is None:
+            return False  # never used, or deleted (retention, "forget")
+        return time.time() - latest <= idle_limit_seconds()
+
+    async def _forget(self, sio: AsyncServer, sid: str, session: Session) -> None:
+        """Delete the conversation from the store, then give the socket a new session."""
+        agent: Any = getattr(getattr(self.app, "ctx", None), "agent", None)
+        store = self._tracker_store()
+        try:
+            # Under the conversation's lock: no message of it is being processed meanwhile.
+            async with agent.lock_store.lock(session.sender_id):
+                if hasattr(store, "delete"):
+                    await store.delete(session.sender_id)
+                else:  # Rasa's in-memory store
+                    store.store.pop(session.sender_id, None)
+        except Exception as error:  # noqa: BLE001 - any failure: say so, keep the session
+            logger.error("socket.io: could not delete a conversation: %s", error)
+            await sio.emit(
+                self.bot_message_evt, {"text": FORGET_FAILED}, room=sid, namespace=self.namespace
+            )
+            return
+        logger.info("socket.io: a conversation was deleted at its user's request")
+        await sio.emit(
+            self.bot_message_evt, {"text": FORGOTTEN}, room=sid, namespace=self.namespace
+        )
+        await self._give(sio, sid, new_session())
 
     async def _handle_message(
         self,
@@ -361,6 +512,9 @@ class GuardedSocketIOInput(SocketIOInput):
         checked = check_message(session.sender_id, data.get("message"), data.get(self.metadata_key))
         if isinstance(checked, Rejection):
             await reply(checked.message)
+            return
+        if checked.text.strip(" .!").casefold() in FORGET_COMMANDS:
+            await self._forget(sio, sid, session)
             return
         message = UserMessage(
             checked.text,
