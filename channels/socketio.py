@@ -301,6 +301,11 @@ class _OriginCheckedEngineIO(engineio.AsyncServer):
             )
         return await super().handle_request(*args, **kwargs)
 
+    # A websocket's request ends with the socket: engine.io then returns no response,
+    # which Sanic logs as an error with a traceback ("Invalid response type None")
+    # on every clean close, unless the route's handler is marked as a websocket one.
+    handle_request.is_websocket = True  # type: ignore[attr-defined]
+
 
 class _OriginCheckedSocketIO(AsyncServer):
     def _engineio_server_class(self) -> type:

@@ -187,12 +187,12 @@ trap on_exit EXIT
 
 start_bg() {  # start_bg NAME USER CMD...: own session, PID in run/NAME.pid, log in log/NAME.log
   local name="$1" user="$2"; shift 2
-  (cd "$SCALE_DIR" && as_user "$user" setsid "$@") >"$LOGS/$name.log" 2>&1 </dev/null &
+  (cd "$SCALE_DIR" && as_user "$user" setsid "$@") >>"$LOGS/$name.log" 2>&1 </dev/null &
   echo $! >"$RUN/$name.pid"
 }
 start_bg_here() {  # like start_bg, but in the project directory as the current user
   local name="$1"; shift
-  (exec setsid "$@") >"$LOGS/$name.log" 2>&1 </dev/null &
+  (exec setsid "$@") >>"$LOGS/$name.log" 2>&1 </dev/null &
   echo $! >"$RUN/$name.pid"
 }
 wait_for() {  # wait_for NAME SECONDS CHECK...: until CHECK succeeds; fail if NAME exits

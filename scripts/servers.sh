@@ -36,10 +36,10 @@ ensure_action_server_token() {
 }
 ensure_action_server_token
 
-start_private() {  # start_private NAME CMD...: in the background, umask 077, var/log/NAME.log, var/run/NAME.pid
+start_private() {  # start_private NAME CMD...: in the background, umask 077, appending to var/log/NAME.log (rotated by scripts/rotate_logs.sh), var/run/NAME.pid
   local name="$1" pid
   shift
-  (umask 077 && exec "$@" >"$LOG_DIR/$name.log" 2>&1) &
+  (umask 077 && exec "$@" >>"$LOG_DIR/$name.log" 2>&1) &
   pid=$!
   (umask 077 && echo "$pid" >"$RUN_DIR/$name.pid")
 }

@@ -384,3 +384,15 @@ def test_rest_cannot_reach_a_socket_conversation(
     assert quiet_for(alice) == []
     assert user_texts(server, alice.sender_id) == ["what is bpo?"]
     assert len(alice.sender_id) <= MAX_SENDER_CHARS
+
+
+def test_a_clean_websocket_close_logs_no_error(server: RasaServer) -> None:
+    assert server.server is not None
+    before = len(server.server.log.read_bytes())
+    for _ in range(3):
+        chat = SocketChat(server.base_url).connect()
+        assert KPO_FACT in texts(chat.say("what is kpo?"))
+        chat.close()
+    time.sleep(1)  # the server has noticed the closes
+    logged = server.server.log.read_bytes()[before:].decode(errors="replace")
+    assert "Invalid response type" not in logged and "Traceback" not in logged, logged[-2000:]
