@@ -460,17 +460,20 @@ class SlackChannel(SlackInput):
         actions = payload.get("actions")
         if actions is None:
             return response.text("")  # shortcuts, modals, ...: nothing to do
-        parts = [payload.get(name, {}) for name in ("user", "channel", "message", "container")]
-        team_info = payload.get("team") or {}
+        # Absent or null parts count as empty (Slack sends `team: null` on Enterprise Grid).
+        parts = [
+            {} if payload.get(name) is None else payload[name]
+            for name in ("user", "channel", "message", "container", "team")
+        ]
         if (
             not isinstance(actions, list)
             or not actions
             or not all(isinstance(action, dict) for action in actions)
-            or not all(isinstance(part, dict) for part in [*parts, team_info])
+            or not all(isinstance(part, dict) for part in parts)
         ):
             logger.warning("Slack: refused an interactive payload of unexpected shape.")
             return response.text("Malformed interactive payload", status=HTTPStatus.BAD_REQUEST)
-        user_info, channel_info, message, container = parts
+        user_info, channel_info, message, container, team_info = parts
         action = actions[0]
         choice = interactive_choice(action)
         user = _text_or_none(user_info.get("id"))
