@@ -10,7 +10,8 @@ MAX_REASONS = 3
 
 
 def _plain(text: str) -> dict[str, Any]:
-    return {"type": "plain_text", "text": text[:150], "emoji": False}
+    # Slack asks for & < > as entities in every text field, plain_text too.
+    return {"type": "plain_text", "text": escape(text[:150]), "emoji": False}
 
 
 def escape(text: str) -> str:

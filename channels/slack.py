@@ -222,7 +222,11 @@ class SlackReplies(SlackBot):
         elements = [
             {
                 "type": "button",
-                "text": {"type": "plain_text", "text": str(button["title"])[:75], "emoji": True},
+                "text": {
+                    "type": "plain_text",
+                    "text": escape(str(button["title"])[:75]),
+                    "emoji": True,
+                },
                 "value": str(button["payload"])[:2000],
                 "action_id": f"rasa_button_{index}",
             }

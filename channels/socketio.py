@@ -52,6 +52,7 @@ import engineio
 import rasa.core.channels.channel
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
+from rasa.core.tracker_store import FailSafeTrackerStore
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -451,7 +452,9 @@ class GuardedSocketIOInput(SocketIOInput):
         """The agent's tracker store itself (Rasa wraps it in a FailSafeTrackerStore)."""
         agent = getattr(getattr(self.app, "ctx", None), "agent", None)
         store = getattr(agent, "tracker_store", None)
-        return getattr(store, "tracker_store", store)
+        if isinstance(store, FailSafeTrackerStore):
+            return store._tracker_store  # the store it guards (Rasa 3.6: no public name)
+        return store
 
     async def _recently_active(self, session: Session) -> bool:
         """Whether the session's conversation had an event within the idle limit.
