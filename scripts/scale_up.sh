@@ -76,6 +76,12 @@ for n in SCALE_HTTP_PORT SCALE_REPLICAS SCALE_RASA_PORT SCALE_ACTIONS_PORT SCALE
 done
 [ "$SCALE_REPLICAS" -ge 1 ] || die "SCALE_REPLICAS must be at least 1"
 [[ "$SCALE_EXPOSE_REST" =~ ^[01]$ ]] || die "SCALE_EXPOSE_REST must be 0 or 1, not '$SCALE_EXPOSE_REST'"
+# Exposed REST needs a token: a REST sender id is a bearer secret (docs/security.md).
+# SCALE_REST_OPEN=1 opens it anyway, for load tests on this machine only.
+if [ "$SCALE_EXPOSE_REST" = 1 ] && [ -z "${REST_TOKEN:-}" ] && [ "${SCALE_REST_OPEN:-0}" != 1 ]; then
+  die "SCALE_EXPOSE_REST=1 needs REST_TOKEN (callers then send 'Authorization: Bearer <REST_TOKEN>')"
+fi
+[ -z "${REST_TOKEN:-}" ] || export REST_TOKEN  # the replicas read it (channels/rest.py)
 worst=$((MAX_NUMBER_OF_PREDICTIONS * 2 * RASA_ACTION_TIMEOUT + PROCESSING_MARGIN))
 if [ "$TICKET_LOCK_LIFETIME" -lt "$worst" ]; then
   die "TICKET_LOCK_LIFETIME=$TICKET_LOCK_LIFETIME s is shorter than the longest a message can take
@@ -342,7 +348,7 @@ done
 wait_for nginx 30 curl -fs -o /dev/null "http://127.0.0.1:$SCALE_HTTP_PORT/chat/"
 
 if [ "$SCALE_EXPOSE_REST" = 1 ]; then
-  rest="curl -s localhost:$SCALE_HTTP_PORT/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"what is kpo?\"}'"
+  rest="curl -s localhost:$SCALE_HTTP_PORT/webhooks/rest/webhook${REST_TOKEN:+ -H \"Authorization: Bearer \$REST_TOKEN\"} -d '{\"sender\":\"me\",\"message\":\"what is kpo?\"}'"
 else
   rest="not exposed through nginx (SCALE_EXPOSE_REST=1 to expose it)"
 fi
