@@ -38,6 +38,10 @@ _EXPORT = re.compile(
 
 _RUN_SECRET = secrets.token_urlsafe(48)
 _RUN_ACTION_TOKEN = secrets.token_urlsafe(48)
+# Rasa agents loaded in this process (bench/sequential.py, test_runtime_equivalence.py)
+# read write_endpoints' files, whose header names ${ACTION_SERVER_TOKEN}: this process
+# has the run's token too (a developer's own value wins, here and in server_env).
+os.environ.setdefault("ACTION_SERVER_TOKEN", _RUN_ACTION_TOKEN)
 
 
 @cache
