@@ -125,11 +125,13 @@ def _chunks(text: str, limit: int) -> list[str]:
 
 def slack_text_to_plain(text: str, bot_user_ids: set[str]) -> str:
     """What a user typed, from Slack's encoded message text, without our mention."""
+    # No part of a <...> sequence contains "<": each match attempt stops at the next
+    # one, so these take linear time whatever the text (crafted "<http:<http:..." too).
     for user_id in bot_user_ids:
-        text = re.sub(rf"<@{re.escape(user_id)}(?:\|[^>]*)?>", " ", text)
-    text = re.sub(r"<#[A-Z0-9]+\|([^>]*)>", r"#\1", text)  # channel references
-    text = re.sub(r"<((?:https?|mailto):[^|>]*)\|([^>]*)>", r"\2", text)  # labelled links
-    text = re.sub(r"<((?:https?|mailto):[^>]*)>", r"\1", text)
+        text = re.sub(rf"<@{re.escape(user_id)}(?:\|[^<>]*)?>", " ", text)
+    text = re.sub(r"<#[A-Z0-9]+\|([^<>]*)>", r"#\1", text)  # channel references
+    text = re.sub(r"<((?:https?|mailto):[^|<>]*)\|([^<>]*)>", r"\2", text)  # labelled links
+    text = re.sub(r"<((?:https?|mailto):[^<>]*)>", r"\1", text)
     text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
     return re.sub(r"\s+", " ", text).strip()
 
