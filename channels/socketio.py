@@ -4,7 +4,8 @@ sessions, an Origin check and honest failures.
 Same path (/socket.io), events, `session_persistence` and JWT option as Rasa's
 `socketio` channel; on top of it
 
-* sessions are issued by the server and bound to the socket that got them:
+* sessions (channels/socket_sessions.py) are issued by the server and bound to the
+  socket that got them:
   `session_request` honours a client's session id only if this server signed it
   (advisor/signing.py, purpose "socket-session"), so a page reload continues the
   conversation; anything else (unsigned, forged, tampered, another purpose) gets a
@@ -14,11 +15,7 @@ Same path (/socket.io), events, `session_persistence` and JWT option as Rasa's
 * the conversation id (Rasa's sender id) is ``socketio:<uuid hex>``, so it can never
   equal a Slack (``slack:...``) or REST id (channels/rest.py refuses the prefixes);
 * every engine.io request (polling and websocket) from a browser must come from the
-  page's own origin (its Host, if that names loopback, a host of
-  ADVISOR_ALLOWED_HOSTS or of the CORS list; never X-Forwarded-Host) or an origin
-  of the server's CORS list (`--cors`, which scripts/servers.sh fills from
-  RASA_CORS_ORIGINS); requests without an Origin header (non-browser clients) are
-  let through, as browsers always send one;
+  page's own origin or an origin of the server's CORS list (channels/socket_origin.py);
 * one live socket per session: a socket that presents a session already live on
   another socket takes it over, and the older one is told and gets nothing more;
   a session whose conversation has been idle longer than WEB_SESSION_IDLE_DAYS
@@ -42,13 +39,9 @@ import logging
 import os
 import re
 import time
-import uuid
-from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Collection, Iterable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-import engineio
 import rasa.core.channels.channel
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
@@ -58,9 +51,19 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from advisor.signing import derived_key, sign, verify
+from advisor.signing import derived_key
 from channels.input_guard import Rejection, check_message
 from channels.resilience import deliver
+from channels.socket_origin import OriginCheckedSocketIO
+from channels.socket_sessions import (
+    MAX_BOUND_SOCKETS,
+    SESSION_PURPOSE,
+    Session,
+    SessionBindings,
+    idle_limit_seconds,
+    new_session,
+    resume_session,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -81,236 +84,12 @@ FORGET_COMMANDS = frozenset({"forget this conversation", "/forget_conversation"}
 UNREADABLE = "Sorry, I couldn't read that message. Please try again."
 DEFAULT_MAX_BYTES = 256 * 1024  # same default as scripts/common.sh's SANIC_REQUEST_MAX_SIZE
 
-SESSION_PURPOSE = "socket-session"
-# Prefix of every socket.io conversation id; REST refuses senders that start with it.
-SENDER_PREFIX = "socketio:"
-# Sockets whose session is remembered; beyond it the oldest socket is disconnected
-# (the widget reconnects and presents its session again).
-MAX_BOUND_SOCKETS = 50_000
-_SESSION_VALUE = re.compile(r"[0-9a-f]{32}")
-# A session whose conversation has been idle longer is not resumed (a fresh one is
-# issued): WEB_SESSION_IDLE_DAYS, default the retention period.
-IDLE_ENV = "WEB_SESSION_IDLE_DAYS"
-RETENTION_ENV = "CONVERSATION_RETENTION_DAYS"
-DEFAULT_IDLE_DAYS = 30.0
-
-
-def idle_limit_seconds(environ: dict[str, str] | None = None) -> float:
-    env = os.environ if environ is None else environ
-    for name in (IDLE_ENV, RETENTION_ENV):
-        try:
-            days = float(env.get(name, ""))
-        except ValueError:
-            continue
-        if days > 0:
-            return days * 86400
-    return DEFAULT_IDLE_DAYS * 86400
-
 
 def max_payload_bytes() -> int:
     try:
         return int(os.environ.get("SANIC_REQUEST_MAX_SIZE", DEFAULT_MAX_BYTES))
     except ValueError:
         return DEFAULT_MAX_BYTES
-
-
-# --- sessions ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Session:
-    """A web chat session: `token` is what the client holds (``<uuid hex>.<mac>``),
-    `sender_id` the conversation id Rasa stores it under."""
-
-    token: str
-    sender_id: str
-
-
-def _session(value: str) -> Session:
-    return Session(sign(SESSION_PURPOSE, value), SENDER_PREFIX + value)
-
-
-def new_session() -> Session:
-    return _session(uuid.uuid4().hex)
-
-
-def resume_session(token: Any) -> Session | None:
-    """The session of `token` if this server issued it, else None."""
-    value = verify(SESSION_PURPOSE, token) if isinstance(token, str) and len(token) < 256 else None
-    if value is None or not _SESSION_VALUE.fullmatch(value):
-        return None
-    return _session(value)
-
-
-class SessionBindings:
-    """Which session each connected socket (engine.io sid) was given, and the one
-    socket each session is live on; at most `limit` sockets, cleaned on disconnect."""
-
-    def __init__(self, limit: int = MAX_BOUND_SOCKETS) -> None:
-        self.limit = limit
-        self._sessions: OrderedDict[str, Session] = OrderedDict()
-        self._live: dict[str, str] = {}  # conversation id -> its socket
-
-    def __len__(self) -> int:
-        return len(self._sessions)
-
-    def get(self, sid: str) -> Session | None:
-        return self._sessions.get(sid)
-
-    def live_socket(self, session: Session) -> str | None:
-        """The socket `session` is live on, if any."""
-        return self._live.get(session.sender_id)
-
-    def bind(self, sid: str, session: Session) -> list[str]:
-        """Give `sid` `session` (its live socket from now on); returns the sockets
-        evicted to stay within the limit."""
-        self.release(sid)
-        self._sessions[sid] = session
-        self._live[session.sender_id] = sid
-        evicted = []
-        while len(self._sessions) > self.limit:
-            oldest = next(iter(self._sessions))
-            self.release(oldest)
-            evicted.append(oldest)
-        return evicted
-
-    def release(self, sid: str) -> Session | None:
-        session = self._sessions.pop(sid, None)
-        if session is not None and self._live.get(session.sender_id) == sid:
-            del self._live[session.sender_id]
-        return session
-
-
-# --- Origin -----------------------------------------------------------------------------
-
-ANY_ORIGIN = None  # configured_origins() result: "*" was configured
-
-
-def configured_origins(app: Any, environ: dict[str, str] | None = None) -> frozenset[str] | None:
-    """The exact origins allowed to talk to the server from a browser: the Rasa
-    server's CORS list (its `--cors`, as applied by sanic-cors) and RASA_CORS_ORIGINS;
-    None if either allows any origin ("*")."""
-    env = os.environ if environ is None else environ
-    origins: set[str] = set(env.get("RASA_CORS_ORIGINS", "").split())
-    cors = getattr(getattr(app, "ctx", None), "sanic_cors", None)
-    for _pattern, options in getattr(cors, "resources", None) or []:
-        listed = options.get("origins") if isinstance(options, dict) else None
-        origins.update(origin for origin in listed or [] if isinstance(origin, str) and origin)
-    if origins & {"*", ".*"}:
-        return ANY_ORIGIN
-    return frozenset(origins)
-
-
-def _own_origins(hosts: Iterable[str | None]) -> set[str]:
-    own = set()
-    for host in hosts:
-        host = (host or "").split(",")[0].strip().lower()
-        if not host:
-            continue
-        own.update({f"http://{host}", f"https://{host}"})
-        if host.endswith(":80"):
-            own.add(f"http://{host[:-3]}")
-        if host.endswith(":443"):
-            own.add(f"https://{host[:-4]}")
-    return own
-
-
-def origin_allowed(
-    origins: Collection[str], allowed: Collection[str] | None, hosts: Iterable[str | None]
-) -> bool:
-    """Whether a request with these Origin headers may use the socket: none (not a
-    browser), or exactly one that is the page's own (one of `hosts`: the Host header
-    when its name is allowed, `trusted_hosts`) or in `allowed` (None: any)."""
-    if not origins:
-        return True
-    if len(origins) > 1:
-        return False
-    origin = next(iter(origins)).strip().lower()
-    if allowed is ANY_ORIGIN:
-        return True
-    return origin in {entry.lower() for entry in allowed} or origin in _own_origins(hosts)
-
-
-_logged_origins: set[str] = set()
-
-# Host names the server answers to as "its own" (the page at /chat/ on that host may
-# use the socket): loopback, ADVISOR_ALLOWED_HOSTS and the hosts of the CORS origins.
-# Anything else in a Host header (DNS rebinding) is not trusted, nor is
-# X-Forwarded-Host, which any client can send.
-ALLOWED_HOSTS_ENV = "ADVISOR_ALLOWED_HOSTS"
-LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
-
-
-def _host_name(host: str) -> str:
-    """`host[:port]` -> host (an IPv6 literal keeps its brackets)."""
-    host = host.strip().lower()
-    if host.startswith("["):
-        return host[: host.find("]") + 1] if "]" in host else host
-    return host.split(":", 1)[0]
-
-
-def allowed_host_names(
-    cors_origins: Collection[str] | None, environ: dict[str, str] | None = None
-) -> frozenset[str]:
-    env = os.environ if environ is None else environ
-    names = set(LOOPBACK_HOSTS)
-    names.update(_host_name(host) for host in env.get(ALLOWED_HOSTS_ENV, "").split())
-    for origin in cors_origins or ():
-        names.add(_host_name(origin.split("://", 1)[-1]))
-    return frozenset(names)
-
-
-def trusted_hosts(host_header: str | None, allowed_names: Collection[str]) -> list[str]:
-    """The request's Host, if its name is an allowed one; else nothing."""
-    if host_header and _host_name(host_header) in allowed_names:
-        return [host_header]
-    return []
-
-
-def request_origin_allowed(request: Request) -> bool:
-    origins = request.headers.getall("origin", [])
-    configured = configured_origins(request.app)
-    allowed = origin_allowed(
-        origins,
-        configured,
-        trusted_hosts(request.headers.get("host"), allowed_host_names(configured)),
-    )
-    if not allowed and len(_logged_origins) < 100 and str(origins) not in _logged_origins:
-        _logged_origins.add(str(origins))
-        logger.warning(
-            "socket.io request refused: Origin %s is not this server's own origin and not "
-            "in its CORS list (RASA_CORS_ORIGINS)",
-            origins,
-        )
-    return allowed
-
-
-class _OriginCheckedEngineIO(engineio.AsyncServer):
-    """engine.io server that refuses browsers from foreign origins. python-socketio's
-    own check is off (cors_allowed_origins=[]) because it would also add CORS headers
-    next to sanic-cors' ones, and browsers reject duplicate headers."""
-
-    async def handle_request(self, *args: Any, **kwargs: Any) -> Any:
-        request = args[0] if args else None
-        if isinstance(request, Request) and not request_origin_allowed(request):
-            return response.json(
-                {
-                    "error": "origin_not_allowed",
-                    "message": "This chat cannot be used from that website.",
-                },
-                status=403,
-            )
-        return await super().handle_request(*args, **kwargs)
-
-    # A websocket's request ends with the socket: engine.io then returns no response,
-    # which Sanic logs as an error with a traceback ("Invalid response type None")
-    # on every clean close, unless the route's handler is marked as a websocket one.
-    handle_request.is_websocket = True  # type: ignore[attr-defined]
-
-
-class _OriginCheckedSocketIO(AsyncServer):
-    def _engineio_server_class(self) -> type:
-        return _OriginCheckedEngineIO
 
 
 # --- output -------------------------------------------------------------------------------
@@ -379,8 +158,8 @@ class GuardedSocketIOInput(SocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         derived_key(SESSION_PURPOSE)  # no ADVISOR_SECRET_KEY: refuse to start (MissingSecret)
         # cors_allowed_origins=[]: engine.io leaves CORS headers to Sanic's --cors (as in
-        # Rasa); _OriginCheckedEngineIO checks the Origin against the same list.
-        sio = _OriginCheckedSocketIO(
+        # Rasa); OriginCheckedEngineIO checks the Origin against the same list.
+        sio = OriginCheckedSocketIO(
             async_mode="sanic", cors_allowed_origins=[], max_http_buffer_size=max_payload_bytes()
         )
         socketio_webhook = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)

@@ -28,7 +28,8 @@ import socketio
 
 from advisor.signing import sign
 from channels.input_guard import MAX_SENDER_CHARS
-from channels.socketio import FORGOTTEN, MOVED, SENDER_PREFIX, SESSION_PROBLEM
+from channels.socket_sessions import SENDER_PREFIX
+from channels.socketio import FORGOTTEN, MOVED, SESSION_PROBLEM
 from harness.servers import MODEL, ActionServer, RasaServer
 from tests.integration.conftest import ALLOWED_ORIGIN, API_TOKEN
 from tests.integration.sockets import SocketChat
