@@ -37,7 +37,6 @@ import hmac
 import json
 import logging
 import os
-import re
 import time
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
@@ -52,10 +51,19 @@ from sanic.response import HTTPResponse
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from channels.input_guard import MAX_MESSAGE_CHARS, TOO_LONG, Rejection, check_message
+from channels.input_guard import TOO_LONG, Rejection, check_message
 from channels.resilience import deliver
 from channels.slack_dedupe import SeenCache, SlackDedupe, from_lock_store
 from channels.slack_outbox import SlackOutbox
+from channels.slack_text import (
+    MAX_RAW_CHARS,
+    chunks,
+    escape,
+    interactive_choice,
+    slack_text_to_plain,
+    text_or_none,
+    to_mrkdwn,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -66,74 +74,12 @@ BUTTONS_PER_BLOCK = 25  # Slack's limit for an actions block
 # Message subtypes that are still a person writing to us.
 USER_SUBTYPES = {None, "file_share", "thread_broadcast"}
 API_TIMEOUT = 10  # seconds per Web API call (slack_sdk's default: 30)
-# Slack sends & < > as entities (at most 5 characters each): longer raw text cannot
-# be a message within the guard's limit, and is refused before it is even parsed.
-MAX_RAW_CHARS = 5 * MAX_MESSAGE_CHARS
-# Interactive actions whose choice becomes the user's message, and where it is.
-_CHOICE_FIELDS = {
-    "button": ("value",),
-    "static_select": ("selected_option", "value"),
-    "external_select": ("selected_option", "value"),
-    "overflow": ("selected_option", "value"),
-    "users_select": ("selected_user",),
-    "conversations_select": ("selected_conversation",),
-    "channels_select": ("selected_channel",),
-    "datepicker": ("selected_date",),
-}
-
 __all__ = ["SeenCache", "SlackChannel", "SlackReplies", "conversation_id"]
 
 
 def conversation_id(team: str | None, channel: str, thread_ts: str | None = None) -> str:
     """The conversation of a place in Slack: a DM or a thread (never a bare user id)."""
     return ":".join(["slack", team or "-", channel, *([thread_ts] if thread_ts else [])])
-
-
-def escape(text: str) -> str:
-    """Text Slack shows as typed: no mention (<!channel>, <@U…>), link or entity."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def to_mrkdwn(text: str) -> str:
-    """Markdown as the assistant writes it -> Slack mrkdwn."""
-    text = escape(text)
-    text = re.sub(r"\[([^\]\n]+)\]\((https?://[^)\s]+)\)", r"<\2|\1>", text)
-    text = re.sub(r"^(\s*)[*+] ", r"\1- ", text, flags=re.M)  # bullets stay "- "
-    text = re.sub(r"^#{1,6}\s+(.+?)\s*#*$", r"*\1*", text, flags=re.M)  # headings
-    text = re.sub(r"\*\*(?=\S)(.+?)(?<=\S)\*\*", r"*\1*", text)
-    text = re.sub(r"__(?=\S)(.+?)(?<=\S)__", r"*\1*", text)
-    return text
-
-
-def _chunks(text: str, limit: int) -> list[str]:
-    """Split at line ends into pieces of at most `limit` characters."""
-    pieces: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            pieces.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            pieces.append(current)
-            candidate = line
-        current = candidate
-    if current:
-        pieces.append(current)
-    return pieces or [""]
-
-
-def slack_text_to_plain(text: str, bot_user_ids: set[str]) -> str:
-    """What a user typed, from Slack's encoded message text, without our mention."""
-    # No part of a <...> sequence contains "<": each match attempt stops at the next
-    # one, so these take linear time whatever the text (crafted "<http:<http:..." too).
-    for user_id in bot_user_ids:
-        text = re.sub(rf"<@{re.escape(user_id)}(?:\|[^<>]*)?>", " ", text)
-    text = re.sub(r"<#[A-Z0-9]+\|([^<>]*)>", r"#\1", text)  # channel references
-    text = re.sub(r"<((?:https?|mailto):[^|<>]*)\|([^<>]*)>", r"\2", text)  # labelled links
-    text = re.sub(r"<((?:https?|mailto):[^<>]*)>", r"\1", text)
-    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def make_client(token: str, api_url: str) -> AsyncWebClient:
@@ -148,21 +94,6 @@ def make_client(token: str, api_url: str) -> AsyncWebClient:
     if urlparse(api_url).hostname in ("127.0.0.1", "localhost", "::1"):
         client.proxy = None  # a local (test) API is never reached through a proxy
     return client
-
-
-def _text_or_none(value: Any) -> str | None:
-    """A payload field that must be a string: anything else counts as missing."""
-    return value if isinstance(value, str) and value else None
-
-
-def interactive_choice(action: dict[str, Any]) -> str | None:
-    """The text an interactive action stands for (a button's value, a menu's
-    choice), or None for actions we don't offer or whose choice is malformed."""
-    fields = _CHOICE_FIELDS.get(str(action.get("type")))
-    value: Any = action
-    for field in fields or ():
-        value = value.get(field) if isinstance(value, dict) else None
-    return value if fields and isinstance(value, str) and value else None
 
 
 class SlackReplies(SlackBot):
@@ -218,7 +149,7 @@ class SlackReplies(SlackBot):
         text = to_mrkdwn((text or "").strip())
         blocks: list[dict[str, Any]] = [
             {"type": "section", "text": {"type": "mrkdwn", "text": chunk}}
-            for chunk in _chunks(text, SECTION_LIMIT)
+            for chunk in chunks(text, SECTION_LIMIT)
             if chunk.strip()
         ]
         elements = [
@@ -390,13 +321,11 @@ class SlackChannel(SlackInput):
 
         # In channels answer in the thread (starting one); in DMs only if the
         # user wrote in a thread.
-        thread_id = _text_or_none(
+        thread_id = text_or_none(
             event.get("thread_ts") if is_dm else event.get("thread_ts") or event.get("ts")
         )
         team = (
-            _text_or_none(payload.get("team_id"))
-            or self.team_id
-            or _text_or_none(event.get("team"))
+            text_or_none(payload.get("team_id")) or self.team_id or text_or_none(event.get("team"))
         )
         checked = self._guarded_text(event["text"], bot_ids, team, channel, thread_id)
         if isinstance(checked, Rejection):
@@ -482,18 +411,18 @@ class SlackChannel(SlackInput):
         user_info, channel_info, message, container, team_info = parts
         action = actions[0]
         choice = interactive_choice(action)
-        user = _text_or_none(user_info.get("id"))
-        channel = _text_or_none(channel_info.get("id"))
+        user = text_or_none(user_info.get("id"))
+        channel = text_or_none(channel_info.get("id"))
         if choice is None or not user or not channel:
             return response.text("")  # e.g. a link button, or an action we don't offer
-        message_ts = _text_or_none(message.get("ts")) or _text_or_none(container.get("message_ts"))
-        thread_id = _text_or_none(message.get("thread_ts")) or _text_or_none(
+        message_ts = text_or_none(message.get("ts")) or text_or_none(container.get("message_ts"))
+        thread_id = text_or_none(message.get("thread_ts")) or text_or_none(
             container.get("thread_ts")
         )
         team = (
-            _text_or_none(team_info.get("id"))
+            text_or_none(team_info.get("id"))
             or self.team_id
-            or _text_or_none(user_info.get("team_id"))
+            or text_or_none(user_info.get("team_id"))
         )
         checked = check_message(conversation_id(team, channel, thread_id), choice[:MAX_RAW_CHARS])
         if isinstance(checked, Rejection):
@@ -503,7 +432,7 @@ class SlackChannel(SlackInput):
         text = checked.text
         # One answer per message with buttons: a replayed request, a double click or a
         # click on a second button before the buttons are gone changes nothing.
-        clicked = message_ts or _text_or_none(action.get("action_ts"))
+        clicked = message_ts or text_or_none(action.get("action_ts"))
         if clicked and not await self.dedupe.first_time(f"click:{channel}:{clicked}"):
             logger.info(f"Slack: ignored a repeated click on message {message_ts} in {channel}.")
             return response.text("")
@@ -548,7 +477,7 @@ class SlackChannel(SlackInput):
             "chat.update",
             channel,
             ts=ts,
-            text=_text_or_none(message.get("text")) or escape(title),
+            text=text_or_none(message.get("text")) or escape(title),
             blocks=blocks,
         )
 

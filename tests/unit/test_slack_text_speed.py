@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from channels.slack import MAX_RAW_CHARS, slack_text_to_plain
+from channels.slack_text import MAX_RAW_CHARS, slack_text_to_plain
 
 CRAFTED = ["<http:", "<mailto:", "<http://x|", "<@UBOT|", "<#C1|", "<@UBOT", "<<"]
 
