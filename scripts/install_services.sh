@@ -3,7 +3,7 @@
 # PostgreSQL (tracker store), Redis (lock store), nginx (load balancer) and logrotate
 # (scripts/rotate_logs.sh).
 #
-# Idempotent: does nothing when all three are already installed. Installing
+# Idempotent: does nothing when all of them are already installed. Installing
 # needs root (apt-get); without root it prints the command to run and fails.
 # The packages' own system services are never started: scripts/scale_up.sh and
 # the tests run private instances on loopback ports from a temporary directory.
