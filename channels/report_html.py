@@ -115,8 +115,8 @@ def report_page(report: Report, export_base: str) -> str:
   <p class="certainty">How clear-cut: <strong>{html.escape(report.certainty)}</strong>
     (margin {rec.margin:g} points).</p>
   <nav class="no-print">
-    <a href="{export_base}/report.md">Download as Markdown</a> ·
-    <a href="{export_base}/report.json">Download as JSON</a> ·
+    <a href="{html.escape(export_base)}/report.md">Download as Markdown</a> ·
+    <a href="{html.escape(export_base)}/report.json">Download as JSON</a> ·
     Print or save as PDF from your browser.</nav>
 </header>
 <section><h2>Your answers</h2>{answers_table}</section>
@@ -138,7 +138,7 @@ def report_page(report: Report, export_base: str) -> str:
 def portfolio_page(rows: Sequence[PortfolioRow], report_links: Sequence[str]) -> str:
     """Every process assessed in one conversation: a table, a chart, their reports."""
     table = "".join(
-        f"<tr><th scope='row'><a href='{link}'>{html.escape(row.process)}</a></th>"
+        f"<tr><th scope='row'><a href='{html.escape(link)}'>{html.escape(row.process)}</a></th>"
         f"<td>{html.escape(row.verdict)}</td>"
         + "".join(f"<td class='num'>{signed(row.recommendation.scores[m])}</td>" for m in MODELS)
         + f"<td>{row.assessment.finished_on}</td></tr>"

@@ -30,7 +30,7 @@ from advisor.report import (
     to_json,
     to_markdown,
 )
-from advisor.report_link import PATH, PORTFOLIO, make_token, open_token
+from advisor.report_link import PATH, make_token, open_token, portfolio_anchor
 from channels.report_html import NOT_FOUND, portfolio_page, report_page
 
 logger = logging.getLogger(__name__)
@@ -87,7 +87,10 @@ class ReportPage(InputChannel):
             logger.exception("Could not read the conversation of a report")
             return response.text(UNAVAILABLE, status=503, headers=PAGE_HEADERS)
         kept = assessments_in(tracker.get_slot(ASSESSMENTS_SLOT)) if tracker else []
-        if report_id == PORTFOLIO and kind == "html" and kept:
+        anchor = portfolio_anchor(report_id)
+        if anchor is not None:
+            if kind != "html" or not any(a.report_id == anchor for a in kept):
+                return _not_found()
             links = [make_token(conversation_id, a.report_id) for a in kept]
             return response.html(portfolio_page(build_portfolio(kept), links), headers=PAGE_HEADERS)
         assessment = next((a for a in kept if a.report_id == report_id), None)

@@ -58,9 +58,16 @@ CONTENT_TYPES = {
 PAGE_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; "
     "img-src 'self' data: https:; font-src 'self' data:; connect-src 'self'; "
-    "frame-src 'none'; object-src 'none'; base-uri 'self'; form-action 'none'"
+    "frame-src 'none'; object-src 'none'; base-uri 'self'; form-action 'none'; "
+    "frame-ancestors 'none'"
 )
-SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
+# No other site may frame the page (clickjacking); the widget is embedded elsewhere
+# by its script (web/README.md), never by framing /chat/.
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
 
 NOT_INSTALLED_HTML = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">

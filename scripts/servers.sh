@@ -27,11 +27,24 @@ if [ -z "${ADVISOR_SECRET_KEY:-}" ]; then
   ADVISOR_SECRET_KEY="$(cat "$VAR_DIR/secret_key")"
   export ADVISOR_SECRET_KEY
 fi
+# The Rasa server proves itself to the action server with ACTION_SERVER_TOKEN
+# (runtime/action_auth.py): if unset, one kept in var/action_server_token (0600).
+ensure_action_server_token() {
+  if [ -z "${ACTION_SERVER_TOKEN:-}" ]; then
+    if [ ! -s "$VAR_DIR/action_server_token" ]; then
+      # From the kernel, not Python: this file may be sourced before .venv exists.
+      (umask 077 && head -c 48 /dev/urandom | base64 -w0 | tr '+/' '-_' | tr -d '=' >"$VAR_DIR/action_server_token")
+    fi
+    ACTION_SERVER_TOKEN="$(cat "$VAR_DIR/action_server_token")"
+  fi
+  export ACTION_SERVER_TOKEN
+}
+ensure_action_server_token
 
-start_private() {  # start_private NAME CMD...: in the background, umask 077, var/log/NAME.log, var/run/NAME.pid
+start_private() {  # start_private NAME CMD...: in the background, umask 077, appending to var/log/NAME.log (rotated by scripts/rotate_logs.sh), var/run/NAME.pid
   local name="$1" pid
   shift
-  (umask 077 && exec "$@" >"$LOG_DIR/$name.log" 2>&1) &
+  (umask 077 && exec "$@" >>"$LOG_DIR/$name.log" 2>&1) &
   pid=$!
   (umask 077 && echo "$pid" >"$RUN_DIR/$name.pid")
 }
