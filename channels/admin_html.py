@@ -56,6 +56,7 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}
 .muted{color:#4a5568;font-size:.85rem}
 svg{max-width:100%;height:auto}
 .error{color:#9b2c2c;font-weight:600}
+.notice{background:#fefcbf;border:1px solid #d69e2e;border-radius:6px;padding:.5rem .8rem}
 """
 
 
@@ -209,6 +210,16 @@ def login_page(message: str = "") -> str:
         f"<title>Log in · Outsourcing Advisor analytics</title><style>{STYLE}</style></head>"
         f"<body><header><h1>Outsourcing Advisor · analytics</h1></header><main>{body}</main>"
         "</body></html>"
+    )
+
+
+def catching_up(behind: int) -> str:
+    """The notice of a page whose figures miss the newest events."""
+    if not behind:
+        return ""
+    return (
+        f"<p class=notice role=status>Still summarising {behind:,} events (done in the "
+        "background): these figures do not include them yet. Reload in a minute.</p>"
     )
 
 

@@ -34,6 +34,7 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from sqlalchemy.engine import Engine
 
 from advisor.report_link import make_token
 from advisor.signing import MissingSecret
@@ -48,6 +49,7 @@ from stores.analytics import (
     default_filters,
     store_engine,
 )
+from stores.retention import create_engine
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +60,8 @@ SESSION_SECONDS = 12 * 3600
 FAILED_LOGIN_DELAY = 1.0  # seconds: slows down guessing
 MAX_DAYS = 3660  # widest range a page accepts
 EXPORT_ROWS = 10000  # conversations in one CSV export
+SUMMARY_SECONDS = 10.0  # between two background refreshes of the summary
+PAGE_REFRESH_SECONDS = 1.0  # a page brings the summary up to date for at most this long
 HEADERS = {
     "Content-Security-Policy": (
         "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
@@ -139,6 +143,35 @@ def parse_page(args: Any) -> int:
     return int(raw)
 
 
+_engines: dict[str, Engine] = {}
+
+
+def analytics_engine(app: Any) -> Engine | None:
+    """An engine on the tracker store's database, with transactions (the store's own
+    runs in autocommit); None when the store is not SQL or not loaded yet."""
+    agent = getattr(app.ctx, "agent", None)
+    engine = store_engine(getattr(agent, "tracker_store", None))
+    if engine is None:
+        return None
+    key = engine.url.render_as_string(hide_password=False)
+    if key not in _engines:
+        _engines[key] = create_engine(engine.url)
+    return _engines[key]
+
+
+async def _keep_summary(app: Any) -> None:
+    """Summarise new conversations every SUMMARY_SECONDS, so a page rarely waits."""
+    while True:
+        await asyncio.sleep(SUMMARY_SECONDS)
+        engine = analytics_engine(app)
+        if engine is None:
+            continue
+        try:
+            await asyncio.to_thread(Analytics(engine).refresh, SUMMARY_SECONDS / 2)
+        except Exception:  # the database is away: try again next time
+            logger.warning("Could not bring the analytics summary up to date", exc_info=True)
+
+
 class AdminPage(InputChannel):
     """Serves the analytics page; handles no messages."""
 
@@ -162,7 +195,7 @@ class AdminPage(InputChannel):
                     return response.text(NOT_FOUND, status=404, headers=HEADERS)
                 if not sessions.allows(request):
                     return _login_required(request)
-                engine = store_engine(getattr(request.app.ctx.agent, "tracker_store", None))
+                engine = analytics_engine(request.app)
                 if engine is None:
                     return _html(
                         html.message_page(
@@ -172,7 +205,10 @@ class AdminPage(InputChannel):
                         503,
                     )
                 try:
-                    return await handler(request, Analytics(engine), **kwargs)
+                    analytics = Analytics(engine)
+                    behind = await asyncio.to_thread(_freshen, analytics)
+                    request.ctx.notice = html.catching_up(behind)
+                    return await handler(request, analytics, **kwargs)
                 except BadRequest as problem:
                     return _html(html.message_page("Please check the filters", str(problem)), 400)
                 except Exception:  # the database is down: say so, never a trace
@@ -186,6 +222,11 @@ class AdminPage(InputChannel):
 
             wrapper.__name__ = handler.__name__
             return wrapper
+
+        @pages.listener("after_server_start")
+        async def summarise_in_the_background(app: Any, _: Any) -> None:
+            if sessions is not None:
+                app.add_task(_keep_summary(app))
 
         @pages.route("/", methods=["GET"])
         async def overview(request: Request) -> HTTPResponse:
@@ -243,14 +284,16 @@ async def _overview(request: Request, analytics: Analytics) -> HTTPResponse:
     filters = parse_filters(request.args)
 
     def build() -> str:
-        conversations, messages = analytics.totals(filters)
         activity = analytics.activity(filters)
         funnel = analytics.funnel(filters)
+        conversations = sum(row[2] for row in activity.rows)
+        messages = sum(row[3] for row in activity.rows)
         return html.page(
             "Overview",
             "",
             filters,
-            html.figures([("conversations", conversations), ("user messages", messages)])
+            request.ctx.notice
+            + html.figures([("conversations", conversations), ("user messages", messages)])
             + html.section(activity, filters, _activity_chart(activity))
             + html.section(
                 funnel,
@@ -285,7 +328,7 @@ async def _mix(request: Request, analytics: Analytics) -> HTTPResponse:
             )
             for table in tables
         )
-        return html.page("Recommendations", "mix", filters, body)
+        return html.page("Recommendations", "mix", filters, request.ctx.notice + body)
 
     return _html(await asyncio.to_thread(build))
 
@@ -303,7 +346,8 @@ async def _understanding(request: Request, analytics: Analytics) -> HTTPResponse
             "Understanding",
             "understanding",
             filters,
-            html.section(shares, filters, chart)
+            request.ctx.notice
+            + html.section(shares, filters, chart)
             + html.section(
                 missed,
                 filters,
@@ -329,7 +373,8 @@ async def _conversations(request: Request, analytics: Analytics) -> HTTPResponse
             "Conversations",
             "conversations",
             filters,
-            html.section(shown, filters, cells=html.conversation_cells, export={"q": search})
+            request.ctx.notice
+            + html.section(shown, filters, cells=html.conversation_cells, export={"q": search})
             + html.pager(filters, search, page_number, more),
             extra=html.search_box(search),
         )
@@ -401,6 +446,12 @@ def _activity_chart(activity: Table) -> str:
     for day, channel, conversations, _ in activity.rows:
         series[str(channel)][days.index(str(day))] = float(conversations)
     return stacked_days(days, series, "conversations")
+
+
+def _freshen(analytics: Analytics) -> int:
+    """Bring the summary up to date (for at most PAGE_REFRESH_SECONDS); the number of
+    events still to summarise."""
+    return 0 if analytics.refresh(PAGE_REFRESH_SECONDS) else analytics.summariser.behind()
 
 
 def _first_rows(table: Table, count: int) -> Table:

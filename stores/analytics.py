@@ -1,73 +1,57 @@
 """Conversation analytics for the operators' page, in SQL over the tracker store.
 
-Every figure is one or a few SQL queries over Rasa's `events` table (the SQL
-tracker store, SQLite or PostgreSQL): no tracker is loaded, so a page costs the
-same whatever the number of conversations. Python only finishes small results
-(the latest `assessments` slot of each conversation, the texts of the messages
-not understood). The tables are plain data (`Table`), shown as HTML or CSV by
-channels/admin_page.py.
+The figures are SQL aggregates over the per-conversation summary that
+stores/analytics_summary.py keeps of Rasa's `events` table (SQLite or
+PostgreSQL), brought up to date before each page: no tracker is loaded, and a
+page aggregates one row per conversation and day, not every event. A transcript
+is read from the events table itself. The tables are plain data (`Table`), shown
+as HTML or CSV by channels/admin_page.py.
 
 What counts (everything in UTC, within the chosen days and channel):
 
-* a conversation is a sender id with at least one user message in the range; its
-  channel is that message's `input_channel` (rest, socketio, slack);
-* the funnel counts conversations reaching each step in order: the assessment form
-  started, each of the six questions answered (a non-empty answer), the final
-  recommendation (`action_recommend`), the report page opened (`report_opens`);
-* the mix counts the assessments finished in the range (the conversation's latest
-  `assessments` slot), scored again by advisor/scoring.py as the report page does;
-* understanding counts user messages: fell back (`nlu_fallback`), declined
-  (out of scope, or on topic but not in the source), an assessment answer not
-  understood, a confirmation or choice asked for, "not sure" (a default assumed).
-
-The report page records each opening in `report_opens` (the only table this module
-adds); stores/retention.py deletes those rows with their conversation.
+* a conversation counts on a day when it has a user message that day; its channel
+  is that message's `input_channel` (rest, socketio, slack);
+* the funnel counts conversations reaching each step and every step before it:
+  the assessment form started, each of the six questions answered (a non-empty
+  answer), the final recommendation (`action_recommend`), its report page opened
+  (`report_opens`, noted by channels/report_page.py);
+* the mix counts the assessments finished on those days (the conversation's
+  latest `assessments` slot), scored again as the report page scores them;
+* understanding counts user messages: fell back (`nlu_fallback`), declined (out
+  of scope, or on topic but not in the source), an assessment answer not
+  understood, a confirmation or a choice asked for, "not sure" (a default assumed).
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Engine
 
-from advisor.answers import SLOT_ORDER, Answers
 from advisor.report import ASSESSMENTS_SLOT, FinishedAssessment, assessments_in
-from advisor.scoring import Recommendation, score
+from advisor.scoring import Recommendation
+from stores.analytics_summary import (
+    ASSESSMENTS,
+    DAYS,
+    EVENTS,
+    MESSAGES,
+    QUESTION_SLOTS,
+    REPORT_OPENS,
+    Summariser,
+    scored,
+)
 
-EVENTS: sa.Table = SQLTrackerStore.SQLEvent.__table__
 CHANNELS = ("socketio", "slack", "rest")  # input_channel of our channels
 CHANNEL_NAMES = {"socketio": "web", "slack": "Slack", "rest": "REST"}
-QUESTION_SLOTS = tuple(slot.value for slot in SLOT_ORDER)
-FORM = "assessment_form"
-RECOMMEND = "action_recommend"
-FALLBACK_INTENT = "nlu_fallback"
-DECLINED_INTENTS = ("out_of_scope", "out_of_source")
-PENDING_SLOT = "pending_answer"
-UNCLEAR_SLOT = "unclear_answers"
-ASSUMED_SLOT = "assumed_answers"
 PAGE_SIZE = 50
 TOP = 20  # rows of the "top" lists
 MAX_SEARCH = 200  # characters of a conversation search
-
-_metadata = sa.MetaData()
-REPORT_OPENS = sa.Table(
-    "report_opens",
-    _metadata,
-    sa.Column("id", sa.Integer, sa.Sequence("report_opens_seq"), primary_key=True),
-    sa.Column("sender_id", sa.String(255), nullable=False, index=True),
-    sa.Column("report_id", sa.String(64), nullable=False),
-    sa.Column("timestamp", sa.Float, nullable=False),
-)
 
 
 @dataclass(frozen=True)
@@ -77,14 +61,6 @@ class Filters:
     first_day: date
     last_day: date
     channel: str | None = None
-
-    @property
-    def start(self) -> float:
-        return _epoch(self.first_day)
-
-    @property
-    def end(self) -> float:  # exclusive
-        return _epoch(self.last_day + timedelta(days=1))
 
 
 @dataclass(frozen=True)
@@ -115,12 +91,17 @@ class Transcript:
     assessments: list[tuple[FinishedAssessment, Recommendation]]
 
 
-def _epoch(day: date) -> float:
-    return datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp()
-
-
 def channel_name(channel: str | None) -> str:
     return CHANNEL_NAMES.get(channel or "", channel or "unknown")
+
+
+def known_channels() -> Iterable[tuple[str, str]]:
+    return ((channel, channel_name(channel)) for channel in CHANNELS)
+
+
+def default_filters(today: date | None = None, days: int = 30) -> Filters:
+    today = today or datetime.now(timezone.utc).date()
+    return Filters(today - timedelta(days=days - 1), today)
 
 
 # --- recording report openings ----------------------------------------------------------
@@ -128,7 +109,9 @@ def channel_name(channel: str | None) -> str:
 
 def store_engine(tracker_store: Any) -> Engine | None:
     """The SQL engine of a Rasa server's tracker store (None for other stores)."""
-    store = getattr(tracker_store, "tracker_store", tracker_store)  # in FailSafeTrackerStore
+    store = tracker_store
+    for _ in range(5):  # inside Rasa's FailSafeTrackerStore and AwaitableTrackerStore
+        store = getattr(store, "_tracker_store", store)
     engine = getattr(store, "engine", None)
     return engine if isinstance(engine, Engine) else None
 
@@ -144,13 +127,6 @@ def record_report_opened(engine: Engine, sender_id: str, report_id: str) -> None
         )
 
 
-def delete_orphan_report_opens(connection: sa.engine.Connection) -> None:
-    """Delete the openings of conversations no longer stored (retention)."""
-    if sa.inspect(connection).has_table(REPORT_OPENS.name):
-        stored = sa.select(EVENTS.c.sender_id).where(EVENTS.c.sender_id == REPORT_OPENS.c.sender_id)
-        connection.execute(REPORT_OPENS.delete().where(~stored.exists()))
-
-
 # --- the queries ------------------------------------------------------------------------
 
 
@@ -159,67 +135,44 @@ class Analytics:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.dialect = engine.dialect.name
+        self.summariser = Summariser(engine)
 
-    # SQL expressions that differ between SQLite and PostgreSQL
-    def _json_text(self, column: Any, key: str) -> Any:
-        if self.dialect == "postgresql":
-            return sa.cast(column, postgresql.JSON)[key].astext
-        return sa.func.json_extract(column, f"$.{key}")
-
-    def _day(self, column: Any) -> Any:
-        if self.dialect == "postgresql":
-            return sa.func.to_char(
-                sa.func.timezone("UTC", sa.func.to_timestamp(column)), "YYYY-MM-DD"
-            )
-        return sa.func.date(column, "unixepoch")
-
-    def _channel(self) -> Any:
-        return self._json_text(EVENTS.c.data, "input_channel")
-
-    def _in_range(self, filters: Filters) -> Any:
-        return sa.and_(EVENTS.c.timestamp >= filters.start, EVENTS.c.timestamp < filters.end)
-
-    def _user_messages(self, filters: Filters) -> Any:
-        """The WHERE clause of the user messages in the range and channel."""
-        clause = sa.and_(EVENTS.c.type_name == "user", self._in_range(filters))
-        if filters.channel:
-            clause = sa.and_(clause, self._channel() == filters.channel)
-        return clause
-
-    def _conversations(self, filters: Filters) -> Any:
-        """The sender ids of the conversations in the range and channel."""
-        return sa.select(EVENTS.c.sender_id).where(self._user_messages(filters)).distinct()
-
-    def _scoped(self, filters: Filters) -> Any:
-        """Events in the range of the conversations in the range and channel."""
-        clause = self._in_range(filters)
-        if filters.channel:
-            clause = sa.and_(clause, EVENTS.c.sender_id.in_(self._conversations(filters)))
-        return clause
+    def refresh(self, seconds: float = 1.0) -> bool:
+        """Bring the summary up to date for up to `seconds`; True once it is."""
+        return self.summariser.refresh(seconds)
 
     def _rows(self, statement: Any) -> list[Any]:
+        self.summariser.ensure_tables()
         with self.engine.connect() as connection:
             return list(connection.execute(statement).all())
 
-    def _has_report_opens(self) -> bool:
-        with self.engine.connect() as connection:
-            return bool(sa.inspect(connection).has_table(REPORT_OPENS.name))
+    @staticmethod
+    def _days(filters: Filters) -> Any:
+        """The WHERE clause of the summary rows of the days and channel."""
+        clause = DAYS.c.day.between(filters.first_day.isoformat(), filters.last_day.isoformat())
+        if filters.channel:
+            clause = sa.and_(clause, DAYS.c.channel == filters.channel)
+        return clause
+
+    def _conversations(self, filters: Filters) -> Any:
+        """The sender ids of the conversations with a message on the days, in the channel."""
+        return sa.select(DAYS.c.sender_id).where(self._days(filters), DAYS.c.messages > 0)
+
+    def _scoped(self, filters: Filters) -> Any:
+        """Summary rows of the days, of the conversations in the channel."""
+        clause = DAYS.c.day.between(filters.first_day.isoformat(), filters.last_day.isoformat())
+        if filters.channel:
+            clause = sa.and_(clause, DAYS.c.sender_id.in_(self._conversations(filters)))
+        return clause
 
     # --- conversations per day --------------------------------------------------------
     def activity(self, filters: Filters) -> Table:
         """Conversations and user messages per day and channel."""
-        day, channel = self._day(EVENTS.c.timestamp), self._channel()
         rows = self._rows(
-            sa.select(
-                day.label("day"),
-                channel.label("channel"),
-                sa.func.count(sa.distinct(EVENTS.c.sender_id)),
-                sa.func.count(),
-            )
-            .where(self._user_messages(filters))
-            .group_by(day, channel)
-            .order_by(day, channel)
+            sa.select(DAYS.c.day, DAYS.c.channel, sa.func.count(), sa.func.sum(DAYS.c.messages))
+            .where(self._days(filters), DAYS.c.messages > 0)
+            .group_by(DAYS.c.day, DAYS.c.channel)
+            .order_by(DAYS.c.day, DAYS.c.channel)
         )
         return Table(
             "conversations_per_day",
@@ -229,71 +182,51 @@ class Analytics:
         )
 
     def totals(self, filters: Filters) -> tuple[int, int]:
-        """(conversations, user messages) in the range and channel."""
+        """(conversations, user messages) on the days, in the channel."""
         conversations, messages = self._rows(
-            sa.select(sa.func.count(sa.distinct(EVENTS.c.sender_id)), sa.func.count()).where(
-                self._user_messages(filters)
-            )
+            sa.select(
+                sa.func.count(sa.distinct(DAYS.c.sender_id)),
+                sa.func.coalesce(sa.func.sum(DAYS.c.messages), 0),
+            ).where(self._days(filters), DAYS.c.messages > 0)
         )[0]
         return int(conversations), int(messages)
 
     # --- the assessment funnel --------------------------------------------------------
     def funnel(self, filters: Filters) -> Table:
         """Conversations reaching each step, in order, and how many stopped there."""
-        answered = sa.and_(EVENTS.c.type_name == "slot", ~EVENTS.c.data.like('%"value": null%'))
-        flags = [
-            (
-                "assessment started",
-                sa.and_(EVENTS.c.type_name == "active_loop", EVENTS.c.action_name == FORM),
-            ),
-            *(
-                (f"question {n} answered ({slot})", sa.and_(answered, EVENTS.c.action_name == slot))
-                for n, slot in enumerate(QUESTION_SLOTS, start=1)
-            ),
-            (
-                "recommendation given",
-                sa.and_(EVENTS.c.type_name == "action", EVENTS.c.action_name == RECOMMEND),
-            ),
-        ]
-        columns = [
-            sa.func.max(sa.case((condition, 1), else_=0)).label(f"s{i}")
-            for i, (_, condition) in enumerate(flags)
-        ]
-        relevant = sa.or_(*(condition for _, condition in flags))
+        flags = ["started", *(f"q{n}" for n in range(1, len(QUESTION_SLOTS) + 1)), "recommended"]
         per_conversation = (
-            sa.select(EVENTS.c.sender_id, *columns)
-            .where(self._scoped(filters), relevant)
-            .group_by(EVENTS.c.sender_id)
+            sa.select(
+                DAYS.c.sender_id,
+                *(sa.func.max(sa.case((DAYS.c[f] > 0, 1), else_=0)).label(f) for f in flags),
+            )
+            .where(self._scoped(filters))
+            .group_by(DAYS.c.sender_id)
+            .subquery()
         )
-        if self._has_report_opens():
-            opened = (
-                sa.select(REPORT_OPENS.c.sender_id)
-                .where(
-                    REPORT_OPENS.c.sender_id == per_conversation.selected_columns.sender_id,
-                    REPORT_OPENS.c.timestamp >= filters.start,
-                    REPORT_OPENS.c.timestamp < filters.end,
-                )
-                .exists()
+        opened = (
+            sa.select(REPORT_OPENS.c.sender_id)
+            .where(
+                REPORT_OPENS.c.sender_id == per_conversation.c.sender_id,
+                REPORT_OPENS.c.timestamp >= _epoch(filters.first_day),
+                REPORT_OPENS.c.timestamp < _epoch(filters.last_day + timedelta(days=1)),
             )
-            per_conversation = per_conversation.add_columns(
-                sa.case((opened, 1), else_=0).label(f"s{len(flags)}")
-            )
-        else:
-            per_conversation = per_conversation.add_columns(sa.literal(0).label(f"s{len(flags)}"))
-        steps = [name for name, _ in flags] + ["report opened"]
-        table = per_conversation.subquery()
-        reached = []  # conversations with this step and every step before it
-        for i in range(len(steps)):
-            all_so_far = sa.and_(*(table.c[f"s{j}"] == 1 for j in range(i + 1)))
-            reached.append(sa.func.coalesce(sa.func.sum(sa.case((all_so_far, 1), else_=0)), 0))
+            .exists()
+        )
+        steps = [per_conversation.c[f] == 1 for f in flags] + [opened]
+        reached = [
+            sa.func.coalesce(sa.func.sum(sa.case((sa.and_(*steps[: i + 1]), 1), else_=0)), 0)
+            for i in range(len(steps))
+        ]
         counts = [int(n) for n in self._rows(sa.select(*reached))[0]]
-        rows = []
+        names = ["assessment started"]
+        names += [f"question {n} answered ({s})" for n, s in enumerate(QUESTION_SLOTS, start=1)]
+        names += ["recommendation given", "report opened"]
         started = counts[0]
-        for i, (step, count) in enumerate(zip(steps, counts, strict=True)):
-            next_count = counts[i + 1] if i + 1 < len(counts) else None
-            stopped = count - next_count if next_count is not None else None
-            share = round(100 * count / started, 1) if started else 0.0
-            rows.append((step, count, share, "" if stopped is None else stopped))
+        rows = []
+        for i, (name, count) in enumerate(zip(names, counts, strict=True)):
+            stopped = count - counts[i + 1] if i + 1 < len(counts) else ""
+            rows.append((name, count, _percent(count, started), stopped))
         return Table(
             "funnel",
             "The assessment funnel",
@@ -302,213 +235,135 @@ class Analytics:
         )
 
     # --- the mix ------------------------------------------------------------------------
-    def finished_assessments(self, filters: Filters) -> list[FinishedAssessment]:
-        """The assessments finished in the range, from each conversation's latest
-        `assessments` slot (it holds every assessment of the conversation)."""
-        latest = (
-            sa.select(sa.func.max(EVENTS.c.id))
-            .where(
-                EVENTS.c.type_name == "slot",
-                EVENTS.c.action_name == ASSESSMENTS_SLOT,
-                EVENTS.c.timestamp < filters.end,
-            )
-            .group_by(EVENTS.c.sender_id)
-        )
-        if filters.channel:
-            latest = latest.where(EVENTS.c.sender_id.in_(self._conversations(filters)))
-        rows = self._rows(sa.select(EVENTS.c.data).where(EVENTS.c.id.in_(latest)))
-        first, last = filters.first_day.isoformat(), filters.last_day.isoformat()
-        found = []
-        for (data,) in rows:
-            for assessment in assessments_in(_value(data)):
-                if first <= assessment.finished_on <= last:
-                    found.append(assessment)
-        return found
-
     def mix(self, filters: Filters) -> list[Table]:
         """Recommendations, certainty levels and the most assessed processes."""
-        assessments = self.finished_assessments(filters)
-        results = [_scored(a) for a in assessments]
-        models = Counter(_model_label(r) for r in results)
-        certainty = Counter(r.certainty.value if r.certainty else "none" for r in results)
-        processes = Counter(
-            " ".join(str(a.answers.get("process") or "(not named)").lower().split())
-            for a in assessments
+        finished = ASSESSMENTS.c.finished_on.between(
+            filters.first_day.isoformat(), filters.last_day.isoformat()
         )
-        total = len(assessments)
+        if filters.channel:
+            in_channel = sa.select(DAYS.c.sender_id).where(DAYS.c.channel == filters.channel)
+            finished = sa.and_(finished, ASSESSMENTS.c.sender_id.in_(in_channel))
+        total = int(self._rows(sa.select(sa.func.count()).where(finished))[0][0])
+
+        def counted(
+            column: Any, name: str, title: str, label: str, limit: int | None = None
+        ) -> Table:
+            count = sa.func.count().label("n")
+            statement = (
+                sa.select(column, count)
+                .where(finished)
+                .group_by(column)
+                .order_by(count.desc(), column)
+                .limit(limit)
+            )
+            rows = [(value, int(n), _percent(int(n), total)) for value, n in self._rows(statement)]
+            return Table(name, title, (label, "assessments", "%"), rows)
+
         return [
-            Table(
-                "recommendations",
-                "Recommendations",
-                ("recommendation", "assessments", "%"),
-                _shares(models, total),
-            ),
-            Table(
-                "certainty",
-                "How clear-cut",
-                ("certainty", "assessments", "%"),
-                _shares(certainty, total),
-            ),
-            Table(
-                "processes",
-                "Most assessed processes",
-                ("process", "assessments", "%"),
-                _shares(processes, total)[:TOP],
-            ),
+            counted(ASSESSMENTS.c.model, "recommendations", "Recommendations", "recommendation"),
+            counted(ASSESSMENTS.c.certainty, "certainty", "How clear-cut", "certainty"),
+            counted(ASSESSMENTS.c.process, "processes", "Most assessed processes", "process", TOP),
         ]
 
     # --- understanding ----------------------------------------------------------------
     def understanding(self, filters: Filters) -> Table:
         """The share of user messages in each case of not being understood at once."""
-        _, messages = self.totals(filters)
-        intent = EVENTS.c.intent_name
-        user = self._user_messages(filters)
-        fell_back, declined = self._rows(
-            sa.select(
-                sa.func.coalesce(sa.func.sum(sa.case((intent == FALLBACK_INTENT, 1), else_=0)), 0),
-                sa.func.coalesce(
-                    sa.func.sum(sa.case((intent.in_(DECLINED_INTENTS), 1), else_=0)), 0
-                ),
-            ).where(user, sa.or_(intent == FALLBACK_INTENT, intent.in_(DECLINED_INTENTS)))
-        )[0]
-        slot_rows = self._rows(
-            sa.select(EVENTS.c.action_name, EVENTS.c.data).where(
-                self._scoped(filters),
-                EVENTS.c.type_name == "slot",
-                EVENTS.c.action_name.in_((PENDING_SLOT, UNCLEAR_SLOT)),
-                ~EVENTS.c.data.like('%"value": null%'),
+        names = ("messages", "fallbacks", "declined", "unclear", "confirms", "not_sure")
+        sums = self._rows(
+            sa.select(*(sa.func.coalesce(sa.func.sum(DAYS.c[n]), 0) for n in names)).where(
+                self._scoped(filters)
             )
-        )
-        unclear = sum(1 for name, data in slot_rows if name == UNCLEAR_SLOT and _number(data) > 0)
-        asked = sum(1 for name, _ in slot_rows if name == PENDING_SLOT)
-        not_sure = self._assumptions(filters)
+        )[0]
+        messages, *counts = (int(n) for n in sums)
         cases = [
-            ("fell back (no intent)", int(fell_back)),
-            ("declined (out of scope or not in the source)", int(declined)),
-            ("assessment answer not understood", unclear),
-            ("needed a confirmation or a choice", asked),
-            ('"not sure" (a default assumed)', not_sure),
+            "fell back (no intent)",
+            "declined (out of scope or not in the source)",
+            "assessment answer not understood",
+            "needed a confirmation or a choice",
+            '"not sure" (a default assumed)',
         ]
-        rows = [(case, n, round(100 * n / messages, 1) if messages else 0.0) for case, n in cases]
         return Table(
             "understanding",
             f"Understanding ({messages} user messages)",
             ("case", "messages", "% of messages"),
-            rows,
+            [(c, n, _percent(n, messages)) for c, n in zip(cases, counts, strict=True)],
         )
-
-    def _assumptions(self, filters: Filters) -> int:
-        """How many times a "not sure" added an answer to `assumed_answers`."""
-        rows = self._rows(
-            sa.select(EVENTS.c.sender_id, EVENTS.c.timestamp, EVENTS.c.data)
-            .where(
-                EVENTS.c.type_name == "slot",
-                EVENTS.c.action_name == ASSUMED_SLOT,
-                EVENTS.c.timestamp < filters.end,
-                EVENTS.c.sender_id.in_(self._conversations(filters)),
-            )
-            .order_by(EVENTS.c.sender_id, EVENTS.c.id)
-        )
-        count, sender = 0, None
-        previous: set[str] = set()
-        for sender_id, timestamp, data in rows:
-            if sender_id != sender:
-                sender, previous = sender_id, set()
-            value = _value(data)
-            now = set(value) if isinstance(value, list) else set()
-            if now - previous and timestamp >= filters.start:
-                count += 1
-            previous = now
-        return count
 
     def not_understood(self, filters: Filters) -> Table:
         """The messages most often not understood, with their latest conversation:
         the list to grow the training data from."""
-        previous_user = (
-            sa.select(sa.func.max(EVENTS.c.id))
-            .where(
-                EVENTS.c.sender_id == _UNCLEAR.c.sender_id,
-                EVENTS.c.type_name == "user",
-                EVENTS.c.id < _UNCLEAR.c.id,
+        where = [
+            MESSAGES.c.missed == 1,
+            MESSAGES.c.day.between(filters.first_day.isoformat(), filters.last_day.isoformat()),
+            MESSAGES.c.normal != "",
+        ]
+        if filters.channel:
+            where.append(MESSAGES.c.channel == filters.channel)
+        times = sa.func.count().label("times")
+        top = (
+            sa.select(MESSAGES.c.normal, times, sa.func.max(MESSAGES.c.timestamp).label("latest"))
+            .where(*where)
+            .group_by(MESSAGES.c.normal)
+            .order_by(times.desc(), MESSAGES.c.normal)
+            .limit(TOP)
+            .subquery()
+        )
+        found = self._rows(
+            sa.select(top.c.normal, MESSAGES.c.text, top.c.times, MESSAGES.c.sender_id)
+            .join(
+                top,
+                sa.and_(MESSAGES.c.normal == top.c.normal, MESSAGES.c.timestamp == top.c.latest),
             )
-            .scalar_subquery()
+            .where(*where)
+            .order_by(top.c.times.desc(), top.c.normal, MESSAGES.c.sender_id)
         )
-        unclear_ids = sa.select(previous_user).where(
-            _UNCLEAR.c.type_name == "slot",
-            _UNCLEAR.c.action_name == UNCLEAR_SLOT,
-            ~_UNCLEAR.c.data.like('%"value": 0%'),
-            ~_UNCLEAR.c.data.like('%"value": null%'),
-            _UNCLEAR.c.timestamp >= filters.start,
-            _UNCLEAR.c.timestamp < filters.end,
-        )
-        rows = self._rows(
-            sa.select(EVENTS.c.sender_id, EVENTS.c.timestamp, EVENTS.c.data).where(
-                self._user_messages(filters),
-                sa.or_(EVENTS.c.intent_name == FALLBACK_INTENT, EVENTS.c.id.in_(unclear_ids)),
-            )
-        )
-        counts: Counter[str] = Counter()
-        latest: dict[str, tuple[float, str, str]] = {}
-        for sender_id, timestamp, data in rows:
-            text = str(_event(data).get("text") or "")
-            key = " ".join(text.lower().split())
-            if not key:
-                continue
-            counts[key] += 1
-            if key not in latest or timestamp > latest[key][0]:
-                latest[key] = (timestamp, sender_id, text)
-        top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:TOP]
+        rows: dict[str, tuple[str, int, str]] = {}
+        for normal, text, n, sender in found:  # the latest message, once per text
+            rows.setdefault(normal, (text, int(n), sender))
         return Table(
             "not_understood",
             "Messages not understood",
             ("message", "times", "latest conversation"),
-            [(latest[key][2], n, latest[key][1]) for key, n in top],
+            list(rows.values()),
         )
 
     # --- conversations ----------------------------------------------------------------
     def conversation_list(
         self, filters: Filters, search: str = "", page: int = 0, page_size: int = PAGE_SIZE
     ) -> Table:
-        """The conversations in the range, latest first; `search` matches a
-        conversation id or the text of a user message."""
-        user = self._user_messages(filters)
-        recommended = sa.func.sum(
-            sa.case(
-                (sa.and_(EVENTS.c.type_name == "action", EVENTS.c.action_name == RECOMMEND), 1),
-                else_=0,
-            )
-        )
-        messages = sa.func.sum(sa.case((EVENTS.c.type_name == "user", 1), else_=0))
+        """The conversations of the days, latest first; `search` matches a conversation
+        id or the text of one of its user messages. One row more than `page_size` when
+        there is a next page."""
+        last = sa.func.max(DAYS.c.last_ts)
         statement = (
             sa.select(
-                EVENTS.c.sender_id,
-                sa.func.min(EVENTS.c.timestamp),
-                sa.func.max(EVENTS.c.timestamp),
-                messages,
-                recommended,
+                DAYS.c.sender_id,
+                sa.func.min(DAYS.c.channel),
+                sa.func.min(DAYS.c.first_ts),
+                last,
+                sa.func.sum(DAYS.c.messages),
+                sa.func.sum(DAYS.c.recommended),
             )
-            .where(self._in_range(filters), EVENTS.c.sender_id.in_(self._conversations(filters)))
-            .group_by(EVENTS.c.sender_id)
+            .where(self._scoped(filters), DAYS.c.sender_id.in_(self._conversations(filters)))
+            .group_by(DAYS.c.sender_id)
         )
         needle = " ".join(search.split())[:MAX_SEARCH].lower()
         if needle:
-            text = sa.func.lower(self._json_text(EVENTS.c.data, "text"))
-            matching = sa.select(EVENTS.c.sender_id).where(
-                user, text.contains(needle, autoescape=True)
+            said = sa.select(MESSAGES.c.sender_id).where(
+                MESSAGES.c.day.between(filters.first_day.isoformat(), filters.last_day.isoformat()),
+                MESSAGES.c.normal.contains(needle, autoescape=True),
             )
             statement = statement.where(
                 sa.or_(
-                    sa.func.lower(EVENTS.c.sender_id).contains(needle, autoescape=True),
-                    EVENTS.c.sender_id.in_(matching),
+                    sa.func.lower(DAYS.c.sender_id).contains(needle, autoescape=True),
+                    DAYS.c.sender_id.in_(said),
                 )
             )
         statement = (
-            statement.order_by(sa.func.max(EVENTS.c.timestamp).desc(), EVENTS.c.sender_id)
-            .limit(page_size + 1)  # one more than a page: the page says there is a next one
+            statement.order_by(last.desc(), DAYS.c.sender_id)
+            .limit(page_size + 1)
             .offset(max(page, 0) * page_size)
         )
-        rows = self._rows(statement)
-        channels = self._channels_of([row[0] for row in rows])
         return Table(
             "conversations",
             "Conversations",
@@ -521,29 +376,22 @@ class Analytics:
                 "recommendations",
             ),
             [
-                (sender, channels.get(sender, ""), _utc(first), _utc(last), int(n), int(r))
-                for sender, first, last, n, r in rows
+                (sender, channel_name(channel), _utc(first), _utc(latest), int(n), int(r))
+                for sender, channel, first, latest, n, r in self._rows(statement)
             ],
         )
 
-    def _channels_of(self, senders: Sequence[str]) -> dict[str, str]:
-        if not senders:
-            return {}
-        channel = self._channel()
-        rows = self._rows(
-            sa.select(EVENTS.c.sender_id, sa.func.min(channel))
-            .where(EVENTS.c.sender_id.in_(senders), EVENTS.c.type_name == "user")
-            .group_by(EVENTS.c.sender_id)
-        )
-        return {sender: channel_name(name) for sender, name in rows}
-
     def transcript(self, sender_id: str) -> Transcript | None:
-        """One conversation: what was said, and its assessments; None if not stored."""
-        rows = self._rows(
-            sa.select(EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.data, EVENTS.c.action_name)
-            .where(EVENTS.c.sender_id == sender_id)
-            .order_by(EVENTS.c.id)
-        )
+        """One conversation, from the events table: what was said, and its
+        assessments; None if it is not stored."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(
+                    EVENTS.c.type_name, EVENTS.c.timestamp, EVENTS.c.data, EVENTS.c.action_name
+                )
+                .where(EVENTS.c.sender_id == sender_id)
+                .order_by(EVENTS.c.id)
+            ).all()
         if not rows:
             return None
         turns, channel, kept = [], "", []
@@ -552,27 +400,17 @@ class Analytics:
             if kind == "user":
                 channel = channel or channel_name(event.get("input_channel"))
                 intent = (event.get("parse_data") or {}).get("intent") or {}
-                turns.append(
-                    Turn(
-                        timestamp,
-                        "user",
-                        str(event.get("text") or ""),
-                        str(intent.get("name") or ""),
-                    )
-                )
+                text, detail = str(event.get("text") or ""), str(intent.get("name") or "")
+                turns.append(Turn(timestamp, "user", text, detail))
             elif kind == "bot":
-                buttons = ((event.get("data") or {}).get("buttons")) or []
+                buttons = (event.get("data") or {}).get("buttons") or []
                 titles = " | ".join(str(b.get("title", "")) for b in buttons if isinstance(b, dict))
                 turns.append(Turn(timestamp, "bot", str(event.get("text") or ""), titles))
             elif kind == "session_started":
                 turns.append(Turn(timestamp, "note", "session started"))
             elif kind == "slot" and name == ASSESSMENTS_SLOT:
                 kept = assessments_in(event.get("value"))
-        scored = [(a, _scored(a)) for a in kept]
-        return Transcript(sender_id, channel, turns, scored)
-
-
-_UNCLEAR = EVENTS.alias("unclear")
+        return Transcript(sender_id, channel, turns, [(a, scored(a)) for a in kept])
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -586,48 +424,15 @@ def _event(data: str | None) -> dict[str, Any]:
     return event if isinstance(event, dict) else {}
 
 
-def _value(data: str | None) -> Any:
-    return _event(data).get("value")
+def _percent(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
 
 
-def _number(data: str | None) -> float:
-    value = _value(data)
-    return float(value) if isinstance(value, int | float) else 0.0
+def _epoch(day: date) -> float:
+    return datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp()
 
 
 def _utc(timestamp: float | None) -> str:
     if timestamp is None:
         return ""
     return datetime.fromtimestamp(timestamp, timezone.utc).strftime("%Y-%m-%d %H:%M")
-
-
-def _shares(counts: Counter[str], total: int) -> list[tuple[Any, ...]]:
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return [(name, n, round(100 * n / total, 1) if total else 0.0) for name, n in ranked]
-
-
-def _model_label(result: Recommendation) -> str:
-    if result.recommended is None:
-        return "none"
-    if result.tied:
-        return "tie"
-    return result.recommended.short_name
-
-
-@lru_cache(maxsize=4096)
-def _score(answers: tuple[tuple[str, str], ...]) -> Recommendation:
-    return score(Answers.from_slots(dict(answers)))
-
-
-def _scored(assessment: FinishedAssessment) -> Recommendation:
-    """The recommendation of an assessment, as its report page shows it."""
-    return _score(tuple(sorted(assessment.answers.items())))
-
-
-def default_filters(today: date | None = None, days: int = 30) -> Filters:
-    today = today or datetime.now(timezone.utc).date()
-    return Filters(today - timedelta(days=days - 1), today)
-
-
-def known_channels() -> Iterable[tuple[str, str]]:
-    return ((channel, channel_name(channel)) for channel in CHANNELS)

@@ -34,7 +34,7 @@ with warnings.catch_warnings():
     from sqlalchemy.engine import URL, Engine
     from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-    from stores.analytics import delete_orphan_report_opens
+    from stores.analytics_summary import delete_orphans
     from stores.tracker_store import CONNECT_TIMEOUT
 
 DEFAULT_IDLE_DAYS = 30.0
@@ -68,7 +68,7 @@ def delete_idle_conversations(engine: Engine, idle_days: float, now: float | Non
             connection.execute(
                 EVENTS.delete().where(EVENTS.c.sender_id.in_(sa.select(idle.c.sender_id)))
             )
-        delete_orphan_report_opens(connection)  # the analytics' note of report openings
+        delete_orphans(connection)  # the analytics' summary of these conversations
     return count
 
 

@@ -32,14 +32,9 @@ from bench.admin_data import (
     make_plans,
     report_opened_at,
 )
-from stores.analytics import (
-    CHANNEL_NAMES,
-    PAGE_SIZE,
-    REPORT_OPENS,
-    Analytics,
-    Filters,
-    delete_orphan_report_opens,
-)
+from stores.analytics import CHANNEL_NAMES, PAGE_SIZE, Analytics, Filters
+from stores.analytics_summary import DAYS as SUMMARY
+from stores.analytics_summary import REPORT_OPENS, delete_orphans
 from tests.integration.test_tracker_store_failure import Postgres, postgres_bin
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -91,7 +86,10 @@ def analytics(
                             sender_id=plan.sender_id, report_id="x" * 8, timestamp=opened
                         )
                     )
-        yield Analytics(store.engine)
+        analytics = Analytics(store.engine)
+        while not analytics.refresh(seconds=5):
+            pass
+        yield analytics
     finally:
         store.engine.dispose()
         if postgres is not None:
@@ -246,14 +244,17 @@ def test_an_empty_range_and_retention_of_report_openings(analytics: Analytics) -
     assert [row[1] for row in analytics.funnel(empty).rows] == [0] * 9
     assert analytics.understanding(empty).rows[0][1:] == (0, 0.0)
     assert all(table.rows == [] for table in analytics.mix(empty))
-    # an opening whose conversation retention deleted is deleted with it
+    # the summary and openings of a conversation retention deleted are deleted with it
     with analytics.engine.begin() as connection:
         connection.execute(
             REPORT_OPENS.insert().values(sender_id="gone", report_id="y" * 8, timestamp=1.0)
         )
-        delete_orphan_report_opens(connection)
-        left = connection.execute(sa.select(sa.func.count()).select_from(REPORT_OPENS)).scalar_one()
-    assert left == sum(1 for p in PLANS if p.report_opened)
+        connection.execute(SUMMARY.insert().values(sender_id="gone", day="2026-11-03", messages=1))
+        delete_orphans(connection)
+        opened = connection.execute(sa.select(sa.func.count()).select_from(REPORT_OPENS))
+        summarised = connection.execute(sa.select(sa.func.count(sa.distinct(SUMMARY.c.sender_id))))
+        assert opened.scalar_one() == sum(1 for p in PLANS if p.report_opened)
+        assert summarised.scalar_one() == sum(1 for p in PLANS if p.user_messages)
 
 
 def test_sqlite_has_json_functions() -> None:
