@@ -21,6 +21,7 @@ import pytest
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from advisor.answers import Answers
@@ -262,3 +263,49 @@ def test_sqlite_has_json_functions() -> None:
     assert sqlite3.connect(":memory:").execute(
         "select json_extract('{\"a\": 1}', '$.a')"
     ).fetchone() == (1,)
+
+
+def test_the_summary_follows_new_growing_and_deleted_conversations(tmp_path: Path) -> None:
+    """After the first summary, a refresh counts a conversation's new turn, a new
+    conversation and (with retention's clean-up) a deleted one, and nothing twice."""
+    domain = Domain.load(str(PROJECT_DIR / "domain.yml"))
+    store = SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "t.db"))
+    plans = [p for p in PLANS if p.user_messages and ALL_CHANNELS.first_day <= p.day][:6]
+    whole = Filters(DAYS[0], DAYS[-1])
+
+    def save(plan: ConversationPlan) -> None:
+        tracker = DialogueStateTracker.from_events(plan.sender_id, events_of(plan), domain.slots)
+        asyncio.run(store.save(tracker))
+
+    for plan in plans[:5]:
+        save(plan)
+    analytics = Analytics(store.engine)
+    assert analytics.refresh()
+    assert analytics.totals(whole) == (5, sum(p.user_messages for p in plans[:5]))
+    # a new turn in the first conversation: a message that falls back
+    grown = asyncio.run(store.retrieve(plans[0].sender_id))
+    assert grown is not None
+    last = grown.events[-1].timestamp
+    grown.update(
+        UserUttered(
+            "brand new words",
+            {"name": "nlu_fallback"},
+            timestamp=last + 60,
+            input_channel=plans[0].channel,
+        )
+    )
+    asyncio.run(store.save(grown))
+    save(plans[5])
+    assert analytics.refresh()
+    expected = sum(p.user_messages for p in plans) + 1
+    assert analytics.totals(whole) == (6, expected)
+    assert ("brand new words", 1, plans[0].sender_id) in analytics.not_understood(whole).rows
+    assert analytics.refresh() and analytics.totals(whole) == (6, expected)  # nothing twice
+    # retention deletes the first conversation
+    with store.engine.begin() as connection:
+        events = SQLTrackerStore.SQLEvent.__table__
+        connection.execute(events.delete().where(events.c.sender_id == plans[0].sender_id))
+        delete_orphans(connection)
+    assert analytics.refresh()
+    assert analytics.totals(whole) == (5, expected - 1 - plans[0].user_messages)
+    store.engine.dispose()
