@@ -42,7 +42,8 @@ OUT = PROJECT_DIR / "results" / "bench"
 
 
 def fill(engine: sa.engine.Engine, events: int) -> tuple[int, int, str]:
-    """Write about `events` events; (events, conversations, one conversation id)."""
+    """Write about `events` events; (events, conversations, the id of a conversation
+    with a finished assessment)."""
     today = datetime.now(timezone.utc).date()
     days = [today - timedelta(days=n) for n in range(DAYS)]
     EVENTS.metadata.create_all(engine, tables=[EVENTS])
@@ -59,7 +60,8 @@ def fill(engine: sa.engine.Engine, events: int) -> tuple[int, int, str]:
                 batch += rows
                 written += len(rows)
                 conversations += 1
-                sample = sample or plan.sender_id
+                if not sample and plan.recommended:
+                    sample = plan.sender_id  # a conversation with an assessment to show
                 opened = report_opened_at(plan)
                 if opened is not None:
                     opens.append(

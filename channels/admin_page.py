@@ -104,7 +104,9 @@ class Sessions:
 
     def valid(self, cookie: str | None, now: float | None = None) -> bool:
         expires, _, mac = (cookie or "").partition(".")
-        if not expires.isdigit() or not hmac.compare_digest(mac, self._mac(expires)):
+        if not expires.isdigit() or not hmac.compare_digest(
+            mac.encode(), self._mac(expires).encode()
+        ):
             return False
         return int(expires) > (now or time.time())
 
