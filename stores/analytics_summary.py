@@ -55,6 +55,7 @@ UNCLEAR_SLOT = "unclear_answers"
 ASSUMED_SLOT = "assumed_answers"
 OVERLAP = 2000  # ids read again: rows committed late by another replica are not missed
 BATCH = 5000  # events read per refresh step
+BUSY_WAIT = 0.1  # seconds between two looks while another process summarises
 MAX_TEXT = 500  # characters of a message kept for the page
 
 metadata = sa.MetaData()
@@ -266,6 +267,7 @@ class Summariser:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.batch = BATCH
         self._created = False
 
     def behind(self) -> int:
@@ -284,11 +286,13 @@ class Summariser:
         while True:
             done = self.step()
             if done or time.monotonic() >= deadline:
-                return done
+                return bool(done)
+            if done is None:
+                time.sleep(BUSY_WAIT)  # another process is summarising: wait for it
 
-    def step(self) -> bool:
-        """Summarise the conversations of the next BATCH events; True if none were left
-        (or another process is doing it)."""
+    def step(self) -> bool | None:
+        """Summarise the conversations of the next BATCH events; True if none were left,
+        None if another process is summarising them."""
         self.ensure_tables()
         with self.engine.begin() as connection:
             last = self._last(connection)
@@ -296,7 +300,7 @@ class Summariser:
                 sa.select(EVENTS.c.id, EVENTS.c.sender_id)
                 .where(EVENTS.c.id > max(last - OVERLAP, 0))
                 .order_by(EVENTS.c.id)
-                .limit(BATCH + OVERLAP)
+                .limit(self.batch + OVERLAP)
             ).all()
             newest = max((row.id for row in ids), default=last)
             if newest <= last:
@@ -308,9 +312,9 @@ class Summariser:
                 .values(last_event_id=newest)
             ).rowcount
             if claimed != 1:
-                return True
+                return None
             self._summarise(connection, sorted({row.sender_id for row in ids}))
-        return len(ids) < BATCH + OVERLAP  # the end of the table was reached
+        return len(ids) < self.batch + OVERLAP  # the end of the table was reached
 
     def _summarise(self, connection: Connection, senders: Sequence[str]) -> None:
         """Summarise again each of `senders` whose events changed since last time."""

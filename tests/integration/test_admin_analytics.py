@@ -14,6 +14,7 @@ import os
 import sqlite3
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -309,3 +310,26 @@ def test_the_summary_follows_new_growing_and_deleted_conversations(tmp_path: Pat
     assert analytics.refresh()
     assert analytics.totals(whole) == (5, expected - 1 - plans[0].user_messages)
     store.engine.dispose()
+
+
+def test_two_servers_summarising_at_once_count_everything_once(tmp_path: Path) -> None:
+    """Replicas summarise concurrently: each range of events is taken by one of them."""
+    domain = Domain.load(str(PROJECT_DIR / "domain.yml"))
+    store = SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "t.db"))
+    for plan in PLANS:
+        tracker = DialogueStateTracker.from_events(plan.sender_id, events_of(plan), domain.slots)
+        asyncio.run(store.save(tracker))
+    engines = [sa.create_engine(f"sqlite:///{tmp_path / 't.db'}") for _ in range(2)]
+    replicas = [Analytics(engine) for engine in engines]
+    for analytics in replicas:
+        analytics.summariser.batch = 50  # many small steps, so the two interleave
+    with ThreadPoolExecutor(2) as pool:
+        assert all(pool.map(lambda a: a.refresh(seconds=120), replicas))
+    expected = chosen(ALL_CHANNELS)
+    for analytics in replicas:
+        assert analytics.totals(ALL_CHANNELS) == (
+            len(expected),
+            sum(p.user_messages for p in expected),
+        )
+    for engine in engines:
+        engine.dispose()
