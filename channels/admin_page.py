@@ -34,7 +34,6 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from sqlalchemy.engine import Engine
 
 from advisor.report_link import make_token
 from advisor.signing import MissingSecret
@@ -145,33 +144,36 @@ def parse_page(args: Any) -> int:
     return int(raw)
 
 
-_engines: dict[str, Engine] = {}
+_analytics: dict[str, Analytics] = {}
 
 
-def analytics_engine(app: Any) -> Engine | None:
-    """An engine on the tracker store's database, with transactions (the store's own
-    runs in autocommit); None when the store is not SQL or not loaded yet."""
+def analytics_of(app: Any) -> Analytics | None:
+    """The analytics of the tracker store's database, on an engine of their own with
+    transactions (the store's runs in autocommit); None when the store is not SQL or
+    not loaded yet."""
     agent = getattr(app.ctx, "agent", None)
     engine = store_engine(getattr(agent, "tracker_store", None))
     if engine is None:
         return None
     key = engine.url.render_as_string(hide_password=False)
-    if key not in _engines:
-        _engines[key] = create_engine(engine.url)
-    return _engines[key]
+    if key not in _analytics:
+        _analytics[key] = Analytics(create_engine(engine.url))
+    return _analytics[key]
 
 
 async def _keep_summary(app: Any) -> None:
-    """Summarise new conversations every SUMMARY_SECONDS, so a page rarely waits."""
+    """Summarise new conversations every SUMMARY_SECONDS (without a pause while there
+    is a backlog, e.g. the first time over an existing database), so a page rarely waits."""
     while True:
-        await asyncio.sleep(SUMMARY_SECONDS)
-        engine = analytics_engine(app)
-        if engine is None:
-            continue
-        try:
-            await asyncio.to_thread(Analytics(engine).refresh, SUMMARY_SECONDS / 2)
-        except Exception:  # the database is away: try again next time
-            logger.warning("Could not bring the analytics summary up to date", exc_info=True)
+        analytics = analytics_of(app)
+        done = False
+        if analytics is not None:
+            try:
+                done = await asyncio.to_thread(analytics.refresh, SUMMARY_SECONDS / 2)
+            except Exception:  # the database is away: try again next time
+                logger.warning("Could not bring the analytics summary up to date", exc_info=True)
+                done = True
+        await asyncio.sleep(SUMMARY_SECONDS if done or analytics is None else 0.1)
 
 
 class AdminPage(InputChannel):
@@ -197,8 +199,8 @@ class AdminPage(InputChannel):
                     return response.text(NOT_FOUND, status=404, headers=HEADERS)
                 if not sessions.allows(request):
                     return _login_required(request)
-                engine = analytics_engine(request.app)
-                if engine is None:
+                analytics = analytics_of(request.app)
+                if analytics is None:
                     return _html(
                         html.message_page(
                             "No SQL tracker store",
@@ -207,7 +209,6 @@ class AdminPage(InputChannel):
                         503,
                     )
                 try:
-                    analytics = Analytics(engine)
                     behind = await asyncio.to_thread(_freshen, analytics)
                     request.ctx.notice = html.catching_up(behind)
                     return await handler(request, analytics, **kwargs)
