@@ -297,7 +297,7 @@ async def _overview(request: Request, analytics: Analytics) -> HTTPResponse:
             filters,
             request.ctx.notice
             + html.figures([("conversations", conversations), ("user messages", messages)])
-            + html.section(activity, filters, _activity_chart(activity))
+            + html.section(_by_day(activity), filters, _activity_chart(activity))
             + html.section(
                 funnel,
                 filters,
@@ -438,6 +438,22 @@ async def _export_transcript(request: Request, analytics: Analytics) -> HTTPResp
 
 
 # --- helpers ------------------------------------------------------------------------------
+
+
+def _by_day(activity: Table) -> Table:
+    """The activity with one row per day and the channels side by side (the CSV keeps
+    one row per day and channel)."""
+    channels = sorted({str(row[1]) for row in activity.rows})
+    days: dict[str, dict[str, tuple[int, int]]] = {}
+    for day, channel, conversations, messages in activity.rows:
+        days.setdefault(str(day), {})[str(channel)] = (conversations, messages)
+    columns = ["day", "conversations", "messages"]
+    columns += [f"{c} {what}" for c in channels for what in ("conversations", "messages")]
+    rows = []
+    for day, seen in days.items():
+        total = [sum(n for n, _ in seen.values()), sum(m for _, m in seen.values())]
+        rows.append((day, *total, *(x for c in channels for x in seen.get(c, (0, 0)))))
+    return Table(activity.name, activity.title, tuple(columns), rows)
 
 
 def _activity_chart(activity: Table) -> str:
