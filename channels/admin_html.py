@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from html import escape
@@ -23,6 +24,7 @@ PAGES = (
     ("understanding", "Understanding"),
     ("conversations", "Conversations"),
 )
+DATE = re.compile(r"\d{4}-\d\d-\d\d( \d\d:\d\d(:\d\d)?)?")  # kept on one line
 CURRENT = ' aria-current="page"'
 STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1a202c;
@@ -53,6 +55,7 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}
 .figure b{display:block;font-size:1.4rem}
 .user{background:#ebf8ff}.bot{background:#fff}.note{color:#718096;font-style:italic}
 .turn td:first-child{white-space:nowrap;color:#4a5568}
+.d{white-space:nowrap}
 .muted{color:#4a5568;font-size:.85rem}
 svg{max-width:100%;height:auto}
 .error{color:#9b2c2c;font-weight:600}
@@ -246,6 +249,8 @@ def _safe_cell(value: Any) -> Any:
 
 
 def _cell(value: Any) -> str:
+    if isinstance(value, str) and DATE.fullmatch(value):
+        return f"<td class=d>{escape(value)}</td>"
     if isinstance(value, int | float) and not isinstance(value, bool):
         return (
             f"<td class=n>{value:g}</td>"
