@@ -15,7 +15,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -34,9 +34,16 @@ from bench.admin_data import (
     make_plans,
     report_opened_at,
 )
-from stores.analytics import CHANNEL_NAMES, PAGE_SIZE, Analytics, Filters
+from stores.analytics import (
+    CHANNEL_NAMES,
+    PAGE_SIZE,
+    Analytics,
+    Filters,
+    record_report_opened,
+)
 from stores.analytics_summary import DAYS as SUMMARY
 from stores.analytics_summary import REPORT_OPENS, delete_orphans
+from stores.retention import delete_idle_conversations
 from tests.integration.test_tracker_store_failure import Postgres, postgres_bin
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -333,3 +340,37 @@ def test_two_servers_summarising_at_once_count_everything_once(tmp_path: Path) -
         )
     for engine in engines:
         engine.dispose()
+
+
+def test_retention_deletes_the_summary_with_the_conversation(tmp_path: Path) -> None:
+    """`python -m stores.retention` (delete_idle_conversations) removes an idle
+    conversation's summary, messages, assessments and report openings too."""
+    domain = Domain.load(str(PROJECT_DIR / "domain.yml"))
+    store = SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "t.db"))
+    old, recent = (
+        next(p for p in PLANS if p.day == day and p.recommended and p.fallbacks)
+        for day in (DAYS[0], DAYS[-1])
+    )
+    for plan in (old, recent):
+        tracker = DialogueStateTracker.from_events(plan.sender_id, events_of(plan), domain.slots)
+        asyncio.run(store.save(tracker))
+    record_report_opened(store.engine, old.sender_id, "r" * 8)
+    analytics = Analytics(store.engine)
+    whole = Filters(DAYS[0], DAYS[-1])
+    assert analytics.refresh() and analytics.totals(whole)[0] == 2
+    # a day after the recent conversation: the old one, four days before, is idle
+    now = datetime(DAYS[-1].year, DAYS[-1].month, DAYS[-1].day, 23, tzinfo=timezone.utc)
+    deleted = delete_idle_conversations(store.engine, idle_days=2, now=now.timestamp())
+    assert deleted == 1
+    assert analytics.refresh()
+    assert analytics.totals(whole) == (1, recent.user_messages)
+    assert [row[2] for row in analytics.not_understood(whole).rows] == [recent.sender_id] * len(
+        recent.fallbacks
+    )
+    assert sum(row[1] for row in analytics.mix(whole)[0].rows) == 1
+    assert [row[1] for row in analytics.funnel(whole).rows][-1] == 0  # the opening went too
+    with store.engine.connect() as connection:
+        for table in (SUMMARY, REPORT_OPENS):
+            senders = connection.execute(sa.select(table.c.sender_id)).scalars().all()
+            assert old.sender_id not in senders
+    store.engine.dispose()
