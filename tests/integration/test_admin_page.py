@@ -126,6 +126,7 @@ def test_conversations_and_messages_per_day_and_channel(admin_server, conversati
     assert [(r["channel"], r["conversations"]) for r in web_only] == [("web", "1")]
     page = get(admin_server, "/admin/")
     assert page.status_code == 200 and "<svg" in page.text and "Outsourcing Advisor" in page.text
+    assert get(admin_server, "/admin").status_code in (200, 301, 302, 308)  # no slash: found
 
 
 def test_the_funnel(admin_server, conversations) -> None:
