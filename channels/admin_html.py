@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from stores.analytics import PAGE_SIZE, Filters, Table, Transcript, known_channels
+from stores.analytics_summary import model_label
 
 ROOT = "/admin/"
 PAGES = (
@@ -167,7 +168,7 @@ def transcript_body(transcript: Transcript, report_links: Sequence[str | None]) 
     assessments = []
     for (assessment, result), link in zip(transcript.assessments, report_links, strict=True):
         answers = ", ".join(f"{k}: {v}" for k, v in assessment.answers.items())
-        model = result.recommended.short_name if result.recommended else "none"
+        model = model_label(result)
         certainty = result.certainty.value if result.certainty else ""
         report = f'<a href="{escape(link)}">report</a>' if link else "no link (no server secret)"
         assessments.append(
@@ -187,10 +188,12 @@ def transcript_body(transcript: Transcript, report_links: Sequence[str | None]) 
         for turn in transcript.turns
     )
     export = f"{ROOT}export/transcript.csv?{urlencode({'id': transcript.sender_id})}"
+    export_assessments = export.replace("transcript.csv", "assessments.csv", 1)
     return (
         f"<section><h2>Conversation {escape(transcript.sender_id)}</h2>"
         f"<p>Channel: {escape(transcript.channel or 'unknown')}</p></section>"
-        f"<section><h2>Assessments</h2>{assessed}</section>"
+        f'<section><a class=csv href="{escape(export_assessments)}">CSV</a>'
+        f"<h2>Assessments</h2>{assessed}</section>"
         f'<section><a class=csv href="{escape(export)}">CSV</a><h2>Transcript</h2>'
         "<table><thead><tr><th>time (UTC)</th><th>who</th><th>text</th><th>intent / buttons</th>"
         f"</tr></thead><tbody>{turns}</tbody></table></section>"

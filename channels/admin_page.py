@@ -48,6 +48,7 @@ from stores.analytics import (
     default_filters,
     store_engine,
 )
+from stores.analytics_summary import model_label
 from stores.retention import create_engine
 
 logger = logging.getLogger(__name__)
@@ -398,8 +399,8 @@ async def _export(request: Request, analytics: Analytics, name: str) -> HTTPResp
     if not name.endswith(".csv"):
         return response.text(NOT_FOUND, status=404, headers=HEADERS)
     name = name.removesuffix(".csv")
-    if name == "transcript":
-        return await _export_transcript(request, analytics)
+    if name in ("transcript", "assessments"):
+        return await _export_conversation(request, analytics, name)
     filters = parse_filters(request.args)
     search = (request.args.get("q") or "").strip()
     tables: dict[str, Callable[[], list[Table]]] = {
@@ -423,18 +424,36 @@ async def _export(request: Request, analytics: Analytics, name: str) -> HTTPResp
     return _csv(table, f"{name}-{filters.first_day}-{filters.last_day}.csv")
 
 
-async def _export_transcript(request: Request, analytics: Analytics) -> HTTPResponse:
+async def _export_conversation(request: Request, analytics: Analytics, name: str) -> HTTPResponse:
+    """One conversation's transcript or assessments (``?id=<conversation id>``)."""
     sender_id = request.args.get("id") or ""
     transcript = await asyncio.to_thread(analytics.transcript, sender_id) if sender_id else None
     if transcript is None:
         return response.text(NOT_FOUND, status=404, headers=HEADERS)
-    table = Table(
-        "transcript",
-        "Transcript",
-        ("timestamp", "who", "text", "intent / buttons"),
-        [(t.timestamp, t.speaker, t.text, t.detail) for t in transcript.turns],
-    )
-    return _csv(table, "transcript.csv")
+    if name == "assessments":
+        table = Table(
+            name,
+            "Assessments",
+            ("finished", "recommendation", "certainty", "answers", "report"),
+            [
+                (
+                    a.finished_on,
+                    model_label(result),
+                    result.certainty.value if result.certainty else "",
+                    ", ".join(f"{k}: {v}" for k, v in a.answers.items()),
+                    _report_link(sender_id, a.report_id) or "",
+                )
+                for a, result in transcript.assessments
+            ],
+        )
+    else:
+        table = Table(
+            name,
+            "Transcript",
+            ("timestamp", "who", "text", "intent / buttons"),
+            [(t.timestamp, t.speaker, t.text, t.detail) for t in transcript.turns],
+        )
+    return _csv(table, f"{name}.csv")
 
 
 # --- helpers ------------------------------------------------------------------------------

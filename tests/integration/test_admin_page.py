@@ -194,6 +194,10 @@ def test_the_conversation_list_search_and_a_transcript(admin_server, conversatio
         )
     )
     assert [line[2] for line in lines[1:] if line[1] == "user"] == first.messages
+    [assessed] = csv_rows(admin_server, "assessments", f"?id={first.sender}")
+    assert assessed["recommendation"] == first.expected.short_name
+    assert f"process: {first.answers.process}" in assessed["answers"]
+    assert requests.get(admin_server.base_url + assessed["report"], timeout=30).ok
     assert get(admin_server, "/admin/conversations/nobody-at-all").status_code == 404
 
 
