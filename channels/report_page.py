@@ -12,6 +12,7 @@ messages; it reads the conversation named inside the link's sealed token
 Anything else, including a valid token whose conversation or report is gone, is 404.
 """
 
+import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -32,6 +33,7 @@ from advisor.report import (
 )
 from advisor.report_link import PATH, make_token, open_token, portfolio_anchor
 from channels.report_html import NOT_FOUND, portfolio_page, report_page
+from stores.analytics import record_report_opened, store_engine
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +111,19 @@ class ReportPage(InputChannel):
                 content_type="application/json",
                 headers={**PAGE_HEADERS, **_download("outsourcing-report.json")},
             )
+        await _note_opened(request, conversation_id, report_id)
         return response.html(report_page(report, token), headers=PAGE_HEADERS)
+
+
+async def _note_opened(request: Request, conversation_id: str, report_id: str) -> None:
+    """For the operators' funnel (stores/analytics.py); never keeps the page from opening."""
+    engine = store_engine(request.app.ctx.agent.tracker_store)
+    if engine is None:
+        return
+    try:
+        await asyncio.to_thread(record_report_opened, engine, conversation_id, report_id)
+    except Exception:  # a statistic: the report itself is served
+        logger.warning("Could not record that a report was opened", exc_info=True)
 
 
 def _download(filename: str) -> dict[str, str]:

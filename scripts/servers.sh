@@ -32,8 +32,7 @@ fi
 ensure_action_server_token() {
   if [ -z "${ACTION_SERVER_TOKEN:-}" ]; then
     if [ ! -s "$VAR_DIR/action_server_token" ]; then
-      # From the kernel, not Python: this file may be sourced before .venv exists.
-      (umask 077 && head -c 48 /dev/urandom | base64 -w0 | tr '+/' '-_' | tr -d '=' >"$VAR_DIR/action_server_token")
+      (umask 077 && random_secret >"$VAR_DIR/action_server_token")
     fi
     ACTION_SERVER_TOKEN="$(cat "$VAR_DIR/action_server_token")"
   fi

@@ -12,7 +12,8 @@ Settings (environment variables of the same name):
 * EXPOSE_REST: 1 serves /webhooks/rest/ publicly, 0 answers it 404;
 * LIMIT_RATE, LIMIT_BURST, LIMIT_CONN: requests per second, burst and open
   connections per client address; SLACK_LIMIT_RATE, SLACK_LIMIT_BURST for Slack;
-* LIMIT_EXEMPT: addresses or networks (space separated) not limited.
+* LIMIT_EXEMPT: addresses or networks (space separated) not limited;
+* ADVISOR_ADMIN_TOKEN (optional): when set, /admin/ (the analytics page) is passed on.
 
 It also prepares nginx's private log folder, NGINX_DIR/log (`prepare_log_dir`).
 """
@@ -87,6 +88,12 @@ def render(settings: Mapping[str, str], template: str | None = None) -> str:
             "            # REST is exposed (SCALE_EXPOSE_REST=1)."
             if settings["EXPOSE_REST"] == "1"
             else "            return 404;  # REST is not exposed (SCALE_EXPOSE_REST=0)"
+        ),
+        # Not a required setting: the token itself, from the environment (never written).
+        ADMIN_ACCESS=(
+            "            # The analytics page is enabled (ADVISOR_ADMIN_TOKEN is set)."
+            if settings.get("ADVISOR_ADMIN_TOKEN", "").strip()
+            else "            return 404;  # the analytics page is off (no ADVISOR_ADMIN_TOKEN)"
         ),
         LIMIT_EXEMPT="\n".join(f"        {network} 0;" for network in exempt)
         or "        # (no exempt address: SCALE_LIMIT_EXEMPT is empty)",

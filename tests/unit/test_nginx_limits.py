@@ -136,7 +136,7 @@ class Nginx:
         return raw_request(self.port, method, path, source=source, body=body, timeout=20)
 
 
-def _start_nginx(expose_rest: bool) -> Iterator[Nginx]:
+def _start_nginx(expose_rest: bool, extra: dict[str, str] | None = None) -> Iterator[Nginx]:
     if NGINX is None:
         if os.environ.get("CI"):
             pytest.fail("nginx is not installed: run `sudo bash scripts/install_services.sh`")
@@ -167,6 +167,7 @@ def _start_nginx(expose_rest: bool) -> Iterator[Nginx]:
         "SLACK_LIMIT_RATE": str(SLACK_RATE),
         "SLACK_LIMIT_BURST": str(SLACK_BURST),
         "LIMIT_EXEMPT": "127.0.0.1",
+        **(extra or {}),
     }
     config = directory / "nginx.conf"
     config.write_text(render(settings))
