@@ -20,9 +20,9 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bench.admin_page import fill, wait_for_summary
+from harness.chromium import CHROMIUM, CHROMIUM_ARGS
 from harness.env import PROJECT_DIR
 from harness.servers import RasaServer
-from tests.integration.browser import CHROMIUM, CHROMIUM_ARGS
 
 DOCS = PROJECT_DIR / "docs"
 

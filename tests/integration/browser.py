@@ -17,19 +17,9 @@ from typing import Any
 
 import pytest
 
+from harness.chromium import CHROMIUM, CHROMIUM_ARGS
 from harness.servers import PROJECT_DIR, RasaServer
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 WAIT_MS = 20_000  # one bot turn: NLU + action server + the widget's typing delay
 
 
