@@ -153,7 +153,7 @@ def run(database: str, events: int, workdir: Path) -> dict[str, Any]:
         url = f"sqlite:///{db}"
         tracker_store = None
     else:
-        from tests.integration.test_tracker_store_failure import Postgres, postgres_bin
+        from harness.postgres import Postgres, postgres_bin
 
         if postgres_bin() is None:
             raise RuntimeError("PostgreSQL is not installed (scripts/install_services.sh)")

@@ -34,6 +34,7 @@ from bench.admin_data import (
     make_plans,
     report_opened_at,
 )
+from harness.postgres import Postgres, postgres_bin
 from stores.analytics import (
     CHANNEL_NAMES,
     PAGE_SIZE,
@@ -44,7 +45,6 @@ from stores.analytics import (
 from stores.analytics_summary import DAYS as SUMMARY
 from stores.analytics_summary import REPORT_OPENS, delete_orphans
 from stores.retention import delete_idle_conversations
-from tests.integration.test_tracker_store_failure import Postgres, postgres_bin
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DAYS = [date(2026, 11, 2) + timedelta(days=n) for n in range(5)]

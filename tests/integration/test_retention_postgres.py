@@ -18,7 +18,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from tests.integration.test_tracker_store_failure import Postgres, postgres_bin
+from harness.postgres import Postgres, postgres_bin
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DAY = 86400.0

@@ -153,6 +153,7 @@ def test_every_routed_channel_is_enabled() -> None:
         "channels.web_page.WebChatPage",
         "channels.report_page.ReportPage",
         "channels.slack.SlackChannel",
+        "channels.admin_page.AdminPage",
     }
     credentials = yaml.safe_load((PROJECT_DIR / "credentials.yml").read_text())
     assert set(credentials) == set(channels)
