@@ -60,8 +60,15 @@ def parse_answers(text: str, expected: str | None = None) -> dict[str, str]:
     return read_answers(text, expected).found
 
 
+# Every channel refuses messages over 2,000 characters (channels/input_guard.py); the rules
+# read at most this much of any text, so even a caller that skips the guard costs a bounded
+# time (the cue reader is linear in the text, with a constant of every cue's regex).
+MAX_READ_CHARS = 2000
+
+
 def read_answers(text: str, expected: str | None = None) -> RuleReading:
     """`parse_answers`, plus the conflicts the rules would not decide."""
+    text = text[:MAX_READ_CHARS]
     if not text or not text.strip():
         return RuleReading({})
     expected_slot = Slot(expected) if expected in {s.value for s in Slot} else None

@@ -11,6 +11,7 @@ The words live in `answer_patterns`; this module is the small engine:
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -120,8 +121,9 @@ def cue_readings(
     readings = []
     previous: _Hit | None = None
     previous_negated = False
+    break_ends = [match.end() for match in _BREAK.finditer(body)]  # once: linear in the text
     for hit in _find_hits(body, processes, context):
-        clause = _clause_before(body, hit.start)
+        clause = _clause_before(body, hit.start, break_ends)
         carried = False
         if previous is not None and previous.end > hit.start - len(clause):
             # "isn't sensitive or confidential": the "not" reaches both.
@@ -155,39 +157,56 @@ def _find_hits(
             if end > start:
                 hits.append(_Hit(start, end, cue))
     # Naming a process is not describing it: "data analysis" is no "analysis" cue.
-    hits = [
-        h
-        for h in hits
-        if not any(
-            p.start <= h.start and h.end <= p.end and (p.end - p.start) > (h.end - h.start)
-            for p in processes
-        )
-    ]
+    named = sorted(processes, key=lambda p: p.start)  # non-overlapping (filter_spans)
+    named_starts = [p.start for p in named]
+    hits = [h for h in hits if not _inside_a_process(h, named, named_starts)]
     # Longest first (then answers to the open question, strongest, leftmost);
     # equal spans of different slots may both stand ("it's unique" is core, and
     # for the goal question "core" means focus), unless one answers the open question.
     hits.sort(key=lambda h: (-(h.end - h.start), not h.cue.contextual, -h.cue.strength, h.start))
+    # Kept hits in text order. They never overlap but for equal spans, so only the
+    # neighbours of a new hit's position can clash with it: each hit costs a bisection,
+    # not a pass over everything kept (a 40,000-character message stays fast).
     kept: list[_Hit] = []
+    kept_starts: list[int] = []
     for hit in hits:
-        clash = any(
-            hit.overlaps(k)
-            and not (
-                (hit.start, hit.end) == (k.start, k.end)
-                and hit.cue.slot is not k.cue.slot
-                and not k.cue.contextual
-            )
-            for k in kept
-        )
-        if not clash:
-            kept.append(hit)
-    return sorted(kept, key=lambda h: h.start)
+        if not _clashes(hit, kept, kept_starts):
+            index = bisect.bisect_left(kept_starts, hit.start)
+            kept.insert(index, hit)
+            kept_starts.insert(index, hit.start)
+    return kept
 
 
-def _clause_before(body: str, position: int) -> str:
-    """The text from the last clause break up to `position`."""
-    prefix = body[:position]
-    breaks = list(_BREAK.finditer(prefix))
-    return prefix[breaks[-1].end() :] if breaks else prefix
+def _inside_a_process(hit: _Hit, named: list[ProcessMatch], starts: list[int]) -> bool:
+    index = bisect.bisect_right(starts, hit.start) - 1
+    if index < 0:
+        return False
+    process = named[index]
+    longer = (process.end - process.start) > (hit.end - hit.start)
+    return process.start <= hit.start and hit.end <= process.end and longer
+
+
+def _clashes(hit: _Hit, kept: list[_Hit], kept_starts: list[int]) -> bool:
+    """Whether `hit` overlaps a kept hit (equal spans of different slots may both stand,
+    unless the kept one answers the open question)."""
+    index = bisect.bisect_left(kept_starts, hit.end) - 1
+    while index >= 0 and kept[index].end > hit.start:
+        other = kept[index]
+        if hit.overlaps(other) and not (
+            (hit.start, hit.end) == (other.start, other.end)
+            and hit.cue.slot is not other.cue.slot
+            and not other.cue.contextual
+        ):
+            return True
+        index -= 1
+    return False
+
+
+def _clause_before(body: str, position: int, break_ends: list[int]) -> str:
+    """The text from the last clause break up to `position` (`break_ends`: where each
+    break of `body` ends, in order)."""
+    index = bisect.bisect_right(break_ends, position) - 1
+    return body[break_ends[index] : position] if index >= 0 else body[:position]
 
 
 def _modifiers(clause: str) -> tuple[bool, bool, str]:
