@@ -11,7 +11,15 @@ from collections.abc import Collection, Iterable
 from advisor.answers import SLOT_ORDER, Answers, Slot
 from advisor.checklist import ChecklistItem, checklist_sections
 from advisor.questions import QUESTIONS, SLOT_NAMES, describe, value_name
-from advisor.scoring import Certainty, Contribution, Recommendation
+from advisor.scoring import (
+    Certainty,
+    Contribution,
+    HeldBack,
+    Recommendation,
+    against,
+    score,
+    winner_with_gap_flipped,
+)
 from advisor.sourcing import MODELS, Model
 from advisor.weights import capability_gap, distinctive
 
@@ -21,15 +29,17 @@ NO_SUPERIOR_OPTION = (
     "entirely on your company's needs and situation."
 )
 # The capability gap is never asked, so it is stated as an assumption whenever
-# it decides keep vs outsource: for work that sets the firm apart.
-GAP_ASSUMED = (
-    "you couldn't readily hire or build this expertise yourself (you said you lack it). "
-    "If you could, keeping it in-house would be the stronger choice"
-)
+# it decides keep vs outsource: for work that sets the firm apart. The "if ..."
+# half is said only when it is true: the engine re-scores with the assumption
+# flipped (scoring.winner_with_gap_flipped).
+GAP_ASSUMED = "you couldn't readily hire or build this expertise yourself (you said you lack it)"
 NO_GAP_ASSUMED = (
-    "you could hire or build the expertise this work needs (you haven't said you lack it). "
-    "If you couldn't, outsourcing it with safeguards, or a hybrid, would be the stronger choice"
+    "you could hire or build the expertise this work needs (you haven't said you lack it)"
 )
+IF_YOU_COULD = "If you could, {model} would be the stronger choice"
+IF_YOU_COULDNT = "If you couldn't, {model} with safeguards would be the stronger choice"
+EVEN_IF_YOU_COULDNT = "Even if you couldn't, keeping it in-house would still come out ahead"
+OTHER_SIDE = "On the other side"
 PILOT_OR_HYBRID = "a pilot or a hybrid is worth considering before you commit"
 NOTHING_YET = (
     "I don't have any answers yet, so I can't lean either way. Tell me which process "
@@ -44,16 +54,7 @@ def render_final(rec: Recommendation, answers: Answers, assumed: Collection[str]
     if rec.recommended is None:
         return NOTHING_YET
     parts = [headline(rec, answers)]
-    reasons = _unique([c.reason for c in rec.key_reasons(3)])
-    against = rec.counter_reasons(1)
-    # A close call names both sides in its headline already.
-    if against and rec.runner_up is not None and rec.certainty is not Certainty.CLOSE_CALL:
-        reasons.append(
-            f"On the other side: {against[0].summary}, "
-            f"{_direction(against[0], rec.runner_up, rec.recommended)}."
-        )
-    if reasons:
-        parts.append("**Why**\n" + _bullets(reasons))
+    parts += why_sections(rec)
     if rec.missing:
         parts.append(f"This is based on partial answers; still open: {_open_topics(rec)}.")
     assumptions = assumption_lines(answers, assumed)
@@ -64,18 +65,65 @@ def render_final(rec: Recommendation, answers: Answers, assumed: Collection[str]
     return "\n\n".join(parts)
 
 
+def why_sections(rec: Recommendation, n: int = 3) -> list[str]:
+    """ "**Why**" bullets that each argue for the recommendation (in a tie, one
+    section for each tied option), then the strongest point for the runner-up
+    under its own "On the other side" heading."""
+    if rec.recommended is None or rec.runner_up is None:
+        return []
+    best, second = rec.recommended, rec.runner_up
+    sections = []
+    if rec.tied:
+        for model, other in ((best, second), (second, best)):
+            reasons = _unique([c.reason for c in rec.reasons_for(model, other)[:n]])
+            if reasons:
+                sections.append(f"**For {_short(model)}**\n" + _bullets(reasons))
+        return sections
+    reasons = _unique([c.reason for c in rec.key_reasons(n)])
+    if reasons:
+        sections.append("**Why**\n" + _bullets(reasons))
+    other_side = rec.strongest_against()
+    if other_side and rec.certainty is not Certainty.CLOSE_CALL:  # a close call says it already
+        c, model = other_side
+        sections.append(
+            f"**{OTHER_SIDE}**\n- {_capitalise(c.summary)}, {_direction(c, model, best)}."
+        )
+    return sections
+
+
 def assumption_lines(answers: Answers, assumed: Collection[str] = ()) -> list[str]:
     """ "Assumed: ..." sentences: the answers the user wasn't sure of (in question
     order; unknown or unanswered slot names are skipped), then the capability gap
-    when it matters (the work sets the firm apart)."""
+    when it decides keep vs outsource (the work sets the firm apart, and the
+    recommendation would change with the other assumption)."""
     lines = [
         f"Assumed: {describe(slot.value, value)} (you weren't sure)."
         for slot in SLOT_ORDER
         if slot.value in assumed and (value := answers.get(slot)) is not None
     ]
-    if distinctive(answers):
-        lines.append(f"Assumed: {GAP_ASSUMED if capability_gap(answers) else NO_GAP_ASSUMED}.")
+    gap_line = _gap_assumption(answers)
+    if gap_line:
+        lines.append(gap_line)
     return lines
+
+
+def _gap_assumption(answers: Answers) -> str | None:
+    """The capability-gap assumption, for distinctive work, with what would
+    happen the other way round, re-scored, never guessed. Left out when it is
+    an assumption that changes nothing about an outsourcing recommendation."""
+    if not distinctive(answers):
+        return None
+    now = score(answers).recommended
+    flipped = winner_with_gap_flipped(answers)
+    if capability_gap(answers):
+        if flipped is not None and flipped is not now:
+            return f"Assumed: {GAP_ASSUMED}. {IF_YOU_COULD.format(model=_short(flipped))}."
+        return f"Assumed: {GAP_ASSUMED}."
+    if flipped is not None and flipped is not now:
+        return f"Assumed: {NO_GAP_ASSUMED}. {IF_YOU_COULDNT.format(model=_short(flipped))}."
+    if now is Model.IN_HOUSE:
+        return f"Assumed: {NO_GAP_ASSUMED}. {EVEN_IF_YOU_COULDNT}."
+    return None
 
 
 def render_provisional(rec: Recommendation, answers: Answers, assumed: Collection[str] = ()) -> str:
@@ -101,11 +149,12 @@ def render_provisional(rec: Recommendation, answers: Answers, assumed: Collectio
         text += f" If it stays this close, {PILOT_OR_HYBRID}."
     if rec.missing:
         text += f"\nStill open: {_open_topics(rec)}."
-        text += (
-            " Your answers to those could still change this."
-            if not rec.settled
-            else (" Whatever you answer, the recommendation won't change.")
-        )
+        if not rec.settled:
+            text += " Your answers to those could still change this."
+        elif rec.tied:
+            text += " Whatever you answer, it stays this tie."
+        else:
+            text += " Whatever you answer, the recommendation won't change."
     assumptions = assumption_lines(answers, assumed)
     if assumptions:
         text += "\n" + " ".join(assumptions)
@@ -113,13 +162,19 @@ def render_provisional(rec: Recommendation, answers: Answers, assumed: Collectio
 
 
 def render_why(rec: Recommendation, answers: Answers, assumed: Collection[str] = ()) -> str:
-    """Every answer's (and rule's) contribution, strongest first, with points."""
+    """Every answer's (and rule's) contribution with points, grouped: for the
+    recommendation (each tied option in a tie), on the other side, and what
+    didn't tip the balance; strongest first within each group."""
     if not rec.contributions:
         return NOTHING_YET
-    ordered = sorted(rec.contributions, key=lambda c: -c.spread)
-    lines = _unique([f"- **{_capitalise(c.summary)}**: {c.reason} ({_points(c)})" for c in ordered])
+    groups = why_groups(rec)
+    text = "Here's how each answer weighed in, strongest first:"
+    for heading_text, contributions in groups:
+        lines = _unique(
+            [f"- **{_capitalise(c.summary)}**: {c.reason} ({_points(c)})" for c in contributions]
+        )
+        text += f"\n\n**{heading_text}**\n" + "\n".join(lines)
     totals = ", ".join(f"{m.short_name} {_number(rec.scores[m])}" for m in MODELS)
-    text = "Here's how each answer weighed in, strongest first:\n" + "\n".join(lines)
     text += f"\n\nTotals: {totals}."
     if rec.tied:
         text += (
@@ -128,10 +183,50 @@ def render_why(rec: Recommendation, answers: Answers, assumed: Collection[str] =
         )
     elif rec.recommended is not None:
         text += f" That makes {rec.recommended.full_name} {certainty_phrase(rec)}."
+        held = held_back_phrase(rec)
+        if held:
+            text += f" {held}"
     assumptions = assumption_lines(answers, assumed)
     if assumptions:
         text += "\n\n**Assumptions**\n" + _bullets(assumptions)
     return text
+
+
+def why_groups(rec: Recommendation) -> list[tuple[str, list[Contribution]]]:
+    """(heading, contributions) for "why?": "For <option>" (both options in a tie),
+    "On the other side", "Didn't tip the balance"; empty groups left out."""
+    by_spread = sorted(rec.contributions, key=lambda c: -c.spread)
+    if rec.recommended is None or rec.runner_up is None:
+        return [("Your answers so far", by_spread)] if by_spread else []
+    tied = (rec.recommended, rec.runner_up) if rec.tied else (rec.recommended,)
+    placed: set[int] = set()
+    groups: list[tuple[str, list[Contribution]]] = []
+    for model in tied:
+        rival = rec.runner_up if model is rec.recommended else rec.recommended
+        found = [c for c in rec.reasons_for(model, rival) if id(c) not in placed]
+        placed |= {id(c) for c in found}
+        groups.append((f"For {_short(model)}", found))
+    other_side = [c for c in by_spread if id(c) not in placed and any(against(c, m) for m in tied)]
+    placed |= {id(c) for c in other_side}
+    groups.append((OTHER_SIDE, other_side))
+    groups.append(("Didn't tip the balance", [c for c in by_spread if id(c) not in placed]))
+    return [(h, cs) for h, cs in groups if cs]
+
+
+def held_back_phrase(rec: Recommendation) -> str:
+    """Why the certainty is lower than the margin alone would make it, or ""."""
+    reasons = {
+        HeldBack.OPEN_QUESTIONS: "some questions are still open",
+        HeldBack.NOT_SURE: "you weren't sure about "
+        + _join([QUESTIONS[s.value].topic for s in rec.not_sure]),
+        HeldBack.SENSITIVE_DATA: "highly sensitive data makes me a little more careful",
+        HeldBack.KEEP_OR_FILL_THE_GAP: "you lack the expertise for work that sets you apart",
+        HeldBack.SETS_YOU_APART: "outsourcing work that sets you apart is never clear-cut",
+    }
+    said = [reasons[h] for h in rec.held_back]
+    if not said:
+        return ""
+    return f"With a lead of {_number(rec.margin)} points it would be surer, but {_join(said)}."
 
 
 def render_changes(
@@ -237,7 +332,10 @@ def headline(rec: Recommendation, answers: Answers) -> str:
     if rec.certainty is Certainty.CLEAR:
         return head + ", a clear fit."
     if rec.certainty is Certainty.LEANING:
-        return head + ". It's leaning that way rather than clear-cut."
+        held = held_back_phrase(rec)
+        return (
+            head + ". It's leaning that way rather than clear-cut." + (f" {held}" if held else "")
+        )
     return (
         f"{head}. But this is a close call between {_short(rec.recommended)} and "
         f"{_short(rec.runner_up)} because {_close_call_because(rec)}."

@@ -154,17 +154,6 @@ def check_sensitivity_lowers_certainty_a_little_only(answers):
     assert ranks == sorted(ranks, reverse=True) and ranks[0] - ranks[-1] <= 1, (answers, ranks)
 
 
-def check_one_core_step_never_flips_a_clear_result(answers):
-    rec = score(answers)
-    if rec.certainty is not Certainty.CLEAR or answers.core is None:
-        return
-    scale = values_of(Slot.CORE)
-    here = scale.index(answers.get(Slot.CORE))
-    for i in (here - 1, here + 1):
-        if 0 <= i < len(scale):
-            assert score(answers.updated({"core": scale[i]})).recommended is rec.recommended
-
-
 PROPERTIES = [
     check_sensitivity_never_changes_the_model_of_non_distinctive_work,
     check_in_house_only_when_the_work_sets_the_firm_apart,
@@ -172,7 +161,6 @@ PROPERTIES = [
     check_no_explanation_line_contradicts_its_own_factor,
     check_provisional_never_contradicts_a_rule_that_fired,
     check_sensitivity_lowers_certainty_a_little_only,
-    check_one_core_step_never_flips_a_clear_result,
 ]
 
 

@@ -40,12 +40,29 @@ def test_rules_only_move_outsourcing_against_in_house():
 
 
 def test_only_distinctive_work_earns_in_house_points():
-    # Every row but "sets us apart" gives in-house at most the average of BPO and
-    # KPO, so in-house can't come first without it (ties go to BPO or KPO then).
+    # Every non-neutral row but "sets us apart" gives in-house less than KPO, and
+    # the priors give it nothing, so in-house can't come first without it.
     for weight in WEIGHTS:
-        if (weight.slot, weight.value) != (Slot.CORE, Core.CORE.value):
-            push = weight.push
-            assert push.in_house <= (push.bpo + push.kpo) / 2, weight
+        if (weight.slot, weight.value) != (Slot.CORE, Core.CORE.value) and weight.push != NEUTRAL:
+            assert weight.push.in_house < weight.push.kpo, weight
+
+
+def test_the_core_answer_never_favours_kpo_over_bpo():
+    # Issue 25: being distinctive is an argument for keeping the work, not for
+    # KPO; complexity and qualifications decide between BPO and KPO.
+    for value in values_of(Slot.CORE):
+        assert lead(Slot.CORE, value) == 0, value
+
+
+def test_work_nature_rows_give_in_house_what_they_give_kpo_less_a_constant():
+    # Needing experts means a KPO's or your own: in-house follows KPO along both
+    # scales, so the keep-vs-KPO balance never turns back as expertise grows.
+    for slot in (Slot.COMPLEXITY, Slot.QUALIFICATIONS):
+        gaps = {
+            WEIGHT_TABLE[(slot, v)].push.kpo - WEIGHT_TABLE[(slot, v)].push.in_house
+            for v in values_of(slot)
+        }
+        assert len(gaps) == 1, (slot, gaps)
 
 
 def test_sensitivity_rows_are_neutral():
