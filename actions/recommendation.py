@@ -61,7 +61,7 @@ class ActionRecommend(Action):
         answers = current_answers(tracker)
         kept_before = kept_assessments(tracker)
         assessment, kept = record_assessment(kept_before, answers, assumed(tracker), new=True)
-        text = render_final(score(answers), answers, assumed(tracker))
+        text = render_final(score(answers, assumed(tracker)), answers, assumed(tracker))
         url = link_to(tracker, assessment.report_id)
         send_with_link(
             dispatcher, tracker, text, follow_up_buttons(len(kept)), (REPORT_LINK_TITLE, url)
@@ -81,12 +81,12 @@ class ActionProvisionalRecommendation(Action):
     ) -> list[dict[str, Any]]:
         answers = current_answers(tracker)
         if tracker.get_slot("assessment_done"):
-            text = render_final(score(answers), answers, assumed(tracker))
+            text = render_final(score(answers, assumed(tracker)), answers, assumed(tracker))
         elif answers.is_empty() and tracker.active_loop_name is None:
             dispatcher.utter_message(response="utter_no_assessment_yet")
             return []
         else:
-            text = render_provisional(score(answers), answers, assumed(tracker))
+            text = render_provisional(score(answers, assumed(tracker)), answers, assumed(tracker))
         dispatcher.utter_message(text=text)
         return []
 
@@ -108,7 +108,7 @@ class ActionExplainWhy(Action):
         if answers.is_empty():
             dispatcher.utter_message(response="utter_no_assessment_yet")
             return []
-        rec = score(answers)
+        rec = score(answers, assumed(tracker))
         other = model_named(user_text(tracker))
         if other is not None and other is not rec.recommended:  # "why not in-house?"
             dispatcher.utter_message(text=render_other_option(rec, answers, other))
@@ -133,10 +133,15 @@ class ActionUpdateAnswers(Action):
             return []
         old_answers = current_answers(tracker)
         new_answers = old_answers.updated(changes)
-        text = render_changes(old_answers, new_answers, score(old_answers), score(new_answers))
+        still_assumed = [slot for slot in assumed(tracker) if slot not in changes]
+        text = render_changes(
+            old_answers,
+            new_answers,
+            score(old_answers, assumed(tracker)),
+            score(new_answers, still_assumed),
+        )
         kept = kept_assessments(tracker)
         dispatcher.utter_message(text=text, buttons=follow_up_buttons(len(kept)))
-        still_assumed = [slot for slot in assumed(tracker) if slot not in changes]
         events = set_answers(changes) + [SlotSet("assumed_answers", still_assumed)]
         if tracker.get_slot("assessment_done") and kept:
             # The report follows the new answers; its link stays the same.

@@ -107,7 +107,7 @@ class Report:
 
 def build_report(assessment: FinishedAssessment) -> Report:
     answers = Answers.from_slots(assessment.answers)
-    rec = score(answers)
+    rec = score(answers, assessment.assumed)
     factors = tuple(
         Factor(_capitalise(c.summary), c.reason, dict(c.deltas))
         for c in sorted(rec.contributions, key=lambda c: -c.spread)
@@ -229,7 +229,9 @@ class PortfolioRow:
 
 
 def build_portfolio(assessments: Iterable[FinishedAssessment]) -> tuple[PortfolioRow, ...]:
-    return tuple(PortfolioRow(a, score(Answers.from_slots(a.answers))) for a in assessments)
+    return tuple(
+        PortfolioRow(a, score(Answers.from_slots(a.answers), a.assumed)) for a in assessments
+    )
 
 
 def portfolio_text(rows: Sequence[PortfolioRow]) -> str:

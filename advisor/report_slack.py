@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from advisor.report import Report
+from advisor.scoring import Contribution
 
 MAX_REASONS = 3
 
@@ -18,6 +19,24 @@ def _mrkdwn(text: str) -> dict[str, Any]:
     return {"type": "mrkdwn", "text": escaped[:3000]}
 
 
+def _main_reasons(report: Report) -> list[Contribution]:
+    """Reasons for the recommendation only (in a tie, for either tied option):
+    the same ones the chat's "Why" gives, never a point for the other side."""
+    rec = report.recommendation
+    if rec.recommended is None or rec.runner_up is None:
+        return []
+    if rec.tied:
+        return (
+            rec.reasons_for(rec.recommended, rec.runner_up)[:2]
+            + rec.reasons_for(rec.runner_up, rec.recommended)[:2]
+        )[:MAX_REASONS]
+    return rec.key_reasons(MAX_REASONS)
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def report_summary_blocks(report: Report, url: str | None) -> dict[str, Any]:
     """A Slack message: the recommendation, how clear-cut, the main reasons and a
     button to the full report (when there is an absolute link to give)."""
@@ -25,7 +44,7 @@ def report_summary_blocks(report: Report, url: str | None) -> dict[str, Any]:
     verdict = rec.recommended.full_name if rec.recommended else "no recommendation yet"
     if rec.tied and rec.recommended is not None and rec.runner_up is not None:
         verdict = f"a tie between {rec.recommended.short_name} and {rec.runner_up.short_name}"
-    reasons = "\n".join(f"• {f.label}" for f in report.factors[:MAX_REASONS])
+    reasons = "\n".join(f"• {_capitalise(c.summary)}" for c in _main_reasons(report))
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": _plain(f"Assessment: {report.process}")},
         {
@@ -37,7 +56,7 @@ def report_summary_blocks(report: Report, url: str | None) -> dict[str, Any]:
         },
     ]
     if reasons:
-        blocks.append({"type": "section", "text": _mrkdwn(f"*Main factors*\n{reasons}")})
+        blocks.append({"type": "section", "text": _mrkdwn(f"*Main reasons*\n{reasons}")})
     if url:
         blocks.append(
             {

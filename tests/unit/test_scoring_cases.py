@@ -433,3 +433,104 @@ def test_partial_answers_are_never_clear_even_when_one_sided():
     rec = score(five)
     assert rec.recommended is BPO and rec.settled and rec.certainty is LEANING
     assert score(five.updated({"sensitivity": "low"})).certainty is CLEAR
+
+
+# --- issue 25: the cases an independent consultant review would not sign ---------------
+
+
+def distinctive_cost(complexity, qualifications="professional", **more):
+    return case(
+        core="core",
+        complexity=complexity,
+        qualifications=qualifications,
+        sensitivity="low",
+        goal="cost",
+        **more,
+    )
+
+
+@pytest.mark.parametrize("complexity", ["routine", "mixed", "expert"])
+def test_distinctive_professional_work_is_kept_at_every_level_of_complexity(complexity):
+    # Was: routine -> in-house, mixed -> KPO (4.5 vs 4), expert -> in-house. A
+    # consultant keeps distinctive work that needs professionals, whatever the mix.
+    rec = score(distinctive_cost(complexity))
+    assert rec.recommended is IN_HOUSE
+    assert "distinctive_expert_knowledge" in {c.factor for c in rec.contributions}
+
+
+def test_keeping_it_never_claims_outsourcing_would_be_stronger_while_outsourcing():
+    from advisor.explain import render_final
+
+    for complexity in ("routine", "mixed", "expert"):
+        for qualifications in ("basic", "technical", "professional"):
+            answers = distinctive_cost(complexity, qualifications, process="customer care")
+            rec = score(answers)
+            text = render_final(rec, answers)
+            if rec.recommended is not IN_HOUSE:
+                assert "If you couldn't" not in text, text
+            else:
+                assert "you could hire or build the expertise" in text
+
+
+def test_being_distinctive_does_not_make_routine_work_kpo():
+    # Was KPO: "the work is routine (which points to BPO), while it sets you apart
+    # (which favours KPO over BPO)". The nature of the work decides BPO vs KPO.
+    from advisor.explain import render_final
+
+    answers = case(
+        core="core",
+        complexity="routine",
+        qualifications="technical",
+        sensitivity="low",
+        goal="expertise",
+    )
+    rec = score(answers)
+    assert rec.recommended is BPO and rec.certainty is CLOSE
+    assert "sets you apart from competitors (which favours KPO" not in render_final(rec, answers)
+
+
+def test_a_kpo_result_never_gives_the_cost_goal_as_a_reason():
+    from advisor.explain import render_final
+
+    answers = case(
+        process="legal services",
+        core="important",
+        complexity="expert",
+        qualifications="professional",
+        sensitivity="low",
+        goal="cost",
+    )
+    rec = score(answers)
+    text = render_final(rec, answers)
+    assert rec.recommended is KPO
+    why = text.split("**Why**\n")[1].split("\n\n")[0]
+    assert "Cutting costs" not in why and "cutting costs, which points to BPO" in text
+
+
+def test_critical_but_not_distinctive_is_never_a_reason_to_keep_it():
+    # "Core" alone is a weak test: the critical answer never favours in-house.
+    push = score(case(core="important")).contributions[0].deltas
+    assert push[IN_HOUSE] < push[BPO] == push[KPO]
+
+
+def test_distinctive_expert_work_with_no_gap_can_be_clearly_kept():
+    rec = score(CASES[3][1].updated({"sensitivity": "low", "process": "product design"}))
+    assert rec.recommended is IN_HOUSE and rec.certainty is CLEAR
+
+
+def test_a_wide_margin_that_is_only_leaning_says_why():
+    from advisor.explain import render_final
+
+    answers = case(core="supporting", complexity="routine", qualifications="basic", goal="cost")
+    rec = score(answers, not_sure=["goal"])
+    text = render_final(rec, answers, ["goal"])
+    assert rec.margin >= 5 and rec.certainty is LEANING
+    assert (
+        "you weren't sure about your main goal" in text and "some questions are still open" in text
+    )
+
+
+def test_not_sure_lowers_certainty():
+    answers = CASES[0][1]
+    assert score(answers).certainty is CLEAR
+    assert score(answers, not_sure=["core"]).certainty is LEANING

@@ -102,3 +102,36 @@ def test_rules_need_a_distinctive_process():
         goal="focus",
     )
     assert not any(rule.applies(everything) for rule in RULES)
+
+
+def test_the_table_in_docs_matches_the_weights():
+    from pathlib import Path
+
+    from advisor import scoring
+
+    doc = Path(__file__).parents[2].joinpath("docs", "scoring.md").read_text()
+    rows = {
+        "Mostly routine": (Slot.COMPLEXITY, "routine"),
+        "A mix": (Slot.COMPLEXITY, "mixed"),
+        "Needs expert judgement": (Slot.COMPLEXITY, "expert"),
+        "Basic skills": (Slot.QUALIFICATIONS, "basic"),
+        "Technical skills": (Slot.QUALIFICATIONS, "technical"),
+        "Professional qualifications": (Slot.QUALIFICATIONS, "professional"),
+        "Necessary, not what we're known for": (Slot.CORE, "supporting"),
+        "Critical, but not unique": (Slot.CORE, "important"),
+        "Sets us apart": (Slot.CORE, "core"),
+        "Cut costs / flexible workforce": (Slot.GOAL, "cost"),
+        "Focus on our core": (Slot.GOAL, "focus"),
+        "Specialised expertise": (Slot.GOAL, "expertise"),
+    }
+
+    def shown(x):
+        return "0" if x == 0 else (f"+{x:g}" if x > 0 else f"−{-x:g}")
+
+    for title, key in rows.items():
+        push = WEIGHT_TABLE[key].push
+        row = f"| {title} | {shown(push.bpo)} | {shown(push.kpo)} | {shown(push.in_house)} |"
+        assert row in doc, row
+    for number in (scoring.CLOSE_CALL_BELOW, scoring.CLEAR_FROM):
+        assert f"{number:g}" in doc
+    assert scoring.DOUBT_PENALTY == scoring.SENSITIVE_PENALTY == 1  # "less 1 for each"
