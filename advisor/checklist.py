@@ -10,6 +10,7 @@ people, build cost vs a KPO quote) instead.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 
@@ -56,14 +57,11 @@ def _items(category: Category, *texts: str) -> tuple[ChecklistItem, ...]:
 SECURITY = _items(
     Category.SECURITY,
     "Role-based access control and least privilege: people see only the data their task needs.",
-    "Data-protection rules (e.g. GDPR): where data is stored, who processes it, retention "
-    "and deletion.",
 )
 SECURITY_VENDOR = _items(
     Category.SECURITY,
     "NDAs / confidentiality agreements with the vendor and everyone who touches the work.",
     "Security certifications such as ISO 27001 or a SOC 2 report.",
-    "A data processing agreement with the vendor, matching those rules.",
     "Audit rights, so you can check the controls.",
     "Breach notification: you are told promptly about any incident.",
 )
@@ -87,8 +85,9 @@ KPO = _items(
     Category.KPO,
     "Check the credentials of the actual team: qualifications, certifications, domain experience.",
     "Quality review of deliverables: who checks the analysis before you rely on it.",
-    "IP ownership: you own the work product, models and data.",
-    "Knowledge transfer: regular sessions and documentation so insights flow back to you.",
+    "IP ownership: you own the work product and everything made from your data.",
+    "Knowledge transfer: regular sessions and documentation, so what the provider's team "
+    "learns about your work flows back to you.",
     "Confidentiality and conflicts of interest: the vendor must not serve competitors "
     "on the same work without safeguards.",
     "Keep in-house competence: a small internal team able to judge the work and take it back.",
@@ -129,6 +128,68 @@ DUE_DILIGENCE_IN_HOUSE = _items(
     "against what outsourcing would really cost before you commit.",
 )
 
+# Sector controls (not from our source: standard practice, named so the user can
+# check which applies). Chosen from the answers and the process's own words, and
+# each says why it was chosen.
+_CARD_WORDS = re.compile(
+    r"\b(?:credit|debit|payment|bank)[ -]?cards?\b|\bcard (?:payments?|data|details|numbers?)\b"
+    r"|\bcheckout\b|\bpci\b|\b(?:takes?|taking|process\w*) (?:card )?payments\b",
+    re.IGNORECASE,
+)
+_HEALTH_WORDS = re.compile(
+    r"\b(?:patients?|health\w*|medical|clinic\w*|hospitals?|care homes?|pharma\w*|"
+    r"diagnos\w*|hipaa|prescriptions?)\b",
+    re.IGNORECASE,
+)
+
+
+def _card_data(process: str) -> ChecklistItem:
+    return ChecklistItem(
+        Category.SECURITY,
+        f"Card data (\u201c{process}\u201d involves card payments): whoever handles card "
+        "numbers must comply with PCI DSS; ask for the attestation of compliance, or keep "
+        "card numbers out of reach with a payment provider's tokenisation.",
+    )
+
+
+def _health_data(process: str) -> ChecklistItem:
+    return ChecklistItem(
+        Category.SECURITY,
+        f"Health records (\u201c{process}\u201d involves health data): in the US a HIPAA "
+        "business associate agreement; elsewhere your local health-data rules (in the EU, "
+        "GDPR's stricter rules for health data).",
+    )
+
+
+def _personal_data(why: str, outsourcing: bool) -> ChecklistItem:
+    agreement = (
+        " and a data processing agreement with the provider that says so" if outsourcing else ""
+    )
+    return ChecklistItem(
+        Category.SECURITY,
+        f"Personal data ({why}): GDPR or your local data-protection law applies: where the "
+        f"data is stored, who processes it, retention and deletion{agreement}.",
+    )
+
+
+def sector_controls(answers: Answers, outsourcing: bool) -> tuple[ChecklistItem, ...]:
+    """Card data -> PCI DSS, health records -> HIPAA or the local equivalent,
+    personal data -> GDPR and a data processing agreement; each with its reason."""
+    process = answers.process or ""
+    items = []
+    if _CARD_WORDS.search(process):
+        items.append(_card_data(process))
+    if _HEALTH_WORDS.search(process):
+        items.append(_health_data(process))
+    # Only what the user told us: more sensitive data, or a process that names
+    # card or health data, can only ever add these items.
+    if answers.sensitivity in (Sensitivity.MEDIUM, Sensitivity.HIGH):
+        items.append(_personal_data("you said the data is sensitive", outsourcing))
+    elif items:
+        items.append(_personal_data("card and health data are personal data", outsourcing))
+    return tuple(items)
+
+
 _BY_MODEL = {Model.BPO: BPO, Model.KPO: KPO, Model.IN_HOUSE: IN_HOUSE}
 
 
@@ -154,8 +215,9 @@ def build_checklist(
     models = [recommended] + ([runner_up] if tied and runner_up is not None else [])
     outsourcing = any(m is not Model.IN_HOUSE for m in models)
     items: list[ChecklistItem] = []
-    if needs_security(answers):
-        items += SECURITY + (SECURITY_VENDOR if outsourcing else ())
+    sector = sector_controls(answers, outsourcing)
+    if needs_security(answers) or sector:
+        items += SECURITY + sector + (SECURITY_VENDOR if outsourcing else ())
     if answers.sensitivity is Sensitivity.HIGH:
         items += SECURITY_HIGH
     for model in models:

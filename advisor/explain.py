@@ -22,6 +22,7 @@ from advisor.scoring import (
 )
 from advisor.sourcing import MODELS, Model
 from advisor.weights import capability_gap, distinctive
+from advisor.what_would_change import CLOSED_SLOTS, WhatWouldChange, what_would_change
 
 # The source's conclusion, in every final answer.
 NO_SUPERIOR_OPTION = (
@@ -431,3 +432,78 @@ def _join(items: list[str]) -> str:
 
 def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+# --- "what would change it?" -------------------------------------------------------
+
+# Each answer as a condition: "If <the work needed expert judgement>, ...".
+WOULD_BE: dict[str, dict[str, str]] = {
+    Slot.CORE.value: {
+        "core": "it set you apart from competitors",
+        "important": "it were critical but not distinctive",
+        "supporting": "it were necessary but not what you're known for",
+    },
+    Slot.COMPLEXITY.value: {
+        "routine": "the work were mostly routine",
+        "mixed": "the work were a mix of routine and judgement",
+        "expert": "the work needed expert judgement",
+    },
+    Slot.QUALIFICATIONS.value: {
+        "basic": "basic skills were enough",
+        "technical": "it needed technical skills or certifications",
+        "professional": "it needed professional qualifications",
+    },
+    Slot.SENSITIVITY.value: {
+        "low": "the data were not sensitive",
+        "medium": "the data were somewhat sensitive",
+        "high": "the data were highly sensitive",
+    },
+    Slot.GOAL.value: {
+        "cost": "your main goal were cutting costs",
+        "flexibility": "your main goal were a flexible workforce",
+        "focus": "your main goal were focusing on your core business",
+        "expertise": "your main goal were getting expertise you lack",
+    },
+}
+MAX_ROUTES_SHOWN = 2  # per option: the rest are alternatives of the same size
+
+
+def change_sentences(changes: WhatWouldChange) -> list[str]:
+    """ "KPO: if the work needed expert judgement." for each other option: its
+    smallest routes (at most MAX_ROUTES_SHOWN, joined with "or")."""
+    sentences = []
+    for model in MODELS:
+        routes = changes.routes_to(model)[:MAX_ROUTES_SHOWN]
+        if not routes:
+            continue
+        conditions = [
+            "if " + _join([WOULD_BE[slot.value][value] for slot, value in route.changes])
+            for route in routes
+        ]
+        sentences.append(f"**{_capitalise(_short(model))}** {', or '.join(conditions)}.")
+    return sentences
+
+
+def render_what_would_change(answers: Answers) -> str:
+    """The smallest answer changes that would change the recommendation, and the
+    answers that on their own can't."""
+    if answers.is_empty():
+        return NOTHING_YET
+    changes = what_would_change(answers)
+    what = f" for {answers.process}" if answers.process else ""
+    if changes.current is None:
+        rec = score(answers)
+        now = f"It's a tie{what} between {_short(rec.recommended)} and {_short(rec.runner_up)}."
+    else:
+        now = f"My recommendation{what} is {_short(changes.current)}."
+    text = f"{now} The fewest answers that would have to change, for each other option:\n"
+    text += _bullets(change_sentences(changes))
+    for model in changes.unreachable:
+        text += f"\n- No change of your answers would make it {_short(model)}."
+    answered = [s for s in CLOSED_SLOTS if answers.get(s) is not None]
+    if changes.settled and len(changes.settled) == len(answered) and changes.current:
+        text += "\n\nSettled: no single answer changes it on its own."
+    elif changes.settled:
+        topics = _join([QUESTIONS[s.value].topic for s in changes.settled])
+        text += f"\n\nSettled: a different answer about {topics} alone wouldn't change it."
+    return text

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from functools import lru_cache
 
@@ -163,7 +163,7 @@ def score(answers: Answers, not_sure: Collection[str] = ()) -> Recommendation:
     """Score `answers`; `not_sure` names the slots whose answer was assumed
     because the user wasn't sure (they lower the certainty)."""
     key = _key(answers)
-    contributions = _contributions(key)
+    contributions = _in_the_users_words(_contributions(key), answers.process)
     totals = _totals(contributions)
     if answers.is_empty():
         return Recommendation(
@@ -192,6 +192,16 @@ def score(answers: Answers, not_sure: Collection[str] = ()) -> Recommendation:
         doubts,
         held_back,
     )
+
+
+def leader(answers: Answers) -> Model | None:
+    """The recommendation alone, cheaply: None for a tie or no answers. For
+    searches over many answer combinations (what_would_change)."""
+    if answers.is_empty():
+        return None
+    totals = _totals(_in_the_users_words(_contributions(_key(answers)), None))
+    first, tied_with = _outcome(totals, answers.get(Slot.CORE))
+    return None if tied_with is not None else first
 
 
 def _ranking(totals: Mapping[Model, float], core: str | None) -> list[Model]:
@@ -319,6 +329,30 @@ def _contributions(key: _Key) -> tuple[Contribution, ...]:
                 )
             )
     return tuple(found)
+
+
+def _in_the_users_words(
+    contributions: tuple[Contribution, ...], process: str | None
+) -> tuple[Contribution, ...]:
+    """The process prior names the process as the user did ("contract review"),
+    and the catalogue entry it matched only as the reason for the prior."""
+    entry = lookup(process)
+    if process is None or entry is None or process == entry.name:
+        return contributions
+    typical = f"{entry.name}, which is typically outsourced through {entry.typical.short_name}"
+    summary = f"{process} is like {typical}"
+    reason = (
+        f"\u201c{_capitalise(process)}\u201d matches {typical}: {entry.note} "
+        "(a weak hint next to your answers)."
+    )
+    return tuple(
+        replace(c, reason=reason, summary=summary) if c.kind is Kind.PRIOR else c
+        for c in contributions
+    )
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _totals(contributions: tuple[Contribution, ...]) -> dict[Model, float]:

@@ -534,3 +534,83 @@ def test_not_sure_lowers_certainty():
     answers = CASES[0][1]
     assert score(answers).certainty is CLEAR
     assert score(answers, not_sure=["core"]).certainty is LEANING
+
+
+@pytest.mark.parametrize("complexity", ["routine", "mixed"])
+def test_month_end_bookkeeping_for_a_small_firm_is_bpo(complexity):
+    # The source and the FAQ list finance and accounting as typical BPO. Answered
+    # as the question's hints lead a bookkeeper to: technical skills.
+    from advisor.questions import QUESTIONS
+
+    hint = QUESTIONS["qualifications"].hint
+    assert "bookkeeping" in hint.split("professional means")[0]
+    assert "bookkeeping" in QUESTIONS["complexity"].hint.split("expert")[0]
+    rec = score(
+        case(
+            process="bookkeeping",
+            core="supporting",
+            complexity=complexity,
+            qualifications="technical",
+            sensitivity="medium",
+            goal="cost",
+        )
+    )
+    assert rec.recommended is BPO
+    prior = rec.contributions[0].summary
+    assert prior == "bookkeeping is like accounting, which is typically outsourced through BPO"
+    if complexity == "routine":  # as the hint describes it
+        assert rec.certainty in {LEANING, CLEAR}
+
+
+def test_the_kpo_checklist_fits_any_knowledge_work():
+    text = texts(score(CASES[1][1]))
+    assert "models and data" not in text and "insights" not in text
+    assert "IP ownership" in text and "Knowledge transfer" in text
+
+
+def sector_checklist(process, sensitivity="medium", **more):
+    answers = dict(
+        core="supporting", complexity="routine", qualifications="basic", goal="cost", **more
+    )
+    return texts(score(case(process=process, sensitivity=sensitivity, **answers)))
+
+
+def test_card_payments_get_pci_dss_and_say_why():
+    text = sector_checklist("customer support that takes card payments")
+    assert "PCI DSS" in text
+    assert "“customer support that takes card payments” involves card payments" in text
+    assert "ISO 27001" in text and "GDPR" in text  # the general controls stay
+    assert "PCI DSS" not in sector_checklist("customer care")
+
+
+def test_health_records_get_hipaa_or_the_local_equivalent():
+    text = sector_checklist("patient records processing", sensitivity="high")
+    assert "HIPAA" in text and "local health-data rules" in text
+    assert "HIPAA" not in sector_checklist("payroll", sensitivity="high")
+
+
+def test_personal_data_gets_gdpr_and_a_data_processing_agreement_when_outsourced():
+    payroll = sector_checklist("payroll", sensitivity="high")
+    assert "Personal data (you said the data is sensitive): GDPR" in payroll
+    assert "data processing agreement" in payroll
+    cards = sector_checklist("card payments", sensitivity="low")
+    assert "Personal data (card and health data are personal data)" in cards
+    assert "GDPR" not in sector_checklist("data entry", sensitivity="low")
+
+
+def test_a_renamed_process_keeps_the_users_words_and_names_the_match_as_the_reason():
+    from advisor.explain import render_final
+
+    answers = case(
+        process="contract review",
+        core="supporting",
+        complexity="expert",
+        qualifications="professional",
+        sensitivity="medium",
+        goal="cost",
+    )
+    rec = score(answers)
+    text = render_final(rec, answers)
+    assert text.startswith("**My recommendation for contract review: KPO")
+    prior = next(c for c in rec.contributions if c.factor == "process")
+    assert prior.reason.startswith("“Contract review” matches legal services, which is typically")
