@@ -183,10 +183,10 @@ def sector_controls(answers: Answers, outsourcing: bool) -> tuple[ChecklistItem,
         items.append(_health_data(process))
     # Only what the user told us: more sensitive data, or a process that names
     # card or health data, can only ever add these items.
-    if answers.sensitivity in (Sensitivity.MEDIUM, Sensitivity.HIGH):
-        items.append(_personal_data("you said the data is sensitive", outsourcing))
-    elif items:
+    if items:
         items.append(_personal_data("card and health data are personal data", outsourcing))
+    elif answers.sensitivity in (Sensitivity.MEDIUM, Sensitivity.HIGH):
+        items.append(_personal_data("you said the data is sensitive", outsourcing))
     return tuple(items)
 
 
