@@ -28,6 +28,7 @@ from advisor.explain import (
     render_final,
     render_other_option,
     render_provisional,
+    render_what_would_change,
     render_why,
 )
 from advisor.follow_ups import model_named
@@ -35,6 +36,7 @@ from advisor.scoring import score
 
 FOLLOW_UP_BUTTONS = [
     {"title": "Why?", "payload": "/ask_why"},
+    {"title": "What would change it?", "payload": "/what_would_change"},
     {"title": "Assess another process", "payload": "/assess_another"},
     {"title": "Start over", "payload": "/restart_assessment"},
 ]
@@ -46,7 +48,7 @@ def follow_up_buttons(assessments_kept: int) -> list[dict[str, str]]:
     """ "Compare my processes" once there are two to compare."""
     if assessments_kept < 2:
         return FOLLOW_UP_BUTTONS
-    return FOLLOW_UP_BUTTONS[:2] + [COMPARE_BUTTON] + FOLLOW_UP_BUTTONS[2:]
+    return FOLLOW_UP_BUTTONS[:3] + [COMPARE_BUTTON] + FOLLOW_UP_BUTTONS[3:]
 
 
 class ActionRecommend(Action):
@@ -114,6 +116,24 @@ class ActionExplainWhy(Action):
             dispatcher.utter_message(text=render_other_option(rec, answers, other))
         else:
             dispatcher.utter_message(text=render_why(rec, answers, assumed(tracker)))
+        return []
+
+
+class ActionWhatWouldChange(Action):
+    """ "What would change it?": the smallest answer changes that would give
+    another option, found by enumeration, and the answers that are settled."""
+
+    def name(self) -> str:
+        return "action_what_would_change"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        answers = current_answers(tracker)
+        if answers.is_empty():
+            dispatcher.utter_message(response="utter_no_assessment_yet")
+            return []
+        dispatcher.utter_message(text=render_what_would_change(answers))
         return []
 
 

@@ -484,26 +484,33 @@ def change_sentences(changes: WhatWouldChange) -> list[str]:
     return sentences
 
 
+def what_would_change_lines(answers: Answers) -> tuple[list[str], str]:
+    """The bullets (one per other option) and the "Settled: ..." sentence ("" if
+    none), as the chat and the report show them."""
+    changes = what_would_change(answers)
+    lines = change_sentences(changes)
+    lines += [f"No change of your answers would make it {_short(m)}." for m in changes.unreachable]
+    answered = [s for s in CLOSED_SLOTS if answers.get(s) is not None]
+    if changes.settled and len(changes.settled) == len(answered) and changes.current:
+        return lines, "Settled: no single answer changes it on its own."
+    if changes.settled:
+        topics = _join([QUESTIONS[s.value].topic for s in changes.settled])
+        return lines, f"Settled: a different answer about {topics} alone wouldn't change it."
+    return lines, ""
+
+
 def render_what_would_change(answers: Answers) -> str:
     """The smallest answer changes that would change the recommendation, and the
     answers that on their own can't."""
     if answers.is_empty():
         return NOTHING_YET
-    changes = what_would_change(answers)
+    rec = score(answers)
     what = f" for {answers.process}" if answers.process else ""
-    if changes.current is None:
-        rec = score(answers)
+    if rec.tied:
         now = f"It's a tie{what} between {_short(rec.recommended)} and {_short(rec.runner_up)}."
     else:
-        now = f"My recommendation{what} is {_short(changes.current)}."
+        now = f"My recommendation{what} is {_short(rec.recommended)}."
+    lines, settled = what_would_change_lines(answers)
     text = f"{now} The fewest answers that would have to change, for each other option:\n"
-    text += _bullets(change_sentences(changes))
-    for model in changes.unreachable:
-        text += f"\n- No change of your answers would make it {_short(model)}."
-    answered = [s for s in CLOSED_SLOTS if answers.get(s) is not None]
-    if changes.settled and len(changes.settled) == len(answered) and changes.current:
-        text += "\n\nSettled: no single answer changes it on its own."
-    elif changes.settled:
-        topics = _join([QUESTIONS[s.value].topic for s in changes.settled])
-        text += f"\n\nSettled: a different answer about {topics} alone wouldn't change it."
-    return text
+    text += _bullets(lines)
+    return text + (f"\n\n{settled}" if settled else "")

@@ -16,10 +16,17 @@ from typing import Any
 
 from advisor.answers import ANSWER_SLOTS, SLOT_ORDER, Answers
 from advisor.checklist import checklist_sections
-from advisor.explain import NO_SUPERIOR_OPTION, assumption_lines, certainty_phrase, headline
+from advisor.explain import (
+    NO_SUPERIOR_OPTION,
+    assumption_lines,
+    certainty_phrase,
+    headline,
+    what_would_change_lines,
+)
 from advisor.questions import SLOT_NAMES, value_name
 from advisor.scoring import Recommendation, score
 from advisor.sourcing import MODELS, Model
+from advisor.what_would_change import what_would_change
 
 REPORT_ID = re.compile(r"^[A-Za-z0-9_-]{8,32}$")
 ASSESSMENTS_SLOT = "assessments"  # the conversation's slot holding them (domain.yml)
@@ -94,6 +101,8 @@ class Report:
     factors: tuple[Factor, ...]  # strongest first
     assumptions: tuple[str, ...]
     checklist: tuple[tuple[str, tuple[str, ...]], ...]  # (heading, items)
+    changes: tuple[str, ...] = ()  # "what would change it": one line per other option
+    settled: str = ""  # "Settled: ..." (the answers that alone can't change it)
     reminder: str = NO_SUPERIOR_OPTION
 
     @property
@@ -112,6 +121,7 @@ def build_report(assessment: FinishedAssessment) -> Report:
         Factor(_capitalise(c.summary), c.reason, dict(c.deltas))
         for c in sorted(rec.contributions, key=lambda c: -c.spread)
     )
+    changes, settled = what_would_change_lines(answers) if rec.recommended else ([], "")
     return Report(
         assessment=assessment,
         recommendation=rec,
@@ -124,6 +134,8 @@ def build_report(assessment: FinishedAssessment) -> Report:
         factors=_unique_factors(factors),
         assumptions=tuple(assumption_lines(answers, assessment.assumed)),
         checklist=checklist_sections(rec.checklist),
+        changes=tuple(changes),
+        settled=settled,
     )
 
 
@@ -171,6 +183,9 @@ def to_markdown(report: Report) -> str:
     ]
     if report.assumptions:
         lines += ["## Assumptions", "", *(f"- {a}" for a in report.assumptions), ""]
+    if report.changes:
+        lines += ["## What would change it", "", *(f"- {c}" for c in report.changes), ""]
+        lines += [report.settled, ""] if report.settled else []
     lines += ["## Due-diligence checklist", ""]
     for heading_text, items in report.checklist:
         lines += [f"### {heading_text}", "", *(f"- [ ] {item}" for item in items), ""]
@@ -201,6 +216,19 @@ def to_json(report: Report) -> dict[str, Any]:
             for f in report.factors
         ],
         "assumptions": list(report.assumptions),
+        "what_would_change": {
+            "routes": [
+                {
+                    "option": route.target.value,
+                    "changes": {slot.value: value for slot, value in route.changes},
+                }
+                for route in what_would_change(Answers.from_slots(report.assessment.answers)).routes
+            ]
+            if rec.recommended
+            else [],
+            "text": list(report.changes),
+            "settled": report.settled,
+        },
         "checklist": [{"heading": h, "items": list(items)} for h, items in report.checklist],
         "reminder": report.reminder,
     }

@@ -57,6 +57,9 @@ def report_summary_blocks(report: Report, url: str | None) -> dict[str, Any]:
     ]
     if reasons:
         blocks.append({"type": "section", "text": _mrkdwn(f"*Main reasons*\n{reasons}")})
+    if report.changes:
+        changes = "\n".join(f"• {line}" for line in report.changes)
+        blocks.append({"type": "section", "text": _mrkdwn(f"*What would change it*\n{changes}")})
     if url:
         blocks.append(
             {

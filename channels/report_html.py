@@ -68,6 +68,12 @@ def report_page(report: Report, export_base: str) -> str:
         if report.assumptions
         else ""
     )
+    settled = f"<p>{_text(report.settled)}</p>" if report.settled else ""
+    changes = (
+        f"<section><h2>What would change it</h2>{_list(report.changes)}{settled}</section>"
+        if report.changes
+        else ""
+    )
     model = rec.recommended.value if rec.recommended else ""
     chart = contribution_chart(
         [f.label for f in report.factors], [f.points for f in report.factors]
@@ -94,6 +100,7 @@ def report_page(report: Report, export_base: str) -> str:
   <tfoot><tr><th scope="row">Total</th>{totals}<td></td></tr></tfoot></table>
 </section>
 {assumptions}
+{changes}
 <section><h2>Due-diligence checklist</h2>{checklist}</section>
 <footer><p class="reminder">{_text(report.reminder)}</p>
   <p class="small">This report was produced by the Outsourcing Advisor. Its link works

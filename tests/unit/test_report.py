@@ -163,3 +163,18 @@ def test_the_slack_summary_links_only_an_absolute_url():
     assert buttons[0]["elements"][0]["url"] == "https://advisor.example.com/report/x"
     assert "BPO" in with_link["text"] and with_link["blocks"][0]["type"] == "header"
     assert not [b for b in report_summary_blocks(report, None)["blocks"] if b["type"] == "actions"]
+
+
+def test_every_export_says_what_would_change_it():
+    report = build_report(finished(PAYROLL))
+    assert report.changes and report.changes[0].startswith("**KPO** if ")
+    assert report.settled == "Settled: no single answer changes it on its own."
+    text = to_markdown(report)
+    assert "## What would change it\n\n- **KPO** if " in text and report.settled in text
+    data = to_json(report)["what_would_change"]
+    assert {route["option"] for route in data["routes"]} == {"kpo", "in_house"}
+    assert all(len(route["changes"]) == 2 for route in data["routes"])  # two answers each
+    page = report_page(report, "TOKEN")
+    assert "<h2>What would change it</h2>" in page and "<strong>KPO</strong> if" in page
+    slack = json.dumps(report_summary_blocks(report, None))
+    assert "*What would change it*" in slack and "KPO" in slack
