@@ -17,9 +17,17 @@ from enum import Enum
 from advisor.answers import Answers, Core, Sensitivity
 from advisor.sourcing import Model
 
+# The checklist's standards and practices (ISO 27001, SOC 2, PCI DSS, HIPAA,
+# GDPR, SLAs, exit clauses ...) are general good practice, not from the source
+# article: every rendering of a checklist says so (docs/source-mapping.md).
+NOT_FROM_SOURCE_NOTE = (
+    "The standards and practices named here are general good practice, not from our source."
+)
+
 
 class Category(str, Enum):
     SECURITY = "security"
+    HYBRID = "hybrid"
     BPO = "bpo"
     KPO = "kpo"
     IN_HOUSE = "in-house"
@@ -33,6 +41,7 @@ class Category(str, Enum):
 
 CATEGORY_TITLES = {
     Category.SECURITY: "Protect your data",
+    Category.HYBRID: "Set up the split",
     Category.BPO: "Set up the BPO deal",
     Category.KPO: "Set up the KPO deal",
     Category.IN_HOUSE: "Keeping it in-house",
@@ -190,6 +199,25 @@ def sector_controls(answers: Answers, outsourcing: bool) -> tuple[ChecklistItem,
     return tuple(items)
 
 
+# A hybrid split lives or dies by its seam (Aron & Singh 2005: codifiable work
+# is managed through service levels, judgement work is not): where the line
+# runs, how work crosses it, and who answers for the result.
+def _hybrid(keeper: str) -> tuple[ChecklistItem, ...]:
+    return _items(
+        Category.HYBRID,
+        f"Draw the line: write down which tasks go to the BPO (routine, rule-based volume) "
+        f"and which stay with {keeper}, with examples of each.",
+        "The hand-off: how work passes between the two (queues, turnaround, escalation) and "
+        "who decides a case that doesn't fit the procedures.",
+        "Who owns quality: one owner for the end result across both parts, with the BPO's "
+        "service levels feeding into it.",
+        f"Share only what the routine part needs: the BPO gets the procedures and data for "
+        f"its tasks, not the know-how that stays with {keeper}.",
+    )
+
+
+_KEEPERS = {Model.IN_HOUSE: "your own team", Model.KPO: "a KPO provider"}
+
 _BY_MODEL = {Model.BPO: BPO, Model.KPO: KPO, Model.IN_HOUSE: IN_HOUSE}
 
 
@@ -206,13 +234,18 @@ def build_checklist(
     close_call: bool = False,
     runner_up: Model | None = None,
     tied: bool = False,
+    hybrid_keeps: Model | None = None,
 ) -> tuple[ChecklistItem, ...]:
     """The checklist for a recommendation (empty when nothing is answered).
 
-    In a tie the runner-up's items are listed too, since neither is ahead."""
+    In a tie the runner-up's items are listed too, since neither is ahead. A
+    hybrid split (BPO for the routine volume, `hybrid_keeps` for the rest) gets
+    its own items, then those of both parts."""
     if recommended is None:
         return ()
     models = [recommended] + ([runner_up] if tied and runner_up is not None else [])
+    if hybrid_keeps is not None:
+        models = [Model.BPO, hybrid_keeps]
     outsourcing = any(m is not Model.IN_HOUSE for m in models)
     items: list[ChecklistItem] = []
     sector = sector_controls(answers, outsourcing)
@@ -220,9 +253,11 @@ def build_checklist(
         items += SECURITY + sector + (SECURITY_VENDOR if outsourcing else ())
     if answers.sensitivity is Sensitivity.HIGH:
         items += SECURITY_HIGH
+    if hybrid_keeps is not None:
+        items += _hybrid(_KEEPERS[hybrid_keeps])
     for model in models:
         items += _BY_MODEL[model]
-    if close_call:
+    if close_call and hybrid_keeps is None:  # a split is already the answer to it
         keep_or_not = Model.IN_HOUSE in (recommended, runner_up)
         items += CLOSE_CALL if keep_or_not or runner_up is None else CLOSE_CALL_BPO_KPO
     items += DUE_DILIGENCE if outsourcing else DUE_DILIGENCE_IN_HOUSE

@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 
 from advisor.answers import SLOT_ORDER, Answers, Slot
-from advisor.checklist import ChecklistItem, checklist_sections
+from advisor.checklist import NOT_FROM_SOURCE_NOTE, ChecklistItem, checklist_sections
 from advisor.questions import QUESTIONS, SLOT_NAMES, describe, value_name
 from advisor.scoring import (
     Certainty,
     Contribution,
     HeldBack,
+    HybridSplit,
     Recommendation,
     against,
     score,
@@ -22,7 +23,12 @@ from advisor.scoring import (
 )
 from advisor.sourcing import MODELS, Model
 from advisor.weights import capability_gap, distinctive
-from advisor.what_would_change import CLOSED_SLOTS, WhatWouldChange, what_would_change
+from advisor.what_would_change import (
+    CLOSED_SLOTS,
+    VERDICTS,
+    WhatWouldChange,
+    what_would_change,
+)
 
 # The source's conclusion, in every final answer.
 NO_SUPERIOR_OPTION = (
@@ -72,10 +78,10 @@ def why_sections(rec: Recommendation, n: int = 3) -> list[str]:
     under its own "On the other side" heading."""
     if rec.recommended is None or rec.runner_up is None:
         return []
-    best, second = rec.recommended, rec.runner_up
+    best = rec.recommended
     sections = []
-    if rec.tied:
-        for model, other in ((best, second), (second, best)):
+    if rec.hybrid is not None or rec.tied:
+        for model, other in _sides(rec):
             reasons = _unique([c.reason for c in rec.reasons_for(model, other)[:n]])
             if reasons:
                 sections.append(f"**For {_short(model)}**\n" + _bullets(reasons))
@@ -90,6 +96,16 @@ def why_sections(rec: Recommendation, n: int = 3) -> list[str]:
             f"**{OTHER_SIDE}**\n- {_capitalise(c.summary)}, {_direction(c, model, best)}."
         )
     return sections
+
+
+def _sides(rec: Recommendation) -> tuple[tuple[Model, Model], ...]:
+    """The two options argued for, each against the other: the tied pair, or the
+    two parts of a split."""
+    if rec.hybrid is not None:
+        split = rec.hybrid
+        return ((split.send, split.keep), (split.keep, split.send))
+    assert rec.recommended is not None and rec.runner_up is not None
+    return ((rec.recommended, rec.runner_up), (rec.runner_up, rec.recommended))
 
 
 def assumption_lines(answers: Answers, assumed: Collection[str] = ()) -> list[str]:
@@ -131,7 +147,9 @@ def render_provisional(rec: Recommendation, answers: Answers, assumed: Collectio
     """What the answers so far suggest, and what is still open."""
     if rec.recommended is None:
         return NOTHING_YET
-    if rec.tied:
+    if rec.hybrid is not None:
+        lean = f"I'd suggest **{split_name(rec.hybrid)}**"
+    elif rec.tied:
         lean = f"it's a tie so far between {_short(rec.recommended)} and {_short(rec.runner_up)}"
     elif rec.certainty is Certainty.CLOSE_CALL:
         lean = (
@@ -144,15 +162,17 @@ def render_provisional(rec: Recommendation, answers: Answers, assumed: Collectio
         lean = f"I'm leaning towards **{rec.recommended.full_name}**"
     text = f"Based on what you've told me so far, {lean}."
     reasons = rec.key_reasons(1)
-    if reasons and not rec.tied:
+    if rec.hybrid is not None:
+        text += f" {split_advice(rec.hybrid)}"
+    elif reasons and not rec.tied:
         text += f" The main reason: {reasons[0].summary}."
-    if rec.certainty is Certainty.CLOSE_CALL:
+    if rec.certainty is Certainty.CLOSE_CALL and rec.hybrid is None:
         text += f" If it stays this close, {PILOT_OR_HYBRID}."
     if rec.missing:
         text += f"\nStill open: {_open_topics(rec)}."
         if not rec.settled:
             text += " Your answers to those could still change this."
-        elif rec.tied:
+        elif rec.tied and rec.hybrid is None:
             text += " Whatever you answer, it stays this tie."
         else:
             text += " Whatever you answer, the recommendation won't change."
@@ -177,7 +197,9 @@ def render_why(rec: Recommendation, answers: Answers, assumed: Collection[str] =
         text += f"\n\n**{heading_text}**\n" + "\n".join(lines)
     totals = ", ".join(f"{m.short_name} {_number(rec.scores[m])}" for m in MODELS)
     text += f"\n\nTotals: {totals}."
-    if rec.tied:
+    if rec.hybrid is not None:
+        text += f" So I recommend {split_name(rec.hybrid)}: {split_advice(rec.hybrid)}"
+    elif rec.tied:
         text += (
             f" That's a tie between {_short(rec.recommended)} and {_short(rec.runner_up)}, "
             f"so {PILOT_OR_HYBRID}."
@@ -199,11 +221,11 @@ def why_groups(rec: Recommendation) -> list[tuple[str, list[Contribution]]]:
     by_spread = sorted(rec.contributions, key=lambda c: -c.spread)
     if rec.recommended is None or rec.runner_up is None:
         return [("Your answers so far", by_spread)] if by_spread else []
-    tied = (rec.recommended, rec.runner_up) if rec.tied else (rec.recommended,)
+    sides = _sides(rec) if rec.tied or rec.hybrid else ((rec.recommended, rec.runner_up),)
+    tied = tuple(model for model, _ in sides)
     placed: set[int] = set()
     groups: list[tuple[str, list[Contribution]]] = []
-    for model in tied:
-        rival = rec.runner_up if model is rec.recommended else rec.recommended
+    for model, rival in sides:
         found = [c for c in rec.reasons_for(model, rival) if id(c) not in placed]
         placed |= {id(c) for c in found}
         groups.append((f"For {_short(model)}", found))
@@ -245,15 +267,22 @@ def render_changes(
     text = "Updated:\n" + "\n".join(lines) + "\n\n"
     if new_rec.recommended is None:
         return text + NOTHING_YET
-    if old_rec.recommended is new_rec.recommended:
+    if verdict_of(old_rec) == verdict_of(new_rec):
         text += _capitalise(_stays(new_rec))
         if old_rec.certainty is not new_rec.certainty:
             text += f", but it is now {certainty_phrase(new_rec)} (was {certainty_phrase(old_rec)})"
         return text + "."
-    before = _short(old_rec.recommended) if old_rec.recommended else "no recommendation"
+    before = _verdict_before(old_rec)
+    after = (
+        split_name(new_rec.hybrid)
+        if new_rec.hybrid
+        else f"a tie between {_short(new_rec.recommended)} and {_short(new_rec.runner_up)}"
+        if new_rec.tied
+        else new_rec.recommended.full_name
+    )
     text += (
-        f"That changes my recommendation from {before} to "
-        f"**{new_rec.recommended.full_name}** ({certainty_phrase(new_rec)})."
+        f"That changes my recommendation from {before} to **{after}** "
+        f"({certainty_phrase(new_rec)})."
     )
     reasons = new_rec.key_reasons(1)
     if reasons:
@@ -323,6 +352,8 @@ def describe_kept_answers(answers: Answers, slots: Iterable[str]) -> str:
 def headline(rec: Recommendation, answers: Answers) -> str:
     assert rec.recommended is not None
     what = f" for {answers.process}" if answers.process else ""
+    if rec.hybrid is not None:
+        return f"**My recommendation{what}: {split_name(rec.hybrid)}**. {split_advice(rec.hybrid)}"
     if rec.tied:  # no winner to name: say so, and check for both
         return (
             f"**My recommendation{what}: a tie between {_short(rec.recommended)} and "
@@ -341,6 +372,36 @@ def headline(rec: Recommendation, answers: Answers) -> str:
         f"{head}. But this is a close call between {_short(rec.recommended)} and "
         f"{_short(rec.runner_up)} because {_close_call_because(rec)}."
     )
+
+
+def split_name(split: HybridSplit) -> str:
+    return f"a hybrid split between BPO and {_short(split.keep)}"
+
+
+def split_advice(split: HybridSplit) -> str:
+    """What the split means, in one sentence (issue 25: "keep the judgement
+    in-house, send the routine volume to a BPO")."""
+    if split.keep is Model.IN_HOUSE:
+        return (
+            "Keep what sets you apart and the judgement in-house, and send the routine "
+            "volume to a BPO; the checklist covers the hand-off between the two."
+        )
+    return (
+        "Send the routine volume to a BPO and the judgement part to a KPO; the checklist "
+        "covers the hand-off between the two."
+    )
+
+
+def verdict_name(verdict: Model | HybridSplit | None) -> str:
+    """ "BPO", "keeping it in-house", "a hybrid split between BPO and KPO"."""
+    if isinstance(verdict, HybridSplit):
+        return split_name(verdict)
+    return _short(verdict)
+
+
+def verdict_of(rec: Recommendation) -> Model | HybridSplit | None:
+    """What is recommended: a split, an option, or None (a tie or nothing)."""
+    return rec.hybrid or (None if rec.tied else rec.recommended)
 
 
 def _close_call_because(rec: Recommendation) -> str:
@@ -375,7 +436,7 @@ def _render_checklist(items: tuple[ChecklistItem, ...]) -> str:
         f"**{heading}**\n" + _bullets(texts) for heading, texts in checklist_sections(items)
     ]
     # A blank line between sections, or markdown glues a heading to the list above.
-    return "\n\n".join(sections)
+    return "\n\n".join([*sections, NOT_FROM_SOURCE_NOTE] if sections else [])
 
 
 def _open_topics(rec: Recommendation) -> str:
@@ -391,9 +452,21 @@ def certainty_phrase(rec: Recommendation) -> str:
     }[rec.certainty]
 
 
+def _verdict_before(rec: Recommendation) -> str:
+    if rec.recommended is None:
+        return "no recommendation"
+    if rec.tied and rec.hybrid is None:
+        return f"a tie between {_short(rec.recommended)} and {_short(rec.runner_up)}"
+    return verdict_name(verdict_of(rec))
+
+
 def _stays(rec: Recommendation) -> str:
     if rec.recommended is None:
         return "I still can't lean either way"
+    if rec.hybrid is not None:
+        return f"my recommendation stays {split_name(rec.hybrid)}"
+    if rec.tied:
+        return f"it is still a tie between {_short(rec.recommended)} and {_short(rec.runner_up)}"
     return f"my recommendation stays {rec.recommended.full_name}"
 
 
@@ -472,7 +545,7 @@ def change_sentences(changes: WhatWouldChange) -> list[str]:
     """ "KPO: if the work needed expert judgement." for each other option: its
     smallest routes (at most MAX_ROUTES_SHOWN, joined with "or")."""
     sentences = []
-    for model in MODELS:
+    for model in VERDICTS:
         routes = changes.routes_to(model)[:MAX_ROUTES_SHOWN]
         if not routes:
             continue
@@ -480,7 +553,7 @@ def change_sentences(changes: WhatWouldChange) -> list[str]:
             "if " + _join([WOULD_BE[slot.value][value] for slot, value in route.changes])
             for route in routes
         ]
-        sentences.append(f"**{_capitalise(_short(model))}** {', or '.join(conditions)}.")
+        sentences.append(f"**{_capitalise(verdict_name(model))}** {', or '.join(conditions)}.")
     return sentences
 
 
@@ -489,9 +562,11 @@ def what_would_change_lines(answers: Answers) -> tuple[list[str], str]:
     none), as the chat and the report show them."""
     changes = what_would_change(answers)
     lines = change_sentences(changes)
-    lines += [f"No change of your answers would make it {_short(m)}." for m in changes.unreachable]
+    lines += [
+        f"No change of your answers would make it {verdict_name(m)}." for m in changes.unreachable
+    ]
     answered = [s for s in CLOSED_SLOTS if answers.get(s) is not None]
-    if changes.settled and len(changes.settled) == len(answered) and changes.current:
+    if changes.settled and len(changes.settled) == len(answered) and changes.current is not None:
         return lines, "Settled: no single answer changes it on its own."
     if changes.settled:
         topics = _join([QUESTIONS[s.value].topic for s in changes.settled])
@@ -506,10 +581,10 @@ def render_what_would_change(answers: Answers) -> str:
         return NOTHING_YET
     rec = score(answers)
     what = f" for {answers.process}" if answers.process else ""
-    if rec.tied:
+    if rec.hybrid is None and rec.tied:
         now = f"It's a tie{what} between {_short(rec.recommended)} and {_short(rec.runner_up)}."
     else:
-        now = f"My recommendation{what} is {_short(rec.recommended)}."
+        now = f"My recommendation{what} is {verdict_name(verdict_of(rec))}."
     lines, settled = what_would_change_lines(answers)
     text = f"{now} The fewest answers that would have to change, for each other option:\n"
     text += _bullets(lines)

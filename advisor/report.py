@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from advisor.answers import ANSWER_SLOTS, SLOT_ORDER, Answers
-from advisor.checklist import checklist_sections
+from advisor.checklist import NOT_FROM_SOURCE_NOTE, checklist_sections
 from advisor.explain import (
     NO_SUPERIOR_OPTION,
     assumption_lines,
@@ -24,7 +24,7 @@ from advisor.explain import (
     what_would_change_lines,
 )
 from advisor.questions import SLOT_NAMES, value_name
-from advisor.scoring import Recommendation, score
+from advisor.scoring import HybridSplit, Recommendation, score
 from advisor.sourcing import MODELS, Model
 from advisor.what_would_change import what_would_change
 
@@ -189,7 +189,7 @@ def to_markdown(report: Report) -> str:
     lines += ["## Due-diligence checklist", ""]
     for heading_text, items in report.checklist:
         lines += [f"### {heading_text}", "", *(f"- [ ] {item}" for item in items), ""]
-    lines += [f"_{report.reminder}_", ""]
+    lines += [f"_{NOT_FROM_SOURCE_NOTE}_", "", f"_{report.reminder}_", ""]
     return "\n".join(lines)
 
 
@@ -204,7 +204,10 @@ def to_json(report: Report) -> dict[str, Any]:
         "recommendation": rec.recommended.value if rec.recommended else None,
         "runner_up": rec.runner_up.value if rec.runner_up else None,
         "certainty": rec.certainty.value if rec.certainty else None,
-        "tie": rec.tied,
+        "tie": rec.tied and rec.hybrid is None,
+        "hybrid": {"send": rec.hybrid.send.value, "keep": rec.hybrid.keep.value}
+        if rec.hybrid
+        else None,
         "margin": rec.margin,
         "scores": {m.value: rec.scores[m] for m in MODELS},
         "factors": [
@@ -219,7 +222,7 @@ def to_json(report: Report) -> dict[str, Any]:
         "what_would_change": {
             "routes": [
                 {
-                    "option": route.target.value,
+                    "option": verdict_code(route.target),
                     "changes": {slot.value: value for slot, value in route.changes},
                 }
                 for route in what_would_change(Answers.from_slots(report.assessment.answers)).routes
@@ -232,6 +235,13 @@ def to_json(report: Report) -> dict[str, Any]:
         "checklist": [{"heading": h, "items": list(items)} for h, items in report.checklist],
         "reminder": report.reminder,
     }
+
+
+def verdict_code(verdict: Model | HybridSplit) -> str:
+    """ "bpo", "kpo", "in_house", or "hybrid_bpo_kpo" / "hybrid_bpo_in_house"."""
+    if isinstance(verdict, HybridSplit):
+        return f"hybrid_{verdict.send.value}_{verdict.keep.value}"
+    return verdict.value
 
 
 @dataclass(frozen=True)
@@ -251,6 +261,8 @@ class PortfolioRow:
         rec = self.recommendation
         if rec.recommended is None:
             return "no recommendation"
+        if rec.hybrid is not None:
+            return f"a hybrid split, BPO + {rec.hybrid.keep.short_name}, {certainty_phrase(rec)}"
         if rec.tied and rec.runner_up is not None:
             return f"a tie between {rec.recommended.short_name} and {rec.runner_up.short_name}"
         return f"{rec.recommended.short_name}, {certainty_phrase(rec)}"
@@ -266,10 +278,16 @@ def portfolio_text(rows: Sequence[PortfolioRow]) -> str:
     """The comparison as a chat message (markdown-light bullets)."""
     lines = [f"- **{row.process}**: {row.verdict}" for row in rows]
     counts = {
-        m: sum(r.recommendation.recommended is m and not r.recommendation.tied for r in rows)
+        m.short_name: sum(
+            r.recommendation.recommended is m
+            and not r.recommendation.tied
+            and r.recommendation.hybrid is None
+            for r in rows
+        )
         for m in MODELS
     }
-    summary = ", ".join(f"{m.short_name} {n}" for m, n in counts.items() if n)
+    counts["hybrid split"] = sum(r.recommendation.hybrid is not None for r in rows)
+    summary = ", ".join(f"{name} {n}" for name, n in counts.items() if n)
     text = f"Here are the {len(rows)} processes you've assessed:\n" + "\n".join(lines)
     if summary:
         text += f"\n\nIn all: {summary}."

@@ -25,11 +25,13 @@ def _main_reasons(report: Report) -> list[Contribution]:
     rec = report.recommendation
     if rec.recommended is None or rec.runner_up is None:
         return []
-    if rec.tied:
-        return (
-            rec.reasons_for(rec.recommended, rec.runner_up)[:2]
-            + rec.reasons_for(rec.runner_up, rec.recommended)[:2]
-        )[:MAX_REASONS]
+    if rec.tied or rec.hybrid is not None:
+        first, second = (
+            (rec.hybrid.send, rec.hybrid.keep) if rec.hybrid else (rec.recommended, rec.runner_up)
+        )
+        return (rec.reasons_for(first, second)[:2] + rec.reasons_for(second, first)[:2])[
+            :MAX_REASONS
+        ]
     return rec.key_reasons(MAX_REASONS)
 
 
@@ -42,7 +44,9 @@ def report_summary_blocks(report: Report, url: str | None) -> dict[str, Any]:
     button to the full report (when there is an absolute link to give)."""
     rec = report.recommendation
     verdict = rec.recommended.full_name if rec.recommended else "no recommendation yet"
-    if rec.tied and rec.recommended is not None and rec.runner_up is not None:
+    if rec.hybrid is not None:
+        verdict = f"a hybrid split between BPO and {rec.hybrid.keep.full_name}"
+    elif rec.tied and rec.recommended is not None and rec.runner_up is not None:
         verdict = f"a tie between {rec.recommended.short_name} and {rec.runner_up.short_name}"
     reasons = "\n".join(f"• {_capitalise(c.summary)}" for c in _main_reasons(report))
     blocks: list[dict[str, Any]] = [

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from enum import Enum
 from functools import lru_cache
 
-from advisor.answers import Answers, Core, Sensitivity, Slot, values_of
+from advisor.answers import Answers, Complexity, Core, Goal, Sensitivity, Slot, values_of
 from advisor.checklist import ChecklistItem, build_checklist
 from advisor.process_catalogue import by_name, lookup
 from advisor.questions import describe
@@ -78,6 +78,15 @@ class Contribution:
         return max(self.deltas.values()) - min(self.deltas.values())
 
 
+@dataclass(frozen=True)
+class HybridSplit:
+    """Split the work: the routine volume to `send` (a BPO), the judgement or
+    what sets the firm apart to `keep` (kept in-house, or a KPO)."""
+
+    keep: Model
+    send: Model = Model.BPO
+
+
 class HeldBack(str, Enum):
     """Why the certainty is lower than the margin alone would make it."""
 
@@ -103,6 +112,7 @@ class Recommendation:
     checklist: tuple[ChecklistItem, ...]
     not_sure: tuple[Slot, ...] = ()  # answered, but assumed: the user wasn't sure
     held_back: tuple[HeldBack, ...] = ()  # what lowered the certainty below the margin's
+    hybrid: HybridSplit | None = None  # the recommendation is this split (mixed answers)
 
     @property
     def tied(self) -> bool:
@@ -171,12 +181,18 @@ def score(answers: Answers, not_sure: Collection[str] = ()) -> Recommendation:
         )
     recommended, runner_up = _ranking(totals, answers.get(Slot.CORE))[:2]
     margin = totals[recommended] - totals[runner_up]
-    outcome = _outcome(totals, answers.get(Slot.CORE))
+    outcome = _outcome(totals, key)
     settled = _possible_outcomes(key, answers.process is None) == {outcome}
     doubts = tuple(s for s in answers.answered if s.value in not_sure and s is not Slot.PROCESS)
     certainty, held_back = certainty_of(margin, answers, doubts, (recommended, runner_up))
+    hybrid = outcome[2]
     checklist = build_checklist(
-        answers, recommended, certainty is Certainty.CLOSE_CALL, runner_up, tied=margin == 0
+        answers,
+        recommended,
+        certainty is Certainty.CLOSE_CALL,
+        runner_up,
+        tied=margin == 0,
+        hybrid_keeps=hybrid.keep if hybrid else None,
     )
     return Recommendation(
         totals,
@@ -191,17 +207,19 @@ def score(answers: Answers, not_sure: Collection[str] = ()) -> Recommendation:
         checklist,
         doubts,
         held_back,
+        hybrid,
     )
 
 
-def leader(answers: Answers) -> Model | None:
-    """The recommendation alone, cheaply: None for a tie or no answers. For
-    searches over many answer combinations (what_would_change)."""
+def leader(answers: Answers) -> Verdict:
+    """The recommendation alone, cheaply: an option, a hybrid split, or None for
+    a tie or no answers. For searches over many answer combinations
+    (what_would_change)."""
     if answers.is_empty():
         return None
-    totals = _totals(_in_the_users_words(_contributions(_key(answers)), None))
-    first, tied_with = _outcome(totals, answers.get(Slot.CORE))
-    return None if tied_with is not None else first
+    key = _key(answers)
+    first, tied_with, hybrid = _outcome(_totals(_contributions(key)), key)
+    return hybrid or (None if tied_with is not None else first)
 
 
 def _ranking(totals: Mapping[Model, float], core: str | None) -> list[Model]:
@@ -209,12 +227,45 @@ def _ranking(totals: Mapping[Model, float], core: str | None) -> list[Model]:
     return sorted(MODELS, key=lambda m: (-totals[m], order.index(m)))
 
 
-_Outcome = tuple[Model, Model | None]  # the winner, and the other option of a tie
+Verdict = Model | HybridSplit | None  # what is recommended; None: a tie (or nothing)
+# The winner, the other option of a tie, and the hybrid split (then the first
+# two are None: which option leads within the split doesn't change the advice).
+_Outcome = tuple[Model | None, Model | None, HybridSplit | None]
 
 
-def _outcome(totals: Mapping[Model, float], core: str | None) -> _Outcome:
+def _outcome(totals: Mapping[Model, float], key: _Key) -> _Outcome:
+    _, core, complexity, _, _, goal = key
     first, second = _ranking(totals, core)[:2]
-    return first, (second if totals[first] == totals[second] else None)
+    hybrid = hybrid_split(first, second, totals[first] - totals[second], core, complexity, goal)
+    if hybrid is not None:
+        return None, None, hybrid
+    return first, (second if totals[first] == totals[second] else None), None
+
+
+def hybrid_split(
+    first: Model,
+    second: Model,
+    margin: float,
+    core: str | None,
+    complexity: str | None,
+    goal: str | None,
+) -> HybridSplit | None:
+    """A split when the answers are mixed (issue 25; Mudambi & Tallman 2010 on
+    hybrids for distinctive work; Aron & Singh 2005 on codifiable vs judgement
+    work):
+
+    - work that sets the firm apart, with no capability gap, whose routine
+      nature puts BPO first: keep what sets you apart, send the volume to BPO;
+    - a mix of routine work and judgement, decided closely (margin below
+      CLOSE_CALL_BELOW) between BPO and the other option: the routine part to
+      BPO, the judgement to KPO (or kept, for distinctive work)."""
+    distinctive_no_gap = core == Core.CORE.value and goal != Goal.EXPERTISE.value
+    if distinctive_no_gap and first is Model.BPO:
+        return HybridSplit(Model.IN_HOUSE)
+    close = complexity == Complexity.MIXED.value and margin < CLOSE_CALL_BELOW
+    if close and Model.BPO in (first, second):
+        return HybridSplit(second if first is Model.BPO else first)
+    return None
 
 
 def certainty_of(
@@ -373,7 +424,7 @@ def _prior_options() -> tuple[str | None, ...]:
 def _possible_outcomes(key: _Key, process_missing: bool) -> frozenset[_Outcome]:
     """Every outcome (winner, or tie) once the missing answers are given."""
     return frozenset(
-        _outcome(_totals(_contributions(combo)), combo[1])
+        _outcome(_totals(_contributions(combo)), combo)
         for combo in completions(key, process_missing)
     )
 
@@ -392,4 +443,7 @@ def completions(key: _Key, process_missing: bool) -> Iterator[_Key]:
 
 def _possible_winners(key: _Key, process_missing: bool) -> frozenset[Model]:
     """Every model that could come first once the missing answers are given."""
-    return frozenset(winner for winner, _ in _possible_outcomes(key, process_missing))
+    return frozenset(
+        _ranking(_totals(_contributions(combo)), combo[1])[0]
+        for combo in completions(key, process_missing)
+    )

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from advisor.answers import Answers, Slot, values_of
-from advisor.scoring import leader, score
+from advisor.scoring import HybridSplit, Verdict, leader
 from advisor.sourcing import MODELS, Model
 
 CLOSED_SLOTS: tuple[Slot, ...] = (
@@ -27,26 +27,31 @@ CLOSED_SLOTS: tuple[Slot, ...] = (
 )
 
 Change = tuple[Slot, str]  # the slot and its new value
+# Everything that can be recommended: an option, or a split of the work.
+VERDICTS: tuple[Model | HybridSplit, ...] = (
+    *MODELS,
+    HybridSplit(Model.IN_HOUSE),
+    HybridSplit(Model.KPO),
+)
 
 
 @dataclass(frozen=True)
 class Route:
     """One smallest set of changes that makes `target` the recommendation."""
 
-    target: Model
+    target: Model | HybridSplit
     changes: tuple[Change, ...]  # in question order
 
 
 @dataclass(frozen=True)
 class WhatWouldChange:
-    current: Model | None
-    tied: bool
-    routes: tuple[Route, ...]  # for each other option, every smallest route
-    unreachable: tuple[Model, ...]  # options no change of answers leads to
+    current: Verdict  # None: a tie
+    routes: tuple[Route, ...]  # for each other verdict, every smallest route
+    unreachable: tuple[Model | HybridSplit, ...]  # verdicts no change of answers leads to
     settled: tuple[Slot, ...]  # answered slots no other value of which alone changes it
 
-    def routes_to(self, model: Model) -> tuple[Route, ...]:
-        return tuple(r for r in self.routes if r.target is model)
+    def routes_to(self, verdict: Model | HybridSplit) -> tuple[Route, ...]:
+        return tuple(r for r in self.routes if r.target == verdict)
 
     @property
     def smallest(self) -> int:
@@ -54,18 +59,17 @@ class WhatWouldChange:
         return min((len(r.changes) for r in self.routes), default=0)
 
 
-def winner(answers: Answers) -> Model | None:
-    """The recommendation, or None for a tie (no winner) or no answers."""
+def winner(answers: Answers) -> Verdict:
+    """The recommendation (an option or a split), or None for a tie or no answers."""
     return leader(answers)
 
 
 def what_would_change(answers: Answers) -> WhatWouldChange:
-    rec = score(answers)
-    current = None if rec.tied else rec.recommended
+    current = winner(answers)
     routes: list[Route] = []
-    unreachable: list[Model] = []
-    for target in MODELS:
-        if target is current:
+    unreachable: list[Model | HybridSplit] = []
+    for target in VERDICTS:
+        if target == current:
             continue
         found = _smallest_routes(answers, target)
         if found:
@@ -77,20 +81,20 @@ def what_would_change(answers: Answers) -> WhatWouldChange:
         for slot in CLOSED_SLOTS
         if answers.get(slot) is not None
         and all(
-            winner(answers.updated({slot.value: v})) is current
+            winner(answers.updated({slot.value: v})) == current
             for v in values_of(slot)
             if v != answers.get(slot)
         )
     )
-    return WhatWouldChange(rec.recommended, rec.tied, tuple(routes), tuple(unreachable), settled)
+    return WhatWouldChange(current, tuple(routes), tuple(unreachable), settled)
 
 
-def _smallest_routes(answers: Answers, target: Model) -> list[Route]:
+def _smallest_routes(answers: Answers, target: Model | HybridSplit) -> list[Route]:
     for size in range(1, len(CLOSED_SLOTS) + 1):
         found = [
             Route(target, changes)
             for changes in _changes_of_size(answers, size)
-            if winner(answers.updated({s.value: v for s, v in changes})) is target
+            if winner(answers.updated({s.value: v for s, v in changes})) == target
         ]
         if found:
             return found

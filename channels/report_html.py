@@ -11,7 +11,8 @@ import html
 import re
 from collections.abc import Sequence
 
-from advisor.report import PortfolioRow, Report, signed
+from advisor.checklist import NOT_FROM_SOURCE_NOTE
+from advisor.report import PortfolioRow, Report, signed, verdict_code
 from advisor.sourcing import MODELS
 from channels.report_chart import contribution_chart, portfolio_chart
 
@@ -75,6 +76,8 @@ def report_page(report: Report, export_base: str) -> str:
         else ""
     )
     model = rec.recommended.value if rec.recommended else ""
+    if rec.hybrid is not None:
+        model = verdict_code(rec.hybrid)
     chart = contribution_chart(
         [f.label for f in report.factors], [f.points for f in report.factors]
     )
@@ -101,7 +104,8 @@ def report_page(report: Report, export_base: str) -> str:
 </section>
 {assumptions}
 {changes}
-<section><h2>Due-diligence checklist</h2>{checklist}</section>
+<section><h2>Due-diligence checklist</h2>{checklist}
+  <p class="small">{html.escape(NOT_FROM_SOURCE_NOTE)}</p></section>
 <footer><p class="reminder">{_text(report.reminder)}</p>
   <p class="small">This report was produced by the Outsourcing Advisor. Its link works
   for as long as the conversation is kept.</p></footer>

@@ -83,6 +83,7 @@ def test_the_final_recommendation_links_its_report(payroll_report, rasa_server: 
     assert html.count("type='checkbox'") >= 5
     assert 'no definite "superior" option' in unescape(html)
     assert re.search(r"\d{4}-\d{2}-\d{2}", html)
+    assert "<h2>What would change it</h2>" in html and "Settled:" in html
     css = requests.get(f"{rasa_server.base_url}/chat/assets/report.css", timeout=10)
     assert css.status_code == 200 and "@media print" in css.text
 
@@ -95,8 +96,10 @@ def test_markdown_and_json_exports(payroll_report):
     assert "attachment" in markdown.headers["Content-Disposition"]
     assert markdown.text.startswith("# Outsourcing assessment: payroll")
     assert "- [ ] " in markdown.text
+    assert "## What would change it" in markdown.text
     data = requests.get(f"{url}/report.json", timeout=30).json()
     assert data["recommendation"] == "bpo" and data["answers"]["goal"] == "cost"
+    assert {r["option"] for r in data["what_would_change"]["routes"]} >= {"kpo", "in_house"}
     assert requests.get(f"{url}/report.pdf", timeout=30).status_code == 404
 
 

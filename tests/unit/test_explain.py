@@ -220,20 +220,42 @@ def test_assumptions_follow_question_order_with_the_gap_last():
 
 def test_a_tie_names_no_winner_and_suggests_a_pilot():
     tie = Answers(
+        core="important",
+        complexity="expert",
+        qualifications="basic",
+        sensitivity="low",
+        goal="cost",
+    )
+    rec = score(tie)
+    text = render_final(rec, tie)
+    assert text.startswith("**My recommendation: a tie between BPO and KPO**")
+    assert "pilot or a hybrid" in text
+    assert "tie so far" in render_provisional(rec, tie) or not rec.missing
+    assert "That's a tie between" in render_why(rec, tie)
+    # Each tied option gets its own reasons: none argues only for the first.
+    assert "**For BPO**" in text and "**For KPO**" in text
+
+
+def test_mixed_distinctive_work_is_a_hybrid_split_with_its_own_checklist():
+    mixed = Answers(
+        process="customer care",
         core="core",
         complexity="mixed",
         qualifications="basic",
         sensitivity="low",
         goal="focus",
     )
-    rec = score(tie)
-    text = render_final(rec, tie)
-    assert text.startswith("**My recommendation: a tie between keeping it in-house and BPO**")
-    # Each tied option gets its own reasons: none argues only for the first.
-    assert "**For keeping it in-house**" in text and "**For BPO**" in text
-    assert "pilot or a hybrid" in text
-    assert "tie so far" in render_provisional(rec, tie) or not rec.missing
-    assert "That's a tie between" in render_why(rec, tie)
+    rec = score(mixed)
+    text = render_final(rec, mixed)
+    assert text.startswith(
+        "**My recommendation for customer care: a hybrid split between BPO and keeping it "
+        "in-house**. Keep what sets you apart and the judgement in-house, and send the routine "
+        "volume to a BPO"
+    )
+    assert "**For BPO**" in text and "**For keeping it in-house**" in text
+    assert "**Set up the split**" in text and "Who owns quality" in text
+    assert "The hand-off" in text and "SLA" in text and "hire plan" in text
+    assert "I'd suggest **a hybrid split" in render_provisional(rec, mixed)
 
 
 def test_cost_goal_against_keeping_it_favours_kpo_over_in_house_without_pointing_to_kpo():

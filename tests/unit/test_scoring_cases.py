@@ -6,7 +6,7 @@ import pytest
 
 from advisor.answers import Answers, Slot
 from advisor.checklist import Category
-from advisor.scoring import Certainty, score
+from advisor.scoring import Certainty, HybridSplit, score
 from advisor.sourcing import Model
 
 BPO, KPO, IN_HOUSE = Model.BPO, Model.KPO, Model.IN_HOUSE
@@ -385,8 +385,9 @@ def test_distinctive_work_with_a_capability_gap_is_a_close_call_whatever_the_mar
     assert routine.recommended is BPO and routine.margin >= 5 and routine.certainty is CLOSE
 
 
-def test_a_tie_is_not_broken_silently_towards_outsourcing_distinctive_work():
-    tie = score(
+def test_a_close_call_on_distinctive_work_keeps_what_sets_it_apart_in_a_split():
+    # Once a tie; now a hybrid: keep the distinctive part, the routine volume to BPO.
+    split = score(
         case(
             core="core",
             complexity="mixed",
@@ -395,9 +396,30 @@ def test_a_tie_is_not_broken_silently_towards_outsourcing_distinctive_work():
             goal="focus",
         )
     )
-    assert tie.tied and tie.certainty is CLOSE
-    assert (tie.recommended, tie.runner_up) == (IN_HOUSE, BPO)  # keep it while you pilot
-    assert categories(tie) >= {Category.IN_HOUSE, Category.BPO, Category.DECISION}
+    assert split.tied and split.hybrid == HybridSplit(IN_HOUSE)
+    assert categories(split) >= {Category.HYBRID, Category.IN_HOUSE, Category.BPO}
+    assert Category.KPO not in categories(split)
+
+
+def test_distinctive_routine_work_with_no_gap_is_split_not_outsourced():
+    # Issue 25: "assumed you could hire the expertise" yet outsourced 24 of 243.
+    rec = score(CASES[9][1])  # core but routine customer care
+    assert rec.recommended is BPO and rec.hybrid == HybridSplit(IN_HOUSE)
+
+
+def test_a_close_mix_of_routine_and_judgement_is_split_between_bpo_and_kpo():
+    rec = score(
+        case(
+            process="warehouse logistics",
+            core="supporting",
+            complexity="mixed",
+            qualifications="technical",
+            sensitivity="low",
+            goal="focus",
+        )
+    )
+    assert rec.tied and rec.hybrid == HybridSplit(KPO)
+    assert {Category.HYBRID, Category.BPO, Category.KPO} <= categories(rec)
 
 
 def test_nothing_answered():
