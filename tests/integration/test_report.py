@@ -187,6 +187,8 @@ def test_the_report_opens_from_the_widget_renders_and_prints(
     report.wait_for_load_state()
     assert report.url.startswith(widget.base_url + "/report/")
     assert report.locator("h1").inner_text() == "payroll"
+    changes = report.locator("section", has=report.locator("h2", has_text="What would change it"))
+    assert "KPO if" in changes.inner_text() and "Settled:" in changes.inner_text()
     chart = report.locator("figure.chart svg")
     assert chart.count() == 1 and chart.bounding_box()["height"] > 100
     assert "Points towards each option" in (chart.text_content() or "")
@@ -204,8 +206,12 @@ def test_the_report_opens_from_the_widget_renders_and_prints(
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     text = re.sub(r"\s+", " ", text)
     assert "BPO (Business Process Outsourcing)" in text, text[:500]
-    assert "Due-diligence checklist" in text
+    assert "Due-diligence checklist" in text and "What would change it" in text
     assert "Download as Markdown" not in text  # the print stylesheet hides the links
+
+    # The widget's "What would change it?" button answers in the chat.
+    after = widget.click("What would change it?")
+    widget.wait_for_bot(after, "Settled:")
 
     # Another conversation's report, in a link sealed for this browser's: not found.
     other = Chat(widget.base_url)
