@@ -282,33 +282,41 @@ def certainty_of(
        answers was "not sure", and it does not outsource work that sets the
        firm apart (against the advice to keep such work); otherwise leaning.
 
-    Returns the certainty and what held it below what the bare margin gives."""
-    held: list[HeldBack] = []
+    Returns the certainty and what held it below what the bare margin gives:
+    each condition that, lifted on its own, would give a higher certainty (all
+    of them when only lifting them together would)."""
+    conditions = {
+        HeldBack.NOT_SURE: bool(doubts),
+        HeldBack.SENSITIVE_DATA: answers.sensitivity is Sensitivity.HIGH,
+        HeldBack.KEEP_OR_FILL_THE_GAP: distinctive(answers) and capability_gap(answers),
+        HeldBack.OPEN_QUESTIONS: bool(answers.missing),
+        HeldBack.SETS_YOU_APART: distinctive(answers) and top_two[0] is not Model.IN_HOUSE,
+    }
+    certainty = _rule(margin, len(doubts), conditions)
+    if _RANK[certainty] >= _RANK[_bare_certainty(margin)]:
+        return certainty, ()
+    applied = [h for h, holds in conditions.items() if holds]
+    decisive = [
+        h
+        for h in applied
+        if _RANK[_rule(margin, len(doubts), {**conditions, h: False})] > _RANK[certainty]
+    ]
+    return certainty, tuple(decisive or applied)
+
+
+def _rule(margin: float, doubts: int, holds: Mapping[HeldBack, bool]) -> Certainty:
+    """Steps 1-3 of `certainty_of`, given which of its conditions hold."""
     effective = margin
-    if doubts:
-        effective -= DOUBT_PENALTY * len(doubts)
-        held.append(HeldBack.NOT_SURE)
-    if answers.sensitivity is Sensitivity.HIGH:
+    if holds[HeldBack.NOT_SURE]:
+        effective -= DOUBT_PENALTY * doubts
+    if holds[HeldBack.SENSITIVE_DATA]:
         effective -= SENSITIVE_PENALTY
-        held.append(HeldBack.SENSITIVE_DATA)
-    if distinctive(answers) and capability_gap(answers):
-        certainty = Certainty.CLOSE_CALL
-        held.append(HeldBack.KEEP_OR_FILL_THE_GAP)
-    elif effective < CLOSE_CALL_BELOW:
-        certainty = Certainty.CLOSE_CALL
-    else:
-        outsourcing_distinctive = distinctive(answers) and top_two[0] is not Model.IN_HOUSE
-        if effective >= CLEAR_FROM and not answers.missing and not doubts:
-            certainty = Certainty.LEANING if outsourcing_distinctive else Certainty.CLEAR
-        else:
-            certainty = Certainty.LEANING
-        if answers.missing:
-            held.append(HeldBack.OPEN_QUESTIONS)
-        if outsourcing_distinctive:
-            held.append(HeldBack.SETS_YOU_APART)
-    bare = _bare_certainty(margin)
-    lowered = _RANK[certainty] < _RANK[bare]
-    return certainty, tuple(held) if lowered else ()
+    if holds[HeldBack.KEEP_OR_FILL_THE_GAP] or effective < CLOSE_CALL_BELOW:
+        return Certainty.CLOSE_CALL
+    blocked = (
+        holds[HeldBack.OPEN_QUESTIONS] or holds[HeldBack.NOT_SURE] or holds[HeldBack.SETS_YOU_APART]
+    )
+    return Certainty.CLEAR if effective >= CLEAR_FROM and not blocked else Certainty.LEANING
 
 
 _RANK = {Certainty.CLOSE_CALL: 0, Certainty.LEANING: 1, Certainty.CLEAR: 2}
