@@ -235,3 +235,37 @@ def test_asking_for_the_report_in_words_gives_its_link(new_chat):
     again = link_button(chat, "Open the report")["url"]
     same = [requests.get(f"{url}/report.json", timeout=30).json() for url in (first, again)]
     assert same[0] == same[1] and same[0]["process"] == "payroll"
+
+
+def test_a_hybrid_split_is_reported_and_counted_in_the_comparison(new_chat):
+    chat = new_chat()
+    split = [
+        ("process", "customer care"),
+        ("core", "core"),
+        ("complexity", "routine"),
+        ("qualifications", "basic"),
+        ("sensitivity", "low"),
+        ("goal", "cost"),
+    ]
+    final = finish(chat, split)
+    assert "a hybrid split between BPO and keeping it in-house" in final
+    page = requests.get(link_button(chat, "Open the report")["url"], timeout=30).text
+    assert 'data-recommendation="hybrid_bpo_in_house"' in page and "Set up the split" in page
+    finish(chat, PAYROLL, start="/assess_another")
+    both = chat.text("/compare_processes")
+    assert "**customer care**: a hybrid split, BPO + in-house" in both, both
+    assert "hybrid split 1" in both
+
+
+def test_a_hybrid_split_in_the_widget(widget: Widget):
+    widget.open()
+    widget.wait_for_bot(0)
+    after = widget.say(
+        "We want to outsource customer care. It sets us apart, but it's mostly routine, "
+        "basic skills are enough, the data is not sensitive and we mainly want to cut costs."
+    )
+    widget.wait_for_bot(after, "a hybrid split between BPO and keeping it in-house")
+    widget.wait_for_bot(after, "Set up the split")
+    after = widget.click("What would change it?")
+    widget.wait_for_bot(after, "My recommendation for customer care is a hybrid split")
+    widget.assert_clean()

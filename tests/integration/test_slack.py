@@ -908,3 +908,20 @@ def test_what_would_change_it_in_slack(slack):
     )
     assert "My recommendation for payroll is BPO." in posts[0]["text"]
     assert "Settled:" in posts[0]["text"]
+
+
+def test_a_hybrid_split_in_slack(slack):
+    user, channel = new_id("U"), new_id("D")
+    distinctive_routine = (
+        "We want to outsource customer care. It sets us apart, but it's mostly routine, "
+        "basic skills are enough, the data is not sensitive and we mainly want to cut costs."
+    )
+    assert slack.dm(user, channel, distinctive_routine).status_code == 200
+
+    def summary_posted() -> dict[str, Any] | None:
+        posts = slack.place_posts(channel)
+        headed = [p for p in posts if (p.get("blocks") or [{}])[0].get("type") == "header"]
+        return headed[0] if headed else None
+
+    summary = slack.fake.wait_for(summary_posted)
+    assert "a hybrid split between BPO and keeping it in-house" in summary["text"]
