@@ -198,7 +198,7 @@ def render_why(rec: Recommendation, answers: Answers, assumed: Collection[str] =
     totals = ", ".join(f"{m.short_name} {_number(rec.scores[m])}" for m in MODELS)
     text += f"\n\nTotals: {totals}."
     if rec.hybrid is not None:
-        text += f" So I recommend {split_name(rec.hybrid)}: {split_advice(rec.hybrid)}"
+        text += f" So I recommend {split_name(rec.hybrid)}. {split_advice(rec.hybrid)}"
     elif rec.tied:
         text += (
             f" That's a tie between {_short(rec.recommended)} and {_short(rec.runner_up)}, "
@@ -353,7 +353,10 @@ def headline(rec: Recommendation, answers: Answers) -> str:
     assert rec.recommended is not None
     what = f" for {answers.process}" if answers.process else ""
     if rec.hybrid is not None:
-        return f"**My recommendation{what}: {split_name(rec.hybrid)}**. {split_advice(rec.hybrid)}"
+        return (
+            f"**My recommendation{what}: {split_name(rec.hybrid)}**. "
+            f"{split_reason(rec, answers)} {split_advice(rec.hybrid)}"
+        )
     if rec.tied:  # no winner to name: say so, and check for both
         return (
             f"**My recommendation{what}: a tie between {_short(rec.recommended)} and "
@@ -389,6 +392,20 @@ def split_advice(split: HybridSplit) -> str:
     return (
         "Send the routine volume to a BPO and the judgement part to a KPO; the checklist "
         "covers the hand-off between the two."
+    )
+
+
+def split_reason(rec: Recommendation, answers: Answers) -> str:
+    """Why the answers call for a split rather than one option."""
+    assert rec.hybrid is not None
+    if distinctive(answers) and rec.recommended is Model.BPO:
+        return "The work sets you apart, but its routine side points to BPO."
+    other = rec.hybrid.keep
+    if rec.margin == 0:
+        return f"The work mixes routine and judgement, and BPO and {_short(other)} score the same."
+    return (
+        f"The work mixes routine and judgement, and BPO and {_short(other)} are within "
+        f"{_number(rec.margin)} points of each other."
     )
 
 

@@ -249,8 +249,8 @@ def test_mixed_distinctive_work_is_a_hybrid_split_with_its_own_checklist():
     text = render_final(rec, mixed)
     assert text.startswith(
         "**My recommendation for customer care: a hybrid split between BPO and keeping it "
-        "in-house**. Keep what sets you apart and the judgement in-house, and send the routine "
-        "volume to a BPO"
+        "in-house**. The work sets you apart, but its routine side points to BPO. Keep what "
+        "sets you apart and the judgement in-house, and send the routine volume to a BPO"
     )
     assert "**For BPO**" in text and "**For keeping it in-house**" in text
     assert "**Set up the split**" in text and "Who owns quality" in text
