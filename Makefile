@@ -17,7 +17,7 @@ lint:     ## ruff (lint + format check) and mypy, settings in pyproject.toml
 	bash scripts/lint.sh
 
 shell:    ## chat in the terminal with the running assistant (after `make run`)
-	bash scripts/shell.sh
+	bash scripts/setup.sh && bash scripts/shell.sh
 
 train:    ## set up and train the model if the data changed (~5 min on 2 cores)
 	bash scripts/setup.sh && bash scripts/train.sh
@@ -30,14 +30,15 @@ clean:    ## remove everything generated (venv, models, results, local data)
 
 .PHONY: scale-up scale-down
 scale-up:   ## start the scale-out stack (PostgreSQL, Redis, 2 Rasa replicas, nginx) in the background
-	bash scripts/scale_up.sh
+	bash scripts/setup.sh && bash scripts/train.sh && bash scripts/install_services.sh \
+	  && bash scripts/scale_up.sh
 
 scale-down: ## stop it (conversations are kept; `bash scripts/scale_down.sh --purge` deletes them)
 	bash scripts/scale_down.sh
 
 .PHONY: prune-conversations
 prune-conversations: ## delete conversations idle > CONVERSATION_RETENTION_DAYS (30); run it daily (RETENTION_ARGS="--endpoints deploy/endpoints.scale.yml")
-	.venv/bin/python -m stores.retention $(RETENTION_ARGS)
+	bash scripts/setup.sh && .venv/bin/python -m stores.retention $(RETENTION_ARGS)
 
 .PHONY: bench
 bench:      ## performance benchmark vs Rasa's starter bot, judged on issue #14's targets (~20 min; BENCH_ARGS="--skip-training-time" etc.)
@@ -50,3 +51,7 @@ bench-sequential: ## per-message cost in-process, stock vs tuned runtime, SQLite
 .PHONY: bench-conversation
 bench-conversation: ## one conversation of 200 messages: p50 of messages 190-200 vs 1-10 (~2 min; BENCH_ARGS="--messages N")
 	bash scripts/setup.sh && bash scripts/train.sh && .venv/bin/python -m bench.conversation_length $(BENCH_ARGS)
+
+.PHONY: blind
+blind:      ## score the blind sets (tests/blind/) against the running servers (~3 min; BLIND_ARGS="--set tests/blind/<date>")
+	bash scripts/setup.sh && bash scripts/train.sh && bash scripts/blind.sh $(BLIND_ARGS)

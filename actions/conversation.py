@@ -7,35 +7,13 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
-from advisor.answer_parser import parse_answers
 from advisor.answers import ANSWER_SLOTS, Answers
-from advisor.understanding import Understanding, understand
+from advisor.reading.turn import Decision, Turn, interpret
 
-# The guesses of the answer model (components/answer_guesser.py) in the parse data.
+# The guesses of the answer model (components/answer_guesser.py) and the kind model
+# (components/kind_reader.py) in the parse data.
 GUESSES_KEY = "answer_guesses"
-
-# Intents that steer the conversation; inside the form they are never answers.
-CONTROL_INTENTS = {
-    "stop_assessment",
-    "restart_assessment",
-    "assess_another",
-    "compare_processes",
-    "show_report",
-    "ask_provisional",
-    "ask_why",
-}
-# Small talk and questions: digressions when NLU is sure, else maybe an answer.
-CHAT_INTENTS = {
-    "faq",
-    "help",
-    "bot_challenge",
-    "greet",
-    "thank",
-    "goodbye",
-    "out_of_source",
-    "follow_up",
-}
-CHAT_INTENT_CONFIDENCE = 0.8
+MESSAGE_KIND_KEY = "message_kind"
 
 
 def user_text(tracker: Tracker) -> str:
@@ -47,34 +25,6 @@ def user_text(tracker: Tracker) -> str:
 def latest_intent(tracker: Tracker) -> tuple[str | None, float]:
     intent = tracker.latest_message.get("intent") or {}
     return intent.get("name"), float(intent.get("confidence") or 0.0)
-
-
-# A reading of the open question this plain is an answer, whatever intent NLU guessed:
-# "that is our edge over every other installer" is not "start over", and "it's what
-# makes our practice stand out" is not a question about benefits.
-ANSWER_OVER_INTENT = 0.7
-# A probable answer (worth a "Sounds like X — right?") beats an unsure intent guess.
-PROBABLE_ANSWER = 0.3
-SURE_INTENT = 0.9
-QUESTION_OR_COMMAND = CONTROL_INTENTS | {"faq"}
-
-
-def is_digression(
-    intent: str | None, confidence: float, understood: Understanding, requested: str | None
-) -> bool:
-    """True if the latest message is not meant as an answer to the open question."""
-    digression = intent in CONTROL_INTENTS or (
-        intent in CHAT_INTENTS and confidence >= CHAT_INTENT_CONFIDENCE
-    )
-    if not digression or requested is None or not understood.values(requested):
-        return digression
-    if understood.strength >= ANSWER_OVER_INTENT:
-        return False
-    if understood.strength < PROBABLE_ANSWER:
-        return True
-    # A probable answer is put to the user to confirm, which costs little if wrong; so it
-    # gives way only to a sure question or command, not to small talk or "no data" guesses.
-    return intent in QUESTION_OR_COMMAND and confidence >= SURE_INTENT
 
 
 def last_bot_action(tracker: Tracker) -> str | None:
@@ -96,40 +46,45 @@ def answers_stop_confirmation(tracker: Tracker) -> bool:
     return name in {"affirm", "deny"} and last_bot_action(tracker) == "utter_confirm_stop"
 
 
-def answers_in_latest_message(tracker: Tracker, expected: str | None = None) -> dict[str, str]:
-    """Answers found in the latest message: button payload entities first, then
-    free text parsed by the advisor's answer parser. Invalid values are dropped."""
+def latest_turn(tracker: Tracker, open_question: str | None) -> Turn:
+    """The latest message and where the conversation stands, for the turn interpreter."""
     message = tracker.latest_message
     text = user_text(tracker)
-    found: dict[str, Any] = {}
-    if not text.startswith("/"):  # a button payload carries no free text
-        found.update(parse_answers(text, expected=expected))
-    for entity in message.get("entities") or []:
-        if entity.get("entity") in ANSWER_SLOTS:
-            found[entity["entity"]] = entity.get("value")
-    return Answers.from_slots(found).as_slots()
-
-
-def understand_latest_message(tracker: Tracker, expected: str | None) -> Understanding:
-    """The latest message read for the open question: a button payload's
-    entities are exact; free text goes through the rules and the model's guesses."""
-    message = tracker.latest_message
-    text = user_text(tracker)
-    from_buttons = {
+    intent, confidence = latest_intent(tracker)
+    buttons = {
         entity["entity"]: entity.get("value")
         for entity in message.get("entities") or []
         if entity.get("entity") in ANSWER_SLOTS
     }
-    if text.startswith("/"):
-        return Understanding(Answers.from_slots(from_buttons).as_slots(), strength=1.0)
-    # Called by the form's validation: also the message that starts the assessment
-    # (no question open yet) is read as answers.
-    understood = understand(text, expected, message.get(GUESSES_KEY), in_assessment=True)
-    if from_buttons:
-        answers = {**understood.answers, **Answers.from_slots(from_buttons).as_slots()}
-        return Understanding(answers, strength=1.0)
-    valid = Answers.from_slots(understood.answers).as_slots()
-    return replace(understood, answers=valid)
+    return Turn(
+        text=text,
+        open_question=open_question,
+        pending=tracker.get_slot("pending_answer"),
+        tries=int(tracker.get_slot("unclear_answers") or 0),
+        intent=intent,
+        intent_confidence=confidence,
+        kinds=message.get(MESSAGE_KIND_KEY) or {},
+        guesses=message.get(GUESSES_KEY) or {},
+        buttons=Answers.from_slots(buttons).as_slots(),
+    )
+
+
+def read_turn(tracker: Tracker, open_question: str | None) -> tuple[Turn, Decision]:
+    """The latest message as the turn interpreter reads it, with invalid values dropped."""
+    turn = latest_turn(tracker, open_question)
+    decision = interpret(turn)
+    return turn, replace(
+        decision,
+        answers=Answers.from_slots(decision.answers).as_slots(),
+        noted=Answers.from_slots(decision.noted).as_slots(),
+    )
+
+
+def answers_in_latest_message(tracker: Tracker) -> dict[str, str]:
+    """A change of mind after the recommendation, read by the same interpreter as the
+    answers during the assessment (no question open)."""
+    _, decision = read_turn(tracker, None)
+    return {**decision.noted, **decision.answers}
 
 
 LAST_TOPIC = "last_topic"

@@ -1,37 +1,32 @@
-"""Fill the assessment form's answers from each user message."""
+"""Fill the assessment form from each user message, as the turn interpreter decides."""
 
-from dataclasses import replace
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import (
-    answers_stop_confirmation,
-    is_digression,
-    latest_intent,
-    understand_latest_message,
-)
+from actions.conversation import answers_stop_confirmation, read_turn
+from actions.knowledge import answer_question_here
 from advisor.questions import describe, value_name
-from advisor.understanding import Understanding
+from advisor.reading.kind_model import Kind
+from advisor.reading.turn import QUESTION_INTENTS, Decision
 
-PENDING = "pending_answer"  # {"slot", "kind": confirm|choose|pick, "value"/"values"}
-ASSUMED = "assumed_answers"  # slots whose value is a default after "not sure"
+PENDING = "pending_answer"  # {"slot", "kind": confirm|choose|pick|explain, "value"/"values"}
+ASSUMED = "assumed_answers"  # slots whose value was taken without being said
+TRIES = "unclear_answers"  # replies to the open question that did not settle it
 
 
 class ValidateAssessmentForm(Action):
-    """Runs after every message while `assessment_form` is active (and on the
-    message that starts it). Any answer found in the message is kept, not just
-    the one asked for, so a whole assessment typed in one go fills the form.
-
-    A probable but unsure answer is put to the user to confirm, and two answers
-    to one question to choose from (`pending_answer`, which `action_ask_<slot>`
-    words); "not sure" takes a stated default. Only a message that says nothing
-    about the question counts as unclear.
-
-    Returning no event makes the form reject the message, so the rules for
-    digressions (FAQ, "why?", "stop"...) answer it and the question is asked again.
+    """Runs after every message while `assessment_form` is active (and on the message
+    that starts it), and applies what `advisor.reading.turn.interpret` decided:
+    - answers are stored; answers to questions other than the open one are said back;
+    - a probable answer is put to the user to confirm, two to choose from;
+    - "not sure" and "what do you mean?" get the question explained, a second "not sure"
+      the stated default; a question tried twice is never asked a third time;
+    - a question is answered and the open question asked again;
+    - commands and small talk are left to the dialogue rules (no event: the form rejects
+      the message, a rule replies, and the question comes back).
     """
 
     def name(self) -> str:
@@ -43,76 +38,82 @@ class ValidateAssessmentForm(Action):
         if answers_stop_confirmation(tracker):
             return []
         requested = tracker.get_slot("requested_slot")
-        pending = tracker.get_slot(PENDING) or {}
-        if requested is not None and pending.get("slot") == requested:
-            reply = _reply_to_pending(tracker, pending)
-            if reply is not None:
-                return reply
-        understood = _keep_the_process(tracker, understand_latest_message(tracker, requested))
-        if is_digression(*latest_intent(tracker), understood, requested):
-            return []
-        events = [SlotSet(slot, value) for slot, value in understood.answers.items()]
-        events += _assumption_events(tracker, understood, dispatcher)
-        if pending:
+        turn, decision = read_turn(tracker, requested)
+        if decision.kind in (Kind.CONTROL, Kind.SMALLTALK):
+            return []  # the rules reply; the form asks again
+        if decision.kind is Kind.QUESTION:
+            if turn.intent in QUESTION_INTENTS:
+                return []  # the rules for questions mid-assessment answer it
+            answer_question_here(dispatcher, tracker)
+            return [SlotSet(TRIES, int(tracker.get_slot(TRIES) or 0))]
+        return _apply(dispatcher, tracker, requested, decision)
+
+
+def _apply(
+    dispatcher: CollectingDispatcher, tracker: Tracker, requested: str | None, decision: Decision
+) -> list[dict[str, Any]]:
+    stored = decision.stored()
+    events: list[dict[str, Any]] = [SlotSet(slot, value) for slot, value in stored.items()]
+    _say_what_was_noted(dispatcher, decision, requested)
+    events += _assumptions(tracker, decision, dispatcher)
+    if requested is None or requested in stored:
+        if tracker.get_slot(PENDING):
             events.append(SlotSet(PENDING, None))
-        if requested is None:  # the opener: take what it names, ask the rest
-            return events
-        if requested in understood.answers:
-            return events + [SlotSet("unclear_answers", 0)]
-        if understood.confirm or understood.choose:
-            return events + [SlotSet(PENDING, _pending(understood)), SlotSet("unclear_answers", 0)]
-        if understood.answers:  # answered other questions: say so, then ask this one
-            said = "; ".join(describe(slot, value) for slot, value in understood.answers.items())
-            dispatcher.utter_message(text=f"Got it: {said}.")
-            return events + [SlotSet("unclear_answers", 0)]
-        misses = int(tracker.get_slot("unclear_answers") or 0) + 1
-        return events + [SlotSet("unclear_answers", misses)]
+        return events + [SlotSet(TRIES, 0)]
+    pending = _pending(decision, requested)
+    events.append(SlotSet(PENDING, pending))
+    # A prompt to confirm or choose is a try; explaining the question (asked for) is not.
+    tried = decision.unsettled or decision.confirm is not None or decision.choose is not None
+    return events + [SlotSet(TRIES, _tries(tracker) + int(tried))]
 
 
-def _keep_the_process(tracker: Tracker, understood: Understanding) -> Understanding:
-    """Once named, the process stays: a later answer that mentions another function
-    ("it's back office for us", "HR admin experience") describes this process."""
-    if tracker.get_slot("process") is None or "process" not in understood.answers:
-        return understood
-    answers = {slot: value for slot, value in understood.answers.items() if slot != "process"}
-    return replace(understood, answers=answers)
+def _tries(tracker: Tracker) -> int:
+    return int(tracker.get_slot(TRIES) or 0)
 
 
-def _reply_to_pending(tracker: Tracker, pending: dict[str, Any]) -> list[dict[str, Any]] | None:
-    """A yes/no to "Sounds like X — right?"; None when the message is something else."""
-    intent, _ = latest_intent(tracker)
-    slot = pending["slot"]
-    if pending.get("kind") == "confirm" and intent == "affirm":
-        return [
-            SlotSet(slot, pending["value"]),
-            SlotSet(PENDING, None),
-            SlotSet("unclear_answers", 0),
-        ]
-    if intent == "deny":
-        return [SlotSet(PENDING, {"slot": slot, "kind": "pick"}), SlotSet("unclear_answers", 0)]
+def _pending(decision: Decision, requested: str) -> dict[str, Any] | None:
+    if decision.confirm:
+        slot, value = decision.confirm
+        return {"slot": slot, "kind": "confirm", "value": value}
+    if decision.choose:
+        slot, values = decision.choose
+        return {"slot": slot, "kind": "choose", "values": list(values)}
+    if decision.pick:
+        return {"slot": requested, "kind": "pick"}
+    if decision.explain:
+        return {"slot": requested, "kind": "explain"}
     return None
 
 
-def _pending(understood: Understanding) -> dict[str, Any]:
-    if understood.confirm:
-        slot, value = understood.confirm
-        return {"slot": slot, "kind": "confirm", "value": value}
-    assert understood.choose is not None
-    slot, values = understood.choose
-    return {"slot": slot, "kind": "choose", "values": list(values)}
+def _say_what_was_noted(
+    dispatcher: CollectingDispatcher, decision: Decision, requested: str | None
+) -> None:
+    """Answers to other questions are never stored silently."""
+    noted = {slot: value for slot, value in decision.noted.items() if slot != "process"}
+    if not noted:
+        return
+    said = "; ".join(describe(slot, value) for slot, value in noted.items())
+    lead = "I also noted" if decision.answers else "Got it"
+    dispatcher.utter_message(text=f"{lead}: {said}. Tell me if that's not right.")
 
 
-def _assumption_events(
-    tracker: Tracker, understood: Understanding, dispatcher: CollectingDispatcher
+def _assumptions(
+    tracker: Tracker, decision: Decision, dispatcher: CollectingDispatcher
 ) -> list[dict[str, Any]]:
-    """Keep `assumed_answers` true: add a "not sure" default, drop answers now given."""
+    """Keep `assumed_answers` true: add what was taken without being said, drop answers
+    now given."""
     before = list(tracker.get_slot(ASSUMED) or [])
-    after = [slot for slot in before if slot not in understood.answers]
-    if understood.assumed:
-        slot, value = understood.assumed
+    given = {**decision.answers, **decision.noted}
+    after = [slot for slot in before if slot not in given]
+    for slot, value in decision.assumed.items():
         after.append(slot)
+        why = (
+            "No problem — I'll assume"
+            if decision.kind is Kind.NOT_SURE
+            else "So we can move on, I'll take"
+        )
         dispatcher.utter_message(
-            text=f"No problem — I'll assume *{value_name(slot, value)}* for now and list it as "
-            "an assumption in the recommendation. You can change it any time."
+            text=f"{why} *{value_name(slot, value)}* for now and list it as an assumption in "
+            "the recommendation. You can change it any time."
         )
     return [SlotSet(ASSUMED, after)] if after != before else []

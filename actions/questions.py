@@ -1,6 +1,8 @@
-"""Ask the assessment's questions (`action_ask_<slot>`): plainly, with a hint
-after an unclear answer, buttons only after two, or as a confirmation or a
-choice when the last answer was probable but not sure (`pending_answer`)."""
+"""Ask the assessment's questions (`action_ask_<slot>`): plainly, with a hint after an
+unclear answer, explained after "not sure" or "what do you mean?", or as a confirmation
+or a choice when the last answer was probable but not sure (`pending_answer`). No question
+is asked a third time: the form's validation takes a reading first (advisor/reading/turn.py).
+"""
 
 from typing import Any
 
@@ -11,7 +13,6 @@ from actions.conversation import slot_set_this_turn
 from actions.form_validation import PENDING
 from advisor.questions import QUESTIONS, Question, button_payload, option_title, value_name
 
-MISSES_BEFORE_BUTTONS_ONLY = 2
 Button = dict[str, str]
 
 
@@ -38,10 +39,7 @@ class AskQuestion(Action):
         # comes back after a digression ("what do you recommend so far?").
         if not slot_set_this_turn(tracker, "unclear_answers"):
             return question.text
-        misses = int(tracker.get_slot("unclear_answers") or 0)
-        if misses >= MISSES_BEFORE_BUTTONS_ONLY:
-            return f"Sorry, I still didn't get that. Please pick one of these:\n{question.text}"
-        if misses == 1:
+        if int(tracker.get_slot("unclear_answers") or 0) >= 1:
             return f"Sorry, I didn't catch that. {question.hint}\n{question.text}"
         return question.text
 
@@ -70,6 +68,8 @@ def _pending_question(question: Question, pending: dict[str, Any]) -> "tuple[str
         names = " or ".join(value_name(slot, value) for value in values)
         ask = "Which matters most" if slot == "goal" else "Which fits best"
         return f"{ask}: {names}?", _option_buttons(question, only=values)
+    if kind == "explain":
+        return f"Let me explain. {question.hint}\n{question.text}", _option_buttons(question)
     return f"OK — which fits best?\n{question.text}", _option_buttons(question)
 
 

@@ -19,7 +19,7 @@ from advisor.report import (
     portfolio_text,
     with_assessment,
 )
-from advisor.report_link import PORTFOLIO, report_url
+from advisor.report_link import portfolio_id, report_url
 from advisor.report_slack import report_summary_blocks
 from advisor.signing import MissingSecret
 
@@ -139,7 +139,8 @@ class ActionCompareProcesses(Action):
                 text += ASSESS_ANOTHER_TO_COMPARE
                 send_with_link(dispatcher, tracker, text, another, link)
         else:
-            link = ("Open the comparison", link_to(tracker, PORTFOLIO))
+            anchor = rows[-1].assessment.report_id  # a secret of this conversation
+            link = ("Open the comparison", link_to(tracker, portfolio_id(anchor)))
             send_with_link(dispatcher, tracker, portfolio_text(rows), [], link)
         return []
 

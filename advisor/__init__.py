@@ -12,7 +12,6 @@ Importing the package is cheap; spaCy loads on the first `parse_answers` call
 (or call `warm_up()` at start-up).
 """
 
-from advisor.answer_parser import parse_answers, warm_up
 from advisor.answers import (
     ANSWER_SLOTS,
     COMPANY_WIDE_SLOTS,
@@ -34,6 +33,7 @@ from advisor.explain import (
     render_why,
 )
 from advisor.questions import QUESTIONS, Option, Question, button_payload
+from advisor.reading.answer_parser import parse_answers, warm_up
 from advisor.scoring import Certainty, Contribution, Recommendation, score
 from advisor.sourcing import Model
 

@@ -426,12 +426,29 @@ for _entry in CATALOGUE:
 
 
 def lookup(process: str | None) -> ProcessEntry | None:
-    """The entry whose name or synonym is exactly `process` (no NLP: cheap
-    enough for scoring). Free-text matching lives in `process_matcher`."""
+    """The entry whose name or synonym is `process`, or is contained in it as whole
+    words (no NLP: cheap enough for scoring). The process slot keeps the user's own words;
+    free-text matching in a whole message lives in `reading.process_matcher`."""
     if not process:
         return None
     key = re.sub(r"[\s\-]+", " ", process.strip().lower())
-    return _BY_PHRASE.get(key)
+    return _BY_PHRASE.get(key) or _containing(key)
+
+
+# Longest phrases first, so "hr administration" wins over "hr".
+_PHRASES_LONGEST_FIRST = sorted(_BY_PHRASE, key=len, reverse=True)
+
+
+def _containing(key: str) -> ProcessEntry | None:
+    """The entry whose name or (strong) synonym the user's own words contain as whole
+    words, plural allowed: "our call centres" -> customer care."""
+    for phrase in _PHRASES_LONGEST_FIRST:
+        entry = _BY_PHRASE[phrase]
+        if phrase in entry.weak:
+            continue
+        if re.search(rf"(?<![\w-]){re.escape(phrase)}(?:s|es)?(?![\w-])", key):
+            return entry
+    return None
 
 
 def by_name(name: str) -> ProcessEntry:

@@ -4,7 +4,9 @@ A link carries a sealed token (`advisor.signing`): the conversation id and the
 report's id inside, encrypted and authenticated with the server's secret. So the
 link reveals nothing (a conversation id is the key to a REST conversation), can't
 be forged or pointed at another conversation, and is only ever given to the
-conversation it opens. The page is rebuilt from that conversation, so it is gone
+conversation it opens (the report ids inside are random, kept in that conversation's
+tracker, and checked against it by the page: a token made for a made-up report opens
+nothing). The page is rebuilt from that conversation, so it is gone
 when retention deletes the conversation; the token itself stops working after the
 same retention period.
 """
@@ -16,7 +18,11 @@ import os
 from advisor.signing import seal, unseal
 
 PURPOSE = "report-link"
-PORTFOLIO = "*"  # in place of a report id: every process of the conversation
+# A portfolio link (every process of the conversation) names one of the
+# conversation's reports: it opens only while that report is kept, so it needs the
+# same per-conversation secret as a report link (report ids are random, kept in
+# the tracker, and never shown).
+PORTFOLIO_PREFIX = "all."
 RETENTION_ENV = "CONVERSATION_RETENTION_DAYS"  # as stores/retention.py
 DEFAULT_RETENTION_DAYS = 30.0
 PUBLIC_URL_ENV = "ADVISOR_PUBLIC_URL"
@@ -29,6 +35,18 @@ def lifetime_seconds() -> float:
     except ValueError:
         days = DEFAULT_RETENTION_DAYS
     return max(days, 0.0) * 86400
+
+
+def portfolio_id(anchor_report_id: str) -> str:
+    """The "report id" of the portfolio link, anchored to one kept report."""
+    return PORTFOLIO_PREFIX + anchor_report_id
+
+
+def portfolio_anchor(report_id: str) -> str | None:
+    """The kept report a portfolio id is anchored to; None for a report's own id."""
+    if report_id.startswith(PORTFOLIO_PREFIX):
+        return report_id[len(PORTFOLIO_PREFIX) :] or None
+    return None
 
 
 def make_token(conversation_id: str, report_id: str) -> str:

@@ -11,12 +11,18 @@ MAX_REASONS = 3
 
 
 def _plain(text: str) -> dict[str, Any]:
-    return {"type": "plain_text", "text": text[:150], "emoji": False}
+    # Slack asks for & < > as entities in every text field, plain_text too.
+    return {"type": "plain_text", "text": escape(text[:150]), "emoji": False}
+
+
+def escape(text: str) -> str:
+    """Shown as typed: a process named "<!channel>" notifies nobody (Slack reads
+    <...> as mentions and links in every mrkdwn and top-level text field)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _mrkdwn(text: str) -> dict[str, Any]:
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return {"type": "mrkdwn", "text": escaped[:3000]}
+    return {"type": "mrkdwn", "text": escape(text)[:3000]}
 
 
 def _main_reasons(report: Report) -> list[Contribution]:
@@ -80,4 +86,5 @@ def report_summary_blocks(report: Report, url: str | None) -> dict[str, Any]:
         )
     footer = f"{report.assessment.finished_on} · {report.reminder}"
     blocks.append({"type": "context", "elements": [_mrkdwn(footer)]})
-    return {"text": f"Recommendation for {report.process}: {verdict}", "blocks": blocks}
+    # The notification / fallback text is mrkdwn too.
+    return {"text": escape(f"Recommendation for {report.process}: {verdict}"), "blocks": blocks}

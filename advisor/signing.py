@@ -10,6 +10,17 @@ same value to every replica.
 * ``sign`` / ``verify``: the value stays readable, a MAC proves the server issued it.
 * ``seal`` / ``unseal``: the value is encrypted too (AES-GCM), for links that are
   shared with other people and must not reveal what they point to.
+
+Tokens are canonical: unpadded URL-safe base64 exactly as ``_encode`` writes it, so
+each value has one spelling (no padding, other alphabet, unused bits or junk after
+it: refused).
+
+Key rotation: ``ADVISOR_SECRET_KEYS`` lists secrets newest first (comma or space
+separated; it replaces ``ADVISOR_SECRET_KEY``). New values are made with the newest;
+values made with an older one are still accepted (a reloaded chat is re-issued a
+session under the newest), so links and sessions survive a rotation. Drop an old
+secret after its grace period: ``CONVERSATION_RETENTION_DAYS`` (30 days), when every
+report link sealed with it has expired anyway.
 """
 
 from __future__ import annotations
@@ -19,12 +30,14 @@ import binascii
 import hashlib
 import hmac
 import os
+import re
 import time
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 SECRET_ENV = "ADVISOR_SECRET_KEY"
+ROTATION_ENV = "ADVISOR_SECRET_KEYS"  # newest first; wins over ADVISOR_SECRET_KEY
 MIN_SECRET_CHARS = 32
 MAC_BYTES = 16  # 128-bit tags: unguessable, and short enough for a URL
 NONCE_BYTES = 12
@@ -34,19 +47,34 @@ class MissingSecret(RuntimeError):
     """ADVISOR_SECRET_KEY is not set (or too short to be a secret)."""
 
 
-def _secret() -> bytes:
-    secret = os.environ.get(SECRET_ENV, "")
-    if len(secret) < MIN_SECRET_CHARS:
+def _secrets() -> list[bytes]:
+    """The secrets, newest first."""
+    listed = os.environ.get(ROTATION_ENV, "").replace(",", " ").split()
+    secrets = listed or [os.environ.get(SECRET_ENV, "")]
+    if any(len(secret) < MIN_SECRET_CHARS for secret in secrets):
         raise MissingSecret(
-            f"{SECRET_ENV} must be set to a random string of at least {MIN_SECRET_CHARS} "
-            "characters, the same for every server (scripts/common.sh makes one in var/)."
+            f"{SECRET_ENV} (or each of {ROTATION_ENV}) must be a random string of at least "
+            f"{MIN_SECRET_CHARS} characters, the same for every server (scripts/servers.sh "
+            "makes one in var/)."
         )
-    return secret.encode()
+    return [secret.encode() for secret in secrets]
+
+
+def _derive(secret: bytes, purpose: str) -> bytes:
+    return hmac.new(secret, b"advisor/" + purpose.encode(), hashlib.sha256).digest()
 
 
 def derived_key(purpose: str) -> bytes:
-    """A 256-bit key for one purpose ("report-link", "socket-session"...)."""
-    return hmac.new(_secret(), b"advisor/" + purpose.encode(), hashlib.sha256).digest()
+    """The 256-bit key new values of one purpose ("report-link"...) are made with."""
+    return _derive(_secrets()[0], purpose)
+
+
+def derived_keys(purpose: str) -> list[bytes]:
+    """Every key a value of `purpose` may have been made with, newest first."""
+    return [_derive(secret, purpose) for secret in _secrets()]
+
+
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
 
 
 def _encode(data: bytes) -> str:
@@ -54,32 +82,36 @@ def _encode(data: bytes) -> str:
 
 
 def _decode(text: str) -> bytes | None:
-    if not text.isascii():
+    """The bytes of a canonical token: unpadded URL-safe base64 as `_encode` writes it."""
+    if not _BASE64URL.fullmatch(text) or len(text) % 4 == 1:
         return None
     try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
     except (binascii.Error, ValueError):
         return None
+    return data if _encode(data) == text else None  # unused bits set: another spelling
 
 
-def _mac(purpose: str, value: str) -> str:
-    digest = hmac.new(derived_key(purpose), value.encode(), hashlib.sha256).digest()
+def _mac(key: bytes, value: str) -> str:
+    digest = hmac.new(key, value.encode("utf-8", "surrogatepass"), hashlib.sha256).digest()
     return _encode(digest[:MAC_BYTES])
 
 
 def sign(purpose: str, value: str) -> str:
     """``value.<mac>``: readable, but only this server can make it."""
-    return f"{value}.{_mac(purpose, value)}"
+    return f"{value}.{_mac(derived_key(purpose), value)}"
 
 
 def verify(purpose: str, signed: object) -> str | None:
-    """The value inside ``signed``, or None if this server didn't sign it."""
+    """The value inside ``signed``, or None if this server didn't sign it (with any
+    of its current or older secrets)."""
     if not isinstance(signed, str) or "." not in signed:
         return None
     value, mac = signed.rsplit(".", 1)
-    if not value or not mac.isascii():
+    if not value or not _BASE64URL.fullmatch(mac):
         return None
-    return value if hmac.compare_digest(mac, _mac(purpose, value)) else None
+    matches = [hmac.compare_digest(mac, _mac(key, value)) for key in derived_keys(purpose)]
+    return value if any(matches) else None
 
 
 def seal(purpose: str, value: str, now: float | None = None) -> str:
@@ -101,7 +133,11 @@ def unseal(purpose: str, token: object, max_age: float, now: float | None = None
     age = (time.time() if now is None else now) - int.from_bytes(issued, "big")
     if not -60 <= age <= max_age:  # a minute of clock skew between replicas
         return None
-    try:
-        return AESGCM(derived_key(purpose)).decrypt(nonce, sealed, issued).decode()
-    except (InvalidTag, UnicodeDecodeError):
-        return None
+    for key in derived_keys(purpose):
+        try:
+            return AESGCM(key).decrypt(nonce, sealed, issued).decode()
+        except InvalidTag:
+            continue  # made with another (older) secret, or not by us
+        except UnicodeDecodeError:
+            return None
+    return None

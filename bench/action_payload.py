@@ -106,7 +106,9 @@ def cpu_ms(function: Any, repeat: int = 5) -> float:
 async def round_trip_ms(url: str, body: dict[str, Any], compress: bool, calls: int) -> float:
     from rasa.utils.endpoints import EndpointConfig
 
-    endpoint = EndpointConfig(url)
+    # As the Rasa server calls it: with the action server's token (runtime/action_auth.py).
+    token = server_env()["ACTION_SERVER_TOKEN"]
+    endpoint = EndpointConfig(url, headers={"Authorization": f"Bearer {token}"})
     times = []
     for _ in range(calls):
         started = time.perf_counter()

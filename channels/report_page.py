@@ -12,6 +12,7 @@ messages; it reads the conversation named inside the link's sealed token
 Anything else, including a valid token whose conversation or report is gone, is 404.
 """
 
+import asyncio
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -30,8 +31,9 @@ from advisor.report import (
     to_json,
     to_markdown,
 )
-from advisor.report_link import PATH, PORTFOLIO, make_token, open_token
+from advisor.report_link import PATH, make_token, open_token, portfolio_anchor
 from channels.report_html import NOT_FOUND, portfolio_page, report_page
+from stores.analytics import record_report_opened, store_engine
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +89,10 @@ class ReportPage(InputChannel):
             logger.exception("Could not read the conversation of a report")
             return response.text(UNAVAILABLE, status=503, headers=PAGE_HEADERS)
         kept = assessments_in(tracker.get_slot(ASSESSMENTS_SLOT)) if tracker else []
-        if report_id == PORTFOLIO and kind == "html" and kept:
+        anchor = portfolio_anchor(report_id)
+        if anchor is not None:
+            if kind != "html" or not any(a.report_id == anchor for a in kept):
+                return _not_found()
             links = [make_token(conversation_id, a.report_id) for a in kept]
             return response.html(portfolio_page(build_portfolio(kept), links), headers=PAGE_HEADERS)
         assessment = next((a for a in kept if a.report_id == report_id), None)
@@ -106,7 +111,19 @@ class ReportPage(InputChannel):
                 content_type="application/json",
                 headers={**PAGE_HEADERS, **_download("outsourcing-report.json")},
             )
+        await _note_opened(request, conversation_id, report_id)
         return response.html(report_page(report, token), headers=PAGE_HEADERS)
+
+
+async def _note_opened(request: Request, conversation_id: str, report_id: str) -> None:
+    """For the operators' funnel (stores/analytics.py); never keeps the page from opening."""
+    engine = store_engine(request.app.ctx.agent.tracker_store)
+    if engine is None:
+        return
+    try:
+        await asyncio.to_thread(record_report_opened, engine, conversation_id, report_id)
+    except Exception:  # a statistic: the report itself is served
+        logger.warning("Could not record that a report was opened", exc_info=True)
 
 
 def _download(filename: str) -> dict[str, str]:

@@ -19,6 +19,7 @@
 """
 
 import asyncio
+import hashlib
 import logging
 import os
 import weakref
@@ -149,6 +150,16 @@ def guard_remote_action_run(rasa_run: Callable[..., Awaitable[list[Event]]]) -> 
     return _guarded_run
 
 
+def log_name(sender_id: str) -> str:
+    """How logs name a conversation: a REST sender id is a bearer secret (whoever
+    knows it can read the conversation), so only a short digest of it, enough to
+    follow one conversation through the log. Slack and web chat ids are kept."""
+    if sender_id.startswith(("slack:", "socketio:")):
+        return repr(sender_id)
+    digest = hashlib.sha256(sender_id.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"rest#{digest[:12]}"
+
+
 @dataclass(frozen=True)
 class Failure:
     status: int  # HTTP status for channels that have one
@@ -171,14 +182,15 @@ async def deliver(
 ) -> Failure | None:
     """Hand `message` to Rasa; on failure tell the user and return what failed."""
     if not sender_limit().allow(message.sender_id):
-        logger.warning(f"Too many messages from {message.sender_id!r}: asked to slow down.")
+        logger.warning(f"Too many messages from {log_name(message.sender_id)}: asked to slow down.")
         return await _tell(message, Failure(200, TOO_FAST))  # a polite reply, not an error
     try:
         await on_new_message(message)
         return None
     except TrackerStoreUnavailable as error:
         logger.error(
-            f"Tracker store unavailable, message from {message.sender_id!r} not processed: {error}"
+            f"Tracker store unavailable, message from {log_name(message.sender_id)} not "
+            f"processed: {error}"
         )
         failure = Failure(503, MEMORY_DOWN)
     except asyncio.CancelledError:
@@ -186,11 +198,12 @@ async def deliver(
     except Exception as error:  # a bug must not leave the user in silence
         if _lock_store_unavailable(error):
             logger.error(
-                f"Lock store unavailable, message from {message.sender_id!r} not processed: {error}"
+                f"Lock store unavailable, message from {log_name(message.sender_id)} not "
+                f"processed: {error}"
             )
             failure = Failure(503, MEMORY_DOWN)
         else:
-            logger.exception(f"Handling a message from {message.sender_id!r} failed.")
+            logger.exception(f"Handling a message from {log_name(message.sender_id)} failed.")
             failure = Failure(500, INTERNAL_ERROR)
     return await _tell(message, failure)
 

@@ -38,7 +38,7 @@ from sanic.response import HTTPResponse
 
 from channels.input_guard import Rejection, check_message, parse_json_object
 from channels.resilience import deliver
-from channels.socketio import SENDER_PREFIX as SOCKET_PREFIX
+from channels.socket_sessions import SENDER_PREFIX as SOCKET_PREFIX
 
 TOKEN_ENV = "REST_TOKEN"
 # Conversation ids of the other channels: a REST sender can never equal one.

@@ -37,7 +37,6 @@ import hmac
 import json
 import logging
 import os
-import re
 import time
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
@@ -52,9 +51,19 @@ from sanic.response import HTTPResponse
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from channels.input_guard import TOO_LONG, Rejection, check_message
 from channels.resilience import deliver
 from channels.slack_dedupe import SeenCache, SlackDedupe, from_lock_store
 from channels.slack_outbox import SlackOutbox
+from channels.slack_text import (
+    MAX_RAW_CHARS,
+    chunks,
+    escape,
+    interactive_choice,
+    slack_text_to_plain,
+    text_or_none,
+    to_mrkdwn,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -65,53 +74,12 @@ BUTTONS_PER_BLOCK = 25  # Slack's limit for an actions block
 # Message subtypes that are still a person writing to us.
 USER_SUBTYPES = {None, "file_share", "thread_broadcast"}
 API_TIMEOUT = 10  # seconds per Web API call (slack_sdk's default: 30)
-
 __all__ = ["SeenCache", "SlackChannel", "SlackReplies", "conversation_id"]
 
 
 def conversation_id(team: str | None, channel: str, thread_ts: str | None = None) -> str:
     """The conversation of a place in Slack: a DM or a thread (never a bare user id)."""
     return ":".join(["slack", team or "-", channel, *([thread_ts] if thread_ts else [])])
-
-
-def to_mrkdwn(text: str) -> str:
-    """Markdown as the assistant writes it -> Slack mrkdwn."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = re.sub(r"\[([^\]\n]+)\]\((https?://[^)\s]+)\)", r"<\2|\1>", text)
-    text = re.sub(r"^(\s*)[*+] ", r"\1- ", text, flags=re.M)  # bullets stay "- "
-    text = re.sub(r"^#{1,6}\s+(.+?)\s*#*$", r"*\1*", text, flags=re.M)  # headings
-    text = re.sub(r"\*\*(?=\S)(.+?)(?<=\S)\*\*", r"*\1*", text)
-    text = re.sub(r"__(?=\S)(.+?)(?<=\S)__", r"*\1*", text)
-    return text
-
-
-def _chunks(text: str, limit: int) -> list[str]:
-    """Split at line ends into pieces of at most `limit` characters."""
-    pieces: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            pieces.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            pieces.append(current)
-            candidate = line
-        current = candidate
-    if current:
-        pieces.append(current)
-    return pieces or [""]
-
-
-def slack_text_to_plain(text: str, bot_user_ids: set[str]) -> str:
-    """What a user typed, from Slack's encoded message text, without our mention."""
-    for user_id in bot_user_ids:
-        text = re.sub(rf"<@{re.escape(user_id)}(?:\|[^>]*)?>", " ", text)
-    text = re.sub(r"<#[A-Z0-9]+\|([^>]*)>", r"#\1", text)  # channel references
-    text = re.sub(r"<((?:https?|mailto):[^|>]*)\|([^>]*)>", r"\2", text)  # labelled links
-    text = re.sub(r"<((?:https?|mailto):[^>]*)>", r"\1", text)
-    text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def make_client(token: str, api_url: str) -> AsyncWebClient:
@@ -181,13 +149,17 @@ class SlackReplies(SlackBot):
         text = to_mrkdwn((text or "").strip())
         blocks: list[dict[str, Any]] = [
             {"type": "section", "text": {"type": "mrkdwn", "text": chunk}}
-            for chunk in _chunks(text, SECTION_LIMIT)
+            for chunk in chunks(text, SECTION_LIMIT)
             if chunk.strip()
         ]
         elements = [
             {
                 "type": "button",
-                "text": {"type": "plain_text", "text": str(button["title"])[:75], "emoji": True},
+                "text": {
+                    "type": "plain_text",
+                    "text": escape(str(button["title"])[:75]),
+                    "emoji": True,
+                },
                 "value": str(button["payload"])[:2000],
                 "action_id": f"rasa_button_{index}",
             }
@@ -337,8 +309,8 @@ class SlackChannel(SlackInput):
         bot_ids = self._bot_user_ids(payload)
         if not self._is_person_writing(event, bot_ids):
             return response.text("")
-        channel = event.get("channel")
-        is_dm = event.get("channel_type") == "im" or str(channel).startswith("D")
+        channel: str = event["channel"]  # a string: _is_person_writing checked it
+        is_dm = event.get("channel_type") == "im" or channel.startswith("D")
         if not (is_dm or event.get("type") == "app_mention"):
             return response.text("")  # channel chatter that doesn't mention us
         if not await self.dedupe.first_time(f"message:{channel}:{event.get('ts')}"):
@@ -347,13 +319,20 @@ class SlackChannel(SlackInput):
             )
             return response.text("", headers={"X-Slack-No-Retry": "1"})
 
-        text = slack_text_to_plain(event.get("text", ""), bot_ids)
-        if not text:
-            return response.text("")
         # In channels answer in the thread (starting one); in DMs only if the
         # user wrote in a thread.
-        thread_id = event.get("thread_ts") if is_dm else event.get("thread_ts") or event.get("ts")
-        team = payload.get("team_id") or self.team_id or event.get("team")
+        thread_id = text_or_none(
+            event.get("thread_ts") if is_dm else event.get("thread_ts") or event.get("ts")
+        )
+        team = (
+            text_or_none(payload.get("team_id")) or self.team_id or text_or_none(event.get("team"))
+        )
+        checked = self._guarded_text(event["text"], bot_ids, team, channel, thread_id)
+        if isinstance(checked, Rejection):
+            if checked.status == 200:  # e.g. too long: the same polite reply as elsewhere
+                self._reply(channel, thread_id, checked.message)
+            return response.text("")  # empty (e.g. only our mention): nothing to answer
+        text = checked
         metadata = {
             "out_channel": channel,
             "thread_id": thread_id,
@@ -366,21 +345,41 @@ class SlackChannel(SlackInput):
                 "channel_type": "im" if is_dm else event.get("channel_type", "channel"),
             },
         }
-        self._dispatch(text, team, str(channel), thread_id, metadata, on_new_message)
+        self._dispatch(text, team, channel, thread_id, metadata, on_new_message)
         return response.text("")
+
+    def _guarded_text(
+        self, raw: str, bot_ids: set[str], team: str | None, channel: str, thread_id: str | None
+    ) -> str | Rejection:
+        """What the user typed, through the input guard all channels share
+        (channels/input_guard.py: length, control characters), or why not."""
+        if len(raw) > MAX_RAW_CHARS:  # refused before the text is parsed at all
+            return Rejection(200, "message_too_long", TOO_LONG)
+        checked = check_message(
+            conversation_id(team, channel, thread_id), slack_text_to_plain(raw, bot_ids)
+        )
+        return checked if isinstance(checked, Rejection) else checked.text
+
+    def _reply(self, channel: str, thread_id: str | None, text: str) -> None:
+        """Post `text` where the user wrote, without handing anything to Rasa."""
+        self._background(self.get_output_channel(channel, thread_id).send_text_message("", text))
 
     def _bot_user_ids(self, payload: dict[str, Any]) -> set[str]:
         ids = set(self.bot_user_ids)
-        for authorization in payload.get("authorizations") or []:
-            if isinstance(authorization, dict) and authorization.get("user_id"):
+        authorizations = payload.get("authorizations")
+        for authorization in authorizations if isinstance(authorizations, list) else []:
+            if isinstance(authorization, dict) and isinstance(authorization.get("user_id"), str):
                 ids.add(authorization["user_id"])
-        ids.update(user for user in payload.get("authed_users") or [] if isinstance(user, str))
+        authed_users = payload.get("authed_users")
+        if isinstance(authed_users, list):
+            ids.update(user for user in authed_users if isinstance(user, str))
         return ids
 
     @staticmethod
     def _is_person_writing(event: dict[str, Any], bot_user_ids: set[str]) -> bool:
         return (
             event.get("type") in ("message", "app_mention")
+            and (event.get("subtype") is None or isinstance(event.get("subtype"), str))
             and event.get("subtype") in USER_SUBTYPES
             and not event.get("bot_id")
             and not event.get("bot_profile")
@@ -393,28 +392,52 @@ class SlackChannel(SlackInput):
     async def _handle_interaction(
         self, payload: dict[str, Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> HTTPResponse:
-        if not self._is_interactive_message(payload):
+        actions = payload.get("actions")
+        if actions is None:
             return response.text("")  # shortcuts, modals, ...: nothing to do
-        action = payload["actions"][0]
-        text = self._get_interactive_response(action)
-        user_info = payload.get("user") or {}
-        user = user_info.get("id")
-        channel = (payload.get("channel") or {}).get("id")
-        if text is None or not user or not channel:
-            return response.text("")  # e.g. a link button
-        message = payload.get("message") or {}
-        container = payload.get("container") or {}
+        # Absent or null parts count as empty (Slack sends `team: null` on Enterprise Grid).
+        parts = [
+            {} if payload.get(name) is None else payload[name]
+            for name in ("user", "channel", "message", "container", "team")
+        ]
+        if (
+            not isinstance(actions, list)
+            or not actions
+            or not all(isinstance(action, dict) for action in actions)
+            or not all(isinstance(part, dict) for part in parts)
+        ):
+            logger.warning("Slack: refused an interactive payload of unexpected shape.")
+            return response.text("Malformed interactive payload", status=HTTPStatus.BAD_REQUEST)
+        user_info, channel_info, message, container, team_info = parts
+        action = actions[0]
+        choice = interactive_choice(action)
+        user = text_or_none(user_info.get("id"))
+        channel = text_or_none(channel_info.get("id"))
+        if choice is None or not user or not channel:
+            return response.text("")  # e.g. a link button, or an action we don't offer
+        message_ts = text_or_none(message.get("ts")) or text_or_none(container.get("message_ts"))
+        thread_id = text_or_none(message.get("thread_ts")) or text_or_none(
+            container.get("thread_ts")
+        )
+        team = (
+            text_or_none(team_info.get("id"))
+            or self.team_id
+            or text_or_none(user_info.get("team_id"))
+        )
+        checked = check_message(conversation_id(team, channel, thread_id), choice[:MAX_RAW_CHARS])
+        if isinstance(checked, Rejection):
+            if checked.status == 200:
+                self._reply(channel, thread_id, checked.message)
+            return response.text("")
+        text = checked.text
         # One answer per message with buttons: a replayed request, a double click or a
         # click on a second button before the buttons are gone changes nothing.
-        message_ts = message.get("ts") or container.get("message_ts")
-        clicked = message_ts or action.get("action_ts")
+        clicked = message_ts or text_or_none(action.get("action_ts"))
         if clicked and not await self.dedupe.first_time(f"click:{channel}:{clicked}"):
             logger.info(f"Slack: ignored a repeated click on message {message_ts} in {channel}.")
             return response.text("")
-        # The conversation of the message that carried the button: its thread, or
-        # the DM itself (the buttons were posted where the conversation is).
-        thread_id = message.get("thread_ts") or container.get("thread_ts")
-        team = (payload.get("team") or {}).get("id") or self.team_id or user_info.get("team_id")
+        # The conversation of the message that carried the button (thread_id above):
+        # its thread, or the DM itself (the buttons were posted where the conversation is).
         metadata = {
             "out_channel": channel,
             "thread_id": thread_id,
@@ -426,24 +449,35 @@ class SlackChannel(SlackInput):
                 "action_ts": action.get("action_ts"),
             },
         }
-        if action.get("type") == "button" and message.get("ts") and message.get("blocks"):
-            self._mark_clicked(channel, message, action)
+        if (
+            action.get("type") == "button"
+            and message_ts
+            and isinstance(message.get("blocks"), list)
+        ):
+            self._mark_clicked(channel, message_ts, message, action)
         self._dispatch(text, team, channel, thread_id, metadata, on_new_message)
         return response.text("")
 
-    def _mark_clicked(self, channel: str, message: dict[str, Any], action: dict[str, Any]) -> None:
+    def _mark_clicked(
+        self, channel: str, ts: str, message: dict[str, Any], action: dict[str, Any]
+    ) -> None:
         """Replace the clicked message's buttons by the choice (no second click)."""
-        title = (action.get("text") or {}).get("text") or action.get("value", "")
-        blocks = [block for block in message["blocks"] if block.get("type") != "actions"]
+        label = action.get("text")
+        title = str((label.get("text") if isinstance(label, dict) else None) or action["value"])
+        blocks = [
+            block
+            for block in message["blocks"]
+            if isinstance(block, dict) and block.get("type") != "actions"
+        ]
         blocks.append(
-            {"type": "context", "elements": [{"type": "mrkdwn", "text": f"➜ {to_mrkdwn(title)}"}]}
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": f"➜ {escape(title)}"}]}
         )
         self.outbox.post(
             self.client.chat_update,
             "chat.update",
             channel,
-            ts=message["ts"],
-            text=message.get("text") or title,
+            ts=ts,
+            text=text_or_none(message.get("text")) or escape(title),
             blocks=blocks,
         )
 

@@ -4,7 +4,8 @@ sessions, an Origin check and honest failures.
 Same path (/socket.io), events, `session_persistence` and JWT option as Rasa's
 `socketio` channel; on top of it
 
-* sessions are issued by the server and bound to the socket that got them:
+* sessions (channels/socket_sessions.py) are issued by the server and bound to the
+  socket that got them:
   `session_request` honours a client's session id only if this server signed it
   (advisor/signing.py, purpose "socket-session"), so a page reload continues the
   conversation; anything else (unsigned, forged, tampered, another purpose) gets a
@@ -14,9 +15,13 @@ Same path (/socket.io), events, `session_persistence` and JWT option as Rasa's
 * the conversation id (Rasa's sender id) is ``socketio:<uuid hex>``, so it can never
   equal a Slack (``slack:...``) or REST id (channels/rest.py refuses the prefixes);
 * every engine.io request (polling and websocket) from a browser must come from the
-  page's own origin or an origin of the server's CORS list (`--cors`, which
-  scripts/servers.sh fills from RASA_CORS_ORIGINS); requests without an Origin
-  header (non-browser clients) are let through, as browsers always send one;
+  page's own origin or an origin of the server's CORS list (channels/socket_origin.py);
+* one live socket per session: a socket that presents a session already live on
+  another socket takes it over, and the older one is told and gets nothing more;
+  a session whose conversation has been idle longer than WEB_SESSION_IDLE_DAYS
+  (default CONVERSATION_RETENTION_DAYS, 30) or was deleted is not resumed;
+* "forget this conversation" (typed, or the payload /forget_conversation) deletes
+  the conversation from the tracker store and starts a fresh session;
 * every `user_uttered` payload is checked (channels/input_guard.py): a non-object
   payload, a non-string, empty or control-only message or bad metadata gets a
   polite `bot_uttered` reply and is not processed; messages over 2,000 characters
@@ -33,38 +38,51 @@ Enable it in credentials.yml as ``channels.socketio.GuardedSocketIOInput:``.
 import logging
 import os
 import re
-import uuid
-from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Collection, Iterable
-from dataclasses import dataclass
+import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-import engineio
 import rasa.core.channels.channel
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
+from rasa.core.tracker_store import FailSafeTrackerStore
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from advisor.signing import derived_key, sign, verify
+from advisor.signing import derived_key
 from channels.input_guard import Rejection, check_message
 from channels.resilience import deliver
+from channels.socket_origin import OriginCheckedSocketIO
+from channels.socket_sessions import (
+    MAX_BOUND_SOCKETS,
+    SESSION_PURPOSE,
+    Session,
+    SessionBindings,
+    idle_limit_seconds,
+    new_session,
+    resume_session,
+)
 
 logger = logging.getLogger(__name__)
 
 SESSION_PROBLEM = "Your chat session is not valid any more — please reload the page."
+MOVED = (
+    "This conversation continues in another window or tab, so this one is paused. "
+    "Reload this page to continue here."
+)
+FORGOTTEN = (
+    "Done — I've deleted this conversation and everything you told me in it. We're starting afresh."
+)
+FORGET_FAILED = (
+    "I couldn't delete this conversation right now because I can't reach my memory. "
+    "Please try again in a minute."
+)
+# What deletes the conversation (typed or sent by a button), compared case-insensitively.
+FORGET_COMMANDS = frozenset({"forget this conversation", "/forget_conversation"})
 UNREADABLE = "Sorry, I couldn't read that message. Please try again."
 DEFAULT_MAX_BYTES = 256 * 1024  # same default as scripts/common.sh's SANIC_REQUEST_MAX_SIZE
-
-SESSION_PURPOSE = "socket-session"
-# Prefix of every socket.io conversation id; REST refuses senders that start with it.
-SENDER_PREFIX = "socketio:"
-# Sockets whose session is remembered; beyond it the oldest socket is disconnected
-# (the widget reconnects and presents its session again).
-MAX_BOUND_SOCKETS = 50_000
-_SESSION_VALUE = re.compile(r"[0-9a-f]{32}")
 
 
 def max_payload_bytes() -> int:
@@ -72,155 +90,6 @@ def max_payload_bytes() -> int:
         return int(os.environ.get("SANIC_REQUEST_MAX_SIZE", DEFAULT_MAX_BYTES))
     except ValueError:
         return DEFAULT_MAX_BYTES
-
-
-# --- sessions ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Session:
-    """A web chat session: `token` is what the client holds (``<uuid hex>.<mac>``),
-    `sender_id` the conversation id Rasa stores it under."""
-
-    token: str
-    sender_id: str
-
-
-def _session(value: str) -> Session:
-    return Session(sign(SESSION_PURPOSE, value), SENDER_PREFIX + value)
-
-
-def new_session() -> Session:
-    return _session(uuid.uuid4().hex)
-
-
-def resume_session(token: Any) -> Session | None:
-    """The session of `token` if this server issued it, else None."""
-    value = verify(SESSION_PURPOSE, token) if isinstance(token, str) and len(token) < 256 else None
-    if value is None or not _SESSION_VALUE.fullmatch(value):
-        return None
-    return _session(value)
-
-
-class SessionBindings:
-    """Which session each connected socket (engine.io sid) was given; at most
-    `limit` sockets, cleaned on disconnect."""
-
-    def __init__(self, limit: int = MAX_BOUND_SOCKETS) -> None:
-        self.limit = limit
-        self._sessions: OrderedDict[str, Session] = OrderedDict()
-
-    def __len__(self) -> int:
-        return len(self._sessions)
-
-    def get(self, sid: str) -> Session | None:
-        return self._sessions.get(sid)
-
-    def bind(self, sid: str, session: Session) -> list[str]:
-        """Give `sid` `session`; returns the sockets evicted to stay within the limit."""
-        self._sessions.pop(sid, None)
-        self._sessions[sid] = session
-        evicted = []
-        while len(self._sessions) > self.limit:
-            oldest, _ = self._sessions.popitem(last=False)
-            evicted.append(oldest)
-        return evicted
-
-    def release(self, sid: str) -> Session | None:
-        return self._sessions.pop(sid, None)
-
-
-# --- Origin -----------------------------------------------------------------------------
-
-ANY_ORIGIN = None  # configured_origins() result: "*" was configured
-
-
-def configured_origins(app: Any, environ: dict[str, str] | None = None) -> frozenset[str] | None:
-    """The exact origins allowed to talk to the server from a browser: the Rasa
-    server's CORS list (its `--cors`, as applied by sanic-cors) and RASA_CORS_ORIGINS;
-    None if either allows any origin ("*")."""
-    env = os.environ if environ is None else environ
-    origins: set[str] = set(env.get("RASA_CORS_ORIGINS", "").split())
-    cors = getattr(getattr(app, "ctx", None), "sanic_cors", None)
-    for _pattern, options in getattr(cors, "resources", None) or []:
-        listed = options.get("origins") if isinstance(options, dict) else None
-        origins.update(origin for origin in listed or [] if isinstance(origin, str) and origin)
-    if origins & {"*", ".*"}:
-        return ANY_ORIGIN
-    return frozenset(origins)
-
-
-def _own_origins(hosts: Iterable[str | None]) -> set[str]:
-    own = set()
-    for host in hosts:
-        host = (host or "").split(",")[0].strip().lower()
-        if not host:
-            continue
-        own.update({f"http://{host}", f"https://{host}"})
-        if host.endswith(":80"):
-            own.add(f"http://{host[:-3]}")
-        if host.endswith(":443"):
-            own.add(f"https://{host[:-4]}")
-    return own
-
-
-def origin_allowed(
-    origins: Collection[str], allowed: Collection[str] | None, hosts: Iterable[str | None]
-) -> bool:
-    """Whether a request with these Origin headers may use the socket: none (not a
-    browser), or exactly one that is the page's own (one of `hosts`, the Host and
-    X-Forwarded-Host headers) or in `allowed` (None: any)."""
-    if not origins:
-        return True
-    if len(origins) > 1:
-        return False
-    origin = next(iter(origins)).strip().lower()
-    if allowed is ANY_ORIGIN:
-        return True
-    return origin in {entry.lower() for entry in allowed} or origin in _own_origins(hosts)
-
-
-_logged_origins: set[str] = set()
-
-
-def request_origin_allowed(request: Request) -> bool:
-    origins = request.headers.getall("origin", [])
-    allowed = origin_allowed(
-        origins,
-        configured_origins(request.app),
-        [request.headers.get("host"), request.headers.get("x-forwarded-host")],
-    )
-    if not allowed and len(_logged_origins) < 100 and str(origins) not in _logged_origins:
-        _logged_origins.add(str(origins))
-        logger.warning(
-            "socket.io request refused: Origin %s is not this server's own origin and not "
-            "in its CORS list (RASA_CORS_ORIGINS)",
-            origins,
-        )
-    return allowed
-
-
-class _OriginCheckedEngineIO(engineio.AsyncServer):
-    """engine.io server that refuses browsers from foreign origins. python-socketio's
-    own check is off (cors_allowed_origins=[]) because it would also add CORS headers
-    next to sanic-cors' ones, and browsers reject duplicate headers."""
-
-    async def handle_request(self, *args: Any, **kwargs: Any) -> Any:
-        request = args[0] if args else None
-        if isinstance(request, Request) and not request_origin_allowed(request):
-            return response.json(
-                {
-                    "error": "origin_not_allowed",
-                    "message": "This chat cannot be used from that website.",
-                },
-                status=403,
-            )
-        return await super().handle_request(*args, **kwargs)
-
-
-class _OriginCheckedSocketIO(AsyncServer):
-    def _engineio_server_class(self) -> type:
-        return _OriginCheckedEngineIO
 
 
 # --- output -------------------------------------------------------------------------------
@@ -289,13 +158,18 @@ class GuardedSocketIOInput(SocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         derived_key(SESSION_PURPOSE)  # no ADVISOR_SECRET_KEY: refuse to start (MissingSecret)
         # cors_allowed_origins=[]: engine.io leaves CORS headers to Sanic's --cors (as in
-        # Rasa); _OriginCheckedEngineIO checks the Origin against the same list.
-        sio = _OriginCheckedSocketIO(
+        # Rasa); OriginCheckedEngineIO checks the Origin against the same list.
+        sio = OriginCheckedSocketIO(
             async_mode="sanic", cors_allowed_origins=[], max_http_buffer_size=max_payload_bytes()
         )
         socketio_webhook = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio  # used by get_output_channel()
         self.sessions = SessionBindings()
+        self.app: Any = None  # the Sanic app, for its agent's tracker and lock stores
+
+        @socketio_webhook.listener("after_server_start")
+        async def remember_app(app: Any, *_: Any) -> None:
+            self.app = app
 
         @socketio_webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -330,15 +204,79 @@ class GuardedSocketIOInput(SocketIOInput):
     async def _start_session(self, sio: AsyncServer, sid: str, data: Any) -> None:
         requested = data.get("session_id") if isinstance(data, dict) else None
         resumed = resume_session(requested) if self.session_persistence else None
-        session = resumed or new_session()
+        if resumed is not None and not await self._recently_active(resumed):
+            resumed = None  # idle too long (or deleted): a fresh session
+        await self._give(sio, sid, resumed or new_session())
+
+    async def _give(self, sio: AsyncServer, sid: str, session: Session) -> None:
+        """Bind `session` to `sid`, its one live socket: a socket that had it before
+        leaves its room and is told the conversation moved (the newest wins)."""
         previous = self.sessions.get(sid)
         if previous is not None and previous.sender_id != session.sender_id:
             sio.leave_room(sid, previous.sender_id, namespace=self.namespace)
+        displaced = self.sessions.live_socket(session)
+        if displaced is not None and displaced != sid:
+            self.sessions.release(displaced)
+            sio.leave_room(displaced, session.sender_id, namespace=self.namespace)
+            await sio.emit(
+                self.bot_message_evt, {"text": MOVED}, room=displaced, namespace=self.namespace
+            )
         for evicted in self.sessions.bind(sid, session):
             logger.warning("socket.io: more than %d sockets, closing the oldest", MAX_BOUND_SOCKETS)
             await sio.disconnect(evicted, namespace=self.namespace)
         sio.enter_room(sid, session.sender_id, namespace=self.namespace)
         await sio.emit("session_confirm", session.token, room=sid, namespace=self.namespace)
+
+    def _tracker_store(self) -> Any:
+        """The agent's tracker store itself (Rasa wraps it in a FailSafeTrackerStore)."""
+        agent = getattr(getattr(self.app, "ctx", None), "agent", None)
+        store = getattr(agent, "tracker_store", None)
+        if isinstance(store, FailSafeTrackerStore):
+            return store._tracker_store  # the store it guards (Rasa 3.6: no public name)
+        return store
+
+    async def _recently_active(self, session: Session) -> bool:
+        """Whether the session's conversation had an event within the idle limit.
+        A store that can't answer (down) keeps the session: nothing is lost by that,
+        and the next message gets the store's own reply."""
+        store = self._tracker_store()
+        if store is None:
+            return True
+        try:
+            if hasattr(store, "last_activity"):
+                latest = await store.last_activity(session.sender_id)
+            else:
+                tracker = await store.retrieve(session.sender_id)
+                latest = tracker.events[-1].timestamp if tracker and tracker.events else None
+        except Exception as error:  # noqa: BLE001 - any store failure: keep the session
+            logger.warning("socket.io: could not check a session's last activity: %s", error)
+            return True
+        if latest is None:
+            return False  # never used, or deleted (retention, "forget")
+        return time.time() - latest <= idle_limit_seconds()
+
+    async def _forget(self, sio: AsyncServer, sid: str, session: Session) -> None:
+        """Delete the conversation from the store, then give the socket a new session."""
+        agent: Any = getattr(getattr(self.app, "ctx", None), "agent", None)
+        store = self._tracker_store()
+        try:
+            # Under the conversation's lock: no message of it is being processed meanwhile.
+            async with agent.lock_store.lock(session.sender_id):
+                if hasattr(store, "delete"):
+                    await store.delete(session.sender_id)
+                else:  # Rasa's in-memory store
+                    store.store.pop(session.sender_id, None)
+        except Exception as error:  # noqa: BLE001 - any failure: say so, keep the session
+            logger.error("socket.io: could not delete a conversation: %s", error)
+            await sio.emit(
+                self.bot_message_evt, {"text": FORGET_FAILED}, room=sid, namespace=self.namespace
+            )
+            return
+        logger.info("socket.io: a conversation was deleted at its user's request")
+        await sio.emit(
+            self.bot_message_evt, {"text": FORGOTTEN}, room=sid, namespace=self.namespace
+        )
+        await self._give(sio, sid, new_session())
 
     async def _handle_message(
         self,
@@ -361,6 +299,9 @@ class GuardedSocketIOInput(SocketIOInput):
         checked = check_message(session.sender_id, data.get("message"), data.get(self.metadata_key))
         if isinstance(checked, Rejection):
             await reply(checked.message)
+            return
+        if checked.text.strip(" .!").casefold() in FORGET_COMMANDS:
+            await self._forget(sio, sid, session)
             return
         message = UserMessage(
             checked.text,

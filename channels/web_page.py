@@ -1,4 +1,4 @@
-"""Serve the chat page and the rasa-webchat widget from the Rasa server itself.
+"""Serve the chat page and its widget from the Rasa server itself.
 
 Enable it in credentials.yml next to the ``socketio`` channel::
 
@@ -7,17 +7,18 @@ Enable it in credentials.yml next to the ``socketio`` channel::
 Then ``http://<rasa-host>:<port>/chat/`` is the chat page. The page and the
 socket.io endpoint (``/socket.io/``) share one origin, so the default page needs
 no CORS settings. To embed the widget on *another* website, that site's origin must
-be passed to ``rasa run --cors`` (see the README).
+be passed to ``rasa run --cors`` (see web/README.md).
 
 This channel only serves files; it never handles user messages (the ``socketio``
 channel does). Files come from ``web/`` of the project, whatever the current
 directory of the server:
 
-* ``GET /chat``                   -> redirect to ``/chat/``
-* ``GET /chat/``                  -> ``web/index.html``
-* ``GET /chat/assets/webchat.js`` -> ``web/node_modules/rasa-webchat/lib/index.js``
-  (installed by ``scripts/install_web_assets.sh``; 503 with a hint when missing)
-* ``GET /chat/assets/<file>``     -> ``web/assets/<file>`` (page CSS/JS)
+* ``GET /chat``                     -> redirect to ``/chat/``
+* ``GET /chat/``                    -> ``web/index.html``
+* ``GET /chat/assets/socket.io.js`` -> the socket.io client from npm
+  (``web/node_modules/socket.io-client/dist/socket.io.min.js``, installed by
+  ``scripts/install_web_assets.sh``; 503 with a hint when missing)
+* ``GET /chat/assets/<file>``       -> ``web/assets/<file>`` (the widget, page CSS/JS)
 """
 
 import gzip
@@ -36,16 +37,11 @@ logger = logging.getLogger(__name__)
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 WEB_DIR = PROJECT_DIR / "web"
-# The self-contained UMD build of rasa-webchat (React, socket.io client and CSS inside).
-WIDGET_BUNDLE = Path("node_modules") / "rasa-webchat" / "lib" / "index.js"
-WIDGET_NAME = "webchat.js"
+# The socket.io client's browser build (UMD, defines window.io); our widget
+# (web/assets/webchat.js) speaks Rasa's socket.io protocol through it.
+SOCKET_CLIENT = Path("node_modules") / "socket.io-client" / "dist" / "socket.io.min.js"
+SOCKET_CLIENT_NAME = "socket.io.js"
 URL_PREFIX = "/chat"
-
-# The bundle's CSS pulls a web font from Google; nothing may load from a CDN, so the
-# import is dropped when the bundle is served (the page sets its own font stack).
-FONT_IMPORT = (
-    b"@import url(https://fonts.googleapis.com/css?family=Inter:400,500,700&display=swap);"
-)
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -60,18 +56,25 @@ CONTENT_TYPES = {
 # socket.io (polling and websocket) from the same origin. Images in bot messages may
 # come from anywhere over https; links open normally.
 PAGE_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
     "img-src 'self' data: https:; font-src 'self' data:; connect-src 'self'; "
-    "frame-src 'none'; object-src 'none'; base-uri 'self'; form-action 'none'"
+    "frame-src 'none'; object-src 'none'; base-uri 'self'; form-action 'none'; "
+    "frame-ancestors 'none'"
 )
-SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
+# No other site may frame the page (clickjacking); the widget is embedded elsewhere
+# by its script (web/README.md), never by framing /chat/.
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
 
 NOT_INSTALLED_HTML = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <title>Outsourcing Advisor: chat not installed</title></head>
 <body style="font-family: sans-serif; max-width: 40em; margin: 3em auto; line-height: 1.5">
 <h1>The chat page is not installed</h1>
-<p>The Rasa server is running, but the web widget's files are missing
+<p>The Rasa server is running, but the chat page's files are missing
 (<code>{missing}</code>).</p>
 <p>Run <code>make setup</code> (or <code>bash scripts/install_web_assets.sh</code>) in the
 project directory, then reload this page. No server restart is needed.</p>
@@ -83,8 +86,8 @@ def _not_installed(missing: Path, as_script: bool = False) -> HTTPResponse:
     logger.warning("Web chat assets missing: %s. Run `make setup`.", missing)
     if as_script:
         body = (
-            f"/* The chat widget is not installed ({missing} is missing): run `make setup`. */\n"
-            "console.error('Outsourcing Advisor: chat widget not installed; "
+            f"/* The chat page is not installed ({missing} is missing): run `make setup`. */\n"
+            "console.error('Outsourcing Advisor: chat page not installed; "
             "run `make setup` on the server.');\n"
         )
         return response.text(
@@ -170,7 +173,6 @@ class WebChatPage(InputChannel):
     def __init__(self, web_dir: str | None = None) -> None:
         # web_dir is for tests; relative paths are taken from the project root.
         self.web_dir = (PROJECT_DIR / web_dir) if web_dir else WEB_DIR
-        self._bundle = _Cached(lambda data: data.replace(FONT_IMPORT, b""))
         self._files: dict[Path, _Cached] = {}
 
     def url_prefix(self) -> str:
@@ -180,9 +182,9 @@ class WebChatPage(InputChannel):
 
     # Plain functions so they can be tested without a server.
     def page_response(self, request: Request | None = None) -> HTTPResponse:
-        bundle = self.web_dir / WIDGET_BUNDLE
-        if not bundle.is_file():
-            return _not_installed(bundle)
+        client = self.web_dir / SOCKET_CLIENT
+        if not client.is_file():
+            return _not_installed(client)
         page = self.web_dir / "index.html"
         if not page.is_file():
             return _not_installed(page)
@@ -198,11 +200,12 @@ class WebChatPage(InputChannel):
         )
 
     def asset_response(self, name: str, request: Request | None = None) -> HTTPResponse:
-        if name == WIDGET_NAME:
-            bundle = self.web_dir / WIDGET_BUNDLE
-            if not bundle.is_file():
-                return _not_installed(bundle, as_script=True)
-            return _file_response(request, bundle, self._bundle, {"Cache-Control": "no-cache"})
+        if name == SOCKET_CLIENT_NAME:
+            client = self.web_dir / SOCKET_CLIENT
+            if not client.is_file():
+                return _not_installed(client, as_script=True)
+            cached = self._files.setdefault(client, _Cached())
+            return _file_response(request, client, cached, {"Cache-Control": "no-cache"})
         path = _inside(self.web_dir / "assets", name)
         if path is None or path.suffix not in CONTENT_TYPES:
             return response.text("Not found", status=404, headers=SECURITY_HEADERS)

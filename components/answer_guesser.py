@@ -1,4 +1,4 @@
-"""Rasa glue for `advisor.answer_model`: trained by `rasa train`, run on every
+"""Rasa glue for `advisor.reading.answer_model`: trained by `rasa train`, run on every
 message, so the action server reads the guesses from the parse data and does no
 machine learning itself.
 
@@ -16,8 +16,8 @@ from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from advisor import answer_model, linear_text
-from advisor.answer_model import AnswerModel, load_examples
+from advisor.reading import answer_model, linear_text
+from advisor.reading.answer_model import AnswerModel, load_examples
 from components.linear_model_component import LinearModelComponent
 from components.question_focus import FULL_TEXT
 

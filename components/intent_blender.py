@@ -1,4 +1,4 @@
-"""Rasa glue for `advisor.intent_model`: a second intent classifier whose ranking
+"""Rasa glue for `advisor.reading.intent_model`: a second intent classifier whose ranking
 is mixed with DIET's, and which picks the answer of the retrieval intent `faq`.
 
 Placed after DIETClassifier and before FallbackClassifier, it rewrites `intent`
@@ -33,8 +33,8 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from advisor import intent_model, linear_text
-from advisor.intent_model import IntentModel, blend
+from advisor.reading import intent_model, linear_text
+from advisor.reading.intent_model import IntentModel, blend
 from components.linear_model_component import LinearModelComponent
 
 RANKING_LENGTH = 10  # as DIET reports

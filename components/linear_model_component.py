@@ -1,5 +1,5 @@
 """What the project's trained NLU components share: a scikit-learn model from
-`advisor.linear_text`, trained by `rasa train`, kept in Rasa's model storage, and
+`advisor.reading.linear_text`, trained by `rasa train`, kept in Rasa's model storage, and
 retrained when its code changes. Subclasses say which model, how to train it from
 the NLU data, and what to do with each message.
 """
@@ -16,8 +16,8 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from advisor import linear_text
-from advisor.linear_text import LinearTextModel
+from advisor.reading import linear_text
+from advisor.reading.linear_text import LinearTextModel
 
 Model = TypeVar("Model", bound=LinearTextModel)
 Component = TypeVar("Component", bound="LinearModelComponent[Any]")

@@ -1,4 +1,4 @@
-"""Rasa glue for `advisor.focus`: classify a long message by the question it asks.
+"""Rasa glue for `advisor.reading.focus`: classify a long message by the question it asks.
 
 Runs first in the pipeline and replaces the text the tokenizer, featurizers and
 classifiers see with its focus. The user's whole message stays in the tracker
@@ -18,7 +18,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from advisor.focus import question_focus
+from advisor.reading.focus import question_focus
 
 FULL_TEXT = "full_text"
 

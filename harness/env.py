@@ -24,6 +24,7 @@ UNSET = (
     "REST_TOKEN",
     "RASA_CORS_ORIGINS",
     "RASA_RUNTIME_SKIP",
+    "ADVISOR_SECRET_KEYS",
 )
 
 # export NAME=value | export NAME="value" | export NAME="${NAME:-value}"   (# comment)
@@ -36,6 +37,11 @@ _EXPORT = re.compile(
 
 
 _RUN_SECRET = secrets.token_urlsafe(48)
+_RUN_ACTION_TOKEN = secrets.token_urlsafe(48)
+# Rasa agents loaded in this process (bench/sequential.py, test_runtime_equivalence.py)
+# read write_endpoints' files, whose header names ${ACTION_SERVER_TOKEN}: this process
+# has the run's token too (a developer's own value wins, here and in server_env).
+os.environ.setdefault("ACTION_SERVER_TOKEN", _RUN_ACTION_TOKEN)
 
 
 @cache
@@ -63,5 +69,7 @@ def server_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     env["RASA_MAX_MESSAGES_PER_MINUTE"] = "0"
     # The Rasa and action servers of one run share the secret of signed ids and links.
     env.setdefault("ADVISOR_SECRET_KEY", _RUN_SECRET)
+    # ...and the token the Rasa server shows the action server (runtime/action_auth.py).
+    env.setdefault("ACTION_SERVER_TOKEN", _RUN_ACTION_TOKEN)
     env.update(extra or {})
     return env

@@ -47,7 +47,13 @@ from harness.servers import MODEL, Reply, consecutive_free_ports, free_ports
 
 SCRIPTS = PROJECT_DIR / "scripts"
 # The test stack's own settings (see the module's docstring).
-TEST_STACK_ENV = {"SCALE_EXPOSE_REST": "1", "SCALE_LIMIT_EXEMPT": "127.0.0.1"}
+# SCALE_REST_OPEN: the load tests talk REST through nginx (loopback only) without
+# REST_TOKEN, which scale_up.sh otherwise requires for exposed REST.
+TEST_STACK_ENV = {
+    "SCALE_EXPOSE_REST": "1",
+    "SCALE_REST_OPEN": "1",
+    "SCALE_LIMIT_EXEMPT": "127.0.0.1",
+}
 
 
 # --- PostgreSQL, Redis and nginx ----------------------------------------------------
@@ -259,7 +265,7 @@ class ScaleStack:
     def access_log(self) -> list[dict[str, Any]]:
         """nginx's log lines: method, uri, status and the upstream(s) tried."""
         entries = []
-        for line in (self.directory / "nginx" / "access.log").read_text().splitlines():
+        for line in (self.directory / "nginx" / "log" / "access.log").read_text().splitlines():
             words = line.split()
             if len(words) < 5 or " upstream=" not in line or not re.fullmatch(r"[\d.]+", words[0]):
                 continue  # not this format (e.g. a log from an older start)

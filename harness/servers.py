@@ -16,6 +16,7 @@ from typing import Any
 import requests
 
 from harness.env import PROJECT_DIR, server_env
+from runtime.action_auth import HEADER, HEADER_VALUE
 
 MODEL = PROJECT_DIR / "models" / "outsourcing-advisor.tar.gz"
 # Both servers start the way scripts/servers.sh starts them: through the launcher
@@ -159,7 +160,11 @@ def write_endpoints(path: Path, action_url: str, tracker_store: str | Path | Non
     """An endpoints.yml: the action server and the tracker store, which is the shipped
     strict SQL store on the SQLite file `tracker_store` (a Path), the YAML of a
     `tracker_store:` section (a str), or Rasa's in-memory store (None)."""
-    text = f'action_endpoint:\n  url: "{action_url}"\n  enable_selective_domain: true\n'
+    text = (
+        f'action_endpoint:\n  url: "{action_url}"\n  enable_selective_domain: true\n'
+        # The action server's token (runtime/action_auth.py), as the launcher adds it.
+        f"  headers:\n    {HEADER}: {HEADER_VALUE}\n"
+    )
     if isinstance(tracker_store, Path):
         text += (
             "tracker_store:\n  type: stores.tracker_store.StrictSQLTrackerStore\n"

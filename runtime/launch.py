@@ -22,6 +22,7 @@ for the tests and the benchmark, the Dockerfiles), whatever channels are
 configured.
 """
 
+import os
 import sys
 
 from runtime.launch_env import is_action_server, prepare
@@ -35,6 +36,10 @@ def run_action_server(args: list[str]) -> None:
         sys.modules[name] = None  # type: ignore[assignment]  # `import` raises ImportError
     from rasa_sdk.__main__ import main_from_args
     from rasa_sdk.endpoint import create_argument_parser
+
+    from runtime.action_auth import require_token
+
+    require_token(os.environ)  # every call but /health needs ACTION_SERVER_TOKEN
 
     options = create_argument_parser().parse_args(args)
     options.actions = options.actions or "actions"  # Rasa's default for `run actions`

@@ -12,6 +12,9 @@
   call, which outgrows the 256 KiB limit for user-facing requests
   (``SANIC_REQUEST_MAX_SIZE``, scripts/common.sh) after ~60 messages. It listens
   on loopback unless ``SANIC_HOST`` says otherwise (rasa_sdk's default is 0.0.0.0).
+* The shared secret of the Rasa and action servers, ``ACTION_SERVER_TOKEN``
+  (runtime/action_auth.py): both refuse to start without it; the Rasa server's
+  endpoints file gets the header that sends it with every action call.
 * Files the servers create (SQLite tracker store, ...) are private: umask 077.
 * The Rasa server runs TensorFlow and OpenMP on one thread each unless the
   environment says otherwise: a message's models are small, so thread pools only
@@ -21,6 +24,8 @@
 
 import os
 from collections.abc import MutableMapping, Sequence
+
+from runtime.action_auth import action_token, endpoints_with_token
 
 SECRET_OPTIONS = ("--auth-token", "--jwt-secret", "--enable-api")
 DEFAULT_ACTIONS_REQUEST_MAX_SIZE = 16 * 1024 * 1024
@@ -70,6 +75,7 @@ def configure_action_server(environ: MutableMapping[str, str]) -> None:
         )
     environ["SANIC_REQUEST_MAX_SIZE"] = limit
     environ.setdefault("SANIC_HOST", "127.0.0.1")
+    action_token(environ)  # no token: refuse to start (every call would be refused)
     for name in ("RASA_API_TOKEN", "RASA_JWT_SECRET"):
         environ.pop(name, None)  # the action server has no use for them
 
@@ -94,5 +100,5 @@ def prepare(args: Sequence[str], environ: MutableMapping[str, str] = os.environ)
         return list(args)
     if list(args[:1]) == ["run"]:
         configure_serving_threads(environ)
-        return rasa_arguments(args, environ)
+        return endpoints_with_token(rasa_arguments(args, environ), environ)
     return list(args)  # train, test, ...: no server, nothing to add

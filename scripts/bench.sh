@@ -2,10 +2,12 @@
 # Performance benchmark: our assistant vs Rasa's starter bot (README, "Performance").
 #   bash scripts/bench.sh [--skip-training-time] [--scale-replicas N] [--duration S] ...
 #   make bench BENCH_ARGS="--skip-training-time"
-# Results: results/bench/benchmark.{json,md}, results/bench/latency.png.
+# Results: results/bench/benchmark.{json,md}, results/bench/latency.png; then the
+# operators' page over 1,000,000 generated events: results/bench/admin_page.{json,md}.
 source "$(dirname "$0")/common.sh"
 bash scripts/setup.sh
 bash scripts/train.sh
 # py-spy profiles our server under load (a dev requirement).
 [ -x "$VENV/bin/py-spy" ] || echo "py-spy missing (it is in requirements-dev.txt): no profile" >&2
-exec "$PY" -u -m bench.run_benchmark "$@"
+"$PY" -u -m bench.run_benchmark "$@"
+exec "$PY" -u -m bench.admin_page  # every page of /admin/ under 2 s (bench/admin_page.py)

@@ -1,14 +1,15 @@
 """Gate the build on free-text answers never trained on (tests/answers/holdout.yml).
 
 Each hold-out answer goes through the real path: the trained Rasa model parses
-it (intent, and the AnswerGuesser's guesses in the parse data), then
-`advisor.understanding` decides with the cue rules, the question being open, and
-the form's validation decides whether it is an answer at all or a digression
-(an answer NLU takes for a question or a command is lost, so it counts as wrong).
-An answer "leaves the right value" when the value is taken (or taken as the
-stated default after "not sure"), or put to the user to confirm, or offered as
-one of two to choose from — each of those ends on the right value with one
-click. Taking a wrong value, or understanding nothing, counts against it.
+it (intent, the kind model's probabilities and the answer model's guesses in the parse
+data), then the turn interpreter (`advisor.reading.turn.interpret`) decides, with the
+question open, whether it is an answer at all and what it says (an answer taken for a
+question or a command is lost, so it counts as wrong).
+An answer "leaves the right value" when the value is taken, or put to the user to
+confirm, or offered as one of two to choose from — each of those ends on the right value
+with one click; a "not sure" is right when it is recognised as one (the question is then
+explained; a second "not sure" takes the stated default). Taking a wrong value, or
+understanding nothing, counts against it.
 
 Usage: python scripts/check_answer_holdout.py <model.tar.gz> <min-accuracy> [<results-dir>]
 """
@@ -25,10 +26,15 @@ from typing import Any
 
 import yaml
 
-from actions.conversation import is_digression
-from advisor.understanding import DEFAULTS, Understanding, understand
+from advisor.reading.kind_model import Kind
+from advisor.reading.turn import Decision, Turn, interpret
+from advisor.reading.understanding import DEFAULTS
 
 HOLDOUT = Path("tests/answers/holdout.yml")
+
+
+UNSURE = "not sure"
+RIGHT = ("taken", "confirm", "choose", UNSURE)
 
 
 def cases() -> list[tuple[str, str, str]]:
@@ -43,17 +49,22 @@ def cases() -> list[tuple[str, str, str]]:
     ]
     for index, text in enumerate(holdout.get("unsure") or []):
         slot = list(DEFAULTS)[index % len(DEFAULTS)]
-        found.append((slot, DEFAULTS[slot], str(text)))
+        found.append((slot, UNSURE, str(text)))
     return found
 
 
-def outcome(understood: Understanding, slot: str, value: str) -> str:
-    if slot in understood.answers:
-        return "taken" if understood.answers[slot] == value else "WRONG"
-    if understood.confirm:
-        return "confirm" if understood.confirm == (slot, value) else "WRONG confirm"
-    if understood.choose:
-        return "choose" if value in understood.choose[1] else "WRONG choose"
+def outcome(decision: Decision, slot: str, value: str) -> str:
+    if decision.kind not in (Kind.ANSWER, Kind.NOT_SURE):
+        return f"DIGRESSION ({decision.kind.value})"
+    if value == UNSURE:
+        return "not sure" if decision.kind is Kind.NOT_SURE else "WRONG (not sure missed)"
+    taken = decision.answers.get(slot) or decision.assumed.get(slot)
+    if taken:
+        return "taken" if taken == value else "WRONG"
+    if decision.confirm:
+        return "confirm" if decision.confirm == (slot, value) else "WRONG confirm"
+    if decision.choose:
+        return "choose" if value in decision.choose[1] else "WRONG choose"
     return "UNCLEAR"
 
 
@@ -75,29 +86,32 @@ def main() -> None:
     parsed = asyncio.run(parse_all(model, [text for _, _, text in all_cases]))
     rows = []
     for (slot, value, text), parse_data in zip(all_cases, parsed, strict=False):
-        understood = understand(text, slot, parse_data.get("answer_guesses"))
         intent = parse_data.get("intent") or {}
-        name, confidence = intent.get("name"), float(intent.get("confidence") or 0.0)
-        if is_digression(name, confidence, understood, slot):
-            result = f"DIGRESSION ({name})"
-        else:
-            result = outcome(understood, slot, value)
+        turn = Turn(
+            text=text,
+            open_question=slot,
+            intent=intent.get("name"),
+            intent_confidence=float(intent.get("confidence") or 0.0),
+            kinds=parse_data.get("message_kind") or {},
+            guesses=parse_data.get("answer_guesses") or {},
+        )
+        decision = interpret(turn)
         rows.append(
             {
                 "slot": slot,
                 "expected": value,
                 "text": text,
-                "outcome": result,
-                "understood": understood.answers,
-                "confirm": understood.confirm,
-                "choose": understood.choose,
+                "outcome": outcome(decision, slot, value),
+                "understood": decision.answers,
+                "confirm": decision.confirm,
+                "choose": decision.choose,
             }
         )
     counts = Counter(row["outcome"] for row in rows)
-    right = sum(counts[kind] for kind in ("taken", "confirm", "choose"))
+    right = sum(counts[kind] for kind in RIGHT)
     accuracy = right / len(rows)
     per_slot = {
-        slot: sum(r["outcome"] in ("taken", "confirm", "choose") for r in rows if r["slot"] == slot)
+        slot: sum(r["outcome"] in RIGHT for r in rows if r["slot"] == slot)
         / max(1, sum(r["slot"] == slot for r in rows))
         for slot in DEFAULTS
     }
@@ -107,7 +121,7 @@ def main() -> None:
     )
     print("  per question: " + ", ".join(f"{s} {a:.0%}" for s, a in per_slot.items()))
     for row in rows:
-        if row["outcome"] not in ("taken", "confirm", "choose"):
+        if row["outcome"] not in RIGHT:
             print(
                 f"  - [{row['slot']}={row['expected']}] {row['text']!r}: {row['outcome']} "
                 f"{row['understood'] or row['confirm'] or row['choose'] or ''}"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install the Debian packages the scale-out mode and its tests run locally:
-# PostgreSQL (tracker store), Redis (lock store) and nginx (load balancer).
+# PostgreSQL (tracker store), Redis (lock store), nginx (load balancer) and logrotate
+# (scripts/rotate_logs.sh).
 #
-# Idempotent: does nothing when all three are already installed. Installing
+# Idempotent: does nothing when all of them are already installed. Installing
 # needs root (apt-get); without root it prints the command to run and fails.
 # The packages' own system services are never started: scripts/scale_up.sh and
 # the tests run private instances on loopback ports from a temporary directory.
@@ -11,7 +12,7 @@
 #   bash scripts/install_services.sh --check  # exit 0 if installed, 1 if not
 set -euo pipefail
 
-PACKAGES=(postgresql redis-server nginx)
+PACKAGES=(postgresql redis-server nginx logrotate)  # logrotate: scripts/rotate_logs.sh
 
 postgres_bin_dir() {  # the newest /usr/lib/postgresql/<version>/bin with initdb
   local dir
@@ -23,6 +24,7 @@ missing() {  # the packages whose programs are not there yet
   [ -n "$(postgres_bin_dir)" ] || echo postgresql
   command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || echo redis-server
   command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || echo nginx
+  command -v logrotate >/dev/null 2>&1 || [ -x /usr/sbin/logrotate ] || echo logrotate
 }
 
 mapfile -t MISSING < <(missing)

@@ -2,10 +2,11 @@
 # Set up, train if needed, start the action server and the Rasa server, and
 # print where to chat. Ctrl-C stops everything this script started.
 source "$(dirname "$0")/common.sh"
-source "$(dirname "$0")/servers.sh"
 
+# Set-up first: everything after it runs from .venv, which set-up creates.
 bash scripts/setup.sh
 bash scripts/train.sh
+source scripts/servers.sh
 trap stop_servers EXIT INT TERM
 start_action_server
 start_rasa_server

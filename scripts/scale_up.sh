@@ -76,6 +76,12 @@ for n in SCALE_HTTP_PORT SCALE_REPLICAS SCALE_RASA_PORT SCALE_ACTIONS_PORT SCALE
 done
 [ "$SCALE_REPLICAS" -ge 1 ] || die "SCALE_REPLICAS must be at least 1"
 [[ "$SCALE_EXPOSE_REST" =~ ^[01]$ ]] || die "SCALE_EXPOSE_REST must be 0 or 1, not '$SCALE_EXPOSE_REST'"
+# Exposed REST needs a token: a REST sender id is a bearer secret (docs/security.md).
+# SCALE_REST_OPEN=1 opens it anyway, for load tests on this machine only.
+if [ "$SCALE_EXPOSE_REST" = 1 ] && [ -z "${REST_TOKEN:-}" ] && [ "${SCALE_REST_OPEN:-0}" != 1 ]; then
+  die "SCALE_EXPOSE_REST=1 needs REST_TOKEN (callers then send 'Authorization: Bearer <REST_TOKEN>')"
+fi
+[ -z "${REST_TOKEN:-}" ] || export REST_TOKEN  # the replicas read it (channels/rest.py)
 worst=$((MAX_NUMBER_OF_PREDICTIONS * 2 * RASA_ACTION_TIMEOUT + PROCESSING_MARGIN))
 if [ "$TICKET_LOCK_LIFETIME" -lt "$worst" ]; then
   die "TICKET_LOCK_LIFETIME=$TICKET_LOCK_LIFETIME s is shorter than the longest a message can take
@@ -154,6 +160,7 @@ if [ -f "$SECRETS" ]; then
   # shellcheck disable=SC1090
   saved_db="$(. "$SECRETS"; echo "${DB_PASSWORD:-}")"; saved_redis="$(. "$SECRETS"; echo "${REDIS_PASSWORD:-}")"
   saved_key="$(. "$SECRETS"; echo "${ADVISOR_SECRET_KEY:-}")"
+  saved_action_token="$(. "$SECRETS"; echo "${ACTION_SERVER_TOKEN:-}")"
 fi
 random_secret() { "$PY" -c 'import secrets; print(secrets.token_hex(24))'; }
 export DB_PASSWORD="${DB_PASSWORD:-${saved_db:-$(random_secret)}}"
@@ -163,8 +170,11 @@ export REDIS_PASSWORD="${REDIS_PASSWORD:-${saved_redis:-$(random_secret)}}"
 # refused by another. Kept across restarts, so links and sessions stay valid.
 export ADVISOR_SECRET_KEY="${ADVISOR_SECRET_KEY:-${saved_key:-$("$PY" -c 'import secrets; print(secrets.token_urlsafe(48))')}}"
 [ "${#ADVISOR_SECRET_KEY}" -ge 32 ] || die "ADVISOR_SECRET_KEY must be at least 32 characters"
-(umask 077; printf 'DB_PASSWORD=%q\nREDIS_PASSWORD=%q\nADVISOR_SECRET_KEY=%q\n' \
-  "$DB_PASSWORD" "$REDIS_PASSWORD" "$ADVISOR_SECRET_KEY" >"$SECRETS")
+# The replicas' proof to the action server (runtime/action_auth.py), through nginx.
+export ACTION_SERVER_TOKEN="${ACTION_SERVER_TOKEN:-${saved_action_token:-$("$PY" -c 'import secrets; print(secrets.token_urlsafe(48))')}}"
+[ "${#ACTION_SERVER_TOKEN}" -ge 32 ] || die "ACTION_SERVER_TOKEN must be at least 32 characters"
+(umask 077; printf 'DB_PASSWORD=%q\nREDIS_PASSWORD=%q\nADVISOR_SECRET_KEY=%q\nACTION_SERVER_TOKEN=%q\n' \
+  "$DB_PASSWORD" "$REDIS_PASSWORD" "$ADVISOR_SECRET_KEY" "$ACTION_SERVER_TOKEN" >"$SECRETS")
 chmod 600 "$SECRETS"
 
 export ACTION_SERVER_URL="http://127.0.0.1:$SCALE_ACTIONS_PROXY_PORT/webhook"
@@ -183,12 +193,12 @@ trap on_exit EXIT
 
 start_bg() {  # start_bg NAME USER CMD...: own session, PID in run/NAME.pid, log in log/NAME.log
   local name="$1" user="$2"; shift 2
-  (cd "$SCALE_DIR" && as_user "$user" setsid "$@") >"$LOGS/$name.log" 2>&1 </dev/null &
+  (cd "$SCALE_DIR" && as_user "$user" setsid "$@") >>"$LOGS/$name.log" 2>&1 </dev/null &
   echo $! >"$RUN/$name.pid"
 }
 start_bg_here() {  # like start_bg, but in the project directory as the current user
   local name="$1"; shift
-  (exec setsid "$@") >"$LOGS/$name.log" 2>&1 </dev/null &
+  (exec setsid "$@") >>"$LOGS/$name.log" 2>&1 </dev/null &
   echo $! >"$RUN/$name.pid"
 }
 wait_for() {  # wait_for NAME SECONDS CHECK...: until CHECK succeeds; fail if NAME exits
@@ -298,10 +308,10 @@ LIMIT_EXEMPT="$SCALE_LIMIT_EXEMPT" \
   "$PY" "$PROJECT_DIR/deploy/nginx/render.py" "$PROJECT_DIR/deploy/nginx/advisor.conf.template" \
   "$NGINX_DIR/nginx.conf" || die "could not write the nginx configuration"
 if [ -n "$NGINX_USER" ]; then chown -R "$NGINX_USER" "$NGINX_DIR/tmp"; fi
-"$NGINX" -t -q -p "$NGINX_DIR/" -c "$NGINX_DIR/nginx.conf" -e "$NGINX_DIR/error.log" \
+"$NGINX" -t -q -p "$NGINX_DIR/" -c "$NGINX_DIR/nginx.conf" -e "$NGINX_DIR/log/error.log" \
   || die "nginx rejected $NGINX_DIR/nginx.conf"
 log "Starting nginx on 127.0.0.1:$SCALE_HTTP_PORT"
-start_bg_here nginx "$NGINX" -p "$NGINX_DIR/" -c "$NGINX_DIR/nginx.conf" -e "$NGINX_DIR/error.log"
+start_bg_here nginx "$NGINX" -p "$NGINX_DIR/" -c "$NGINX_DIR/nginx.conf" -e "$NGINX_DIR/log/error.log"
 
 # What scale_down.sh, the tests and you need to find the stack (nothing secret).
 cat >"$SCALE_DIR/stack.env" <<ENV
@@ -338,7 +348,7 @@ done
 wait_for nginx 30 curl -fs -o /dev/null "http://127.0.0.1:$SCALE_HTTP_PORT/chat/"
 
 if [ "$SCALE_EXPOSE_REST" = 1 ]; then
-  rest="curl -s localhost:$SCALE_HTTP_PORT/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"what is kpo?\"}'"
+  rest="curl -s localhost:$SCALE_HTTP_PORT/webhooks/rest/webhook${REST_TOKEN:+ -H \"Authorization: Bearer \$REST_TOKEN\"} -d '{\"sender\":\"me\",\"message\":\"what is kpo?\"}'"
 else
   rest="not exposed through nginx (SCALE_EXPOSE_REST=1 to expose it)"
 fi

@@ -14,20 +14,36 @@ if [ -d "$VAR_DIR/scale" ]; then chmod go-rw "$VAR_DIR"; else chmod go-rwx "$VAR
 chmod -R go-rwx "$RUN_DIR" "$LOG_DIR"
 find "$VAR_DIR" -maxdepth 1 -type f -exec chmod go-rwx {} +
 LAUNCH=("$PY" -m runtime.launch)
+# Sourcing this file runs nothing from .venv: scripts/run.sh sources it before set-up has
+# made the venv (issue #22), so secrets come from the kernel, not Python.
+random_secret() { head -c 48 /dev/urandom | base64 -w0 | tr '+/' '-_' | tr -d '='; }
+
 # Signed web chat sessions and report links (advisor/signing.py) need one secret shared
 # by both servers: ADVISOR_SECRET_KEY if set, else one kept in var/secret_key (0600).
 if [ -z "${ADVISOR_SECRET_KEY:-}" ]; then
   if [ ! -s "$VAR_DIR/secret_key" ]; then
-    (umask 077 && "$PY" -c 'import secrets; print(secrets.token_urlsafe(48))' >"$VAR_DIR/secret_key")
+    (umask 077 && random_secret >"$VAR_DIR/secret_key")
   fi
   ADVISOR_SECRET_KEY="$(cat "$VAR_DIR/secret_key")"
   export ADVISOR_SECRET_KEY
 fi
+# The Rasa server proves itself to the action server with ACTION_SERVER_TOKEN
+# (runtime/action_auth.py): if unset, one kept in var/action_server_token (0600).
+ensure_action_server_token() {
+  if [ -z "${ACTION_SERVER_TOKEN:-}" ]; then
+    if [ ! -s "$VAR_DIR/action_server_token" ]; then
+      (umask 077 && random_secret >"$VAR_DIR/action_server_token")
+    fi
+    ACTION_SERVER_TOKEN="$(cat "$VAR_DIR/action_server_token")"
+  fi
+  export ACTION_SERVER_TOKEN
+}
+ensure_action_server_token
 
-start_private() {  # start_private NAME CMD...: in the background, umask 077, var/log/NAME.log, var/run/NAME.pid
+start_private() {  # start_private NAME CMD...: in the background, umask 077, appending to var/log/NAME.log (rotated by scripts/rotate_logs.sh), var/run/NAME.pid
   local name="$1" pid
   shift
-  (umask 077 && exec "$@" >"$LOG_DIR/$name.log" 2>&1) &
+  (umask 077 && exec "$@" >>"$LOG_DIR/$name.log" 2>&1) &
   pid=$!
   (umask 077 && echo "$pid" >"$RUN_DIR/$name.pid")
 }
@@ -73,12 +89,25 @@ start_rasa_server() {
   wait_for_url "http://127.0.0.1:$RASA_PORT/webhooks/rest/" 180 "Rasa server"
 }
 
-stop_servers() {
+stop_servers() {  # stop both, and return only once they are gone (SIGKILL after 20 s)
+  local name pid pids=()
   for name in rasa actions; do
     local pidfile="$RUN_DIR/$name.pid"
     if [ -f "$pidfile" ]; then
-      kill "$(cat "$pidfile")" 2>/dev/null || true
+      pid="$(cat "$pidfile")"
+      kill "$pid" 2>/dev/null && pids+=("$pid")
       rm -f "$pidfile"
     fi
   done
+  for _ in $(seq 40); do
+    any_alive "${pids[@]}" || return 0
+    sleep 0.5
+  done
+  kill -9 "${pids[@]}" 2>/dev/null || true
+}
+
+any_alive() {  # any_alive PID...: true while one of them runs
+  local pid
+  for pid in "$@"; do kill -0 "$pid" 2>/dev/null && return 0; done
+  return 1
 }

@@ -1,48 +1,72 @@
 #!/usr/bin/env bash
 # Everything CI runs: set-up, lint (ruff, mypy), unit tests, data validation, training, the NLU
-# and free-text answer hold-out gates, end-to-end test stories, and pytest against real servers.
+# and free-text answer hold-out gates, end-to-end test stories, pytest against real servers,
+# and the README's run command from a fresh clone. Each step prints how long it took.
 source "$(dirname "$0")/common.sh"
 NLU_GATE="${NLU_GATE:-0.95}"
 ANSWER_GATE="${ANSWER_GATE:-0.95}"
 RESULTS="results"
 mkdir -p "$RESULTS"
+RUN_STARTED=$SECONDS
+STEP_STARTED=$SECONDS
+STEP_NAME=""
 
+step() {  # step "name": ends the previous step (with its time) and starts the next
+  step_done
+  STEP_NAME="$1"
+  STEP_STARTED=$SECONDS
+  log "$STEP_NAME"
+}
+step_done() {
+  if [ -n "$STEP_NAME" ]; then
+    printf '    (%s: %d s; %d s so far)\n' "$STEP_NAME" $((SECONDS - STEP_STARTED)) $((SECONDS - RUN_STARTED))
+  fi
+}
+
+step "Set-up"
 bash scripts/setup.sh
+# Real servers the tests drive, from Debian's packages when missing (root): Chromium for the
+# widget, PostgreSQL + Redis + nginx for scale-out and failures. Installed before any test, so
+# no test skips for want of them (under CI=true a skip fails: tests/conftest.py).
+bash scripts/install_browser.sh
+bash scripts/install_services.sh
+
 # Lint first (`make lint`): a style or type error fails the build before the long steps.
+step "Lint (ruff, mypy)"
 bash scripts/lint.sh
 
-log "1/7 Unit tests (scoring engine, answer parser, actions)"
+step "1/8 Unit tests (scoring engine, answer parser, actions, images)"
 "$PY" -m pytest tests/unit -q
 
-log "2/7 rasa data validate"
+step "2/8 rasa data validate"
 "$PY" scripts/validate_data.py
 
-log "3/7 Training"
+step "3/8 Training"
 bash scripts/train.sh
 
-log "4/7 NLU hold-out evaluation (fails below ${NLU_GATE})"
+step "4/8 NLU hold-out evaluation (fails below ${NLU_GATE})"
 rm -rf "$RESULTS/nlu"
 "$RASA" test nlu --model "$MODEL_DIR/$MODEL_NAME.tar.gz" --nlu tests/nlu/holdout.yml \
   --out "$RESULTS/nlu" --quiet
 "$PY" scripts/check_nlu_report.py "$RESULTS/nlu" "$NLU_GATE"
 
-log "5/7 Free-text answer hold-out (fails below ${ANSWER_GATE})"
+step "5/8 Free-text answer hold-out (fails below ${ANSWER_GATE})"
 # Answers never trained on, read through the trained model and the rules (tests/answers/).
 "$PY" scripts/check_answer_holdout.py "$MODEL_DIR/$MODEL_NAME.tar.gz" "$ANSWER_GATE" \
   "$RESULTS/answers"
 
-log "6/7 End-to-end test stories"
+step "6/8 End-to-end test stories"
 rm -rf "$RESULTS/stories"
 # --e2e makes Rasa check the intent (and FAQ topic) of each user message too;
 # it only reads story files named test_*.yml.
 "$RASA" test core --e2e --model "$MODEL_DIR/$MODEL_NAME.tar.gz" --stories tests/test_stories.yml \
   --fail-on-prediction-errors --out "$RESULTS/stories" --quiet
 
-log "7/7 Conversations against the real running servers (REST, web widget, Slack)"
-# Real servers the tests drive, from Debian's packages when missing (root):
-# Chromium for the widget, PostgreSQL + Redis + nginx for scale-out and failures.
-bash scripts/install_browser.sh
-bash scripts/install_services.sh
+step "7/8 Conversations against the real running servers (REST, web widget, Slack)"
 "$PY" -m pytest tests/integration -q
 
-log "All tests passed. Reports are in $RESULTS/"
+step "8/8 The README's run command from a fresh clone (make run, a reply, Ctrl-C)"
+"$PY" -m pytest tests/fresh_clone -q -s
+
+step_done
+log "All tests passed in $((SECONDS - RUN_STARTED)) s. Reports are in $RESULTS/"

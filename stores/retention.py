@@ -34,6 +34,7 @@ with warnings.catch_warnings():
     from sqlalchemy.engine import URL, Engine
     from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+    from stores.analytics_summary import delete_orphans
     from stores.tracker_store import CONNECT_TIMEOUT
 
 DEFAULT_IDLE_DAYS = 30.0
@@ -67,6 +68,7 @@ def delete_idle_conversations(engine: Engine, idle_days: float, now: float | Non
             connection.execute(
                 EVENTS.delete().where(EVENTS.c.sender_id.in_(sa.select(idle.c.sender_id)))
             )
+        delete_orphans(connection)  # the analytics' summary of these conversations
     return count
 
 

@@ -24,6 +24,10 @@ module knows nothing of Rasa. Not thread-safe: Rasa's server runs on one event l
 
 `TRACKER_CACHE_SIZE` (default 256) bounds the number of conversations kept; 0
 disables the cache (every call is a miss and nothing is kept).
+`TRACKER_CACHE_MAX_BYTES` (default 64 MiB) bounds their estimated memory (`weigh`,
+e.g. `tracker_weight`): least recently used values are evicted until the total
+fits, and a value heavier than the whole budget is not kept at all, so a few very
+long conversations cannot fill the memory however few they are.
 """
 
 from collections import OrderedDict
@@ -33,6 +37,8 @@ from typing import Generic, TypeVar
 
 SIZE_ENV = "TRACKER_CACHE_SIZE"
 DEFAULT_SIZE = 256
+BYTES_ENV = "TRACKER_CACHE_MAX_BYTES"
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
 # (number of rows, highest row id) of one conversation in the database.
 Version = tuple[int, int]
@@ -56,22 +62,53 @@ def cache_size(environ: Mapping[str, str]) -> int:
     return size
 
 
+def cache_max_bytes(environ: Mapping[str, str]) -> int:
+    """The memory budget `TRACKER_CACHE_MAX_BYTES` asks for (default 64 MiB)."""
+    raw = environ.get(BYTES_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_BYTES
+    if not raw.isdigit() or int(raw) <= 0:
+        raise ValueError(f"{BYTES_ENV} must be a whole number of bytes > 0, not {raw!r}")
+    return int(raw)
+
+
+# A stored event as Rasa keeps it in memory (its parse data: intent ranking,
+# entities...) is about this size, plus its text.
+EVENT_BYTES = 4096
+
+
+def tracker_weight(events: Sequence[object]) -> int:
+    """An estimate of a tracker's memory from its events, without serialising them."""
+    text = sum(len(getattr(event, "text", None) or "") for event in events)
+    return len(events) * EVENT_BYTES + 4 * text
+
+
 @dataclass(frozen=True)
 class _Entry(Generic[V]):
     value: V
     version: Version
     length: int  # len(items(value)) when recorded
     last: object  # items(value)[-1] when recorded, compared by identity
+    weight: int = 0  # estimated bytes when recorded
 
 
 class TrackerCache(Generic[V]):
     """At most `size` values by key, least recently used evicted first."""
 
-    def __init__(self, size: int, items: Callable[[V], Sequence[object]]) -> None:
+    def __init__(
+        self,
+        size: int,
+        items: Callable[[V], Sequence[object]],
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        weigh: Callable[[V], int] = lambda _: 0,
+    ) -> None:
         if size < 0:
             raise ValueError(f"cache size must be >= 0, not {size}")
         self.size = size
+        self.max_bytes = max_bytes
         self._items = items
+        self._weigh = weigh
+        self.weight = 0  # estimated bytes of every kept value
         self._entries: OrderedDict[str, _Entry[V]] = OrderedDict()
         self._new: OrderedDict[str, None] = OrderedDict()  # keys known to have no rows
 
@@ -141,16 +178,27 @@ class TrackerCache(Generic[V]):
             self.drop(key)
             return
         self._new.pop(key, None)
+        weight = self._weigh(value)
+        if weight > self.max_bytes:
+            self.drop(key)  # heavier than the whole budget: never kept
+            return
         length, last = self._mark(value)
-        self._entries[key] = _Entry(value, version, length, last)
-        self._entries.move_to_end(key)
-        while len(self._entries) > self.size:
-            self._entries.popitem(last=False)
+        self._remove(key)
+        self._entries[key] = _Entry(value, version, length, last, weight)
+        self.weight += weight
+        while len(self._entries) > self.size or self.weight > self.max_bytes:
+            self._remove(next(iter(self._entries)))
+
+    def _remove(self, key: str) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            self.weight -= entry.weight
 
     def drop(self, key: str) -> None:
-        self._entries.pop(key, None)
+        self._remove(key)
         self._new.pop(key, None)
 
     def clear(self) -> None:
         self._entries.clear()
         self._new.clear()
+        self.weight = 0

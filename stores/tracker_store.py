@@ -64,7 +64,13 @@ from rasa.shared.exceptions import RasaException
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from stores.tracker_cache import TrackerCache, Version, cache_size
+from stores.tracker_cache import (
+    TrackerCache,
+    Version,
+    cache_max_bytes,
+    cache_size,
+    tracker_weight,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -135,7 +141,10 @@ class StrictSQLTrackerStore(SQLTrackerStore):
         self.engine = sa.create_engine(url, **engine_kwargs)
         self.sessionmaker = sessionmaker(bind=self.engine)
         self.tracker_cache: TrackerCache[DialogueStateTracker] = TrackerCache(
-            cache_size(os.environ), lambda tracker: tracker.events
+            cache_size(os.environ),
+            lambda tracker: tracker.events,
+            max_bytes=cache_max_bytes(os.environ),
+            weigh=lambda tracker: tracker_weight(tracker.events),
         )
 
     @_unavailable(retry_dead_connection=True)
@@ -366,6 +375,25 @@ class StrictSQLTrackerStore(SQLTrackerStore):
     @_unavailable(retry_dead_connection=True)
     async def keys(self) -> Iterable[str]:
         return await super().keys()
+
+    @_unavailable(retry_dead_connection=True)
+    async def last_activity(self, sender_id: str) -> float | None:
+        """When the conversation's latest event happened (None: no such conversation);
+        one indexed query, never answered from the cache."""
+        events = self.SQLEvent
+        with self._autocommit() as connection:
+            latest = connection.execute(
+                sa.select(sa.func.max(events.timestamp)).where(events.sender_id == sender_id)
+            ).scalar()
+        return float(latest) if latest is not None else None
+
+    @_unavailable(retry_dead_connection=False)
+    async def delete(self, sender_id: str) -> None:
+        """Forget the conversation: every event of every session (as retention does)."""
+        self.tracker_cache.drop(sender_id)
+        with self._autocommit() as connection:
+            connection.execute(sa.delete(self.SQLEvent).where(self.SQLEvent.sender_id == sender_id))
+        self.tracker_cache.drop(sender_id)
 
 
 def reraise_unavailable(

@@ -16,7 +16,7 @@ RUN pip install --no-cache-dir -r requirements-actions.txt
 COPY actions/ actions/
 COPY advisor/ advisor/
 COPY data/answers/ data/answers/
-COPY runtime/__init__.py runtime/launch.py runtime/launch_env.py runtime/
+COPY runtime/__init__.py runtime/launch.py runtime/launch_env.py runtime/action_auth.py runtime/
 COPY scripts/common.sh scripts/
 RUN useradd --system --uid 1001 --home-dir /app actions
 

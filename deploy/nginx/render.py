@@ -12,7 +12,10 @@ Settings (environment variables of the same name):
 * EXPOSE_REST: 1 serves /webhooks/rest/ publicly, 0 answers it 404;
 * LIMIT_RATE, LIMIT_BURST, LIMIT_CONN: requests per second, burst and open
   connections per client address; SLACK_LIMIT_RATE, SLACK_LIMIT_BURST for Slack;
-* LIMIT_EXEMPT: addresses or networks (space separated) not limited.
+* LIMIT_EXEMPT: addresses or networks (space separated) not limited;
+* ADVISOR_ADMIN_TOKEN (optional): when set, /admin/ (the analytics page) is passed on.
+
+It also prepares nginx's private log folder, NGINX_DIR/log (`prepare_log_dir`).
 """
 
 from __future__ import annotations
@@ -86,6 +89,12 @@ def render(settings: Mapping[str, str], template: str | None = None) -> str:
             if settings["EXPOSE_REST"] == "1"
             else "            return 404;  # REST is not exposed (SCALE_EXPOSE_REST=0)"
         ),
+        # Not a required setting: the token itself, from the environment (never written).
+        ADMIN_ACCESS=(
+            "            # The analytics page is enabled (ADVISOR_ADMIN_TOKEN is set)."
+            if settings.get("ADVISOR_ADMIN_TOKEN", "").strip()
+            else "            return 404;  # the analytics page is off (no ADVISOR_ADMIN_TOKEN)"
+        ),
         LIMIT_EXEMPT="\n".join(f"        {network} 0;" for network in exempt)
         or "        # (no exempt address: SCALE_LIMIT_EXEMPT is empty)",
     )
@@ -98,6 +107,27 @@ def render(settings: Mapping[str, str], template: str | None = None) -> str:
     return text
 
 
+LOG_FILES = ("access.log", "error.log")
+
+
+def prepare_log_dir(nginx_dir: str, user: str = "") -> Path:
+    """NGINX_DIR/log: private (0700, files 0600), owned by nginx's worker user when
+    nginx starts as root (its workers reopen the logs after a rotation)."""
+    log_dir = Path(nginx_dir) / "log"
+    log_dir.mkdir(mode=0o700, exist_ok=True)
+    log_dir.chmod(0o700)
+    for name in LOG_FILES:
+        path = log_dir / name
+        path.touch(mode=0o600)
+        path.chmod(0o600)
+    if user and os.geteuid() == 0:
+        import shutil
+
+        for path in (log_dir, *(log_dir / name for name in LOG_FILES)):
+            shutil.chown(path, user)
+    return log_dir
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 3:
         print(f"usage: {argv[0]} TEMPLATE OUTPUT (settings in the environment)", file=sys.stderr)
@@ -108,6 +138,7 @@ def main(argv: list[str]) -> int:
         print(f"ERROR: nginx configuration: {error}", file=sys.stderr)
         return 1
     Path(argv[2]).write_text(text)
+    prepare_log_dir(os.environ["NGINX_DIR"], os.environ.get("NGINX_USER", ""))
     return 0
 
 

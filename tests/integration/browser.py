@@ -1,4 +1,4 @@
-"""Headless Chromium driving the real chat page (rasa-webchat), for the integration
+"""Headless Chromium driving the real chat page (web/assets/webchat.js), for the integration
 tests: Debian's chromium (scripts/install_browser.sh), driven by Playwright, which
 never downloads a browser. Without Chromium these tests are skipped, except in CI
 (CI set), where they fail.
@@ -64,28 +64,34 @@ def playwright_api() -> Iterator[Any]:
 class Widget:
     """One browser profile with the chat page open; reads the widget's DOM."""
 
-    MESSAGES_JS = """() => [...document.querySelectorAll('.rw-messages-container .rw-message')]
+    MESSAGES = ".ac-transcript > .ac-message"
+    INPUT = ".ac-input"
+    # Quick replies still to be answered (answered ones are aria-disabled).
+    OPEN_REPLIES = ".ac-replies .ac-reply:not([aria-disabled])"
+
+    MESSAGES_JS = """() => [...document.querySelectorAll('.ac-transcript > .ac-message')]
         .map(m => ({
-            bot: !!m.querySelector('.rw-response'),
-            text: (m.querySelector('.rw-message-text') || m).innerText.trim(),
-            html: (m.querySelector('.rw-message-text') || m).innerHTML,
-            buttons: [...m.querySelectorAll('.rw-reply')].map(b => b.innerText.trim()),
+            bot: m.classList.contains('ac-bot'),
+            text: m.querySelector('.ac-text').innerText.trim(),
+            html: m.querySelector('.ac-text').innerHTML,
+            buttons: [...m.querySelectorAll('.ac-reply')].map(b => b.innerText.trim()),
+            links: [...m.querySelectorAll('.ac-replies a')].map(a => a.getAttribute('href')),
         }))"""
 
     # true once a bot message after index `after` matches `needle` (regex, case-
     # insensitive) or, without a needle, once the newest message is a bot's with buttons.
     WAIT_JS = """([after, needle]) => {
-        const all = [...document.querySelectorAll('.rw-messages-container .rw-message')];
-        const fresh = all.slice(after).filter(m => m.querySelector('.rw-response'));
+        const all = [...document.querySelectorAll('.ac-transcript > .ac-message')];
+        const fresh = all.slice(after).filter(m => m.classList.contains('ac-bot'));
         if (needle !== null) {
             const re = new RegExp(needle, 'i');
             return fresh.some(m => re.test(m.innerText));
         }
         const last = all[all.length - 1];
-        return fresh.length > 0 && fresh.includes(last) && !!last.querySelector('.rw-reply');
+        return fresh.length > 0 && fresh.includes(last) && !!last.querySelector('.ac-reply');
     }"""
 
-    def __init__(self, api: Any, base_url: str, profile: Path) -> None:
+    def __init__(self, api: Any, base_url: str, profile: Path, **options: Any) -> None:
         self.base_url = base_url
         self.foreign_requests: list[str] = []
         self.errors: list[str] = []
@@ -94,7 +100,7 @@ class Widget:
             executable_path=CHROMIUM,
             headless=True,
             args=CHROMIUM_ARGS,
-            viewport={"width": 900, "height": 1000},
+            **{"viewport": {"width": 900, "height": 1000}, **options},
         )
         self.context.on("request", self._check_origin)
         self.page = self.context.pages[0] if self.context.pages else self.context.new_page()
@@ -113,11 +119,17 @@ class Widget:
 
     def open(self) -> None:
         self.page.goto(f"{self.base_url}/chat/")
-        self.page.wait_for_selector(".rw-new-message", timeout=WAIT_MS)
+        self.wait_connected()
 
     def reload(self) -> None:
         self.page.reload()
-        self.page.wait_for_selector(".rw-new-message", timeout=WAIT_MS)
+        self.wait_connected()
+
+    def wait_connected(self) -> None:
+        self.page.wait_for_function(
+            "() => /Connected/.test(document.querySelector('.ac-status')?.textContent || '')",
+            timeout=WAIT_MS,
+        )
 
     def messages(self) -> list[dict[str, Any]]:
         return self.page.evaluate(self.MESSAGES_JS)
@@ -137,13 +149,13 @@ class Widget:
     def say(self, text: str) -> int:
         """Type `text` into the widget; returns the message count before it."""
         before = len(self.messages())
-        self.page.fill(".rw-new-message", text)
-        self.page.press(".rw-new-message", "Enter")
+        self.page.fill(self.INPUT, text)
+        self.page.press(self.INPUT, "Enter")
         return before
 
     def click(self, title: str) -> int:
         before = len(self.messages())
-        buttons = self.page.locator(".rw-replies .rw-reply").filter(
+        buttons = self.page.locator(self.OPEN_REPLIES).filter(
             has_text=re.compile(rf"^\s*{re.escape(title)}\s*$")
         )
         buttons.last.click()

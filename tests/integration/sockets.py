@@ -16,7 +16,7 @@ from typing import Any
 
 import socketio
 
-from channels.socketio import SENDER_PREFIX
+from channels.socket_sessions import SENDER_PREFIX
 
 
 class SocketChat:

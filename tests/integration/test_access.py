@@ -78,6 +78,7 @@ def shipped_env(var: Path, rasa_port: int, actions_port: int, endpoints: Path) -
             "RASA_INTERFACE",
             "SANIC_HOST",
             "ACTIONS_REQUEST_MAX_SIZE",
+            "ACTION_SERVER_TOKEN",
         )
     }
     env.update(
@@ -323,3 +324,59 @@ def test_action_server_listens_on_loopback_only(hardened_stack: Stack) -> None:
     addresses = _listening_addresses(hardened_stack[1].port)
     # 0100007F is 127.0.0.1 in /proc's little-endian hex; anything else (0.0.0.0 = 00000000) fails.
     assert addresses == {"0100007F"}, addresses
+
+
+def test_shipped_servers_share_a_generated_action_server_token(shipped: Shipped) -> None:
+    """Without ACTION_SERVER_TOKEN, servers.sh makes one in var/ (0600) and gives it to
+    both servers: custom actions run, and a call without it is refused."""
+    token = (shipped.var / "action_server_token").read_text().strip()
+    assert len(token) >= 32
+    assert stat.S_IMODE((shipped.var / "action_server_token").stat().st_mode) == 0o600
+    webhook = f"http://127.0.0.1:{shipped.actions_port}/webhook"
+    call = {"next_action": "action_show_report", "sender_id": "x", "tracker": {"sender_id": "x"}}
+    assert requests.post(webhook, json=call, timeout=30).status_code == 401
+    # The assessment form's validation is a custom action: it runs.
+    reply = requests.post(
+        shipped.base_url + "/webhooks/rest/webhook",
+        json={"sender": "token-check", "message": "/start_assessment"},
+        timeout=60,
+    )
+    assert reply.status_code == 200, reply.text
+    texts = " ".join(message.get("text", "") for message in reply.json())
+    assert "process" in texts.lower() and "try again" not in texts, texts
+    for name in ("rasa", "actions"):
+        cmdline = Path(f"/proc/{shipped.pid(name)}/cmdline").read_bytes()
+        assert token.encode() not in cmdline, name
+
+
+def test_logs_are_rotated_and_the_servers_keep_writing(shipped: Shipped) -> None:
+    """scripts/rotate_logs.sh (logrotate, copytruncate): the old lines move to a
+    private .1 file, the servers go on appending to the emptied log (no gap)."""
+    log = shipped.var / "log" / "rasa.log"
+    before = log.read_bytes()
+    assert before
+    rotated = subprocess.run(
+        ["bash", "scripts/rotate_logs.sh", "--force"],
+        cwd=PROJECT_DIR,
+        env=shipped.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert rotated.returncode == 0, rotated.stdout + rotated.stderr
+    old = shipped.var / "log" / "rasa.log.1"
+    assert old.read_bytes().startswith(before)
+    assert stat.S_IMODE(old.stat().st_mode) == 0o600
+    assert (shipped.var / "log" / "actions.log.1").exists()
+    # Something the Rasa server logs: a refused foreign origin.
+    requests.get(
+        shipped.base_url + "/socket.io/?EIO=4&transport=polling",
+        headers={"Origin": "https://rotation-check.example"},
+        timeout=10,
+    )
+    deadline = time.monotonic() + 10
+    while b"rotation-check" not in log.read_bytes():
+        assert time.monotonic() < deadline, log.read_bytes()[-500:]
+        time.sleep(0.2)
+    assert b"\0" not in log.read_bytes()  # appended at the start, not at the old offset
+    assert len(log.read_bytes()) < len(before) + 2000

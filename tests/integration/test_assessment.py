@@ -108,14 +108,15 @@ def test_provisional_recommendation_mid_form(new_chat):
     assert "still open" in reply.lower()
 
 
-def test_unclear_answers_get_a_hint_then_buttons_only(new_chat):
+def test_unclear_answers_get_a_hint_then_a_stated_default_never_a_third_ask(new_chat):
     chat = new_chat()
     chat.text("/start_assessment")
     chat.text("payroll")
     first = chat.text("hmm")
     assert "didn't catch" in first and chat.buttons()
     second = chat.text("purple")
-    assert "pick one" in second and chat.buttons()
+    assert "assumption" in second and "different from your competitors" not in second
+    assert "routine" in second.lower()  # the next question
 
 
 def test_stop_needs_confirmation_and_keeps_answers(new_chat):

@@ -16,6 +16,7 @@ without a token.
 """
 
 import os
+import sqlite3
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -27,13 +28,15 @@ import socketio
 
 from advisor.signing import sign
 from channels.input_guard import MAX_SENDER_CHARS
-from channels.socketio import SENDER_PREFIX, SESSION_PROBLEM
+from channels.socket_sessions import SENDER_PREFIX
+from channels.socketio import FORGOTTEN, MOVED, SESSION_PROBLEM
 from harness.servers import MODEL, ActionServer, RasaServer
 from tests.integration.conftest import ALLOWED_ORIGIN, API_TOKEN
 from tests.integration.sockets import SocketChat
 
 REST_TOKEN = "test-only-rest-token-not-a-real-secret"
-SECRET = "test-only-advisor-secret-key-0123456789abcdef"  # ADVISOR_SECRET_KEY of this server
+SECRET = "test-only-advisor-secret-key-0123456789abcdef"  # this server's newest secret
+OLD_SECRET = "test-only-older-secret-key-0123456789abcdef"  # rotated out, still in its grace
 KPO_FACT = "Knowledge Process Outsourcing"
 BPO_FACT = "Business Process Outsourcing"
 FOREIGN_ORIGIN = "https://evil.example"
@@ -44,7 +47,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RasaServer]:
     if not MODEL.exists():
         pytest.fail(f"No trained model at {MODEL}: run `make test`, which trains first.")
     workdir = tmp_path_factory.mktemp("identity")
-    secrets = {"ADVISOR_SECRET_KEY": SECRET}
+    secrets = {"ADVISOR_SECRET_KEYS": f"{SECRET},{OLD_SECRET}"}  # newest first
     actions = ActionServer(workdir, extra_env=secrets).start()
     rasa = RasaServer(
         workdir,
@@ -190,10 +193,78 @@ def test_a_reload_with_the_issued_id_continues_the_conversation(
     assert KPO_FACT in texts(reloaded.say("what is kpo?"))
     assert user_texts(server, first.sender_id) == ["what is bpo?", "what is kpo?"]
 
-    # Two tabs of the same browser share the session: both see the replies.
-    other_tab = connect(server, chats, session_id=first.session_id)
-    assert KPO_FACT in texts(other_tab.say("what is kpo?"))
-    assert KPO_FACT in texts(quiet_for(reloaded, 1))
+
+def test_one_live_socket_per_session_the_newest_wins(
+    server: RasaServer, chats: list[SocketChat]
+) -> None:
+    first = connect(server, chats)
+    assert BPO_FACT in texts(first.say("what is bpo?"))
+    # A second tab (or someone who copied the id) presents the session: it takes it
+    # over, the first socket is told and hears nothing more of the conversation.
+    second = connect(server, chats, session_id=first.session_id)
+    assert second.session_id == first.session_id
+    assert [r.get("text") for r in quiet_for(first, 1)] == [MOVED]
+    assert KPO_FACT in texts(second.say("what is kpo?"))
+    assert quiet_for(first, 1) == []
+    first.send({"message": "what is bpo?", "session_id": first.session_id})
+    assert [r.get("text") for r in first.drain()] == [SESSION_PROBLEM]
+    assert user_texts(server, first.sender_id) == ["what is bpo?", "what is kpo?"]
+    # Reloading the first tab makes it the live one again.
+    assert first.request_session(first.session_id) == first.session_id
+    assert [r.get("text") for r in quiet_for(second, 1)] == [MOVED]
+    assert KPO_FACT in texts(first.say("what is kpo?"))
+
+
+def test_a_session_idle_longer_than_the_limit_is_not_resumed(
+    server: RasaServer, chats: list[SocketChat]
+) -> None:
+    first = connect(server, chats)
+    assert BPO_FACT in texts(first.say("what is bpo?"))
+    first.close()
+    assert server.tracker_db is not None
+    with sqlite3.connect(server.tracker_db) as db:  # its last message: 31 days ago
+        db.execute(
+            "UPDATE events SET timestamp = timestamp - ? WHERE sender_id = ?",
+            (31 * 86400, first.sender_id),
+        )
+    later = connect(server, chats, session_id=first.session_id)
+    assert later.session_id != first.session_id and later.sender_id != first.sender_id
+    assert user_texts(server, later.sender_id) == []
+
+
+def test_forget_this_conversation_deletes_it(server: RasaServer, chats: list[SocketChat]) -> None:
+    chat = connect(server, chats)
+    assert BPO_FACT in texts(chat.say("what is bpo?"))
+    old_token, old_sender = chat.session_id, chat.sender_id
+    assert user_texts(server, old_sender)
+    assert [r.get("text") for r in chat.say("Forget this conversation.")] == [FORGOTTEN]
+    new_token = chat.confirmed.get(timeout=10)
+    assert new_token != old_token
+    assert server.tracker_db is not None
+    with sqlite3.connect(server.tracker_db) as db:
+        rows = db.execute("SELECT count(*) FROM events WHERE sender_id = ?", (old_sender,))
+        assert rows.fetchone() == (0,)
+    # The socket continues in a fresh conversation; the old id is not honoured any more.
+    chat.session_id = new_token
+    assert KPO_FACT in texts(chat.say("what is kpo?"))
+    assert user_texts(server, chat.sender_id) == ["what is kpo?"]
+    again = connect(server, chats, session_id=old_token)
+    assert again.session_id not in (old_token, new_token)
+    assert user_texts(server, old_sender) == []
+
+
+def test_values_signed_with_a_rotated_out_secret_stay_valid_in_their_grace(
+    server: RasaServer, chats: list[SocketChat]
+) -> None:
+    chat = connect(server, chats)
+    assert BPO_FACT in texts(chat.say("what is bpo?"))
+    value = chat.session_id.split(".")[0]
+    old_token = signed("socket-session", value, secret=OLD_SECRET)
+    chat.close()
+    resumed = connect(server, chats, session_id=old_token)
+    assert resumed.sender_id == chat.sender_id  # the same conversation...
+    assert resumed.session_id == signed("socket-session", value)  # ...under the newest secret
+    assert KPO_FACT in texts(resumed.say("what is kpo?"))
 
 
 # --- Origin -----------------------------------------------------------------------------------
@@ -220,23 +291,29 @@ def test_the_allowed_and_the_own_origin_work(
 
 
 @pytest.mark.parametrize(
-    "origin, status",
+    "origin, status, headers",
     [
-        (None, 200),
-        (ALLOWED_ORIGIN, 200),
-        ("own", 200),
-        (FOREIGN_ORIGIN, 403),
-        ("null", 403),
-        (ALLOWED_ORIGIN + ".evil.example", 403),
+        (None, 200, None),
+        (ALLOWED_ORIGIN, 200, None),
+        ("own", 200, None),
+        (FOREIGN_ORIGIN, 403, None),
+        ("null", 403, None),
+        (ALLOWED_ORIGIN + ".evil.example", 403, None),
+        # A Host that isn't one of the server's names (DNS rebinding) or a
+        # forwarded host (any client can send one) does not make an origin "own".
+        ("http://evil.example", 403, {"Host": "evil.example"}),
+        ("http://evil.example:80", 403, {"Host": "evil.example:80"}),
+        ("http://evil.example", 403, {"X-Forwarded-Host": "evil.example"}),
+        ("http://localhost", 200, {"Host": "localhost"}),
     ],
 )
 def test_polling_handshake_checks_the_origin(
-    server: RasaServer, origin: str | None, status: int
+    server: RasaServer, origin: str | None, status: int, headers: dict[str, str] | None
 ) -> None:
     origin = server.base_url if origin == "own" else origin
     answer = requests.get(
         f"{server.base_url}/socket.io/?EIO=4&transport=polling",
-        headers={"Origin": origin} if origin else {},
+        headers={**({"Origin": origin} if origin else {}), **(headers or {})},
         timeout=10,
     )
     assert answer.status_code == status, answer.text[:200]
@@ -308,3 +385,15 @@ def test_rest_cannot_reach_a_socket_conversation(
     assert quiet_for(alice) == []
     assert user_texts(server, alice.sender_id) == ["what is bpo?"]
     assert len(alice.sender_id) <= MAX_SENDER_CHARS
+
+
+def test_a_clean_websocket_close_logs_no_error(server: RasaServer) -> None:
+    assert server.server is not None
+    before = len(server.server.log.read_bytes())
+    for _ in range(3):
+        chat = SocketChat(server.base_url).connect()
+        assert KPO_FACT in texts(chat.say("what is kpo?"))
+        chat.close()
+    time.sleep(1)  # the server has noticed the closes
+    logged = server.server.log.read_bytes()[before:].decode(errors="replace")
+    assert "Invalid response type" not in logged and "Traceback" not in logged, logged[-2000:]

@@ -40,5 +40,12 @@ def test_a_flood_from_one_sender_is_slowed_down_politely(
     assert "what is kpo?" not in user_messages(server, flooder.sender)
     assert len(user_messages(server, flooder.sender)) == MESSAGES_PER_MINUTE
 
+    # The warning names the conversation by a digest: a REST sender id is a bearer
+    # secret and never written to the log.
+    assert server.server is not None
+    log = server.server.log.read_text(errors="replace")
+    assert "Too many messages from rest#" in log
+    assert flooder.sender not in log
+
     # Other people are not slowed down by someone else's flood.
     assert "Knowledge Process Outsourcing" in Chat(server.base_url).text("what is kpo?")

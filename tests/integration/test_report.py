@@ -179,7 +179,7 @@ def test_the_report_opens_from_the_widget_renders_and_prints(
     widget.wait_for_bot(0)
     after = widget.say(WHOLE_ASSESSMENT)
     widget.wait_for_bot(after, "My recommendation for payroll")
-    link = widget.page.locator("a.rw-reply", has_text="Open the report")
+    link = widget.page.locator(".ac-replies a", has_text="Open the report")
     link.last.wait_for(timeout=WAIT_MS)
     with widget.context.expect_page() as opened:
         link.last.click()

@@ -304,6 +304,10 @@ NOT_PUBLIC = [
     ("GET", "/chat/%2e%2e/version"),
     ("GET", "/report/../conversations/someone/tracker"),
     ("GET", "/socket.io/../status"),
+    # into a public prefix: nginx would match the normalised path and pass the raw one
+    ("GET", "/conversations/../chat/tracker"),
+    ("GET", "/status/%2e%2e/chat/"),
+    ("GET", "/conversations/someone/%2E%2E/%2E%2E/report/x"),
 ]
 
 
@@ -320,6 +324,18 @@ def test_nginx_serves_only_the_public_paths(stack: ScaleStack) -> None:
     refused = [e for e in stack.access_log()[log_start:] if e["status"] == "404"]
     assert len(refused) == len(NOT_PUBLIC)
     assert all(not e["upstreams"] for e in refused), f"reached a replica: {refused}"
+
+
+def test_nginx_logs_no_report_token_in_a_private_folder(stack: ScaleStack) -> None:
+    port = int(stack.settings["SCALE_HTTP_PORT"])
+    token = "NotARealTokenButLongEnough0123456789abcdefghij"
+    assert raw_request(port, "GET", f"/report/{token}").status == 404  # from a replica
+    log_dir = stack.directory / "nginx" / "log"
+    assert any(e["uri"] == "/report/<token>" and e["upstreams"] for e in stack.access_log())
+    for name in ("access.log", "error.log"):
+        assert token not in (log_dir / name).read_text()
+        assert (log_dir / name).stat().st_mode & 0o777 == 0o600
+    assert log_dir.stat().st_mode & 0o777 == 0o700
 
 
 def test_nginx_refuses_a_flood_from_one_address_with_429(stack: ScaleStack) -> None:

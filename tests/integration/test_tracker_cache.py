@@ -25,7 +25,7 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from stores.retention import delete_idle_conversations
-from stores.tracker_cache import SIZE_ENV
+from stores.tracker_cache import BYTES_ENV, EVENT_BYTES, SIZE_ENV
 from stores.tracker_store import StrictSQLTrackerStore, TrackerStoreUnavailable
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -400,6 +400,24 @@ def test_the_least_recently_used_conversation_is_evicted(
     assert asyncio.run(store.retrieve("a")) is not kept["a"]
     assert asyncio.run(store.retrieve("c")) is kept["c"]
     assert as_dicts(asyncio.run(store.retrieve("a"))) == as_dicts(kept["a"])
+
+
+def test_the_cache_is_bounded_in_bytes_too(
+    new_store: Callable[..., StrictSQLTrackerStore], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """TRACKER_CACHE_MAX_BYTES: a long conversation that alone exceeds the budget is
+    never kept (served by a load, equal to Rasa's), short ones fit beside each other."""
+    monkeypatch.setenv(BYTES_ENV, str(64 * EVENT_BYTES))  # room for 64 events
+    store = new_store("100")
+    long = asyncio.run(message(store, "long"))
+    for _ in range(20):  # 4 events a turn: over the budget
+        long = asyncio.run(message(store, "long"))
+    assert "long" not in store.tracker_cache
+    served = asyncio.run(store.retrieve("long"))
+    assert served is not long and as_dicts(served) == as_dicts(long)
+    short = {sender: asyncio.run(message(store, sender)) for sender in ("a", "b", "c")}
+    assert all(asyncio.run(store.retrieve(s)) is short[s] for s in short)
+    assert store.tracker_cache.weight <= 64 * EVENT_BYTES
 
 
 def down(*_: Any, **__: Any) -> Any:

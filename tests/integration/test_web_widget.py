@@ -1,7 +1,8 @@
 """The chat page (channels/web_page.py + web/) in a real headless Chromium, against
 the real Rasa and action servers: the page is served by the Rasa server at /chat/,
-the rasa-webchat widget talks socket.io to the same origin with
+its widget (web/assets/webchat.js) talks socket.io to the same origin with
 session_persistence on, renders markdown, and a reload continues the conversation.
+Its accessibility is tested in test_accessibility.py.
 
 Chromium is Debian's (scripts/install_browser.sh); Playwright only drives it, it
 never downloads a browser. Without Chromium the browser tests are skipped, except
@@ -20,7 +21,7 @@ import pytest
 import requests
 import yaml
 
-from channels.web_page import FONT_IMPORT, WIDGET_BUNDLE, WebChatPage
+from channels.web_page import SOCKET_CLIENT, WebChatPage
 from harness.servers import CREDENTIALS, PROJECT_DIR, RasaServer
 from tests.integration.browser import WAIT_MS, Widget
 
@@ -65,16 +66,17 @@ def test_page_and_widget_are_served_by_the_rasa_server(rasa_server: RasaServer) 
     assert "<title>Outsourcing Advisor</title>" in page.text
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
 
-    bundle = requests.get(f"{base}/chat/assets/webchat.js", timeout=10)
-    assert bundle.status_code == 200
-    assert bundle.headers["Content-Type"].startswith("application/javascript")
-    assert "WebChat" in bundle.text[:2000] and "fonts.googleapis.com" not in bundle.text
+    client = requests.get(f"{base}/chat/assets/socket.io.js", timeout=10)
+    assert client.status_code == 200
+    assert client.headers["Content-Type"].startswith("application/javascript")
+    assert "Socket.IO" in client.text[:2000]
     again = requests.get(
-        f"{base}/chat/assets/webchat.js",
+        f"{base}/chat/assets/socket.io.js",
         timeout=10,
-        headers={"If-None-Match": bundle.headers["ETag"]},
+        headers={"If-None-Match": client.headers["ETag"]},
     )
     assert again.status_code == 304
+    assert "AdvisorChat" in requests.get(f"{base}/chat/assets/webchat.js", timeout=10).text
 
     for own_asset in ("chat.js", "chat.css"):
         assert requests.get(f"{base}/chat/assets/{own_asset}", timeout=10).status_code == 200
@@ -129,7 +131,7 @@ _SECRETS = {
         ".hidden",
         "./../index.html",
         "chat.css/../../index.html",
-        "../node_modules/rasa-webchat/package.json",
+        "../node_modules/socket.io-client/package.json",
         "chat.js%00.css",
         "chat.css%00/../../index.html",
     ],
@@ -149,22 +151,22 @@ def test_raw_requests_reach_the_asset_handler(rasa_server: RasaServer) -> None:
     assert status == 404  # sent as written: urllib3 would have sent /chat/assets/chat.css
 
 
-def test_missing_widget_gives_a_clear_503(tmp_path: Path) -> None:
+def test_missing_socket_client_gives_a_clear_503(tmp_path: Path) -> None:
     (tmp_path / "index.html").write_text("<html></html>")
     channel = WebChatPage(web_dir=str(tmp_path))  # no node_modules there
 
     page = channel.page_response()
     assert page.status == 503 and b"make setup" in page.body
-    bundle = channel.asset_response("webchat.js")
-    assert bundle.status == 503 and b"make setup" in bundle.body
+    client = channel.asset_response("socket.io.js")
+    assert client.status == 503 and b"make setup" in client.body
 
-    # Installed: served, without the Google-Fonts import.
-    installed = tmp_path / WIDGET_BUNDLE
+    # Installed: served as it is.
+    installed = tmp_path / SOCKET_CLIENT
     installed.parent.mkdir(parents=True)
-    installed.write_bytes(b"/*x*/" + FONT_IMPORT + b"window.WebChat={};")
+    installed.write_bytes(b"/*x*/window.io=function(){};")
     assert channel.page_response().status == 200
-    served = channel.asset_response("webchat.js")
-    assert served.status == 200 and served.body == b"/*x*/window.WebChat={};"
+    served = channel.asset_response("socket.io.js")
+    assert served.status == 200 and served.body == b"/*x*/window.io=function(){};"
 
 
 def test_channel_handles_no_messages() -> None:
@@ -261,10 +263,11 @@ def test_full_assessment_by_clicking_buttons(widget: Widget) -> None:
         assert_markdown_rendered(bubble)
 
     # Show the recommendation from its headline on.
-    widget.page.locator(".rw-messages-container .rw-message").nth(
-        widget.messages().index(headline)
-    ).evaluate("e => e.scrollIntoView({block: 'start'})")
+    widget.page.locator(Widget.MESSAGES).nth(widget.messages().index(headline)).evaluate(
+        "e => e.scrollIntoView({block: 'start'})"
+    )
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    widget.page.mouse.move(0, 0)  # no hover look on a button
     widget.page.screenshot(path=str(SCREENSHOT))
     # The README's picture: written when missing, or refreshed on request.
     if not DOCS_SCREENSHOT.exists() or os.environ.get("UPDATE_DOCS_SCREENSHOT"):
@@ -283,7 +286,7 @@ def test_reload_continues_the_conversation(widget: Widget) -> None:
 
     widget.reload()
     widget.page.wait_for_function(
-        "n => document.querySelectorAll('.rw-messages-container .rw-message').length >= n",
+        "n => document.querySelectorAll('.ac-transcript > .ac-message').length >= n",
         arg=len(shown),
         timeout=WAIT_MS,
     )
@@ -305,7 +308,7 @@ def test_bot_markdown_renders_bold_and_links(widget: Widget) -> None:
     real_links = [m for m in widget.bot_messages() if "<a " in m["html"]]
 
     # No answer has a link yet, so add one the way the widget stores bot messages
-    # (params.storage "local") and let it render it after a reload.
+    # (localStorage, rasa-webchat's format) and let it render it after a reload.
     link = "https://example.org/outsourcing-guide"
     state = widget.storage()
     template = next(m for m in state["conversation"] if m.get("sender") == "response")
@@ -319,12 +322,64 @@ def test_bot_markdown_renders_bold_and_links(widget: Widget) -> None:
     )
     widget.page.evaluate("s => localStorage.setItem('chat_session', s)", json.dumps(state))
     widget.reload()
-    anchor = widget.page.wait_for_selector(f".rw-response a[href='{link}']", timeout=WAIT_MS)
-    assert anchor.inner_text() == "vendor guide"
+    anchor = widget.page.wait_for_selector(f".ac-bot a[href='{link}']", timeout=WAIT_MS)
+    # A link opening a new tab says so (to assistive technology; an arrow shows it).
+    assert re.fullmatch(r"vendor guide\s*\(opens in a new tab\)\s*↗", anchor.inner_text())
     assert anchor.get_attribute("target") == "_blank"
     assert "noopener" in (anchor.get_attribute("rel") or "")
-    stored = widget.page.locator(".rw-response", has_text="vendor guide")
+    stored = widget.page.locator(".ac-bot", has_text="vendor guide")
     assert stored.locator("strong, b").inner_text() == "compare"
     for message in real_links:
         assert re.search(r'<a [^>]*href="https?://', message["html"]), message["html"]
+    widget.assert_clean()
+
+
+def test_a_conversation_begun_with_rasa_webchat_goes_on(widget: Widget) -> None:
+    """Browsers that chatted with the former widget (rasa-webchat 1.0.1) keep their
+    conversation: same localStorage key and session; the entries it stored but never
+    showed are left out, and the questions answered there are answered here."""
+    widget.open()
+    widget.wait_for_bot(0)
+    after = widget.click("Assess my process")
+    question = widget.wait_for_bot(after)
+    shown = [m["text"] for m in widget.messages()]
+    state = widget.storage()
+    # The shape rasa-webchat 1.0.1 stored (seen in its localStorage): buttons messages
+    # typed "buttons", a hidden "text" entry after each quick reply, no answered flag.
+    conversation: list[dict[str, Any]] = []
+    for message in state["conversation"]:
+        conversation.append(
+            {
+                "type": "buttons" if message.get("quick_replies") else "text",
+                "sender": message["sender"],
+                "text": message["text"],
+                "quick_replies": message.get("quick_replies") or None,
+                "showAvatar": False,
+                "timestamp": message["timestamp"],
+            }
+        )
+        if message["sender"] == "client":
+            conversation.append(
+                {"type": "text", "sender": "client", "text": "text", "hidden": True}
+            )
+    old = {
+        "params": {"storage": "local"},
+        "lastUpdate": 0,
+        "version": "1.0.1",
+        "session_id": state["session_id"],
+        "conversation": conversation,
+        "metadata": {},
+    }
+    widget.page.evaluate("s => localStorage.setItem('chat_session', s)", json.dumps(old))
+    widget.reload()
+    widget.page.wait_for_function(
+        "n => document.querySelectorAll('.ac-transcript > .ac-message').length >= n",
+        arg=len(shown),
+        timeout=WAIT_MS,
+    )
+    assert [m["text"] for m in widget.messages()] == shown
+    open_replies = widget.page.locator(Widget.OPEN_REPLIES).all_inner_texts()
+    assert open_replies == question["buttons"]  # the greeting's were answered
+    after = widget.click(question["buttons"][0])  # the same session goes on
+    widget.wait_for_bot(after)
     widget.assert_clean()

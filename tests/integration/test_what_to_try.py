@@ -53,6 +53,8 @@ WALK = [
         "what's the average salary of a BPO agent in Manila?",
         lambda r: "I don't have data on that" in r,
     ),
+    ("is payroll BPO or KPO?", lambda r: "payroll" in r and "**BPO**" in r),
+    ("what about market research?", lambda r: "market research" in r and "**KPO**" in r),
     (
         "We want to outsource our customer support — which model fits?",
         lambda r: "different from your competitors" in r,
@@ -62,11 +64,13 @@ WALK = [
         "pretty routine, mostly scripted",
         lambda r: r.startswith("Got it") and "different from your competitors" in r,
     ),
+    # A second reply that leaves the core question open: its default is taken (said, and
+    # listed as an assumption) rather than the question asked a third time.
     (
         "highly confidential client data",
-        lambda r: "sensitive" in r and "different from your competitors" in r,
+        lambda r: "sensitive" in r and "assumption" in r and "skills" in r,
     ),
-    ("not sure", lambda r: "assume" in r),  # the core question: a stated default
+    ("not sure", lambda r: "For example" in r and "skills" in r),  # explained first
     ("what is kpo?", lambda r: response("utter_faq/what_is_kpo") in r and "?" in r.split("\n")[-1]),
     ("what do you recommend so far?", lambda r: "so far" in r.lower()),
     ("stop", lambda r: "Do you want to stop" in r),
@@ -81,12 +85,12 @@ WALK = [
     ("why?", lambda r: "weighed in" in r and "routine" in r.lower()),
     ("what about KPO?", lambda r: r.startswith("KPO scores") and "behind BPO" in r),
     ("actually our data is highly sensitive", lambda r: "sensitiv" in r.lower()),
-    ("can I get this as a PDF?", lambda r: "Here's the report for **customer care**" in r),
+    ("can I get this as a PDF?", lambda r: "Here's the report for **customer support**" in r),
     ("assess another process", lambda r: "another process" in r),
     # Mid-way through the second one: the first is listed, then the question comes back.
     (
         "compare my processes",
-        lambda r: "one process" in r and "customer care" in r and "Finish this one" in r,
+        lambda r: "one process" in r and "customer support" in r and "Finish this one" in r,
     ),
 ]
 

@@ -1,4 +1,4 @@
-"""The learned answer reader on its own (advisor.answer_model), trained on a
+"""The learned answer reader on its own (advisor.reading.answer_model), trained on a
 small slice of data/answers so the test is quick."""
 
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from advisor.answer_model import AnswerModel, clauses, load_examples
+from advisor.reading.answer_model import AnswerModel, clauses, load_examples
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 EXAMPLES = DATA / "answers"

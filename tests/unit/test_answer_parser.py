@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from advisor.answer_parser import parse_answers
 from advisor.answers import ANSWER_SLOTS, Slot, values_of
+from advisor.reading.answer_parser import parse_answers
 
 
 def check(message, expected, want):

@@ -16,17 +16,15 @@ from channels.rest import (
     reserved_sender,
     rest_token,
 )
-from channels.socketio import (
+from channels.socket_origin import configured_origins, origin_allowed
+from channels.socket_sessions import (
     SENDER_PREFIX,
-    GuardedSocketIOOutput,
     Session,
     SessionBindings,
-    configured_origins,
     new_session,
-    origin_allowed,
-    quick_reply,
     resume_session,
 )
+from channels.socketio import GuardedSocketIOOutput, quick_reply
 
 SECRET = "unit-test-secret-not-a-real-one-0123456789abcdef"
 

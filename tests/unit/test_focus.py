@@ -1,8 +1,8 @@
-"""Long messages are classified by the question they ask (advisor.focus)."""
+"""Long messages are classified by the question they ask (advisor.reading.focus)."""
 
 import pytest
 
-from advisor.focus import question_focus
+from advisor.reading.focus import question_focus
 
 
 @pytest.mark.parametrize(

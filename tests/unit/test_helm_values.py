@@ -73,7 +73,7 @@ def test_the_ingress_exposes_only_the_public_paths() -> None:
 
 
 def test_rest_is_exposed_only_with_the_overlay() -> None:
-    assert set(REST_OVERLAY) == {"ingress"} and set(REST_OVERLAY["ingress"]) == {"path"}
+    assert set(REST_OVERLAY) == {"ingress", "extraEnv"} and set(REST_OVERLAY["ingress"]) == {"path"}
     path = REST_OVERLAY["ingress"]["path"]
     for public in PUBLIC + REST:
         assert routed(path, public), public
@@ -121,3 +121,49 @@ def test_rasa_and_the_action_server_share_the_signing_secret_from_a_secret() -> 
     readme = (PROJECT_DIR / "deploy" / "README.md").read_text()
     assert "create secret generic advisor-secret-key" in readme
     assert "--from-literal=secret-key=" in readme
+
+
+def test_rasa_and_the_action_server_share_the_action_server_token_from_a_secret() -> None:
+    rasa = _secret_env(VALUES["extraEnv"], "ACTION_SERVER_TOKEN")
+    actions = _secret_env(VALUES["rasa-action-server"]["extraEnv"], "ACTION_SERVER_TOKEN")
+    assert rasa == actions == {"name": "advisor-action-server-token", "key": "token"}
+    readme = (PROJECT_DIR / "deploy" / "README.md").read_text()
+    assert "create secret generic advisor-action-server-token" in readme
+
+
+def test_only_rasa_pods_may_reach_the_action_server() -> None:
+    policy = yaml.safe_load((HELM / "network-policy.yml").read_text())
+    assert policy["kind"] == "NetworkPolicy" and policy["spec"]["policyTypes"] == ["Ingress"]
+    target = policy["spec"]["podSelector"]["matchLabels"]
+    assert target["app.kubernetes.io/name"] == "rasa-action-server"
+    (rule,) = policy["spec"]["ingress"]
+    (source,) = rule["from"]
+    assert source["podSelector"]["matchLabels"]["app.kubernetes.io/name"] == "rasa"
+    readme = (PROJECT_DIR / "deploy" / "README.md").read_text()
+    assert "apply -f deploy/helm/network-policy.yml" in readme
+
+
+def test_every_routed_channel_is_enabled() -> None:
+    """The ingress routes /chat, /socket.io, /report and /webhooks/slack: each has
+    its channel (REST, routed only with values-rest.yml, is enabled too)."""
+    channels = VALUES["applicationSettings"]["credentials"]["additionalChannelCredentials"]
+    assert set(channels) == {
+        "channels.rest.GuardedRestInput",
+        "channels.socketio.GuardedSocketIOInput",
+        "channels.web_page.WebChatPage",
+        "channels.report_page.ReportPage",
+        "channels.slack.SlackChannel",
+    }
+    credentials = yaml.safe_load((PROJECT_DIR / "credentials.yml").read_text())
+    assert set(credentials) == set(channels)
+    slack = {e["name"]: e for e in VALUES["extraEnv"] if e["name"].startswith("SLACK_")}
+    assert set(slack) == {"SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"}
+    assert all(e["valueFrom"]["secretKeyRef"]["name"] == "advisor-slack" for e in slack.values())
+
+
+def test_exposed_rest_requires_a_token() -> None:
+    overlay_env = REST_OVERLAY["extraEnv"]
+    assert overlay_env[:-1] == VALUES["extraEnv"]  # Helm replaces lists: no drift
+    reference = _secret_env(overlay_env, "REST_TOKEN")
+    assert reference == {"name": "advisor-rest-token", "key": "token"}  # not optional
+    assert "REST_TOKEN" not in {e["name"] for e in VALUES["extraEnv"]}

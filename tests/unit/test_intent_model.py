@@ -1,4 +1,4 @@
-"""The linear intent classifier (advisor.intent_model) and how its ranking is
+"""The linear intent classifier (advisor.reading.intent_model) and how its ranking is
 blended with DIET's, trained on the project's own NLU examples."""
 
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from advisor.intent_model import IntentModel, blend
+from advisor.reading.intent_model import IntentModel, blend
 
 NLU = Path(__file__).resolve().parents[2] / "data" / "nlu"
 

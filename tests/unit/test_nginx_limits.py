@@ -15,6 +15,7 @@ The whole stack (real replicas) is tested in tests/integration/test_scale_out.py
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -28,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from deploy.nginx.render import render
+from deploy.nginx.render import prepare_log_dir, render
 from harness.scale_stack import RawResponse, raw_request
 from harness.servers import free_ports
 
@@ -73,6 +74,18 @@ NOT_PUBLIC = [
     ("GET", "/socket.io/../status"),
     ("POST", "/webhooks/slack/../../model/train"),
     ("GET", "//status"),
+    # traversal *into* a public prefix: nginx matches the normalised path but would
+    # pass the raw one on (issue #24); every "." or ".." segment, raw or encoded
+    ("GET", "/conversations/../chat/tracker"),
+    ("GET", "/conversations/someone/../../report/x"),
+    ("GET", "/status/%2e%2e/chat/"),
+    ("GET", "/model/%2E%2E/socket.io/?EIO=4&transport=polling"),
+    ("POST", "/model/train/%2e%2e%2f%2e%2e/webhooks/slack/webhook"),
+    ("GET", "/version/.%2e/report/x"),
+    ("GET", "/chat/./"),
+    ("GET", "/chat/%2e/assets/webchat.js"),
+    ("GET", "/report/x/./report.md"),
+    ("GET", "/report/x/.."),
 ]
 
 
@@ -123,7 +136,7 @@ class Nginx:
         return raw_request(self.port, method, path, source=source, body=body, timeout=20)
 
 
-def _start_nginx(expose_rest: bool) -> Iterator[Nginx]:
+def _start_nginx(expose_rest: bool, extra: dict[str, str] | None = None) -> Iterator[Nginx]:
     if NGINX is None:
         if os.environ.get("CI"):
             pytest.fail("nginx is not installed: run `sudo bash scripts/install_services.sh`")
@@ -154,10 +167,12 @@ def _start_nginx(expose_rest: bool) -> Iterator[Nginx]:
         "SLACK_LIMIT_RATE": str(SLACK_RATE),
         "SLACK_LIMIT_BURST": str(SLACK_BURST),
         "LIMIT_EXEMPT": "127.0.0.1",
+        **(extra or {}),
     }
     config = directory / "nginx.conf"
     config.write_text(render(settings))
-    command = [NGINX, "-p", f"{directory}/", "-c", str(config), "-e", str(directory / "error.log")]
+    log_dir = prepare_log_dir(str(directory), user)
+    command = [NGINX, "-p", f"{directory}/", "-c", str(config), "-e", str(log_dir / "error.log")]
     checked = subprocess.run([*command, "-t", "-q"], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stderr
     server = Nginx(http_port, stub, directory)
@@ -169,7 +184,7 @@ def _start_nginx(expose_rest: bool) -> Iterator[Nginx]:
                 raw_request(http_port, "GET", "/nothing-here", timeout=2)
                 break
             except OSError:
-                assert server.process.poll() is None, (directory / "error.log").read_text()
+                assert server.process.poll() is None, (log_dir / "error.log").read_text()
                 assert time.monotonic() < deadline, "nginx did not start"
                 time.sleep(0.1)
         stub.seen.clear()
@@ -363,3 +378,29 @@ def test_render_fills_every_placeholder() -> None:
 def test_render_refuses_bad_settings(name: str, value: str) -> None:
     with pytest.raises(ValueError, match=name):
         render({**GOOD, name: value})
+
+
+# --- logs ---------------------------------------------------------------------------------
+
+
+def test_logs_are_private_and_hold_no_report_token_or_rest_sender(nginx_rest: Nginx) -> None:
+    token = "sEcReT-rEpOrT-tOkEn-0123456789abcdefghijkl"
+    sender = "sEcReT-rEsT-sEnDeR-0123456789"
+    assert nginx_rest.request("GET", f"/report/{token}").status == 200
+    assert nginx_rest.request("GET", f"/report/{token}/report.json").status == 200
+    body = json.dumps({"sender": sender, "message": "hi"}).encode()
+    answer = raw_request(nginx_rest.port, "POST", f"/webhooks/rest/webhook?s={sender}", body=body)
+    assert answer.status == 200
+    assert nginx_rest.request("GET", f"/chat/{token}").status == 200  # other paths: as they are
+    log_dir = nginx_rest.directory / "log"
+    deadline = time.monotonic() + 5
+    while f"/chat/{token}" not in (log_dir / "access.log").read_text():
+        assert time.monotonic() < deadline, (log_dir / "access.log").read_text()
+        time.sleep(0.1)
+    logged = (log_dir / "access.log").read_text() + (log_dir / "error.log").read_text()
+    assert logged.count(token) == 1 and sender not in logged, logged
+    assert "/report/<token>" in logged
+    assert log_dir.stat().st_mode & 0o777 == 0o700
+    for name in ("access.log", "error.log"):
+        assert (log_dir / name).stat().st_mode & 0o777 == 0o600, name
+    assert not list(nginx_rest.directory.glob("*.log")), "a log outside the private folder"

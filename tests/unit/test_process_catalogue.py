@@ -3,9 +3,9 @@
 import pytest
 
 from advisor.process_catalogue import CATALOGUE, lookup
-from advisor.process_matcher import find_processes
+from advisor.reading.process_matcher import find_processes
+from advisor.reading.text import normalise
 from advisor.sourcing import Model
-from advisor.text import normalise
 
 
 def names(text):

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from advisor.answer_parser import parse_answers
 from advisor.answers import ANSWER_SLOTS, Slot, values_of
 from advisor.questions import QUESTIONS, button_payload, describe, value_name
+from advisor.reading.answer_parser import parse_answers
 
 
 def test_one_question_per_slot_in_order():

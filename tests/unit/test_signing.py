@@ -71,3 +71,53 @@ def test_report_links_are_absolute_when_the_public_url_is_known(monkeypatch):
     assert report_link.report_url("c", "abcdefgh12345678").startswith(
         "https://advisor.example.com/report/"
     )
+
+
+OLD = "old-secret-" + "o" * 32
+NEW = "new-secret-" + "n" * 32
+
+
+def test_tokens_have_one_spelling():
+    token = signing.seal("report-link", "conversation-42")
+    assert signing.unseal("report-link", token, max_age=60) == "conversation-42"
+    raw = signing._decode(token)
+    assert raw is not None
+    standard = __import__("base64").b64encode(raw).decode().rstrip("=")
+    others = [token + "=", token + "==", token + "x", token + " ", token[:-1], "=" + token]
+    if standard != token:
+        others.append(standard)
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    if len(token) % 4:  # the same bytes with an unused bit set in the last character
+        last = alphabet.index(token[-1])
+        others.append(token[:-1] + alphabet[last ^ 1])
+    for other in others:
+        assert signing.unseal("report-link", other, max_age=60) is None, other
+    signed = signing.sign("socket-session", "abc123")
+    for other in (signed + "=", signed.replace(".", ".="), signed + "A"):
+        assert signing.verify("socket-session", other) is None, other
+
+
+def test_rotated_keys_newest_first_keep_old_values_valid(monkeypatch):
+    monkeypatch.delenv(signing.SECRET_ENV)
+    monkeypatch.setenv(signing.ROTATION_ENV, OLD)
+    old_session = signing.sign("socket-session", "abc123")
+    old_link = signing.seal("report-link", "conversation-42")
+    monkeypatch.setenv(signing.ROTATION_ENV, f"{NEW}, {OLD}")
+    assert signing.verify("socket-session", old_session) == "abc123"  # grace: still valid
+    assert signing.unseal("report-link", old_link, max_age=60) == "conversation-42"
+    assert signing.sign("socket-session", "abc123") != old_session  # made with the newest
+    new_link = signing.seal("report-link", "conversation-42")
+    monkeypatch.setenv(signing.ROTATION_ENV, NEW)  # the old secret dropped: its values die
+    assert signing.verify("socket-session", old_session) is None
+    assert signing.unseal("report-link", old_link, max_age=60) is None
+    assert signing.unseal("report-link", new_link, max_age=60) == "conversation-42"
+
+
+def test_the_rotation_list_wins_and_every_key_must_be_long(monkeypatch):
+    monkeypatch.setenv(signing.ROTATION_ENV, f"{NEW} short")
+    with pytest.raises(signing.MissingSecret, match="ADVISOR_SECRET_KEYS"):
+        signing.sign("x", "y")
+    monkeypatch.setenv(signing.ROTATION_ENV, NEW)
+    signed = signing.sign("x", "y")
+    monkeypatch.delenv(signing.ROTATION_ENV)
+    assert signing.verify("x", signed) is None  # ADVISOR_SECRET_KEY was not in the list

@@ -4,7 +4,14 @@ size 0 keeps nothing. The store using it: tests/integration/test_tracker_cache.p
 
 import pytest
 
-from stores.tracker_cache import DEFAULT_SIZE, SIZE_ENV, TrackerCache, cache_size
+from stores.tracker_cache import (
+    DEFAULT_SIZE,
+    SIZE_ENV,
+    TrackerCache,
+    cache_max_bytes,
+    cache_size,
+    tracker_weight,
+)
 
 
 def new_cache(size: int) -> TrackerCache[list[str]]:
@@ -160,3 +167,48 @@ def test_the_size_comes_from_the_environment_else_256(environ: dict[str, str], s
 def test_bad_sizes_are_refused_with_the_variable_named(raw: str) -> None:
     with pytest.raises(ValueError, match=SIZE_ENV):
         cache_size({SIZE_ENV: raw})
+
+
+def weighed(size: int, max_bytes: int) -> TrackerCache[list[str]]:
+    """Values weigh one byte per item."""
+    return TrackerCache(size, lambda value: value, max_bytes=max_bytes, weigh=len)
+
+
+def test_the_estimated_bytes_are_bounded_least_recently_used_evicted_first() -> None:
+    cache = weighed(size=100, max_bytes=10)
+    a, b, c = ["x"] * 4, ["y"] * 4, ["z"] * 4
+    cache.put("a", a, (4, 4))
+    cache.put("b", b, (4, 8))
+    assert cache.weight == 8
+    assert cache.get("a", (4, 4)) is a  # a is now the most recently used
+    cache.put("c", c, (4, 12))  # 12 bytes > 10: b goes
+    assert "b" not in cache and "a" in cache and "c" in cache and cache.weight == 8
+    cache.put("a", a + ["x"] * 2, (6, 14))  # a grew: re-weighed, still fits with c
+    assert cache.weight == 10 and len(cache) == 2
+
+
+def test_a_value_heavier_than_the_budget_is_never_kept() -> None:
+    cache = weighed(size=100, max_bytes=10)
+    cache.put("small", ["s"], (1, 1))
+    cache.put("huge", ["h"] * 11, (11, 12))
+    assert "huge" not in cache and "small" in cache and cache.weight == 1
+    cache.drop("small")
+    assert cache.weight == 0
+
+
+def test_the_byte_budget_comes_from_the_environment_else_64_mib() -> None:
+    assert cache_max_bytes({}) == 64 * 1024 * 1024
+    assert cache_max_bytes({"TRACKER_CACHE_MAX_BYTES": "1000"}) == 1000
+    for bad in ("0", "-1", "lots", "1e6"):
+        with pytest.raises(ValueError, match="TRACKER_CACHE_MAX_BYTES"):
+            cache_max_bytes({"TRACKER_CACHE_MAX_BYTES": bad})
+
+
+def test_a_trackers_weight_grows_with_its_events_and_their_text() -> None:
+    class Event:
+        def __init__(self, text: str | None) -> None:
+            self.text = text
+
+    short = tracker_weight([Event("hi"), Event(None)])
+    long = tracker_weight([Event("hi" * 5000), Event(None)])
+    assert 0 < short < long and tracker_weight([Event("hi")] * 4) > short

@@ -1,8 +1,8 @@
-"""How rules and the model's guesses combine (advisor.understanding): what is
+"""How rules and the model's guesses combine (advisor.reading.understanding): what is
 taken, confirmed, offered as a choice or assumed, with guesses as the model
 would give them."""
 
-from advisor.understanding import ACCEPT, CONFIRM, DEFAULTS, understand
+from advisor.reading.understanding import ACCEPT, CONFIRM, DEFAULTS, understand
 
 
 def guesses(slot: str, *ranking: tuple) -> dict:

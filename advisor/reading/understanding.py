@@ -17,10 +17,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from advisor import answer_patterns as P
-from advisor.answer_parser import RuleReading, read_answers
 from advisor.answers import Complexity, Core, Goal, Qualifications, Sensitivity, Slot
-from advisor.text import normalise
+from advisor.reading import answer_patterns as P
+from advisor.reading.answer_parser import RuleReading, read_answers
+from advisor.reading.text import normalise
 
 # How sure the model must be (its best clause's probability for the value):
 ACCEPT = 0.80  # take it as given
@@ -129,7 +129,7 @@ def understand(
     The model's sure readings of other questions are taken only inside the
     assessment (`expected` set, or `in_assessment` for the message that starts
     it); elsewhere a question about, say, sensitive data is not an answer."""
-    if expected in DEFAULTS and _only_unsure(text):  # before the rules read "no idea" as "no"
+    if expected in DEFAULTS and only_unsure(text):  # before the rules read "no idea" as "no"
         default = DEFAULTS[expected]
         return Understanding({expected: default}, assumed=(expected, default), strength=1.0)
     rules = read_answers(text, expected)
@@ -207,7 +207,7 @@ def _plainly_about(
     return plain.get(ranking[0][0], 0.0) >= threshold
 
 
-def _only_unsure(text: str) -> bool:
+def only_unsure(text: str) -> bool:
     """ "no idea tbh", "hmm not sure": saying you don't know, and little else."""
     cleaned = normalise(text)
     rest = _UNSURE.sub(" ", cleaned)
@@ -284,3 +284,19 @@ def _confident_rival(
         return None
     rivals = [other for other, confidence in ranking if other != value and confidence >= ACCEPT]
     return rivals[0] if rivals else None
+
+
+# A model reading of the open question weaker than this is no reading at all.
+WEAKEST_READING = 0.2
+
+
+def best_reading(understood: Understanding, slot: str, guesses: Guesses | None) -> str | None:
+    """The value a reply most likely means for `slot`, however unsure: what it proposes
+    or offers first, else the model's best guess if it has some weight."""
+    values = understood.values(slot)
+    if values:
+        return values[0]
+    ranking = _ranking((guesses or {}).get(slot, []), given_answer=True)
+    if ranking and ranking[0][1] >= WEAKEST_READING:
+        return ranking[0][0]
+    return None

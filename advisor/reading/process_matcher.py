@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from advisor.nlp import get_nlp
 from advisor.process_catalogue import CATALOGUE, ProcessEntry
+from advisor.reading.nlp import get_nlp
 
 if TYPE_CHECKING:
     from spacy.matcher import PhraseMatcher

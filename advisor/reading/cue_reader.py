@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from re import Pattern
 
-from advisor import answer_patterns as P
 from advisor.answers import ORDINAL_SLOTS, Slot, values_of
-from advisor.nlp import stop_words
-from advisor.process_matcher import ProcessMatch
 from advisor.questions import QUESTIONS
-from advisor.text import normalise
+from advisor.reading import answer_patterns as P
+from advisor.reading.nlp import stop_words
+from advisor.reading.process_matcher import ProcessMatch
+from advisor.reading.text import normalise
 
 NEGATION_WINDOW = 5  # words before a cue that a "not" can reach from
 HEDGE_WINDOW = 4

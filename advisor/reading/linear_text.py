@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
-from advisor.text import normalise
+from advisor.reading.text import normalise
 
 NOTHING = "none"  # the class for background text that belongs to no label of a task
 

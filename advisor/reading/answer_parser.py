@@ -21,14 +21,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from advisor import answer_patterns as P
 from advisor.answers import Slot, values_of
-from advisor.cue_reader import Reading, cue_readings, terse_readings
-from advisor.nlp import known_words
-from advisor.process_answer import find_process
 from advisor.process_catalogue import CATALOGUE
-from advisor.process_matcher import ProcessMatch, find_processes
-from advisor.text import correct_typos, normalise
+from advisor.reading import answer_patterns as P
+from advisor.reading.cue_reader import Reading, cue_readings, terse_readings
+from advisor.reading.nlp import known_words
+from advisor.reading.process_answer import find_process
+from advisor.reading.process_matcher import ProcessMatch, find_processes
+from advisor.reading.text import correct_typos, normalise
 
 CLEAR_MARGIN = 0.3  # a value must beat a conflicting one by this much
 LOOSE = 1.0  # while a question is open, looser cues (< 1) for other slots are ignored

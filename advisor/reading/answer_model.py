@@ -22,8 +22,8 @@ from pathlib import Path
 import yaml
 
 from advisor.answers import Slot, values_of
-from advisor.linear_text import NOTHING, LinearTextModel
-from advisor.text import normalise
+from advisor.reading.linear_text import NOTHING, LinearTextModel
+from advisor.reading.text import normalise
 
 ANSWER_GATE = 0.1  # below this P(answers the slot), a clause says nothing about it
 # Where a message is cut into clauses: sentence ends, commas, dashes and the

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from advisor.linear_text import LinearTextModel
-from advisor.text import normalise
+from advisor.reading.linear_text import LinearTextModel
+from advisor.reading.text import normalise
 
 _TASK = "intent"
 Distribution = dict[str, float]

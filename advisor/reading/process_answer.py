@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from advisor import answer_patterns as P
 from advisor.answers import PROCESS_MAX_CHARS, Slot
-from advisor.cue_reader import Reading, function_words, strip_filler, words_pattern
-from advisor.process_matcher import ProcessMatch, find_processes
-from advisor.text import normalise
+from advisor.reading import answer_patterns as P
+from advisor.reading.cue_reader import Reading, function_words, strip_filler, words_pattern
+from advisor.reading.process_matcher import ProcessMatch, find_processes
+from advisor.reading.text import normalise
 
 MAX_WORDS_FOR_WEAK_PROCESS = 4  # "our books" alone names a process; in a long message, no
 MAX_WORDS_FOR_PROCESS_TEXT = 8

@@ -1,0 +1,76 @@
+"""Openers with context: "I head finance at a 200-person practice (two offices). We're
+weighing up outsourcing our accounts payable — can you help?" starts the assessment.
+
+A message opens an assessment when the writer talks about outsourcing a process of their
+own (first person, an outsourcing verb, a process named) and does not ask for something the
+source cannot give (a figure, a price, a ranking, a vendor or a job), which is declined.
+The structure is exact enough for a rule; which process it is comes from the answer reader.
+"""
+
+from __future__ import annotations
+
+import re
+
+from advisor.reading.answer_parser import read_answers
+from advisor.reading.text import normalise
+
+_FIRST_PERSON = re.compile(r"\b(?:we|we're|were|we've|our|ours|us|i|i'm|im|i've|my|me)\b")
+_OUTSOURCING = re.compile(
+    r"\b(?:outsourc\w*|offshor\w*|nearshor\w*|contract(?:ing)? (?:it )?out|farm(?:ing)? out|"
+    r"hand(?:ing)? (?:it |them )?(?:over|off)|offload\w*|third[- ]part(?:y|ies)|"
+    r"outside (?:team|firm|provider|vendor|company|partner)|external (?:team|provider|vendor|"
+    r"partner|firm|company)|(?:a|an) (?:bpo|kpo) (?:provider|vendor|firm|company|partner))\b"
+)
+# "outsource our accounts payable", "handing our customer emails to an outside team"
+_OBJECT = re.compile(
+    r"\b(?:outsourc\w*|offshor\w*|contract(?:ing)? out|farm(?:ing)? out|"
+    r"hand(?:ing)?(?: over| off)?|"
+    r"offload\w*|move|moving|send|sending|give|giving)\s+(?:of\s+)?(?:(?:our|my|the|all|some|"
+    r"part of)\s+)+(?P<object>[a-z][a-z&/' -]{2,60}?)(?=\s+(?:to|with|for|because|since|so|as|"
+    r"and|but|or|in|from|overseas|abroad|offshore)\b|[.,;:!?()]|$)"
+)
+# What the source cannot answer: these are declined, not assessed.
+_ASKS_FOR_DATA = re.compile(
+    r"\b(?:how much|salar\w*|earn\w*|wages?|pay rates?|prices?|pricing|quotes?|rates? per|"
+    r"per hour|hourly|fees?|ballpark|budget for|market size|statistics|stats|ranking|rank|"
+    r"top \d+|best (?:\w+ )?(?:vendors?|providers?|companies|firms)|which (?:\w+ )?(?:vendors?|"
+    r"providers?|companies|firms)|recommend (?:a |any |some )?(?:\w+ )?(?:vendors?|providers?|"
+    r"companies|firms)|by name|names? of|jobs?|hiring|vacanc\w*|openings?|careers?|resume|cv)\b"
+)
+
+
+def opener_process(text: str) -> str | None:
+    """The process a message proposes to outsource, if it opens an assessment."""
+    cleaned = normalise(text)
+    if not (_FIRST_PERSON.search(cleaned) and _OUTSOURCING.search(cleaned)):
+        return None
+    if _ASKS_FOR_DATA.search(cleaned):
+        return None
+    outsourced = _OBJECT.search(cleaned)
+    if outsourced:  # what follows the verb is what they would outsource
+        named = read_answers(outsourced.group("object"), "process").found.get("process")
+        if named:
+            return named
+    return read_answers(text, None).found.get("process")
+
+
+# Asking for help deciding: "can you help me figure out if we should outsource something?"
+_DECIDING = re.compile(
+    r"\b(?:help|advice|advise|decide|decision|figure out|work out|think (?:it |this )?through|"
+    r"assess|evaluate|should (?:we|i)|whether|where (?:do|to|should) (?:i|we) (?:start|begin)|"
+    r"walk (?:me|us) through|guide (?:me|us)|what (?:do|would) you (?:recommend|suggest))\b"
+)
+
+
+def opens_assessment(text: str) -> bool:
+    """Whether a message opens an assessment: a process of the writer's own to outsource,
+    or a request for help deciding whether to outsource something."""
+    if opener_process(text) is not None:
+        return True
+    cleaned = normalise(text)
+    return bool(
+        _FIRST_PERSON.search(cleaned)
+        and _OUTSOURCING.search(cleaned)
+        and _DECIDING.search(cleaned)
+        and not _ASKS_FOR_DATA.search(cleaned)
+    )

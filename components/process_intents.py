@@ -1,0 +1,89 @@
+"""Rasa glue for two exact readings of a message that names a process
+(`advisor.reading.opener`, `advisor.reading.process_model`):
+
+- a message about outsourcing a process of the writer's own starts the assessment, however
+  much context surrounds it ("I head finance at a 200-person practice. We're weighing up
+  outsourcing our accounts payable..."): intent `start_assessment`;
+- a question which model a named kind of work is ("quick q, is a call centre bpo or kpo?"):
+  intent `classify_process`.
+
+Runs after the intent classifiers and before FallbackClassifier; the classifiers' ranking
+is kept below the intent it sets. A confident knowledge question is never made an opener
+("I just started in procurement. What is a BPO?").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+from advisor.reading.opener import opens_assessment
+from advisor.reading.process_model import asks_which_model
+from components.question_focus import FULL_TEXT
+
+START, CLASSIFY = "start_assessment", "classify_process"
+# Intents that already start or answer the assessment: no opener to find.
+STARTING_INTENTS = {START, "inform"}
+# Knowledge intents this sure are left alone by the opener rule.
+KNOWLEDGE_INTENTS = {"faq", "out_of_source", "follow_up", CLASSIFY}
+SURE_KNOWLEDGE = 0.5
+CONFIDENCE = 0.95
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class ProcessIntents(GraphComponent):
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> ProcessIntents:
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(FULL_TEXT) or message.get(TEXT)
+            if not isinstance(text, str) or text.startswith("/"):
+                continue
+            intent = _intent_of(message)
+            if intent is not None:
+                _set_intent(message, intent)
+        return messages
+
+
+def _intent_of(message: Message) -> str | None:
+    text = str(message.get(FULL_TEXT) or message.get(TEXT))
+    current = message.get(INTENT) or {}
+    name = current.get(INTENT_NAME_KEY)
+    confidence = float(current.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+    if name != CLASSIFY and asks_which_model(text):
+        return CLASSIFY
+    knowledge = name in KNOWLEDGE_INTENTS and confidence >= SURE_KNOWLEDGE
+    if name not in STARTING_INTENTS and not knowledge and opens_assessment(text):
+        return START
+    return None
+
+
+def _set_intent(message: Message, name: str) -> None:
+    top = {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: CONFIDENCE}
+    others = [
+        entry
+        for entry in message.get(INTENT_RANKING_KEY) or []
+        if entry.get(INTENT_NAME_KEY) != name
+    ]
+    message.set(INTENT, top, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [top, *others], add_to_output=True)

@@ -1,0 +1,82 @@
+"""The turn interpreter (advisor.reading.turn) alone: what a message in an assessment means,
+given where the conversation stands. Model outputs are given as the parse data would carry
+them, so each case pins one decision rule."""
+
+from advisor.reading.kind_model import Kind
+from advisor.reading.turn import Turn, interpret
+from advisor.reading.understanding import DEFAULTS
+
+QUESTION_KINDS = {"question": 0.93, "answer": 0.05, "not_sure": 0.01, "clarify": 0.01}
+ANSWER_KINDS = {"answer": 0.95, "question": 0.03, "not_sure": 0.01, "clarify": 0.01}
+
+
+def test_a_button_is_an_answer_whatever_else() -> None:
+    decision = interpret(Turn("/inform", "core", buttons={"core": "core"}, kinds=QUESTION_KINDS))
+    assert decision.kind is Kind.ANSWER and decision.answers == {"core": "core"}
+
+
+def test_a_question_mid_form_is_a_question_even_with_a_hedge() -> None:
+    turn = Turn("quick q, what are the risks tho", "sensitivity", kinds=QUESTION_KINDS)
+    decision = interpret(turn)
+    assert decision.kind is Kind.QUESTION
+    assert not decision.stored()
+
+
+def test_a_plain_answer_beats_a_question_guess() -> None:
+    """Words that plainly answer the open question are an answer, whatever the models say."""
+    turn = Turn("it's highly confidential client data", "sensitivity", kinds=QUESTION_KINDS)
+    decision = interpret(turn)
+    assert decision.kind is Kind.ANSWER
+    assert decision.answers == {"sensitivity": "high"}
+
+
+def test_first_not_sure_explains_and_the_second_takes_the_default() -> None:
+    first = interpret(Turn("no idea tbh", "qualifications"))
+    assert first.kind is Kind.NOT_SURE and first.explain and not first.stored()
+    second = interpret(Turn("still not sure", "qualifications", tries=1))
+    assert second.kind is Kind.NOT_SURE
+    assert second.assumed == {"qualifications": DEFAULTS["qualifications"]}
+
+
+def test_what_do_you_mean_is_not_not_sure() -> None:
+    kinds = {"clarify": 0.9, "answer": 0.05, "question": 0.04, "not_sure": 0.01}
+    decision = interpret(Turn("what do you mean?", "core", kinds=kinds))
+    assert decision.kind is Kind.CLARIFY and decision.explain
+    assert not decision.assumed and not decision.stored()
+
+
+def test_yes_to_a_proposed_value_takes_it() -> None:
+    pending = {"slot": "complexity", "kind": "confirm", "value": "mixed"}
+    turn = Turn("yep", "complexity", pending=pending, tries=1, intent="affirm")
+    assert interpret(turn).answers == {"complexity": "mixed"}
+
+
+def test_a_repeated_reply_to_a_confirmation_takes_the_best_reading_not_the_prompt_again() -> None:
+    pending = {"slot": "qualifications", "kind": "confirm", "value": "technical"}
+    turn = Turn("standard accounting skills", "qualifications", pending=pending, tries=1)
+    decision = interpret(turn)
+    assert decision.confirm is None and decision.choose is None
+    assert set(decision.assumed) == {"qualifications"}
+
+
+def test_an_unclear_reply_after_an_unclear_reply_takes_the_default() -> None:
+    decision = interpret(Turn("blue", "goal", tries=1, kinds=ANSWER_KINDS))
+    assert decision.assumed == {"goal": DEFAULTS["goal"]}
+
+
+def test_answers_to_other_questions_are_noted_not_hidden() -> None:
+    turn = Turn("salary data, so highly sensitive", "complexity", kinds=ANSWER_KINDS)
+    decision = interpret(turn)
+    assert decision.noted == {"sensitivity": "high"}
+    assert "complexity" not in decision.stored()
+    assert decision.confirm is None, "no reading of the open question from another's answer"
+
+
+def test_a_change_of_mind_is_read_with_no_question_open() -> None:
+    decision = interpret(Turn("actually our data is highly sensitive", None))
+    assert decision.stored() == {"sensitivity": "high"}
+
+
+def test_a_command_is_left_to_the_rules() -> None:
+    turn = Turn("stop", "core", intent="stop_assessment", intent_confidence=0.97)
+    assert interpret(turn).kind is Kind.CONTROL
