@@ -28,6 +28,7 @@ from advisor.explain import (
     render_final,
     render_other_option,
     render_provisional,
+    render_what_would_change,
     render_why,
 )
 from advisor.follow_ups import model_named
@@ -35,6 +36,7 @@ from advisor.scoring import score
 
 FOLLOW_UP_BUTTONS = [
     {"title": "Why?", "payload": "/ask_why"},
+    {"title": "What would change it?", "payload": "/what_would_change"},
     {"title": "Assess another process", "payload": "/assess_another"},
     {"title": "Start over", "payload": "/restart_assessment"},
 ]
@@ -46,7 +48,7 @@ def follow_up_buttons(assessments_kept: int) -> list[dict[str, str]]:
     """ "Compare my processes" once there are two to compare."""
     if assessments_kept < 2:
         return FOLLOW_UP_BUTTONS
-    return FOLLOW_UP_BUTTONS[:2] + [COMPARE_BUTTON] + FOLLOW_UP_BUTTONS[2:]
+    return FOLLOW_UP_BUTTONS[:3] + [COMPARE_BUTTON] + FOLLOW_UP_BUTTONS[3:]
 
 
 class ActionRecommend(Action):
@@ -61,7 +63,7 @@ class ActionRecommend(Action):
         answers = current_answers(tracker)
         kept_before = kept_assessments(tracker)
         assessment, kept = record_assessment(kept_before, answers, assumed(tracker), new=True)
-        text = render_final(score(answers), answers, assumed(tracker))
+        text = render_final(score(answers, assumed(tracker)), answers, assumed(tracker))
         url = link_to(tracker, assessment.report_id)
         send_with_link(
             dispatcher, tracker, text, follow_up_buttons(len(kept)), (REPORT_LINK_TITLE, url)
@@ -81,12 +83,12 @@ class ActionProvisionalRecommendation(Action):
     ) -> list[dict[str, Any]]:
         answers = current_answers(tracker)
         if tracker.get_slot("assessment_done"):
-            text = render_final(score(answers), answers, assumed(tracker))
+            text = render_final(score(answers, assumed(tracker)), answers, assumed(tracker))
         elif answers.is_empty() and tracker.active_loop_name is None:
             dispatcher.utter_message(response="utter_no_assessment_yet")
             return []
         else:
-            text = render_provisional(score(answers), answers, assumed(tracker))
+            text = render_provisional(score(answers, assumed(tracker)), answers, assumed(tracker))
         dispatcher.utter_message(text=text)
         return []
 
@@ -108,12 +110,30 @@ class ActionExplainWhy(Action):
         if answers.is_empty():
             dispatcher.utter_message(response="utter_no_assessment_yet")
             return []
-        rec = score(answers)
+        rec = score(answers, assumed(tracker))
         other = model_named(user_text(tracker))
         if other is not None and other is not rec.recommended:  # "why not in-house?"
             dispatcher.utter_message(text=render_other_option(rec, answers, other))
         else:
             dispatcher.utter_message(text=render_why(rec, answers, assumed(tracker)))
+        return []
+
+
+class ActionWhatWouldChange(Action):
+    """ "What would change it?": the smallest answer changes that would give
+    another option, found by enumeration, and the answers that are settled."""
+
+    def name(self) -> str:
+        return "action_what_would_change"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        answers = current_answers(tracker)
+        if answers.is_empty():
+            dispatcher.utter_message(response="utter_no_assessment_yet")
+            return []
+        dispatcher.utter_message(text=render_what_would_change(answers))
         return []
 
 
@@ -133,10 +153,15 @@ class ActionUpdateAnswers(Action):
             return []
         old_answers = current_answers(tracker)
         new_answers = old_answers.updated(changes)
-        text = render_changes(old_answers, new_answers, score(old_answers), score(new_answers))
+        still_assumed = [slot for slot in assumed(tracker) if slot not in changes]
+        text = render_changes(
+            old_answers,
+            new_answers,
+            score(old_answers, assumed(tracker)),
+            score(new_answers, still_assumed),
+        )
         kept = kept_assessments(tracker)
         dispatcher.utter_message(text=text, buttons=follow_up_buttons(len(kept)))
-        still_assumed = [slot for slot in assumed(tracker) if slot not in changes]
         events = set_answers(changes) + [SlotSet("assumed_answers", still_assumed)]
         if tracker.get_slot("assessment_done") and kept:
             # The report follows the new answers; its link stays the same.

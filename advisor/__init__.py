@@ -4,7 +4,7 @@ Advises whether to outsource a business process through BPO, KPO or keep it
 in-house, from six answers (see `answers`). Public API:
 
     parse_answers(text, expected=None) -> dict[str, str]   # free text -> slot values
-    score(Answers) -> Recommendation                        # deterministic scoring
+    score(Answers, not_sure=()) -> Recommendation           # deterministic scoring
     render_final / render_provisional / render_why / render_changes  # messages
     QUESTIONS, button_payload                               # what to ask
 

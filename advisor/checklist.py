@@ -10,15 +10,24 @@ people, build cost vs a KPO quote) instead.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 
 from advisor.answers import Answers, Core, Sensitivity
 from advisor.sourcing import Model
 
+# The checklist's standards and practices (ISO 27001, SOC 2, PCI DSS, HIPAA,
+# GDPR, SLAs, exit clauses ...) are general good practice, not from the source
+# article: every rendering of a checklist says so (docs/source-mapping.md).
+NOT_FROM_SOURCE_NOTE = (
+    "The standards and practices named here are general good practice, not from our source."
+)
+
 
 class Category(str, Enum):
     SECURITY = "security"
+    HYBRID = "hybrid"
     BPO = "bpo"
     KPO = "kpo"
     IN_HOUSE = "in-house"
@@ -32,6 +41,7 @@ class Category(str, Enum):
 
 CATEGORY_TITLES = {
     Category.SECURITY: "Protect your data",
+    Category.HYBRID: "Set up the split",
     Category.BPO: "Set up the BPO deal",
     Category.KPO: "Set up the KPO deal",
     Category.IN_HOUSE: "Keeping it in-house",
@@ -56,14 +66,11 @@ def _items(category: Category, *texts: str) -> tuple[ChecklistItem, ...]:
 SECURITY = _items(
     Category.SECURITY,
     "Role-based access control and least privilege: people see only the data their task needs.",
-    "Data-protection rules (e.g. GDPR): where data is stored, who processes it, retention "
-    "and deletion.",
 )
 SECURITY_VENDOR = _items(
     Category.SECURITY,
     "NDAs / confidentiality agreements with the vendor and everyone who touches the work.",
     "Security certifications such as ISO 27001 or a SOC 2 report.",
-    "A data processing agreement with the vendor, matching those rules.",
     "Audit rights, so you can check the controls.",
     "Breach notification: you are told promptly about any incident.",
 )
@@ -87,8 +94,9 @@ KPO = _items(
     Category.KPO,
     "Check the credentials of the actual team: qualifications, certifications, domain experience.",
     "Quality review of deliverables: who checks the analysis before you rely on it.",
-    "IP ownership: you own the work product, models and data.",
-    "Knowledge transfer: regular sessions and documentation so insights flow back to you.",
+    "IP ownership: you own the work product and everything made from your data.",
+    "Knowledge transfer: regular sessions and documentation, so what the provider's team "
+    "learns about your work flows back to you.",
     "Confidentiality and conflicts of interest: the vendor must not serve competitors "
     "on the same work without safeguards.",
     "Keep in-house competence: a small internal team able to judge the work and take it back.",
@@ -129,6 +137,87 @@ DUE_DILIGENCE_IN_HOUSE = _items(
     "against what outsourcing would really cost before you commit.",
 )
 
+# Sector controls (not from our source: standard practice, named so the user can
+# check which applies). Chosen from the answers and the process's own words, and
+# each says why it was chosen.
+_CARD_WORDS = re.compile(
+    r"\b(?:credit|debit|payment|bank)[ -]?cards?\b|\bcard (?:payments?|data|details|numbers?)\b"
+    r"|\bcheckout\b|\bpci\b|\b(?:takes?|taking|process\w*) (?:card )?payments\b",
+    re.IGNORECASE,
+)
+_HEALTH_WORDS = re.compile(
+    r"\b(?:patients?|health\w*|medical|clinic\w*|hospitals?|care homes?|pharma\w*|"
+    r"diagnos\w*|hipaa|prescriptions?)\b",
+    re.IGNORECASE,
+)
+
+
+def _card_data(process: str) -> ChecklistItem:
+    return ChecklistItem(
+        Category.SECURITY,
+        f"Card data (\u201c{process}\u201d involves card payments): whoever handles card "
+        "numbers must comply with PCI DSS; ask for the attestation of compliance, or keep "
+        "card numbers out of reach with a payment provider's tokenisation.",
+    )
+
+
+def _health_data(process: str) -> ChecklistItem:
+    return ChecklistItem(
+        Category.SECURITY,
+        f"Health records (\u201c{process}\u201d involves health data): in the US a HIPAA "
+        "business associate agreement; elsewhere your local health-data rules (in the EU, "
+        "GDPR's stricter rules for health data).",
+    )
+
+
+def _personal_data(why: str, outsourcing: bool) -> ChecklistItem:
+    agreement = (
+        " and a data processing agreement with the provider that says so" if outsourcing else ""
+    )
+    return ChecklistItem(
+        Category.SECURITY,
+        f"Personal data ({why}): GDPR or your local data-protection law applies: where the "
+        f"data is stored, who processes it, retention and deletion{agreement}.",
+    )
+
+
+def sector_controls(answers: Answers, outsourcing: bool) -> tuple[ChecklistItem, ...]:
+    """Card data -> PCI DSS, health records -> HIPAA or the local equivalent,
+    personal data -> GDPR and a data processing agreement; each with its reason."""
+    process = answers.process or ""
+    items = []
+    if _CARD_WORDS.search(process):
+        items.append(_card_data(process))
+    if _HEALTH_WORDS.search(process):
+        items.append(_health_data(process))
+    # Only what the user told us: more sensitive data, or a process that names
+    # card or health data, can only ever add these items.
+    if items:
+        items.append(_personal_data("card and health data are personal data", outsourcing))
+    elif answers.sensitivity in (Sensitivity.MEDIUM, Sensitivity.HIGH):
+        items.append(_personal_data("you said the data is sensitive", outsourcing))
+    return tuple(items)
+
+
+# A hybrid split lives or dies by its seam (Aron & Singh 2005: codifiable work
+# is managed through service levels, judgement work is not): where the line
+# runs, how work crosses it, and who answers for the result.
+def _hybrid(keeper: str) -> tuple[ChecklistItem, ...]:
+    return _items(
+        Category.HYBRID,
+        f"Draw the line: write down which tasks go to the BPO (routine, rule-based volume) "
+        f"and which stay with {keeper}, with examples of each.",
+        "The hand-off: how work passes between the two (queues, turnaround, escalation) and "
+        "who decides a case that doesn't fit the procedures.",
+        "Who owns quality: one owner for the end result across both parts, with the BPO's "
+        "service levels feeding into it.",
+        f"Share only what the routine part needs: the BPO gets the procedures and data for "
+        f"its tasks, not the know-how that stays with {keeper}.",
+    )
+
+
+_KEEPERS = {Model.IN_HOUSE: "your own team", Model.KPO: "a KPO provider"}
+
 _BY_MODEL = {Model.BPO: BPO, Model.KPO: KPO, Model.IN_HOUSE: IN_HOUSE}
 
 
@@ -145,22 +234,30 @@ def build_checklist(
     close_call: bool = False,
     runner_up: Model | None = None,
     tied: bool = False,
+    hybrid_keeps: Model | None = None,
 ) -> tuple[ChecklistItem, ...]:
     """The checklist for a recommendation (empty when nothing is answered).
 
-    In a tie the runner-up's items are listed too, since neither is ahead."""
+    In a tie the runner-up's items are listed too, since neither is ahead. A
+    hybrid split (BPO for the routine volume, `hybrid_keeps` for the rest) gets
+    its own items, then those of both parts."""
     if recommended is None:
         return ()
     models = [recommended] + ([runner_up] if tied and runner_up is not None else [])
+    if hybrid_keeps is not None:
+        models = [Model.BPO, hybrid_keeps]
     outsourcing = any(m is not Model.IN_HOUSE for m in models)
     items: list[ChecklistItem] = []
-    if needs_security(answers):
-        items += SECURITY + (SECURITY_VENDOR if outsourcing else ())
+    sector = sector_controls(answers, outsourcing)
+    if needs_security(answers) or sector:
+        items += SECURITY + sector + (SECURITY_VENDOR if outsourcing else ())
     if answers.sensitivity is Sensitivity.HIGH:
         items += SECURITY_HIGH
+    if hybrid_keeps is not None:
+        items += _hybrid(_KEEPERS[hybrid_keeps])
     for model in models:
         items += _BY_MODEL[model]
-    if close_call:
+    if close_call and hybrid_keeps is None:  # a split is already the answer to it
         keep_or_not = Model.IN_HOUSE in (recommended, runner_up)
         items += CLOSE_CALL if keep_or_not or runner_up is None else CLOSE_CALL_BPO_KPO
     items += DUE_DILIGENCE if outsourcing else DUE_DILIGENCE_IN_HOUSE

@@ -69,9 +69,9 @@ QUESTIONS: dict[str, Question] = {
             Slot.COMPLEXITY,
             "Does the work need expert judgement and analysis, or is it mostly routine, "
             "rule-based tasks that could be written down as procedures?",
-            "For example: answering standard customer queries from a script is routine; "
-            "reviewing contracts or valuing a company needs expert judgement; many "
-            "processes are a mix.",
+            "For example: answering standard customer queries from a script or month-end "
+            "bookkeeping is routine; reviewing contracts or valuing a company needs expert "
+            "judgement; many processes are a mix.",
             "how routine or specialised the work is",
             (
                 Option("Mostly routine", Complexity.ROUTINE.value),
@@ -86,8 +86,10 @@ QUESTIONS: dict[str, Question] = {
             "What do the people doing it need: basic skills, technical skills or "
             "certifications, or professional qualifications such as a degree or licence?",
             "For example: basic means it can be learnt on the job (data entry, call "
-            "handling); technical means IT or tool skills and certifications; professional "
-            "means lawyers, analysts, chartered accountants or scientists.",
+            "handling); technical means IT or tool skills and certifications (bookkeeping "
+            "with an accounting package, IT support); professional means the work itself "
+            "needs a degree holder's or licensed professional's judgement (legal advice, an "
+            "audit opinion, a valuation, research).",
             "what qualifications the work needs",
             (
                 Option("Basic skills", Qualifications.BASIC.value),

@@ -15,11 +15,18 @@ from datetime import date
 from typing import Any
 
 from advisor.answers import ANSWER_SLOTS, SLOT_ORDER, Answers
-from advisor.checklist import checklist_sections
-from advisor.explain import NO_SUPERIOR_OPTION, assumption_lines, certainty_phrase, headline
+from advisor.checklist import NOT_FROM_SOURCE_NOTE, checklist_sections
+from advisor.explain import (
+    NO_SUPERIOR_OPTION,
+    assumption_lines,
+    certainty_phrase,
+    headline,
+    what_would_change_lines,
+)
 from advisor.questions import SLOT_NAMES, value_name
-from advisor.scoring import Recommendation, score
+from advisor.scoring import HybridSplit, Recommendation, score
 from advisor.sourcing import MODELS, Model
+from advisor.what_would_change import what_would_change
 
 REPORT_ID = re.compile(r"^[A-Za-z0-9_-]{8,32}$")
 ASSESSMENTS_SLOT = "assessments"  # the conversation's slot holding them (domain.yml)
@@ -94,6 +101,8 @@ class Report:
     factors: tuple[Factor, ...]  # strongest first
     assumptions: tuple[str, ...]
     checklist: tuple[tuple[str, tuple[str, ...]], ...]  # (heading, items)
+    changes: tuple[str, ...] = ()  # "what would change it": one line per other option
+    settled: str = ""  # "Settled: ..." (the answers that alone can't change it)
     reminder: str = NO_SUPERIOR_OPTION
 
     @property
@@ -107,11 +116,12 @@ class Report:
 
 def build_report(assessment: FinishedAssessment) -> Report:
     answers = Answers.from_slots(assessment.answers)
-    rec = score(answers)
+    rec = score(answers, assessment.assumed)
     factors = tuple(
         Factor(_capitalise(c.summary), c.reason, dict(c.deltas))
         for c in sorted(rec.contributions, key=lambda c: -c.spread)
     )
+    changes, settled = what_would_change_lines(answers) if rec.recommended else ([], "")
     return Report(
         assessment=assessment,
         recommendation=rec,
@@ -124,6 +134,8 @@ def build_report(assessment: FinishedAssessment) -> Report:
         factors=_unique_factors(factors),
         assumptions=tuple(assumption_lines(answers, assessment.assumed)),
         checklist=checklist_sections(rec.checklist),
+        changes=tuple(changes),
+        settled=settled,
     )
 
 
@@ -171,10 +183,13 @@ def to_markdown(report: Report) -> str:
     ]
     if report.assumptions:
         lines += ["## Assumptions", "", *(f"- {a}" for a in report.assumptions), ""]
+    if report.changes:
+        lines += ["## What would change it", "", *(f"- {c}" for c in report.changes), ""]
+        lines += [report.settled, ""] if report.settled else []
     lines += ["## Due-diligence checklist", ""]
     for heading_text, items in report.checklist:
         lines += [f"### {heading_text}", "", *(f"- [ ] {item}" for item in items), ""]
-    lines += [f"_{report.reminder}_", ""]
+    lines += [f"_{NOT_FROM_SOURCE_NOTE}_", "", f"_{report.reminder}_", ""]
     return "\n".join(lines)
 
 
@@ -189,7 +204,10 @@ def to_json(report: Report) -> dict[str, Any]:
         "recommendation": rec.recommended.value if rec.recommended else None,
         "runner_up": rec.runner_up.value if rec.runner_up else None,
         "certainty": rec.certainty.value if rec.certainty else None,
-        "tie": rec.tied,
+        "tie": rec.tied and rec.hybrid is None,
+        "hybrid": {"send": rec.hybrid.send.value, "keep": rec.hybrid.keep.value}
+        if rec.hybrid
+        else None,
         "margin": rec.margin,
         "scores": {m.value: rec.scores[m] for m in MODELS},
         "factors": [
@@ -201,9 +219,29 @@ def to_json(report: Report) -> dict[str, Any]:
             for f in report.factors
         ],
         "assumptions": list(report.assumptions),
+        "what_would_change": {
+            "routes": [
+                {
+                    "option": verdict_code(route.target),
+                    "changes": {slot.value: value for slot, value in route.changes},
+                }
+                for route in what_would_change(Answers.from_slots(report.assessment.answers)).routes
+            ]
+            if rec.recommended
+            else [],
+            "text": list(report.changes),
+            "settled": report.settled,
+        },
         "checklist": [{"heading": h, "items": list(items)} for h, items in report.checklist],
         "reminder": report.reminder,
     }
+
+
+def verdict_code(verdict: Model | HybridSplit) -> str:
+    """ "bpo", "kpo", "in_house", or "hybrid_bpo_kpo" / "hybrid_bpo_in_house"."""
+    if isinstance(verdict, HybridSplit):
+        return f"hybrid_{verdict.send.value}_{verdict.keep.value}"
+    return verdict.value
 
 
 @dataclass(frozen=True)
@@ -223,23 +261,33 @@ class PortfolioRow:
         rec = self.recommendation
         if rec.recommended is None:
             return "no recommendation"
+        if rec.hybrid is not None:
+            return f"a hybrid split, BPO + {rec.hybrid.keep.short_name}, {certainty_phrase(rec)}"
         if rec.tied and rec.runner_up is not None:
             return f"a tie between {rec.recommended.short_name} and {rec.runner_up.short_name}"
         return f"{rec.recommended.short_name}, {certainty_phrase(rec)}"
 
 
 def build_portfolio(assessments: Iterable[FinishedAssessment]) -> tuple[PortfolioRow, ...]:
-    return tuple(PortfolioRow(a, score(Answers.from_slots(a.answers))) for a in assessments)
+    return tuple(
+        PortfolioRow(a, score(Answers.from_slots(a.answers), a.assumed)) for a in assessments
+    )
 
 
 def portfolio_text(rows: Sequence[PortfolioRow]) -> str:
     """The comparison as a chat message (markdown-light bullets)."""
     lines = [f"- **{row.process}**: {row.verdict}" for row in rows]
     counts = {
-        m: sum(r.recommendation.recommended is m and not r.recommendation.tied for r in rows)
+        m.short_name: sum(
+            r.recommendation.recommended is m
+            and not r.recommendation.tied
+            and r.recommendation.hybrid is None
+            for r in rows
+        )
         for m in MODELS
     }
-    summary = ", ".join(f"{m.short_name} {n}" for m, n in counts.items() if n)
+    counts["hybrid split"] = sum(r.recommendation.hybrid is not None for r in rows)
+    summary = ", ".join(f"{name} {n}" for name, n in counts.items() if n)
     text = f"Here are the {len(rows)} processes you've assessed:\n" + "\n".join(lines)
     if summary:
         text += f"\n\nIn all: {summary}."

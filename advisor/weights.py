@@ -6,17 +6,24 @@ source article (described in docs/source.md) or the literature summarised in
 docs/scoring-principles.md.
 
 Design, in short (each point is checked over every answer combination by
-tests/unit/test_scoring_properties.py and test_weights.py):
+tests/unit/test_scoring_properties.py and test_weights.py; the table and the
+certainty rule are in docs/scoring.md):
 
 - BPO vs KPO is decided by the nature of the work: complexity and
   qualifications have the largest spread between the two (5 points each)
-  (Aron & Singh 2005).
+  (Aron & Singh 2005). The core answer gives BPO and KPO the same points:
+  being distinctive argues for keeping the work, not for KPO.
 - Outsource vs keep is decided by distinctiveness: only work that sets the firm
-  apart (Core.CORE) earns in-house points. Every other row gives in-house at
-  most the average of what it gives BPO and KPO, so without a "sets us apart"
-  answer keeping it in-house can never come first ("core" alone is a weak
-  test: Gottfredson et al. 2005; keep what is critical *and* distinctive:
-  Lacity, Willcocks & Feeny 1996; Quinn & Hilmer 1994).
+  apart (Core.CORE) earns in-house points; every other row gives in-house less
+  than KPO, so without a "sets us apart" answer keeping it in-house can never
+  come first ("core" alone is a weak test: Gottfredson et al. 2005; keep what
+  is critical *and* distinctive: Lacity, Willcocks & Feeny 1996; Quinn &
+  Hilmer 1994).
+- Monotone: on the work-nature rows in-house follows KPO at a constant
+  distance (needing experts means a KPO's or your own), and the rules only fire
+  at the top of a scale, so for every pair of options the balance moves one way
+  only as complexity, qualifications or distinctiveness grow. Distinctive work
+  never flips to KPO and back as the expertise grows.
 - Data sensitivity never moves the model on its own: its rows are all zero. It
   adds safeguards to the checklist and lowers certainty a little (see
   scoring.py). Only for distinctive work does it add to the case for keeping
@@ -25,9 +32,9 @@ tests/unit/test_scoring_properties.py and test_weights.py):
   less than either work-nature factor alone (5). The goal is *not* taken as
   the capability gap (scoring-principles: the test is "can you hire or build
   it"): distinctive work is assumed to be something you could hire or build
-  for (stated as an assumption in every message, see `capability_gap`), and
-  only when you name expertise you lack as your main reason is a gap assumed
-  instead, which makes it a close call between keeping and outsourcing.
+  for, and only when you name expertise you lack as your main reason is a gap
+  assumed instead, which makes it a close call. Messages state the assumption
+  and what the other assumption would give, re-scored (explain.py).
 - Rules are interactions with a distinctive process. They take the same
   amount from BPO and KPO, so they shift outsource-vs-keep without touching
   the BPO-vs-KPO balance. Each fires on answers already given and never stops
@@ -92,7 +99,7 @@ _COMPLEXITY = (
     Weight(
         Slot.COMPLEXITY,
         Complexity.ROUTINE.value,
-        Push(bpo=3, kpo=-2, in_house=0),
+        Push(bpo=3, kpo=-2, in_house=-2.5),
         "Routine, rule-based work suits BPO: it can be written down as procedures and "
         "managed through service levels.",
         "Aron & Singh 2005; source: BPO is used for 'low-level, less complex operations'",
@@ -108,7 +115,7 @@ _COMPLEXITY = (
     Weight(
         Slot.COMPLEXITY,
         Complexity.EXPERT.value,
-        Push(bpo=-2, kpo=3, in_house=0.5),
+        Push(bpo=-2, kpo=3, in_house=2.5),
         "Work that needs expert judgement is KPO territory: it is hard to codify, so it "
         "needs specialists working closely with you.",
         "source: KPO handles 'more complex, high-level business processes'; Aron & Singh 2005",
@@ -119,7 +126,7 @@ _QUALIFICATIONS = (
     Weight(
         Slot.QUALIFICATIONS,
         Qualifications.BASIC.value,
-        Push(bpo=2, kpo=-2, in_house=0),
+        Push(bpo=2, kpo=-2, in_house=-2.5),
         "Work that needs only basic qualifications is what BPO vendors staff at scale.",
         f"{_SOURCE}, Key Point: BPO operations 'only need basic qualifications'",
     ),
@@ -135,44 +142,44 @@ _QUALIFICATIONS = (
     Weight(
         Slot.QUALIFICATIONS,
         Qualifications.PROFESSIONAL.value,
-        Push(bpo=-2, kpo=3, in_house=0.5),
+        Push(bpo=-2, kpo=3, in_house=2.5),
         "Professional qualifications (lawyers, analysts, scientists) point to KPO, which "
         "brings highly qualified people and their expertise.",
         f"{_SOURCE}: KPO brings 'highly skilled and qualified personnel'; Aron & Singh 2005",
     ),
 )
 _CORE = (
-    # The outsource-vs-keep axis. Only "sets us apart" earns in-house points.
+    # The outsource-vs-keep axis, and only that: every row gives BPO and KPO the
+    # same points, since the nature of the work decides between them (Aron &
+    # Singh 2005). Only "sets us apart" earns in-house points.
     Weight(
         Slot.CORE,
         Core.SUPPORTING.value,
-        Push(bpo=2, kpo=0, in_house=-2),
-        "A necessary but non-primary process is the classic case for outsourcing, usually "
-        "through BPO.",
+        Push(bpo=1, kpo=1, in_house=-2),
+        "A necessary but non-primary process is the classic case for outsourcing: keeping "
+        "it gives you no edge. Whether BPO or KPO depends on the work itself.",
         f"{_SOURCE}: BPO 'is usually done for non-primary operations'; Quinn & Hilmer 1994",
     ),
-    # Critical but not distinctive: outsourced once it is no source of
-    # advantage; in-house gets only the average of BPO and KPO (0.25).
+    # Critical but not distinctive: "core" alone is a weak test, so this is no
+    # argument for keeping it; only a slight one for outsourcing.
     Weight(
         Slot.CORE,
         Core.IMPORTANT.value,
-        Push(bpo=0, kpo=0.5, in_house=0.25),
-        "Operationally critical work can still be outsourced, since it is no source of "
-        "advantage, but it needs tight service levels and a fallback; it leans slightly "
-        "to KPO, which takes on more critical processes.",
-        f"Gottfredson, Puryear & Phillips 2005; Lacity, Willcocks & Feeny 1996; {_SOURCE}: "
-        "KPO's 'focus on core processes'",
+        Push(bpo=0, kpo=0, in_house=-1),
+        "Operationally critical work can still be outsourced once it is no source of "
+        "advantage, with tight service levels and a fallback.",
+        "Gottfredson, Puryear & Phillips 2005; Lacity, Willcocks & Feeny 1996",
     ),
     # Distinctive: keep what gives you your edge, assuming you could hire or
-    # build the expertise (see `capability_gap`). Weaker than the nature of the
-    # work on its own: routine, basic distinctive work can still go to BPO.
+    # build the expertise (see `capability_gap`). It does not favour KPO over
+    # BPO: that stays with the nature of the work.
     Weight(
         Slot.CORE,
         Core.CORE.value,
-        Push(bpo=-3, kpo=0, in_house=4),
+        Push(bpo=-2, kpo=-2, in_house=3),
         "Firms keep what gives them their edge and outsource what they have no special "
-        "capability for; KPO can take on core processes, BPO rarely.",
-        f"Quinn & Hilmer 1994; {_SOURCE}: KPO's 'focus on core processes'",
+        "capability for: work that sets you apart is a reason to keep it in-house.",
+        "Quinn & Hilmer 1994; Lacity, Willcocks & Feeny 1996",
     ),
 )
 _SENSITIVITY = (
@@ -260,17 +267,27 @@ def capability_gap(a: Answers) -> bool:
     return a.goal is Goal.EXPERTISE
 
 
+GAP_RULE = "distinctive_with_capability_gap"
+
+
+def knowledge_work(a: Answers) -> bool:
+    """Expert judgement or professional qualifications: the knowledge a vendor
+    would take in (either answer alone is enough)."""
+    return a.complexity is Complexity.EXPERT or a.qualifications is Qualifications.PROFESSIONAL
+
+
 RULES: tuple[Rule, ...] = (
     # Mudambi & Tallman: handing distinctive expert knowledge to a vendor puts
-    # it at risk. Large, so distinctive expert work stays in-house even against
-    # a cost goal and a KPO-typical process (R&D), unless a gap is assumed.
+    # it at risk, whether the expertise shows as judgement or as professional
+    # qualifications. Fires at the top of either scale, so it only ever adds to
+    # keeping the work as the expertise grows (monotone).
     Rule(
         "distinctive_expert_knowledge",
-        lambda a: distinctive(a) and a.complexity is Complexity.EXPERT,
-        Push(bpo=-2, kpo=-2, in_house=3),
-        "your distinctive expert knowledge would be at risk with a vendor",
-        "Handing distinctive expert knowledge to a vendor puts it at risk; for such work "
-        "keeping it in-house (or a close partnership) is often wiser.",
+        lambda a: distinctive(a) and knowledge_work(a),
+        Push(bpo=-1.5, kpo=-1.5, in_house=1.5),
+        "the expert knowledge that sets you apart would be at risk with a vendor",
+        "Handing the expert knowledge that sets you apart to a vendor puts it at risk; for "
+        "such work keeping it in-house (or a close partnership) is often wiser.",
         "Mudambi & Tallman 2010",
     ),
     # Source: outsourcing core processes 'can present significant security
@@ -281,7 +298,7 @@ RULES: tuple[Rule, ...] = (
         Push(bpo=-0.5, kpo=-0.5, in_house=1),
         "the work that sets you apart runs on highly sensitive data",
         "The work that sets you apart runs on highly sensitive data, which adds a little to "
-        "the case for keeping it close.",
+        "the case for keeping it in-house.",
         f"{_SOURCE}: 'significant security risks' of outsourcing core processes",
     ),
     Rule(
@@ -290,19 +307,20 @@ RULES: tuple[Rule, ...] = (
         Push(bpo=-1, kpo=-1, in_house=1.5),
         "focusing on your core business includes this process",
         "You want to focus on your core business, and this process is part of it: a reason "
-        "to keep it, not to hand it over.",
+        "to keep it in-house, not to hand it over.",
         f"{_SOURCE}: outsourcing lets you 'focus on ... core processes'; Quinn & Hilmer 1994",
     ),
     # scoring-principles: a real capability gap argues for outsourcing even
     # near the core, with safeguards; when it is also distinctive, it is a
-    # close call (scoring.py says so whatever the margin).
+    # close call (scoring.py says so whatever the margin). Larger than the
+    # keep-it rules, so a gap you name is heard.
     Rule(
-        "distinctive_with_capability_gap",
+        GAP_RULE,
         lambda a: distinctive(a) and capability_gap(a),
-        Push(bpo=1, kpo=1, in_house=-2),
+        Push(bpo=2, kpo=2, in_house=-3),
         "you lack the expertise for work that sets you apart",
-        "You lack the expertise for work that sets you apart: if you couldn't hire or build "
-        "it, outsourcing with safeguards (or a hybrid) is the way to get it.",
+        "You lack the expertise for work that sets you apart: outsourcing it with safeguards "
+        "(or a hybrid) is the way to get it, unless you can hire or build it.",
         "docs/scoring-principles.md; "
         "Mudambi & Tallman 2010 (alliances or hybrids for distinctive work)",
     ),

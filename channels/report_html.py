@@ -16,7 +16,8 @@ import html
 import re
 from collections.abc import Mapping, Sequence
 
-from advisor.report import PortfolioRow, Report, signed
+from advisor.checklist import NOT_FROM_SOURCE_NOTE
+from advisor.report import PortfolioRow, Report, signed, verdict_code
 from advisor.sourcing import MODELS, Model
 from channels.report_chart import contribution_chart, portfolio_chart
 
@@ -94,7 +95,15 @@ def report_page(report: Report, export_base: str) -> str:
         if report.assumptions
         else ""
     )
+    settled = f"<p>{_text(report.settled)}</p>" if report.settled else ""
+    changes = (
+        f"<section><h2>What would change it</h2>{_list(report.changes)}{settled}</section>"
+        if report.changes
+        else ""
+    )
     model = rec.recommended.value if rec.recommended else ""
+    if rec.hybrid is not None:
+        model = verdict_code(rec.hybrid)
     chart = _chart(
         contribution_chart([f.label for f in report.factors], [f.points for f in report.factors]),
         "Bar chart of the points each answer gives BPO, KPO and in-house. "
@@ -127,7 +136,9 @@ def report_page(report: Report, export_base: str) -> str:
   {factors_table}
 </section>
 {assumptions}
-<section><h2>Due-diligence checklist</h2>{checklist}</section>
+{changes}
+<section><h2>Due-diligence checklist</h2>{checklist}
+  <p class="small">{html.escape(NOT_FROM_SOURCE_NOTE)}</p></section>
 <footer><p class="reminder">{_text(report.reminder)}</p>
   <p class="small">This report was produced by the Outsourcing Advisor. Its link works
   for as long as the conversation is kept.</p></footer>

@@ -12,6 +12,8 @@ MODEL_NAMES = {
     "BPO": "BPO (Business Process Outsourcing)",
     "KPO": "KPO (Knowledge Process Outsourcing)",
     "in-house": "keeping it in-house",
+    "BPO + in-house": "a hybrid split between BPO and keeping it in-house",
+    "BPO + KPO": "a hybrid split between BPO and KPO",
 }
 
 
@@ -194,3 +196,50 @@ def test_what_about_another_option_after_the_recommendation(new_chat):
     assert "is my recommendation" in chat.text("what about bpo")
     assert chat.text("why not kpo?").startswith("KPO scores")
     assert "weighed in" in chat.text("why bpo?")  # the recommended one: the full "why"
+
+
+def answer_by_buttons(chat, answers):
+    chat.text("/start_assessment")
+    reply = ""
+    for slot, value in answers:
+        reply = chat.text("/inform" + json.dumps({slot: value}))
+    return reply
+
+
+def test_what_would_change_it_by_button_and_in_words(new_chat):
+    chat = new_chat()
+    final = answer_by_buttons(
+        chat,
+        [
+            ("process", "customer care"),
+            ("core", "supporting"),
+            ("complexity", "routine"),
+            ("qualifications", "basic"),
+            ("sensitivity", "low"),
+            ("goal", "cost"),
+        ],
+    )
+    assert recommended_model(final) == "BPO"
+    assert "/what_would_change" in [b["payload"] for b in chat.buttons()]
+    reply = chat.text("/what_would_change")
+    assert reply.startswith("My recommendation for customer care is BPO.")
+    assert "**KPO** if the work" in reply and "Settled:" in reply
+    assert chat.text("what would change your recommendation?") == reply
+
+
+def test_distinctive_routine_work_is_split_not_outsourced(new_chat):
+    chat = new_chat()
+    final = answer_by_buttons(
+        chat,
+        [
+            ("process", "customer care"),
+            ("core", "core"),
+            ("complexity", "routine"),
+            ("qualifications", "basic"),
+            ("sensitivity", "low"),
+            ("goal", "cost"),
+        ],
+    )
+    assert recommended_model(final) == "BPO + in-house"
+    assert "send the routine volume to a BPO" in final
+    assert "Set up the split" in final and "Who owns quality" in final

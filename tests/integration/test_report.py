@@ -83,6 +83,7 @@ def test_the_final_recommendation_links_its_report(payroll_report, rasa_server: 
     assert html.count("type='checkbox'") >= 5
     assert 'no definite "superior" option' in unescape(html)
     assert re.search(r"\d{4}-\d{2}-\d{2}", html)
+    assert "<h2>What would change it</h2>" in html and "Settled:" in html
     css = requests.get(f"{rasa_server.base_url}/chat/assets/report.css", timeout=10)
     assert css.status_code == 200 and "@media print" in css.text
 
@@ -95,8 +96,10 @@ def test_markdown_and_json_exports(payroll_report):
     assert "attachment" in markdown.headers["Content-Disposition"]
     assert markdown.text.startswith("# Outsourcing assessment: payroll")
     assert "- [ ] " in markdown.text
+    assert "## What would change it" in markdown.text
     data = requests.get(f"{url}/report.json", timeout=30).json()
     assert data["recommendation"] == "bpo" and data["answers"]["goal"] == "cost"
+    assert {r["option"] for r in data["what_would_change"]["routes"]} >= {"kpo", "in_house"}
     assert requests.get(f"{url}/report.pdf", timeout=30).status_code == 404
 
 
@@ -184,6 +187,8 @@ def test_the_report_opens_from_the_widget_renders_and_prints(
     report.wait_for_load_state()
     assert report.url.startswith(widget.base_url + "/report/")
     assert report.locator("h1").inner_text() == "payroll"
+    changes = report.locator("section", has=report.locator("h2", has_text="What would change it"))
+    assert "KPO if" in changes.inner_text() and "Settled:" in changes.inner_text()
     chart = report.locator("figure.chart svg")
     assert chart.count() == 1 and chart.bounding_box()["height"] > 100
     assert "Points towards each option" in (chart.text_content() or "")
@@ -201,8 +206,12 @@ def test_the_report_opens_from_the_widget_renders_and_prints(
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     text = re.sub(r"\s+", " ", text)
     assert "BPO (Business Process Outsourcing)" in text, text[:500]
-    assert "Due-diligence checklist" in text
+    assert "Due-diligence checklist" in text and "What would change it" in text
     assert "Download as Markdown" not in text  # the print stylesheet hides the links
+
+    # The widget's "What would change it?" button answers in the chat.
+    after = widget.click("What would change it?")
+    widget.wait_for_bot(after, "Settled:")
 
     # Another conversation's report, in a link sealed for this browser's: not found.
     other = Chat(widget.base_url)
@@ -226,3 +235,37 @@ def test_asking_for_the_report_in_words_gives_its_link(new_chat):
     again = link_button(chat, "Open the report")["url"]
     same = [requests.get(f"{url}/report.json", timeout=30).json() for url in (first, again)]
     assert same[0] == same[1] and same[0]["process"] == "payroll"
+
+
+def test_a_hybrid_split_is_reported_and_counted_in_the_comparison(new_chat):
+    chat = new_chat()
+    split = [
+        ("process", "customer care"),
+        ("core", "core"),
+        ("complexity", "routine"),
+        ("qualifications", "basic"),
+        ("sensitivity", "low"),
+        ("goal", "cost"),
+    ]
+    final = finish(chat, split)
+    assert "a hybrid split between BPO and keeping it in-house" in final
+    page = requests.get(link_button(chat, "Open the report")["url"], timeout=30).text
+    assert 'data-recommendation="hybrid_bpo_in_house"' in page and "Set up the split" in page
+    finish(chat, PAYROLL, start="/assess_another")
+    both = chat.text("/compare_processes")
+    assert "**customer care**: a hybrid split, BPO + in-house" in both, both
+    assert "hybrid split 1" in both
+
+
+def test_a_hybrid_split_in_the_widget(widget: Widget):
+    widget.open()
+    widget.wait_for_bot(0)
+    after = widget.say(
+        "We want to outsource customer care. It sets us apart, but it's mostly routine, "
+        "basic skills are enough, the data is not sensitive and we mainly want to cut costs."
+    )
+    widget.wait_for_bot(after, "a hybrid split between BPO and keeping it in-house")
+    widget.wait_for_bot(after, "Set up the split")
+    after = widget.click("What would change it?")
+    widget.wait_for_bot(after, "My recommendation for customer care is a hybrid split")
+    widget.assert_clean()

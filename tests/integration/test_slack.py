@@ -880,3 +880,48 @@ def test_the_recommendation_links_its_report_and_sums_it_up_in_blocks(slack):
     assert actions["elements"][0]["url"] == link.group(1)
     report = requests.get(link.group(1), timeout=30)
     assert report.status_code == 200 and "payroll" in report.text
+
+
+def test_what_would_change_it_in_slack(slack):
+    user, channel = new_id("U"), new_id("D")
+    whole_assessment = (
+        "We want to outsource payroll. It's not core and very routine, basic skills are "
+        "enough, the data is not sensitive and we mainly want to cut costs."
+    )
+    assert slack.dm(user, channel, whole_assessment).status_code == 200
+
+    def summary_posted() -> dict[str, Any] | None:
+        posts = slack.place_posts(channel)
+        headed = [p for p in posts if (p.get("blocks") or [{}])[0].get("type") == "header"]
+        return headed[0] if headed else None
+
+    summary = slack.fake.wait_for(summary_posted)
+    assert "*What would change it*" in json.dumps(summary["blocks"])
+    before = len(slack.place_posts(channel))
+    assert slack.dm(user, channel, "what would change your recommendation?").status_code == 200
+    posts = slack.fake.wait_for(
+        lambda: (
+            slack.place_posts(channel)[before:]
+            if len(slack.place_posts(channel)) > before
+            else None
+        )
+    )
+    assert "My recommendation for payroll is BPO." in posts[0]["text"]
+    assert "Settled:" in posts[0]["text"]
+
+
+def test_a_hybrid_split_in_slack(slack):
+    user, channel = new_id("U"), new_id("D")
+    distinctive_routine = (
+        "We want to outsource customer care. It sets us apart, but it's mostly routine, "
+        "basic skills are enough, the data is not sensitive and we mainly want to cut costs."
+    )
+    assert slack.dm(user, channel, distinctive_routine).status_code == 200
+
+    def summary_posted() -> dict[str, Any] | None:
+        posts = slack.place_posts(channel)
+        headed = [p for p in posts if (p.get("blocks") or [{}])[0].get("type") == "header"]
+        return headed[0] if headed else None
+
+    summary = slack.fake.wait_for(summary_posted)
+    assert "a hybrid split between BPO and keeping it in-house" in summary["text"]

@@ -16,6 +16,7 @@ from actions.recommendation import (
     ActionProvisionalRecommendation,
     ActionRecommend,
     ActionUpdateAnswers,
+    ActionWhatWouldChange,
 )
 
 BPO_CASE = {
@@ -292,6 +293,25 @@ def test_provisional_recommendation_says_what_is_open():
     messages, _, _ = run(ActionProvisionalRecommendation(), tracker(slots=partial))
     text = messages[0]["text"]
     assert "KPO" in text and "so far" in text.lower()
+
+
+def test_final_recommendation_offers_what_would_change_it():
+    messages, _, _ = run(ActionRecommend(), tracker(slots=BPO_CASE, active_loop=None))
+    payloads = [b.get("payload") for b in messages[0]["buttons"]]
+    assert "/what_would_change" in payloads
+
+
+def test_what_would_change_it_names_the_smallest_changes_and_the_settled_answers():
+    messages, events, _ = run(ActionWhatWouldChange(), tracker(slots=BPO_CASE, active_loop=None))
+    text = messages[0]["text"]
+    assert text.startswith("My recommendation for customer care is BPO.")
+    assert "**KPO** if" in text and "**Keeping it in-house** if" in text
+    assert "Settled:" in text and events == []
+
+
+def test_what_would_change_without_answers_offers_the_assessment():
+    messages, _, _ = run(ActionWhatWouldChange(), tracker(active_loop=None))
+    assert messages[0]["response"] == "utter_no_assessment_yet"
 
 
 def test_why_without_answers_offers_the_assessment():

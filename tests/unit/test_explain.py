@@ -60,7 +60,7 @@ def test_final_close_call_says_between_what_and_why():
     text = final(RESEARCH_GAP)
     assert "KPO (Knowledge Process Outsourcing)" in text
     assert "close call between KPO and keeping it in-house because" in text
-    assert "distinctive expert knowledge" in text and "expertise you lack" in text
+    assert "it sets you apart" in text and "you lack the expertise" in text
     assert "ISO 27001" in text and "IP ownership" in text
     assert "pilot" in text and "hybrid" in text
 
@@ -72,7 +72,8 @@ def test_final_in_house():
 
 def test_final_gives_three_reasons_and_the_strongest_counterpoint():
     why = final(PAYROLL).split("**Why**\n")[1].split("\n\n")[0]
-    assert len(why.splitlines()) == 3  # nothing points the other way
+    assert len(why.splitlines()) == 3
+    assert "**On the other side**" not in final(PAYROLL)  # nothing points the other way
     critical = Answers(
         process="legal services",
         core="important",
@@ -81,10 +82,13 @@ def test_final_gives_three_reasons_and_the_strongest_counterpoint():
         sensitivity="low",
         goal="cost",
     )
-    why = final(critical).split("**Why**\n")[1].split("\n\n")[0].splitlines()
-    # Cutting costs pushes BPO most: said so, never "which points to KPO".
-    assert len(why) == 4
-    assert why[-1] == ("- On the other side: your main goal is cutting costs, which points to BPO.")
+    text = final(critical)
+    why = text.split("**Why**\n")[1].split("\n\n")[0].splitlines()
+    # Cutting costs pushes BPO most: said so, under its own heading, never as a
+    # reason for KPO and never "which points to KPO".
+    assert len(why) == 3 and not any("cost" in line for line in why)
+    other_side = text.split("**On the other side**\n")[1].split("\n\n")[0]
+    assert other_side == "- Your main goal is cutting costs, which points to BPO."
 
 
 @pytest.mark.parametrize("answers", [PAYROLL, RESEARCH_GAP, RND, Answers(goal="cost")])
@@ -128,11 +132,12 @@ def test_changes_when_the_model_stays():
     assert "Data sensitivity: low → high" in text and "stays BPO" in text
     assert "was a clear fit" not in text  # a wide margin stays clear
     borderline = Answers(
+        process="warehouse logistics",
         core="supporting",
         complexity="mixed",
         qualifications="professional",
         sensitivity="low",
-        goal="expertise",
+        goal="focus",
     )
     sensitive = borderline.updated({"sensitivity": "high"})
     text = render_changes(borderline, sensitive, score(borderline), score(sensitive))
@@ -215,18 +220,42 @@ def test_assumptions_follow_question_order_with_the_gap_last():
 
 def test_a_tie_names_no_winner_and_suggests_a_pilot():
     tie = Answers(
-        core="core",
-        complexity="routine",
-        qualifications="technical",
-        sensitivity="high",
-        goal="expertise",
+        core="important",
+        complexity="expert",
+        qualifications="basic",
+        sensitivity="low",
+        goal="cost",
     )
     rec = score(tie)
     text = render_final(rec, tie)
-    assert text.startswith("**My recommendation: a tie between keeping it in-house and KPO**")
+    assert text.startswith("**My recommendation: a tie between BPO and KPO**")
     assert "pilot or a hybrid" in text
     assert "tie so far" in render_provisional(rec, tie) or not rec.missing
     assert "That's a tie between" in render_why(rec, tie)
+    # Each tied option gets its own reasons: none argues only for the first.
+    assert "**For BPO**" in text and "**For KPO**" in text
+
+
+def test_mixed_distinctive_work_is_a_hybrid_split_with_its_own_checklist():
+    mixed = Answers(
+        process="customer care",
+        core="core",
+        complexity="mixed",
+        qualifications="basic",
+        sensitivity="low",
+        goal="focus",
+    )
+    rec = score(mixed)
+    text = render_final(rec, mixed)
+    assert text.startswith(
+        "**My recommendation for customer care: a hybrid split between BPO and keeping it "
+        "in-house**. The work sets you apart, but its routine side points to BPO. Keep what "
+        "sets you apart and the judgement in-house, and send the routine volume to a BPO"
+    )
+    assert "**For BPO**" in text and "**For keeping it in-house**" in text
+    assert "**Set up the split**" in text and "Who owns quality" in text
+    assert "The hand-off" in text and "SLA" in text and "hire plan" in text
+    assert "I'd suggest **a hybrid split" in render_provisional(rec, mixed)
 
 
 def test_cost_goal_against_keeping_it_favours_kpo_over_in_house_without_pointing_to_kpo():

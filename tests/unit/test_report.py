@@ -1,5 +1,6 @@
 """The assessment report: what is kept, what the page, exports and charts show."""
 
+import html
 import itertools
 import json
 import re
@@ -141,9 +142,9 @@ def test_the_chart_names_every_factor_as_text():
     report = build_report(finished(RESEARCH))
     page = report_page(report, "TOKEN")
     svg = page[page.index("<svg") : page.index("</svg>")]
-    for factor in report.factors:
+    for factor in report.factors:  # "R&D analytics ...": the user's words, escaped in SVG
         first_words = " ".join(factor.label.split()[:2])
-        assert first_words in svg
+        assert first_words in html.unescape(svg)
     assert re.search(r"<svg[^>]*viewBox", svg)
 
 
@@ -163,3 +164,34 @@ def test_the_slack_summary_links_only_an_absolute_url():
     assert buttons[0]["elements"][0]["url"] == "https://advisor.example.com/report/x"
     assert "BPO" in with_link["text"] and with_link["blocks"][0]["type"] == "header"
     assert not [b for b in report_summary_blocks(report, None)["blocks"] if b["type"] == "actions"]
+
+
+def test_every_export_says_what_would_change_it():
+    report = build_report(finished(PAYROLL))
+    assert report.changes and report.changes[0].startswith("**KPO** if ")
+    assert report.settled.startswith("Settled: a different answer about how routine")
+    text = to_markdown(report)
+    assert "## What would change it\n\n- **KPO** if " in text and report.settled in text
+    data = to_json(report)["what_would_change"]
+    options = {route["option"] for route in data["routes"]}
+    assert options == {"kpo", "in_house", "hybrid_bpo_in_house", "hybrid_bpo_kpo"}
+    to_split = [r for r in data["routes"] if r["option"] == "hybrid_bpo_in_house"]
+    assert to_split == [{"option": "hybrid_bpo_in_house", "changes": {"core": "core"}}]
+    page = report_page(report, "TOKEN")
+    assert "<h2>What would change it</h2>" in page and "<strong>KPO</strong> if" in page
+    slack = json.dumps(report_summary_blocks(report, None))
+    assert "*What would change it*" in slack and "KPO" in slack
+
+
+def test_a_hybrid_split_is_counted_and_shown_in_every_export():
+    split = {**PAYROLL, "process": "customer care", "core": "core", "sensitivity": "low"}
+    rows = build_portfolio([finished(PAYROLL, "a" * 16), finished(split, "c" * 16)])
+    text = portfolio_text(rows)
+    assert "**customer care**: a hybrid split, BPO + in-house" in text
+    assert "In all: BPO 1, hybrid split 1." in text
+    report = build_report(finished(split))
+    assert to_json(report)["hybrid"] == {"send": "bpo", "keep": "in_house"}
+    assert "a hybrid split between BPO and keeping it in-house" in to_markdown(report)
+    assert 'data-recommendation="hybrid_bpo_in_house"' in report_page(report, "T")
+    slack = report_summary_blocks(report, None)
+    assert "a hybrid split between BPO and keeping it in-house" in slack["text"]

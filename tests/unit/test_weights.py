@@ -40,12 +40,29 @@ def test_rules_only_move_outsourcing_against_in_house():
 
 
 def test_only_distinctive_work_earns_in_house_points():
-    # Every row but "sets us apart" gives in-house at most the average of BPO and
-    # KPO, so in-house can't come first without it (ties go to BPO or KPO then).
+    # Every non-neutral row but "sets us apart" gives in-house less than KPO, and
+    # the priors give it nothing, so in-house can't come first without it.
     for weight in WEIGHTS:
-        if (weight.slot, weight.value) != (Slot.CORE, Core.CORE.value):
-            push = weight.push
-            assert push.in_house <= (push.bpo + push.kpo) / 2, weight
+        if (weight.slot, weight.value) != (Slot.CORE, Core.CORE.value) and weight.push != NEUTRAL:
+            assert weight.push.in_house < weight.push.kpo, weight
+
+
+def test_the_core_answer_never_favours_kpo_over_bpo():
+    # Issue 25: being distinctive is an argument for keeping the work, not for
+    # KPO; complexity and qualifications decide between BPO and KPO.
+    for value in values_of(Slot.CORE):
+        assert lead(Slot.CORE, value) == 0, value
+
+
+def test_work_nature_rows_give_in_house_what_they_give_kpo_less_a_constant():
+    # Needing experts means a KPO's or your own: in-house follows KPO along both
+    # scales, so the keep-vs-KPO balance never turns back as expertise grows.
+    for slot in (Slot.COMPLEXITY, Slot.QUALIFICATIONS):
+        gaps = {
+            WEIGHT_TABLE[(slot, v)].push.kpo - WEIGHT_TABLE[(slot, v)].push.in_house
+            for v in values_of(slot)
+        }
+        assert len(gaps) == 1, (slot, gaps)
 
 
 def test_sensitivity_rows_are_neutral():
@@ -85,3 +102,36 @@ def test_rules_need_a_distinctive_process():
         goal="focus",
     )
     assert not any(rule.applies(everything) for rule in RULES)
+
+
+def test_the_table_in_docs_matches_the_weights():
+    from pathlib import Path
+
+    from advisor import scoring
+
+    doc = Path(__file__).parents[2].joinpath("docs", "scoring.md").read_text()
+    rows = {
+        "Mostly routine": (Slot.COMPLEXITY, "routine"),
+        "A mix": (Slot.COMPLEXITY, "mixed"),
+        "Needs expert judgement": (Slot.COMPLEXITY, "expert"),
+        "Basic skills": (Slot.QUALIFICATIONS, "basic"),
+        "Technical skills": (Slot.QUALIFICATIONS, "technical"),
+        "Professional qualifications": (Slot.QUALIFICATIONS, "professional"),
+        "Necessary, not what we're known for": (Slot.CORE, "supporting"),
+        "Critical, but not unique": (Slot.CORE, "important"),
+        "Sets us apart": (Slot.CORE, "core"),
+        "Cut costs / flexible workforce": (Slot.GOAL, "cost"),
+        "Focus on our core": (Slot.GOAL, "focus"),
+        "Specialised expertise": (Slot.GOAL, "expertise"),
+    }
+
+    def shown(x):
+        return "0" if x == 0 else (f"+{x:g}" if x > 0 else f"−{-x:g}")
+
+    for title, key in rows.items():
+        push = WEIGHT_TABLE[key].push
+        row = f"| {title} | {shown(push.bpo)} | {shown(push.kpo)} | {shown(push.in_house)} |"
+        assert row in doc, row
+    for number in (scoring.CLOSE_CALL_BELOW, scoring.CLEAR_FROM):
+        assert f"{number:g}" in doc
+    assert scoring.DOUBT_PENALTY == scoring.SENSITIVE_PENALTY == 1  # "less 1 for each"
