@@ -55,6 +55,7 @@ INTENT_KINDS: Mapping[str, Kind] = {
     "show_report": Kind.CONTROL,
     "ask_provisional": Kind.CONTROL,
     "ask_why": Kind.CONTROL,
+    "what_would_change": Kind.CONTROL,
     "greet": Kind.SMALLTALK,
     "thank": Kind.SMALLTALK,
     "goodbye": Kind.SMALLTALK,

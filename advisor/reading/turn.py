@@ -52,6 +52,7 @@ CONTROL_INTENTS = {
     "show_report",
     "ask_provisional",
     "ask_why",
+    "what_would_change",
 }
 SMALLTALK_INTENTS = {"greet", "thank", "goodbye", "bot_challenge"}
 YES_NO_INTENTS = {"affirm", "deny"}
