@@ -5,7 +5,9 @@
   much context surrounds it ("I head finance at a 200-person practice. We're weighing up
   outsourcing our accounts payable..."): intent `start_assessment`;
 - a question which model a named kind of work is ("quick q, is a call centre bpo or kpo?"):
-  intent `classify_process`.
+  intent `classify_process`;
+- a request for data the source cannot give (a salary, a price, a ranking, a vendor, a job):
+  intent `out_of_source`, which is declined honestly.
 
 Runs after the intent classifiers and before FallbackClassifier; the classifiers' ranking
 is kept below the intent it sets. A confident knowledge question is never made an opener
@@ -29,11 +31,11 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from advisor.reading.opener import opens_assessment
+from advisor.reading.opener import asks_for_data, opens_assessment
 from advisor.reading.process_model import asks_which_model
 from components.question_focus import FULL_TEXT
 
-START, CLASSIFY = "start_assessment", "classify_process"
+START, CLASSIFY, DECLINE = "start_assessment", "classify_process", "out_of_source"
 # Intents that already start or answer the assessment: no opener to find.
 STARTING_INTENTS = {START, "inform"}
 # Knowledge intents this sure are left alone by the opener rule.
@@ -70,6 +72,8 @@ def _intent_of(message: Message) -> str | None:
     current = message.get(INTENT) or {}
     name = current.get(INTENT_NAME_KEY)
     confidence = float(current.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+    if name != DECLINE and asks_for_data(text):
+        return DECLINE
     if name != CLASSIFY and asks_which_model(text):
         return CLASSIFY
     knowledge = name in KNOWLEDGE_INTENTS and confidence >= SURE_KNOWLEDGE

@@ -33,9 +33,13 @@ _OBJECT = re.compile(
 _ASKS_FOR_DATA = re.compile(
     r"\b(?:how much|salar\w*|earn\w*|wages?|pay rates?|prices?|pricing|quotes?|rates? per|"
     r"per hour|hourly|fees?|ballpark|budget for|market size|statistics|stats|ranking|rank|"
-    r"top \d+|best (?:\w+ )?(?:vendors?|providers?|companies|firms)|which (?:\w+ )?(?:vendors?|"
+    r"per month|per year|a month|monthly|typical(?:ly)? costs?|cost per|"
+    r"top (?:\d+|one|ones|provider|vendor|company|firm)|"
+    r"best (?:\w+ )?(?:vendors?|providers?|companies|firms)|which (?:\w+ )?(?:vendors?|"
     r"providers?|companies|firms)|recommend (?:a |any |some )?(?:\w+ )?(?:vendors?|providers?|"
-    r"companies|firms)|by name|names? of|jobs?|hiring|vacanc\w*|openings?|careers?|resume|cv)\b"
+    r"companies|firms)|by name|names? of|"
+    r"(?:land|get|find|apply for|looking for) (?:a )?jobs?|jobs? (?:at|in|with|openings?)|"
+    r"vacanc\w*|openings?|careers? (?:at|in)|resume|cv|recruiting for|hiring (?:now|for))\b"
 )
 
 
@@ -74,3 +78,17 @@ def opens_assessment(text: str) -> bool:
         and _DECIDING.search(cleaned)
         and not _ASKS_FOR_DATA.search(cleaned)
     )
+
+
+# The subject the assistant knows: a request for data about it is declined, not guessed.
+_ABOUT_OUTSOURCING = re.compile(
+    r"\b(?:bpo|kpo|outsourc\w*|offshor\w*|call cent(?:re|er)s?|contact cent(?:re|er)s?|"
+    r"vendors?|providers?)\b"
+)
+
+
+def asks_for_data(text: str) -> bool:
+    """Whether a message about outsourcing asks for a figure, a price, a ranking, a vendor or
+    a job: things the source cannot give, which the assistant declines."""
+    cleaned = normalise(text)
+    return bool(_ABOUT_OUTSOURCING.search(cleaned) and _ASKS_FOR_DATA.search(cleaned))

@@ -1,0 +1,87 @@
+"""The exact readings of a message that names a process (advisor/reading/opener.py,
+process_model.py): openers start the assessment, "is X BPO or KPO?" gets the model that kind
+of work typically goes to, requests for data are declined."""
+
+import pytest
+
+from advisor.reading.opener import asks_for_data, opener_process, opens_assessment
+from advisor.reading.process_model import asks_which_model, process_model
+from advisor.sourcing import Model
+
+
+@pytest.mark.parametrize(
+    "text,process",
+    [
+        (
+            "Hi! I run finance at a 90-person studio (two offices). We're weighing up whether to "
+            "outsource our accounts payable. Could you help?",
+            "accounting",
+        ),
+        ("we might hand our customer emails to an outside team, thoughts?", "customer emails"),
+        (
+            "As COO of a clinic group I'd like advice on outsourcing patient intake.",
+            "patient intake",
+        ),
+    ],
+)
+def test_an_opener_with_context_names_its_process(text: str, process: str) -> None:
+    assert opener_process(text) == process
+    assert opens_assessment(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what are the risks of outsourcing payroll?",
+        "what is kpo?",
+        "I just started in procurement and everyone uses acronyms. What is a BPO?",
+        "what do bpo agents earn per month?",
+    ],
+)
+def test_knowledge_questions_and_requests_for_data_open_nothing(text: str) -> None:
+    assert not opens_assessment(text)
+
+
+def test_asking_for_help_deciding_opens_an_assessment_without_a_process() -> None:
+    assert opens_assessment("can you help me figure out if we should outsource something?")
+
+
+@pytest.mark.parametrize(
+    "text,process,model",
+    [
+        ("quick q, is a call centre bpo or kpo?", "call centre", Model.BPO),
+        ("does equity research fall under kpo", "equity research", Model.KPO),
+        ("bpo or kpo: payroll?", "payroll", Model.BPO),
+    ],
+)
+def test_is_x_bpo_or_kpo(text: str, process: str, model: Model) -> None:
+    assert asks_which_model(text) == process
+    found = process_model(text)
+    assert found is not None and found.model is model and process in found.reply()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is bpo better than kpo",
+        "does kpo fall under bpo",
+        "is there a clear winner between bpo and kpo",
+        "is our payroll bpo or kpo?",  # asks for an assessment
+    ],
+)
+def test_comparisons_and_own_processes_are_not_classification_questions(text: str) -> None:
+    assert asks_which_model(text) is None
+
+
+@pytest.mark.parametrize(
+    "text,declined",
+    [
+        ("what's the typical monthly fee of a kpo provider?", True),
+        ("which bpo vendors would you recommend by name?", True),
+        ("how do I land a job at a bpo", True),
+        ("what should I check before hiring an outsourcing firm", False),
+        ("does outsourcing reduce costs?", False),
+    ],
+)
+def test_requests_for_data_are_declined(text: str, declined: bool) -> None:
+    assert asks_for_data(text) is declined
