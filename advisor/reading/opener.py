@@ -33,7 +33,8 @@ _OBJECT = re.compile(
 _ASKS_FOR_DATA = re.compile(
     r"\b(?:how much|salar\w*|earn\w*|wages?|pay rates?|prices?|pricing|quotes?|rates? per|"
     r"per hour|hourly|fees?|ballpark|budget for|market size|statistics|stats|ranking|rank|"
-    r"per month|per year|a month|monthly|typical(?:ly)? costs?|cost per|"
+    r"(?:costs?|fees?|prices?|pay|earn\w*|charges?|rates?)\b[^.?!]{0,30}\b(?:per|a|each) "
+    r"(?:month|year|hour|seat)|typical(?:ly)? costs?|cost per|"
     r"top (?:\d+|one|ones|provider|vendor|company|firm)|"
     r"best (?:\w+ )?(?:vendors?|providers?|companies|firms)|which (?:\w+ )?(?:vendors?|"
     r"providers?|companies|firms)|recommend (?:a |any |some )?(?:\w+ )?(?:vendors?|providers?|"

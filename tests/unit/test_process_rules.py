@@ -81,6 +81,7 @@ def test_comparisons_and_own_processes_are_not_classification_questions(text: st
         ("how do I land a job at a bpo", True),
         ("what should I check before hiring an outsourcing firm", False),
         ("does outsourcing reduce costs?", False),
+        ("we process 4,000 invoices a month and might outsource it, can you help?", False),
     ],
 )
 def test_requests_for_data_are_declined(text: str, declined: bool) -> None:
