@@ -12,7 +12,8 @@ from advisor.questions import describe, value_name
 from advisor.reading.kind_model import Kind
 from advisor.reading.turn import QUESTION_INTENTS, Decision
 
-PENDING = "pending_answer"  # {"slot", "kind": confirm|choose|pick|explain, "value"/"values"}
+# {"slot", "kind": confirm|choose|pick|explain|noted, "value"/"values"}
+PENDING = "pending_answer"
 ASSUMED = "assumed_answers"  # slots whose value was taken without being said
 TRIES = "unclear_answers"  # replies to the open question that did not settle it
 
@@ -82,6 +83,8 @@ def _pending(decision: Decision, requested: str) -> dict[str, Any] | None:
         return {"slot": requested, "kind": "pick"}
     if decision.explain:
         return {"slot": requested, "kind": "explain"}
+    if decision.noted:  # other questions answered: the question again, no "didn't catch"
+        return {"slot": requested, "kind": "noted"}
     return None
 
 

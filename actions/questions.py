@@ -27,7 +27,9 @@ class AskQuestion(Action):
     ) -> list[dict[str, Any]]:
         question = QUESTIONS[self.slot]
         pending = tracker.get_slot(PENDING) or {}
-        if pending.get("slot") == self.slot:
+        if pending.get("slot") == self.slot and pending.get("kind") == "noted":
+            text, buttons = question.text, _option_buttons(question)
+        elif pending.get("slot") == self.slot:
             text, buttons = _pending_question(question, pending)
         else:
             text, buttons = self._question(question, tracker), _option_buttons(question)

@@ -342,7 +342,9 @@ def make_assessments(count: int, seed: int, label: str) -> list[Assessment]:
                 process=f"{rng.choice(PROCESSES)} team {number}",
                 **{slot: rng.choice(values).value for slot, values in CHOICES.items()},
             )
-            if score(answers).recommended is wanted:
+            result_ = score(answers)
+            # A clear single option (not a tie or a hybrid split), so the headline names it.
+            if result_.recommended is wanted and not result_.tied and result_.hybrid is None:
                 sender = f"scale-{label}-{number:02d}-{uuid.uuid4().hex[:8]}"
                 result.append(Assessment(sender, answers))
                 break

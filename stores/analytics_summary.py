@@ -242,6 +242,8 @@ def assessment_row(sender_id: str, assessment: FinishedAssessment) -> dict[str, 
 
 
 def model_label(result: Recommendation) -> str:
+    if result.hybrid is not None:
+        return "hybrid"
     if result.recommended is None:
         return "none"
     if result.tied:

@@ -16,6 +16,7 @@ stored without being said back ("I also noted: ...").
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -56,6 +57,8 @@ CONTROL_INTENTS = {
 }
 SMALLTALK_INTENTS = {"greet", "thank", "goodbye", "bot_challenge"}
 YES_NO_INTENTS = {"affirm", "deny"}
+# Words that make a question about the subject, not about the question asked.
+_SUBJECT = re.compile(r"\b(?:bpo|kpo|outsourc\w*|offshor\w*)\b")
 # The process's name when the user gave none after being asked twice (an assumption they
 # can change by naming it).
 UNNAMED_PROCESS = "your process"
@@ -178,6 +181,12 @@ def _kind_other_than_answer(turn: Turn, kinds: Mapping[str, float]) -> tuple[Kin
             return kind, ranked[0][1]
         if kind is Kind.SMALLTALK and turn.intent in SMALLTALK_INTENTS:
             return kind, ranked[0][1]
+        # "what does KPO mean?" asks about the subject, not about the open question.
+        if kind is Kind.CLARIFY and (
+            _SUBJECT.search(turn.text.lower())
+            or (turn.intent in QUESTION_INTENTS and turn.intent_confidence >= SURE_INTENT)
+        ):
+            return Kind.QUESTION, ranked[0][1]
         if kind not in (Kind.CONTROL, Kind.SMALLTALK):
             return kind, ranked[0][1]
     sure_intent = turn.intent_confidence >= SURE_INTENT

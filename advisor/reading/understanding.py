@@ -25,7 +25,7 @@ from advisor.reading.text import normalise
 # How sure the model must be (its best clause's probability for the value):
 ACCEPT = 0.80  # take it as given
 CONFIRM = 0.40  # ask "Sounds like X — right?"
-OTHER_SLOT = 0.90  # take it for a question that is not open (nobody confirms it)
+OTHER_SLOT = 0.80  # take it for a question that is not open (it is said back: "I also noted")
 CLOSE = 0.15  # two values this close are a choice, not a guess
 # Next to answers to other questions, a reading of the open question below NOISE
 # is dropped ("pretty routine" to the core question: P(core) 0.08), and one below
