@@ -25,7 +25,10 @@ from advisor.reading.text import normalise
 # How sure the model must be (its best clause's probability for the value):
 ACCEPT = 0.80  # take it as given
 CONFIRM = 0.40  # ask "Sounds like X — right?"
-OTHER_SLOT = 0.80  # take it for a question that is not open (it is said back: "I also noted")
+OTHER_SLOT = 0.90  # take it for a question that is not open (it is said back: "I also noted")
+# With no question open (the message that starts the assessment, where people state several
+# answers at once), a little less: every answer in it is said back before any question.
+OPENER_OTHER_SLOT = 0.80
 CLOSE = 0.15  # two values this close are a choice, not a guess
 # Next to answers to other questions, a reading of the open question below NOISE
 # is dropped ("pretty routine" to the core question: P(core) 0.08), and one below
@@ -157,7 +160,8 @@ def _decide(
     if expected is not None or in_assessment:
         for slot, values in guesses.items():
             ranking = _ranking(values, given_answer=False)
-            if slot != expected and slot not in answers and _sure(ranking, OTHER_SLOT):
+            threshold = OTHER_SLOT if expected is not None else OPENER_OTHER_SLOT
+            if slot != expected and slot not in answers and _sure(ranking, threshold):
                 answers[slot] = ranking[0][0]
     if expected is None or expected == Slot.PROCESS.value:
         return Understanding(answers)
