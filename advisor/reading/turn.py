@@ -37,6 +37,8 @@ from advisor.reading.understanding import (
 # A reading of the open question this plain is an answer, whatever kind or intent the
 # models say: "that is our edge over every other installer" is not "start over".
 PLAIN_ANSWER = 0.7
+# A weaker reading that the kind model calls an answer is one too.
+PROBABLE_ANSWER = 0.3
 # P(kind) at which a message is taken for that kind rather than read as an answer.
 KIND_THRESHOLD = 0.5
 # Below this P(kind), a less sure NLU intent of that kind is not trusted.
@@ -141,7 +143,14 @@ def _interpret(turn: Turn) -> Decision:
     understood = understand(turn.text, open_question, turn.guesses, turn.in_assessment)
     reads = bool(open_question and understood.values(open_question))
     # A bare "yes" or "no" answers the open question when it has a meaning for it.
-    plain = reads and (understood.strength >= PLAIN_ANSWER or turn.intent in YES_NO_INTENTS)
+    # A reading the kind model also calls an answer is one, whatever intent NLU guessed
+    # ("first-pass document review" to the process question is not "show the report").
+    answer_like = kinds.get(Kind.ANSWER.value, 0.0) >= KIND_THRESHOLD
+    plain = reads and (
+        understood.strength >= PLAIN_ANSWER
+        or turn.intent in YES_NO_INTENTS
+        or (answer_like and understood.strength >= PROBABLE_ANSWER)
+    )
     # With no question open (the message that starts the assessment, a change of mind after
     # the recommendation) the dialogue already knows what the message is: read its answers.
     if not plain and open_question is not None:
