@@ -156,8 +156,11 @@ def test_the_mix_of_recommendations_certainty_and_processes(
 ) -> None:
     finished = [p for p in chosen(filters) if p.recommended]
     results = [score(Answers.from_slots(p.answers)) for p in finished]
-    models = Counter(r.recommended.short_name for r in results if r.recommended and not r.tied)
-    models.update("tie" for r in results if r.tied)
+    models = Counter(
+        "hybrid" if r.hybrid else "tie" if r.tied else r.recommended.short_name
+        for r in results
+        if r.hybrid or r.recommended
+    )
     certainty = Counter(r.certainty.value for r in results if r.certainty)
     processes = Counter(p.answers["process"] for p in finished)
     recommendations, clear_cut, most_assessed = analytics.mix(filters)
