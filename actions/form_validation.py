@@ -46,7 +46,7 @@ class ValidateAssessmentForm(Action):
             if turn.intent in QUESTION_INTENTS:
                 return []  # the rules for questions mid-assessment answer it
             answer_question_here(dispatcher, tracker)
-            return [SlotSet(TRIES, int(tracker.get_slot(TRIES) or 0))]
+            return [SlotSet(TRIES, _tries(tracker))]
         return _apply(dispatcher, tracker, requested, decision)
 
 

@@ -118,7 +118,7 @@ class ProcessModel:
             matched = (
                 "" if self.entry.name == self.process else f" (I read it as {self.entry.name})"
             )
-            because = f"{self.entry.note}" if self.entry.note else reason
+            because = self.entry.note or reason
             return f"{name}{matched} is typically **{model}**: {because}. In general, {reason}."
         return (
             f"{name} is typically **{model}**, going by what the name says about the work: "
@@ -126,18 +126,14 @@ class ProcessModel:
         )
 
 
-def asked_process(text: str) -> str | None:
-    """The process a question asks about, in the user's words, or None."""
-    cleaned = normalise(text)
-    for match in find_processes(cleaned):
-        return cleaned[match.start : match.end]
+def _asked_work(cleaned: str) -> str | None:
+    """The kind of work a question names in its words ("what about translation?"), for a
+    process the catalogue does not know; `cleaned` is `normalise`d."""
     found = _ASKED_PROCESS.search(cleaned)
     if not found:
         return None
-    process = _MODEL_WORDS.sub(" ", found.group("process"))
-    process = re.sub(
-        r"^\s*(?:something|stuff|things|work|anything) like\s+|^\s*like\s+", "", process
-    )
+    process = _LIKE.sub("", _MODEL_WORDS.sub(" ", found.group("process")).strip())
+    process = re.sub(r"^\s*like\s+", "", process)
     process = re.sub(r"\s+", " ", process).strip(" ,.-")
     if not process or _NOT_WORK.search(process) or _A_MODEL.match(process):
         return None  # "and the other one?", "what about that?", "and kpo?"
@@ -149,11 +145,12 @@ def process_model(text: str, guesses: Guesses | None = None) -> ProcessModel | N
     names no process. `guesses` (the answer model's, for the whole message) judge a
     process the catalogue and the rules don't know."""
     cleaned = normalise(text)
-    matches = [m for m in find_processes(cleaned) if not m.weak] or find_processes(cleaned)
+    found = find_processes(cleaned)  # one spaCy pass
+    matches = [m for m in found if not m.weak] or found
     if matches:
         match = matches[0]
         return ProcessModel(cleaned[match.start : match.end], match.entry.typical, match.entry)
-    process = asked_process(text)
+    process = _asked_work(cleaned)
     if process is None:
         return None
     return ProcessModel(process, _model_from_the_work(process, guesses or {}), None)
