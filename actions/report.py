@@ -9,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.settings import action_settings
 from advisor.answers import Answers
 from advisor.report import (
     ASSESSMENTS_SLOT,
@@ -19,7 +20,7 @@ from advisor.report import (
     portfolio_text,
     with_assessment,
 )
-from advisor.report_link import portfolio_id, report_url
+from advisor.report_link import portfolio_id
 from advisor.report_slack import report_summary_blocks
 from advisor.signing import MissingSecret
 
@@ -70,7 +71,7 @@ def keep(assessments: list[FinishedAssessment]) -> dict[str, Any]:
 def link_to(tracker: Tracker, report_id: str) -> str | None:
     """The report's link for this conversation; None (logged) without a server secret."""
     try:
-        return report_url(tracker.sender_id, report_id)
+        return action_settings().report_links.report_url(tracker.sender_id, report_id)
     except MissingSecret as problem:
         logger.error("No report link: %s", problem)
         return None

@@ -15,6 +15,9 @@ Tokens are canonical: unpadded URL-safe base64 exactly as ``_encode`` writes it,
 each value has one spelling (no padding, other alphabet, unused bits or junk after
 it: refused).
 
+The secrets are passed in (a `Keyring`): each process's settings module reads them
+from the environment once (runtime/settings.py, actions/settings.py).
+
 Key rotation: ``ADVISOR_SECRET_KEYS`` lists secrets newest first (comma or space
 separated; it replaces ``ADVISOR_SECRET_KEY``). New values are made with the newest;
 values made with an older one are still accepted (a reloaded chat is re-issued a
@@ -32,6 +35,7 @@ import hmac
 import os
 import re
 import time
+from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -47,31 +51,8 @@ class MissingSecret(RuntimeError):
     """ADVISOR_SECRET_KEY is not set (or too short to be a secret)."""
 
 
-def _secrets() -> list[bytes]:
-    """The secrets, newest first."""
-    listed = os.environ.get(ROTATION_ENV, "").replace(",", " ").split()
-    secrets = listed or [os.environ.get(SECRET_ENV, "")]
-    if any(len(secret) < MIN_SECRET_CHARS for secret in secrets):
-        raise MissingSecret(
-            f"{SECRET_ENV} (or each of {ROTATION_ENV}) must be a random string of at least "
-            f"{MIN_SECRET_CHARS} characters, the same for every server (scripts/servers.sh "
-            "makes one in var/)."
-        )
-    return [secret.encode() for secret in secrets]
-
-
 def _derive(secret: bytes, purpose: str) -> bytes:
     return hmac.new(secret, b"advisor/" + purpose.encode(), hashlib.sha256).digest()
-
-
-def derived_key(purpose: str) -> bytes:
-    """The 256-bit key new values of one purpose ("report-link"...) are made with."""
-    return _derive(_secrets()[0], purpose)
-
-
-def derived_keys(purpose: str) -> list[bytes]:
-    """Every key a value of `purpose` may have been made with, newest first."""
-    return [_derive(secret, purpose) for secret in _secrets()]
 
 
 _BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
@@ -97,47 +78,78 @@ def _mac(key: bytes, value: str) -> str:
     return _encode(digest[:MAC_BYTES])
 
 
-def sign(purpose: str, value: str) -> str:
-    """``value.<mac>``: readable, but only this server can make it."""
-    return f"{value}.{_mac(derived_key(purpose), value)}"
+@dataclass(frozen=True)
+class Keyring:
+    """The server's secrets, newest first (ADVISOR_SECRET_KEYS, else ADVISOR_SECRET_KEY),
+    and everything made or checked with them. Too short or missing secrets raise
+    MissingSecret when a key is first needed, not before: a server without a
+    secret still answers, and says what is missing where a link is needed."""
 
+    secrets: tuple[str, ...]
 
-def verify(purpose: str, signed: object) -> str | None:
-    """The value inside ``signed``, or None if this server didn't sign it (with any
-    of its current or older secrets)."""
-    if not isinstance(signed, str) or "." not in signed:
-        return None
-    value, mac = signed.rsplit(".", 1)
-    if not value or not _BASE64URL.fullmatch(mac):
-        return None
-    matches = [hmac.compare_digest(mac, _mac(key, value)) for key in derived_keys(purpose)]
-    return value if any(matches) else None
+    @classmethod
+    def from_settings(cls, rotation: str, single: str) -> Keyring:
+        """The keyring of the two settings' raw values (rotation list wins)."""
+        listed = rotation.replace(",", " ").split()
+        return cls(tuple(listed) if listed else (single,))
 
+    def _secret_bytes(self) -> list[bytes]:
+        if not self.secrets or any(len(s) < MIN_SECRET_CHARS for s in self.secrets):
+            raise MissingSecret(
+                f"{SECRET_ENV} (or each of {ROTATION_ENV}) must be a random string of at "
+                f"least {MIN_SECRET_CHARS} characters, the same for every server "
+                "(scripts/servers.sh makes one in var/)."
+            )
+        return [secret.encode() for secret in self.secrets]
 
-def seal(purpose: str, value: str, now: float | None = None) -> str:
-    """An opaque, unguessable token that only this server can open; it carries the
-    time it was made, so ``unseal`` can refuse old tokens."""
-    issued = int(time.time() if now is None else now).to_bytes(8, "big")
-    nonce = os.urandom(NONCE_BYTES)
-    sealed = AESGCM(derived_key(purpose)).encrypt(nonce, value.encode(), issued)
-    return _encode(issued + nonce + sealed)
+    def derived_key(self, purpose: str) -> bytes:
+        """The 256-bit key new values of one purpose ("report-link"...) are made with."""
+        return _derive(self._secret_bytes()[0], purpose)
 
+    def derived_keys(self, purpose: str) -> list[bytes]:
+        """Every key a value of `purpose` may have been made with, newest first."""
+        return [_derive(secret, purpose) for secret in self._secret_bytes()]
 
-def unseal(purpose: str, token: object, max_age: float, now: float | None = None) -> str | None:
-    """The value sealed in ``token``, or None if it is forged, damaged, made for
-    another purpose, or older than ``max_age`` seconds."""
-    raw = _decode(token) if isinstance(token, str) and len(token) < 2048 else None
-    if raw is None or len(raw) <= 8 + NONCE_BYTES:
-        return None
-    issued, nonce, sealed = raw[:8], raw[8 : 8 + NONCE_BYTES], raw[8 + NONCE_BYTES :]
-    age = (time.time() if now is None else now) - int.from_bytes(issued, "big")
-    if not -60 <= age <= max_age:  # a minute of clock skew between replicas
-        return None
-    for key in derived_keys(purpose):
-        try:
-            return AESGCM(key).decrypt(nonce, sealed, issued).decode()
-        except InvalidTag:
-            continue  # made with another (older) secret, or not by us
-        except UnicodeDecodeError:
+    def sign(self, purpose: str, value: str) -> str:
+        """``value.<mac>``: readable, but only this server can make it."""
+        return f"{value}.{_mac(self.derived_key(purpose), value)}"
+
+    def verify(self, purpose: str, signed: object) -> str | None:
+        """The value inside ``signed``, or None if this server didn't sign it (with any
+        of its current or older secrets)."""
+        if not isinstance(signed, str) or "." not in signed:
             return None
-    return None
+        value, mac = signed.rsplit(".", 1)
+        if not value or not _BASE64URL.fullmatch(mac):
+            return None
+        matches = [hmac.compare_digest(mac, _mac(key, value)) for key in self.derived_keys(purpose)]
+        return value if any(matches) else None
+
+    def seal(self, purpose: str, value: str, now: float | None = None) -> str:
+        """An opaque, unguessable token that only this server can open; it carries the
+        time it was made, so ``unseal`` can refuse old tokens."""
+        issued = int(time.time() if now is None else now).to_bytes(8, "big")
+        nonce = os.urandom(NONCE_BYTES)
+        sealed = AESGCM(self.derived_key(purpose)).encrypt(nonce, value.encode(), issued)
+        return _encode(issued + nonce + sealed)
+
+    def unseal(
+        self, purpose: str, token: object, max_age: float, now: float | None = None
+    ) -> str | None:
+        """The value sealed in ``token``, or None if it is forged, damaged, made for
+        another purpose, or older than ``max_age`` seconds."""
+        raw = _decode(token) if isinstance(token, str) and len(token) < 2048 else None
+        if raw is None or len(raw) <= 8 + NONCE_BYTES:
+            return None
+        issued, nonce, sealed = raw[:8], raw[8 : 8 + NONCE_BYTES], raw[8 + NONCE_BYTES :]
+        age = (time.time() if now is None else now) - int.from_bytes(issued, "big")
+        if not -60 <= age <= max_age:  # a minute of clock skew between replicas
+            return None
+        for key in self.derived_keys(purpose):
+            try:
+                return AESGCM(key).decrypt(nonce, sealed, issued).decode()
+            except InvalidTag:
+                continue  # made with another (older) secret, or not by us
+            except UnicodeDecodeError:
+                return None
+        return None

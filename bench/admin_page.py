@@ -161,7 +161,7 @@ def run(database: str, events: int, workdir: Path) -> dict[str, Any]:
         url = f"postgresql://postgres@127.0.0.1:{postgres.port}/postgres"
         db = None
         tracker_store = (
-            "tracker_store:\n  type: stores.tracker_store.StrictSQLTrackerStore\n"
+            "tracker_store:\n  type: stores.tracker_store.CachingSQLTrackerStore\n"
             f"  dialect: postgresql\n  url: 127.0.0.1\n  port: {postgres.port}\n"
             "  db: postgres\n  username: postgres\n"
         )

@@ -161,7 +161,7 @@ def main() -> int:
     if args.url:
         result = run(args.url, args.messages, f"server at {args.url}", args.show)
     else:
-        from bench.run_benchmark import OUT, parse_env, start_ours
+        from bench.servers import OUT, parse_env, start_ours
         from harness.servers import MODEL
 
         if not MODEL.exists():

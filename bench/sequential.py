@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import conversations
-from bench.run_benchmark import base_env, rss_mb
+from bench.servers import base_env, rss_mb
 from harness.env import PROJECT_DIR
 from harness.servers import LAUNCHER, MODEL, Server, free_port, wait_http_ok, write_endpoints
 

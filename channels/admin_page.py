@@ -35,10 +35,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from advisor.report_link import make_token
 from advisor.signing import MissingSecret
 from channels import admin_html as html
 from channels.admin_chart import horizontal_bars, stacked_days
+from runtime.settings import rasa_settings
 from stores.analytics import (
     CHANNELS,
     PAGE_SIZE,
@@ -498,7 +498,7 @@ def _first_rows(table: Table, count: int) -> Table:
 
 def _report_link(sender_id: str, report_id: str) -> str | None:
     try:
-        return f"/report/{make_token(sender_id, report_id)}"
+        return f"/report/{rasa_settings().report_links.make_token(sender_id, report_id)}"
     except MissingSecret:
         return None
 

@@ -23,30 +23,6 @@ TOO_LONG = (
     "characters, for example by asking one question at a time."
 )
 EMPTY = "Please type a message — I didn't receive any text."
-ACTION_SERVER_DOWN = (
-    "I can't work out the recommendation right now — your answers are saved, "
-    "please try again in a moment."
-)
-# Failures that trying again cannot fix: the user is told what to do instead.
-CONVERSATION_TOO_LONG = (
-    "This conversation has grown too long for me to work out the recommendation in it, "
-    "and trying again won't change that. Your answers are saved: please start a new chat, "
-    "or come back after an hour without messages, when a fresh session begins with your answers."
-)
-ACTION_BROKEN = (
-    "Sorry, something went wrong on my side while working out the recommendation, and I've "
-    "logged it for the team. Your answers are saved; you can keep asking me questions meanwhile."
-)
-MEMORY_DOWN = (
-    "I can't reach my memory right now, so I can't continue our conversation. "
-    "Nothing you told me is lost — please try again in a minute."
-)
-INTERNAL_ERROR = "Sorry, something went wrong on my side. Please try again."
-TOO_FAST = (
-    "You're sending messages faster than I can read them — please wait a few seconds "
-    "and send that again."
-)
-
 # Line breaks and tabs are how people type; every other C0/C1 control character
 # (NUL, ESC, DEL, ...) and lone surrogates are dropped. Format characters (Cf)
 # stay: zero-width joiners build emoji and bidi marks are needed for RTL text.

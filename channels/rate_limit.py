@@ -3,32 +3,20 @@ seconds; a script sending faster gets a polite reply instead of NLU work and a
 longer stored conversation.
 
 Per conversation id and per Rasa process, over a sliding minute:
-``RASA_MAX_MESSAGES_PER_MINUTE`` (default 30; 0 switches the limit off). With
+``RASA_MAX_MESSAGES_PER_MINUTE`` (default 30; 0 switches the limit off;
+runtime/settings.py). With
 replicas each process counts on its own, so a sender gets at most N times the
 limit; per-client limits in front of the replicas are nginx's job
 (deploy/nginx). `channels.resilience.deliver` applies it to every channel.
 """
 
-import os
 import time
 from collections import deque
 from collections.abc import Callable
 
-DEFAULT_PER_MINUTE = 30
 WINDOW_SECONDS = 60.0
 # Forget idle senders once this many are tracked, so memory stays bounded.
 MAX_TRACKED_SENDERS = 10_000
-
-
-def limit_from_environment() -> int:
-    raw = os.environ.get("RASA_MAX_MESSAGES_PER_MINUTE", "").strip()
-    if not raw:
-        return DEFAULT_PER_MINUTE
-    try:
-        value = int(raw)
-    except ValueError:
-        return DEFAULT_PER_MINUTE
-    return max(value, 0)
 
 
 class SenderRateLimit:

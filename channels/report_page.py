@@ -31,8 +31,9 @@ from advisor.report import (
     to_json,
     to_markdown,
 )
-from advisor.report_link import PATH, make_token, open_token, portfolio_anchor
+from advisor.report_link import PATH, portfolio_anchor
 from channels.report_html import NOT_FOUND, portfolio_page, report_page
+from runtime.settings import rasa_settings
 from stores.analytics import record_report_opened, store_engine
 
 logger = logging.getLogger(__name__)
@@ -79,7 +80,7 @@ class ReportPage(InputChannel):
         return pages
 
     async def _respond(self, request: Request, token: str, kind: str) -> HTTPResponse:
-        opened = open_token(token)
+        opened = rasa_settings().report_links.open_token(token)
         if opened is None:
             return _not_found()
         conversation_id, report_id = opened
@@ -93,6 +94,7 @@ class ReportPage(InputChannel):
         if anchor is not None:
             if kind != "html" or not any(a.report_id == anchor for a in kept):
                 return _not_found()
+            make_token = rasa_settings().report_links.make_token
             links = [make_token(conversation_id, a.report_id) for a in kept]
             return response.html(portfolio_page(build_portfolio(kept), links), headers=PAGE_HEADERS)
         assessment = next((a for a in kept if a.report_id == report_id), None)

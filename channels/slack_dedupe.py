@@ -110,7 +110,7 @@ class SlackDedupe:
 
 def from_lock_store(lock_store: Any) -> SlackDedupe:
     """De-duplication through the lock store's Redis (Rasa's `RedisLockStore`, e.g.
-    deploy.lock_store.AtomicRedisLockStore in deploy/endpoints.scale.yml: same host,
+    stores.lock_store.AtomicRedisLockStore in deploy/endpoints.scale.yml: same host,
     port, password and db, keys under its prefix), or per process without one."""
     connection = redis_connection_settings(lock_store)
     if connection is None:

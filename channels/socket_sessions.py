@@ -9,14 +9,13 @@ signed ids, and which socket each session is live on.
   resumed.
 """
 
-import os
 import re
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from advisor.signing import sign, verify
+from runtime.settings import rasa_settings
 
 SESSION_PURPOSE = "socket-session"
 # Prefix of every socket.io conversation id; REST refuses senders that start with it.
@@ -27,21 +26,10 @@ MAX_BOUND_SOCKETS = 50_000
 _SESSION_VALUE = re.compile(r"[0-9a-f]{32}")
 # A session whose conversation has been idle longer is not resumed (a fresh one is
 # issued): WEB_SESSION_IDLE_DAYS, default the retention period.
-IDLE_ENV = "WEB_SESSION_IDLE_DAYS"
-RETENTION_ENV = "CONVERSATION_RETENTION_DAYS"
-DEFAULT_IDLE_DAYS = 30.0
 
 
-def idle_limit_seconds(environ: dict[str, str] | None = None) -> float:
-    env = os.environ if environ is None else environ
-    for name in (IDLE_ENV, RETENTION_ENV):
-        try:
-            days = float(env.get(name, ""))
-        except ValueError:
-            continue
-        if days > 0:
-            return days * 86400
-    return DEFAULT_IDLE_DAYS * 86400
+def idle_limit_seconds() -> float:
+    return rasa_settings().web_session_idle_days * 86400
 
 
 @dataclass(frozen=True)
@@ -54,7 +42,7 @@ class Session:
 
 
 def _session(value: str) -> Session:
-    return Session(sign(SESSION_PURPOSE, value), SENDER_PREFIX + value)
+    return Session(rasa_settings().keyring.sign(SESSION_PURPOSE, value), SENDER_PREFIX + value)
 
 
 def new_session() -> Session:
@@ -63,7 +51,9 @@ def new_session() -> Session:
 
 def resume_session(token: Any) -> Session | None:
     """The session of `token` if this server issued it, else None."""
-    value = verify(SESSION_PURPOSE, token) if isinstance(token, str) and len(token) < 256 else None
+    if not isinstance(token, str) or len(token) >= 256:
+        return None
+    value = rasa_settings().keyring.verify(SESSION_PURPOSE, token)
     if value is None or not _SESSION_VALUE.fullmatch(value):
         return None
     return _session(value)

@@ -51,7 +51,6 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from advisor.signing import derived_key
 from channels.input_guard import Rejection, check_message
 from channels.resilience import deliver
 from channels.socket_origin import OriginCheckedSocketIO
@@ -64,6 +63,7 @@ from channels.socket_sessions import (
     new_session,
     resume_session,
 )
+from runtime.settings import rasa_settings
 
 logger = logging.getLogger(__name__)
 
@@ -156,7 +156,9 @@ class GuardedSocketIOInput(SocketIOInput):
         return GuardedSocketIOOutput(self.sio, self.bot_message_evt)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        derived_key(SESSION_PURPOSE)  # no ADVISOR_SECRET_KEY: refuse to start (MissingSecret)
+        rasa_settings().keyring.derived_key(
+            SESSION_PURPOSE
+        )  # no ADVISOR_SECRET_KEY: refuse to start (MissingSecret)
         # cors_allowed_origins=[]: engine.io leaves CORS headers to Sanic's --cors (as in
         # Rasa); OriginCheckedEngineIO checks the Origin against the same list.
         sio = OriginCheckedSocketIO(

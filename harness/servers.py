@@ -167,7 +167,7 @@ def write_endpoints(path: Path, action_url: str, tracker_store: str | Path | Non
     )
     if isinstance(tracker_store, Path):
         text += (
-            "tracker_store:\n  type: stores.tracker_store.StrictSQLTrackerStore\n"
+            "tracker_store:\n  type: stores.tracker_store.CachingSQLTrackerStore\n"
             f"  dialect: sqlite\n  db: {tracker_store}\n"
         )
     elif tracker_store:

@@ -24,7 +24,6 @@ the benchmark, the Rasa Dockerfile), whatever channels credentials.yml configure
 
 import contextlib
 import logging
-import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -40,13 +39,14 @@ from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.tensorflow.models import RasaModel
 
-from channels import resilience
+from runtime import action_guard
 from runtime.action_events import recent_events_only
 from runtime.action_response import compiled_response_validation
 from runtime.event_lookup import cached_event_lookup
 from runtime.gc_freeze import freeze_after_loading
 from runtime.model_loading import eager_weight_building
 from runtime.policy_window import windowed_prediction_states
+from runtime.settings import rasa_settings
 from runtime.tracker_copy import copy_by_state, form_tracker_by_state
 from runtime.tracker_history import incremental_applied_events, incremental_states
 from stores.tracker_store import reraise_unavailable
@@ -179,9 +179,9 @@ PATCHES: tuple[Patch, ...] = (
     Patch(
         RemoteAction,
         "run",
-        resilience.guard_remote_action_run,
+        action_guard.guard_remote_action_run,
         why="bounds each custom-action call to RASA_ACTION_TIMEOUT (Rasa waits 300 s) and "
-        "tells the user instead of answering nothing (channels/resilience.py)",
+        "tells the user instead of answering nothing (runtime/action_guard.py)",
         test="tests/integration/test_action_server_failure.py",
         tuning=False,
     ),
@@ -210,15 +210,6 @@ PATCHES: tuple[Patch, ...] = (
 _originals: dict[tuple[type, str], Any] = {}
 
 
-def tuning_enabled() -> bool:
-    return os.environ.get("RASA_RUNTIME_TUNING", "on").strip().lower() != "off"
-
-
-def skipped() -> set[str]:
-    """Patches (`Owner.name`) RASA_RUNTIME_SKIP lists."""
-    return {n.strip() for n in os.environ.get("RASA_RUNTIME_SKIP", "").split(",") if n.strip()}
-
-
 def version_mismatch() -> str | None:
     """Why the patches must not be installed on this Rasa, or None."""
     wrong = sorted({p.rasa_version for p in PATCHES if p.rasa_version != rasa.__version__})
@@ -238,10 +229,10 @@ def install() -> list[Patch]:
     if refusal:
         logger.error(refusal)
         return []
-    tuning = tuning_enabled()
+    tuning = rasa_settings().runtime_tuning
     if not tuning:
         logger.info("RASA_RUNTIME_TUNING=off: Rasa's stock code paths, only behaviour patches.")
-    skip = skipped()
+    skip = rasa_settings().runtime_skip
     if skip:
         logger.info("RASA_RUNTIME_SKIP: not patching %s", ", ".join(sorted(skip)))
     applied = []
@@ -264,7 +255,7 @@ def uninstall(patches: Iterable[Patch] | None = None) -> None:
         if original is not None:
             setattr(key[0], key[1], original)
     if (RemoteAction, "run") not in _originals:
-        resilience._original_run = None
+        action_guard.forget_original()
 
 
 @contextlib.contextmanager

@@ -9,7 +9,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING=1
 export PYTHONPATH="$PROJECT_DIR${PYTHONPATH:+:$PYTHONPATH}"
 # Robustness (README "Security and reliability"): Sanic refuses request bodies over
 # 256 KiB (its default is 100 MB); a custom action gets 3 s before the user is told
-# to retry (Rasa's default is 300 s; channels/resilience.py). The action server,
+# to retry (Rasa's default is 300 s; runtime/action_guard.py). The action server,
 # which only the Rasa server calls, gets the last 10 user turns (~4 KiB a message;
 # runtime/action_events.py) and the domain on every call: its own limit is 16 MiB
 # (runtime/launch_env.py).

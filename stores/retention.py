@@ -34,11 +34,12 @@ with warnings.catch_warnings():
     from sqlalchemy.engine import URL, Engine
     from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
+    from advisor.report_link import DEFAULT_RETENTION_DAYS, RETENTION_ENV, retention_days
     from stores.analytics_summary import delete_orphans
     from stores.tracker_store import CONNECT_TIMEOUT
 
-DEFAULT_IDLE_DAYS = 30.0
-IDLE_DAYS_ENV = "CONVERSATION_RETENTION_DAYS"
+DEFAULT_IDLE_DAYS = DEFAULT_RETENTION_DAYS
+IDLE_DAYS_ENV = RETENTION_ENV
 EVENTS: sa.Table = SQLTrackerStore.SQLEvent.__table__
 
 
@@ -123,11 +124,11 @@ def create_engine(url: URL) -> Engine:
 
 
 def parse_idle_days(value: str) -> float:
-    """A positive, finite number of days (e.g. "30", "0.5"); ValueError otherwise."""
-    days = float(value)
-    if not (math.isfinite(days) and days > 0):
+    """A positive, finite number of days (e.g. "30", "0.5"); ValueError otherwise.
+    The servers' settings parse CONVERSATION_RETENTION_DAYS with the same function."""
+    if not value.strip():
         raise ValueError(value)
-    return days
+    return retention_days(value)
 
 
 def main(argv: list[str] | None = None) -> int:

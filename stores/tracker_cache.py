@@ -1,6 +1,6 @@
 """A per-process LRU of conversation trackers, each valid for one version of its rows.
 
-`StrictSQLTrackerStore` (stores/tracker_store.py) keeps the tracker object of each
+`CachingSQLTrackerStore` (stores/tracker_store.py) keeps the tracker object of each
 recent conversation here, with the *version* of the conversation's rows in the
 database it matches: (number of rows, highest row id) of its sender id, read with one
 cheap indexed query. A later `get` returns the very same object only if

@@ -1,48 +1,14 @@
-"""An SQL tracker store that says so when the database is unreachable.
+"""The SQL tracker stores of endpoints.yml: Rasa's SQLTrackerStore, made strict, then fast.
 
-Rasa's Agent wraps every tracker store in `FailSafeTrackerStore`, which turns a
-failed read into "no tracker" (a brand-new conversation) and a failed write into
-a write to memory: the user silently loses the conversation. This store raises
-`TrackerStoreUnavailable` instead, lets it through the wrapper (a patch of
-`FailSafeTrackerStore` listed in runtime/patches.py), and the guarded
-channels answer 503 with a clear message (channels/resilience.py). Nothing is
-read or written in the meantime, so the conversation continues where it was as
-soon as the database is back. After a restart of the database server the pooled
-connections are dead: a read that fails on one runs once more on a new connection
-(SQLAlchemy then drops all the old ones), so the next message does not fail either;
-this costs nothing per message, unlike pre-pinging each connection checked out.
-
-It also keeps the tracker object of recent conversations between messages
-(stores/tracker_cache.py; `TRACKER_CACHE_SIZE`, default 256, 0 disables): Rasa's
-store loads every event of the current session and rebuilds the tracker on each
-message, a cost that grows with the conversation. `retrieve` first reads the
-conversation's version, (number of rows, highest id), with one indexed query, and
-returns the kept object itself when the database is still at the version recorded
-with it and the object was not changed since. When only rows were appended (by
-another replica: nginx spreads a conversation's REST messages over the replicas) and
-none starts a new session, it reads just those rows and applies them to the kept
-object, as Rasa's load would apply them after the others. Otherwise it loads as
-Rasa does; a conversation without rows is None at once (Rasa's load finds nothing).
-`save` writes a turn's events in one INSERT, its own transaction (SQLite and
-PostgreSQL; the same columns as Rasa's save, which inserts them one by one). For a
-kept tracker these are the events appended since it was recorded, and for a
-conversation whose retrieve found no rows all its events, both without Rasa's query
-counting the stored ones; the tracker is recorded with the new version worked out
-from the ids the database gave: the conversation is locked while a message is
-handled (Rasa's lock store, Redis in scale-out), so no one else wrote to it since
-the version was read. A new conversation's first save keeps what Rasa's load would
-return (its latest session, found in memory). Any other tracker is recorded with the
-version read back, in the same query checking that Rasa would load exactly its
-events. A new session started in a kept tracker (Rasa then loads only the new
-session) drops the entry. Each read and the INSERT is one statement, run in
-autocommit: no BEGIN and ROLLBACK/COMMIT round trips around it. Rows appended by
-another replica, or a conversation deleted by retention, change the version, so the
-kept tracker is not served as it is. `retrieve_full_tracker` is not cached.
+* `StrictSQLTrackerStore`: a database error is `TrackerStoreUnavailable`, never a
+  silent new or in-memory conversation; the channels answer 503 (channels/resilience.py).
+* `CachingSQLTrackerStore` (the one endpoints.yml names): the strict store, keeping
+  recent trackers between messages and writing each turn in one INSERT.
 
 endpoints.yml::
 
     tracker_store:
-      type: stores.tracker_store.StrictSQLTrackerStore
+      type: stores.tracker_store.CachingSQLTrackerStore
       dialect: sqlite            # or postgresql, with url/port/db/username/password
       db: var/tracker.db
 """
@@ -52,7 +18,6 @@ import functools
 import itertools
 import json
 import logging
-import os
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
@@ -64,13 +29,8 @@ from rasa.shared.exceptions import RasaException
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
-from stores.tracker_cache import (
-    TrackerCache,
-    Version,
-    cache_max_bytes,
-    cache_size,
-    tracker_weight,
-)
+from runtime.settings import rasa_settings
+from stores.tracker_cache import TrackerCache, Version, tracker_weight
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +76,14 @@ def _unavailable(
 
 
 class StrictSQLTrackerStore(SQLTrackerStore):
-    """SQLTrackerStore whose database errors surface as TrackerStoreUnavailable."""
+    """Rasa's SQLTrackerStore whose database errors surface as TrackerStoreUnavailable.
+
+    Rasa's Agent wraps every store in `FailSafeTrackerStore`, which turns a failed read
+    into a brand-new conversation and a failed write into a write to memory; this
+    error passes through it (`reraise_unavailable`, a patch in runtime/patches.py).
+    Nothing is read or written meanwhile, so the conversation continues once the
+    database is back. PostgreSQL connections time out after CONNECT_TIMEOUT; a read
+    that fails on a connection the database closed (it restarted) runs once more."""
 
     engine: sa.engine.Engine
 
@@ -124,28 +91,91 @@ class StrictSQLTrackerStore(SQLTrackerStore):
         # Blocks (retrying every 5 s) until the database answers, like Rasa's store.
         super().__init__(*args, **kwargs)
         url = self.engine.url
-        engine_kwargs: dict[str, Any] = create_engine_kwargs(url)
+        engine_kwargs = self._engine_options(url)
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, **engine_kwargs)
+        self.sessionmaker = sessionmaker(bind=self.engine)
+
+    def _engine_options(self, url: sa.engine.URL) -> dict[str, Any]:
+        options: dict[str, Any] = create_engine_kwargs(url)
         if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
-            engine_kwargs["connect_args"] = {
-                **engine_kwargs.get("connect_args", {}),
+            options["connect_args"] = {
+                **options.get("connect_args", {}),
                 "connect_timeout": CONNECT_TIMEOUT,
             }
+        return options
+
+    @_unavailable(retry_dead_connection=True)
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        return await super().retrieve(sender_id)
+
+    @_unavailable(retry_dead_connection=True)
+    async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
+        return await super().retrieve_full_tracker(conversation_id)
+
+    @_unavailable(retry_dead_connection=False)
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await super().save(tracker)
+
+    @_unavailable(retry_dead_connection=True)
+    async def keys(self) -> Iterable[str]:
+        return await super().keys()
+
+    @_unavailable(retry_dead_connection=True)
+    async def last_activity(self, sender_id: str) -> float | None:
+        """When the conversation's latest event happened (None: no such conversation);
+        one indexed query."""
+        events = self.SQLEvent
+        with self._autocommit() as connection:
+            latest = connection.execute(
+                sa.select(sa.func.max(events.timestamp)).where(events.sender_id == sender_id)
+            ).scalar()
+        return float(latest) if latest is not None else None
+
+    @_unavailable(retry_dead_connection=False)
+    async def delete(self, sender_id: str) -> None:
+        """Forget the conversation: every event of every session (as retention does)."""
+        with self._autocommit() as connection:
+            connection.execute(sa.delete(self.SQLEvent).where(self.SQLEvent.sender_id == sender_id))
+
+    @contextlib.contextmanager
+    def _autocommit(self) -> Iterator[sa.engine.Connection]:
+        """A pooled connection running each statement in its own transaction."""
+        with self.engine.connect() as connection:
+            yield connection.execution_options(isolation_level="AUTOCOMMIT")
+
+
+class CachingSQLTrackerStore(StrictSQLTrackerStore):
+    """The strict store, keeping the tracker of recent conversations between messages
+    (stores/tracker_cache.py; TRACKER_CACHE_SIZE, 0 disables) and saving a turn's
+    events in one INSERT (SQLite, PostgreSQL), in autocommit.
+
+    `retrieve` reads the conversation's version (rows, highest id) with one indexed
+    query and returns the kept tracker while the database is still at that version;
+    rows appended by another replica are read and applied to it, as Rasa's load would.
+    Anything else (a new session, a deletion, rows it cannot account for) loads as
+    Rasa does. `save` records the version from the ids the database gave: the
+    conversation is locked while a message is handled, so no one wrote in between."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.tracker_cache: TrackerCache[DialogueStateTracker] = TrackerCache(
+            rasa_settings().tracker_cache_size,
+            lambda tracker: tracker.events,
+            max_bytes=rasa_settings().tracker_cache_max_bytes,
+            weigh=lambda tracker: tracker_weight(tracker.events),
+        )
+
+    def _engine_options(self, url: sa.engine.URL) -> dict[str, Any]:
+        options = super()._engine_options(url)
         # One INSERT per turn where the database reports the ids it gave (below). Then
         # every statement of this store stands alone, reads and writes: the connections
         # run in autocommit, without BEGIN and COMMIT or ROLLBACK round trips around
         # each. Other databases keep Rasa's transactions (its save adds row by row).
         self._bulk_insert = url.get_backend_name() in ("sqlite", "postgresql")
         if self._bulk_insert:
-            engine_kwargs["isolation_level"] = "AUTOCOMMIT"
-        self.engine.dispose()
-        self.engine = sa.create_engine(url, **engine_kwargs)
-        self.sessionmaker = sessionmaker(bind=self.engine)
-        self.tracker_cache: TrackerCache[DialogueStateTracker] = TrackerCache(
-            cache_size(os.environ),
-            lambda tracker: tracker.events,
-            max_bytes=cache_max_bytes(os.environ),
-            weigh=lambda tracker: tracker_weight(tracker.events),
-        )
+            options["isolation_level"] = "AUTOCOMMIT"
+        return options
 
     @_unavailable(retry_dead_connection=True)
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
@@ -173,10 +203,6 @@ class StrictSQLTrackerStore(SQLTrackerStore):
             # it older than the tracker, so the next retrieve reloads (never the reverse).
             self.tracker_cache.put(sender_id, tracker, version)
         return tracker
-
-    @_unavailable(retry_dead_connection=True)
-    async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
-        return await super().retrieve_full_tracker(conversation_id)
 
     @_unavailable(retry_dead_connection=False)
     async def save(self, tracker: DialogueStateTracker) -> None:
@@ -372,27 +398,9 @@ class StrictSQLTrackerStore(SQLTrackerStore):
             return
         self.tracker_cache.put(sender_id, tracker, (int(count), int(highest)))
 
-    @_unavailable(retry_dead_connection=True)
-    async def keys(self) -> Iterable[str]:
-        return await super().keys()
-
-    @_unavailable(retry_dead_connection=True)
-    async def last_activity(self, sender_id: str) -> float | None:
-        """When the conversation's latest event happened (None: no such conversation);
-        one indexed query, never answered from the cache."""
-        events = self.SQLEvent
-        with self._autocommit() as connection:
-            latest = connection.execute(
-                sa.select(sa.func.max(events.timestamp)).where(events.sender_id == sender_id)
-            ).scalar()
-        return float(latest) if latest is not None else None
-
-    @_unavailable(retry_dead_connection=False)
     async def delete(self, sender_id: str) -> None:
-        """Forget the conversation: every event of every session (as retention does)."""
         self.tracker_cache.drop(sender_id)
-        with self._autocommit() as connection:
-            connection.execute(sa.delete(self.SQLEvent).where(self.SQLEvent.sender_id == sender_id))
+        await super().delete(sender_id)
         self.tracker_cache.drop(sender_id)
 
 

@@ -26,3 +26,18 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
         reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else report.longrepr
         report.outcome = "failed"
         report.longrepr = f"skipped under CI=true, which must run every test: {reason}"
+
+
+@pytest.fixture(autouse=True)
+def _settings_read_afresh():  # type: ignore[no-untyped-def]
+    """Each process reads its settings once; a test that changes the environment gets
+    them read again (only the settings modules already imported)."""
+    import sys
+
+    for module, reader in (
+        ("runtime.settings", "rasa_settings"),
+        ("actions.settings", "action_settings"),
+    ):
+        if module in sys.modules:
+            getattr(sys.modules[module], reader).cache_clear()
+    yield

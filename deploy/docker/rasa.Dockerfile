@@ -23,7 +23,6 @@ COPY components/ components/
 COPY runtime/ runtime/
 COPY channels/ channels/
 COPY stores/ stores/
-COPY deploy/ deploy/
 COPY scripts/common.sh scripts/build_spacy_pipeline.py scripts/
 COPY web/ web/
 COPY models/outsourcing-advisor.tar.gz models/

@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from advisor.questions import QUESTIONS
-from channels.input_guard import ACTION_SERVER_DOWN
+from channels.resilience import ACTION_SERVER_DOWN
 from harness.servers import ActionServer, Chat, RasaServer
 from tests.integration.conftest import API_TOKEN
 

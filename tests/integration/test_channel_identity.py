@@ -15,18 +15,16 @@ CORS list, started for this module: the other tests talk REST to the shared serv
 without a token.
 """
 
-import os
 import sqlite3
 import time
 from collections.abc import Iterator
 from typing import Any
-from unittest import mock
 
 import pytest
 import requests
 import socketio
 
-from advisor.signing import sign
+from advisor.signing import Keyring
 from channels.input_guard import MAX_SENDER_CHARS
 from channels.socket_sessions import SENDER_PREFIX
 from channels.socketio import FORGOTTEN, MOVED, SESSION_PROBLEM
@@ -108,8 +106,7 @@ def post(server: RasaServer, body: Any, token: str | None = REST_TOKEN) -> reque
 
 def signed(purpose: str, value: str, secret: str = SECRET) -> str:
     """`value` signed as a server with `secret` signs it (advisor/signing.py)."""
-    with mock.patch.dict(os.environ, {"ADVISOR_SECRET_KEY": secret}):
-        return sign(purpose, value)
+    return Keyring((secret,)).sign(purpose, value)
 
 
 def quiet_for(chat: SocketChat, seconds: float = 3.0) -> list[dict[str, Any]]:

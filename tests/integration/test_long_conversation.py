@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from channels.input_guard import ACTION_SERVER_DOWN, CONVERSATION_TOO_LONG
+from channels.resilience import ACTION_SERVER_DOWN, CONVERSATION_TOO_LONG
 from harness.env import defaults
 from harness.servers import ActionServer, Chat, RasaServer
 

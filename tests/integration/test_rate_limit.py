@@ -6,7 +6,7 @@ import time
 
 import requests
 
-from channels.input_guard import TOO_FAST
+from channels.resilience import TOO_FAST
 from harness.servers import ActionServer, Chat, RasaServer
 from tests.integration.conftest import API_TOKEN, MESSAGES_PER_MINUTE
 

@@ -19,9 +19,9 @@ import pytest
 import requests
 from pypdf import PdfReader
 
-from advisor.report_link import make_token
 from harness.env import PROJECT_DIR, server_env
 from harness.servers import Chat, RasaServer
+from runtime.settings import rasa_settings
 from tests.integration.browser import WAIT_MS, Widget
 
 PAYROLL = [
@@ -126,8 +126,8 @@ def test_forged_altered_or_foreign_report_ids_get_404(payroll_report, new_chat, 
     (report_id,) = stored_report_ids(rasa_server, chat.sender)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("ADVISOR_SECRET_KEY", server_env()["ADVISOR_SECRET_KEY"])
-        foreign = make_token(other.sender, report_id)
-        own = make_token(chat.sender, report_id)
+        foreign = rasa_settings().report_links.make_token(other.sender, report_id)
+        own = rasa_settings().report_links.make_token(chat.sender, report_id)
     assert requests.get(f"{base}/{foreign}", timeout=30).status_code == 404
     assert requests.get(f"{base}/{own}", timeout=30).status_code == 200
 
@@ -219,7 +219,7 @@ def test_the_report_opens_from_the_widget_renders_and_prints(
     (report_id,) = stored_report_ids(rasa_server, other.sender)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("ADVISOR_SECRET_KEY", server_env()["ADVISOR_SECRET_KEY"])
-        foreign = make_token("another-conversation", report_id)
+        foreign = rasa_settings().report_links.make_token("another-conversation", report_id)
     assert report.goto(f"{widget.base_url}/report/{foreign}").status == 404
     assert "Report not found" in report.inner_text("h1")
     widget.assert_clean()

@@ -44,7 +44,7 @@ import requests
 
 from advisor.answers import SLOT_ORDER
 from advisor.questions import QUESTIONS
-from channels.input_guard import MEMORY_DOWN
+from channels.resilience import MEMORY_DOWN
 from harness.scale_stack import (
     Assessment,
     Progress,
@@ -211,7 +211,7 @@ LOCK_ROUNDS = 25
 
 
 def _lock_store(settings: dict[str, str]):
-    from deploy.lock_store import AtomicRedisLockStore
+    from stores.lock_store import AtomicRedisLockStore
 
     return AtomicRedisLockStore(
         host="127.0.0.1",

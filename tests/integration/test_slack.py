@@ -34,7 +34,7 @@ import pytest
 import requests
 
 from advisor.questions import QUESTIONS
-from channels.input_guard import ACTION_SERVER_DOWN
+from channels.resilience import ACTION_SERVER_DOWN
 from harness.servers import MODEL, RasaServer, free_port, wait_http_ok
 from tests.integration.fake_slack import (
     BOT_ID,
@@ -716,7 +716,7 @@ def lock_store_for(redis: RedisServer) -> Any:
     return LockStore.create(
         EndpointConfig(
             url="127.0.0.1",
-            type="deploy.lock_store.AtomicRedisLockStore",
+            type="stores.lock_store.AtomicRedisLockStore",
             port=redis.port,
             password=REDIS_PASSWORD,
             db=1,

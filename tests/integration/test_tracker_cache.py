@@ -1,4 +1,4 @@
-"""The tracker cache of StrictSQLTrackerStore (stores/tracker_store.py, #14) against a
+"""The tracker cache of CachingSQLTrackerStore (stores/tracker_store.py, #14) against a
 real SQLite file and the project's domain: a saved tracker is served itself on the next
 retrieve with one cheap query and no event load; whatever changed in the database (rows
 appended by another replica, a conversation deleted, a new session) or in the object
@@ -26,7 +26,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from stores.retention import delete_idle_conversations
 from stores.tracker_cache import BYTES_ENV, EVENT_BYTES, SIZE_ENV
-from stores.tracker_store import StrictSQLTrackerStore, TrackerStoreUnavailable
+from stores.tracker_store import CachingSQLTrackerStore, TrackerStoreUnavailable
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 SENDER = "cached-conversation"
@@ -45,21 +45,21 @@ def db(tmp_path: Path) -> Path:
 @pytest.fixture
 def new_store(
     db: Path, domain: Domain, monkeypatch: pytest.MonkeyPatch
-) -> Callable[..., StrictSQLTrackerStore]:
+) -> Callable[..., CachingSQLTrackerStore]:
     """A replica's store on the shared file; TRACKER_CACHE_SIZE as given (else unset)."""
 
-    def make(cache_size: str | None = None) -> StrictSQLTrackerStore:
+    def make(cache_size: str | None = None) -> CachingSQLTrackerStore:
         if cache_size is None:
             monkeypatch.delenv(SIZE_ENV, raising=False)
         else:
             monkeypatch.setenv(SIZE_ENV, cache_size)
-        return StrictSQLTrackerStore(domain=domain, dialect="sqlite", db=str(db))
+        return CachingSQLTrackerStore(domain=domain, dialect="sqlite", db=str(db))
 
     return make
 
 
 @pytest.fixture
-def store(new_store: Callable[..., StrictSQLTrackerStore]) -> StrictSQLTrackerStore:
+def store(new_store: Callable[..., CachingSQLTrackerStore]) -> CachingSQLTrackerStore:
     return new_store()
 
 
@@ -120,12 +120,12 @@ class Statements:
 
 
 @pytest.fixture
-def statements(store: StrictSQLTrackerStore) -> Iterator[Statements]:
+def statements(store: CachingSQLTrackerStore) -> Iterator[Statements]:
     yield Statements(store.engine)
 
 
 def test_the_saved_tracker_is_served_itself_with_one_query_and_no_load(
-    store: StrictSQLTrackerStore, stock: SQLTrackerStore, statements: Statements
+    store: CachingSQLTrackerStore, stock: SQLTrackerStore, statements: Statements
 ) -> None:
     first = asyncio.run(message(store))
     second = asyncio.run(message(store))
@@ -157,7 +157,7 @@ def stored_rows(db: Path) -> list[tuple[Any, ...]]:
 
 
 def test_the_rows_written_are_those_rasas_store_writes(
-    store: StrictSQLTrackerStore, domain: Domain, tmp_path: Path
+    store: CachingSQLTrackerStore, domain: Domain, tmp_path: Path
 ) -> None:
     kept = None
     for _ in range(3):
@@ -174,7 +174,7 @@ def test_the_rows_written_are_those_rasas_store_writes(
 
 
 def test_a_kept_tracker_is_saved_with_inserts_only(
-    store: StrictSQLTrackerStore, stock: SQLTrackerStore, statements: Statements
+    store: CachingSQLTrackerStore, stock: SQLTrackerStore, statements: Statements
 ) -> None:
     """Its new events are known, and so is the new version: no count, no read-back."""
     kept = asyncio.run(message(store))
@@ -205,7 +205,7 @@ def first_message_as_rasa(store: SQLTrackerStore) -> DialogueStateTracker:
 
 
 def test_a_new_conversation_is_written_without_counting_or_reading_back(
-    store: StrictSQLTrackerStore,
+    store: CachingSQLTrackerStore,
     stock: SQLTrackerStore,
     statements: Statements,
     domain: Domain,
@@ -233,7 +233,7 @@ def test_a_new_conversation_is_written_without_counting_or_reading_back(
 
 
 def test_a_conversation_begun_on_another_replica_after_a_miss_is_loaded(
-    new_store: Callable[..., StrictSQLTrackerStore], stock: SQLTrackerStore, db: Path
+    new_store: Callable[..., CachingSQLTrackerStore], stock: SQLTrackerStore, db: Path
 ) -> None:
     """A found the conversation new, then it began on B: A's next message reads B's rows
     and adds only its own turn, never the whole conversation again."""
@@ -248,13 +248,13 @@ def test_a_conversation_begun_on_another_replica_after_a_miss_is_loaded(
     assert len(stored_rows(db)) == 3 + 3 * 4 == len(tracker.events)
 
 
-def test_an_unknown_conversation_is_none(store: StrictSQLTrackerStore) -> None:
+def test_an_unknown_conversation_is_none(store: CachingSQLTrackerStore) -> None:
     assert asyncio.run(store.retrieve("nobody")) is None
     assert "nobody" not in store.tracker_cache
 
 
 def test_rows_appended_by_another_replica_are_applied_to_the_kept_tracker(
-    new_store: Callable[..., StrictSQLTrackerStore], stock: SQLTrackerStore
+    new_store: Callable[..., CachingSQLTrackerStore], stock: SQLTrackerStore
 ) -> None:
     """nginx spreads a conversation's REST messages over the replicas: each reads only
     the other's new rows, and ends up with what Rasa's load gives."""
@@ -282,7 +282,7 @@ def test_rows_appended_by_another_replica_are_applied_to_the_kept_tracker(
 
 
 def test_a_new_session_started_by_another_replica_is_loaded_as_rasa_does(
-    new_store: Callable[..., StrictSQLTrackerStore], stock: SQLTrackerStore
+    new_store: Callable[..., CachingSQLTrackerStore], stock: SQLTrackerStore
 ) -> None:
     replica_a, replica_b = new_store(), new_store()
     for _ in range(2):
@@ -299,7 +299,7 @@ def test_a_new_session_started_by_another_replica_is_loaded_as_rasa_does(
 
 
 def test_rows_deleted_as_well_as_appended_mean_a_full_load(
-    new_store: Callable[..., StrictSQLTrackerStore], stock: SQLTrackerStore, db: Path
+    new_store: Callable[..., CachingSQLTrackerStore], stock: SQLTrackerStore, db: Path
 ) -> None:
     replica_a, replica_b = new_store(), new_store()
     for _ in range(2):
@@ -315,7 +315,7 @@ def test_rows_deleted_as_well_as_appended_mean_a_full_load(
 
 
 def test_a_tracker_changed_and_not_saved_is_not_served(
-    store: StrictSQLTrackerStore, stock: SQLTrackerStore
+    store: CachingSQLTrackerStore, stock: SQLTrackerStore
 ) -> None:
     for _ in range(2):
         kept = asyncio.run(message(store))
@@ -329,7 +329,7 @@ def test_a_tracker_changed_and_not_saved_is_not_served(
 
 
 def test_a_deleted_conversation_is_not_served(
-    store: StrictSQLTrackerStore, stock: SQLTrackerStore, db: Path
+    store: CachingSQLTrackerStore, stock: SQLTrackerStore, db: Path
 ) -> None:
     for _ in range(2):
         kept = asyncio.run(message(store))
@@ -349,7 +349,7 @@ def test_a_deleted_conversation_is_not_served(
 
 
 def test_after_a_new_session_only_the_new_session_is_served(
-    store: StrictSQLTrackerStore, stock: SQLTrackerStore
+    store: CachingSQLTrackerStore, stock: SQLTrackerStore
 ) -> None:
     for _ in range(3):
         kept = asyncio.run(message(store))
@@ -371,7 +371,7 @@ def test_after_a_new_session_only_the_new_session_is_served(
 
 
 def test_size_0_never_serves_the_same_object(
-    new_store: Callable[..., StrictSQLTrackerStore], stock: SQLTrackerStore
+    new_store: Callable[..., CachingSQLTrackerStore], stock: SQLTrackerStore
 ) -> None:
     store = new_store("0")
     statements = Statements(store.engine)
@@ -389,7 +389,7 @@ def test_size_0_never_serves_the_same_object(
 
 
 def test_the_least_recently_used_conversation_is_evicted(
-    new_store: Callable[..., StrictSQLTrackerStore],
+    new_store: Callable[..., CachingSQLTrackerStore],
 ) -> None:
     store = new_store("2")
     kept = {}
@@ -403,7 +403,7 @@ def test_the_least_recently_used_conversation_is_evicted(
 
 
 def test_the_cache_is_bounded_in_bytes_too(
-    new_store: Callable[..., StrictSQLTrackerStore], monkeypatch: pytest.MonkeyPatch
+    new_store: Callable[..., CachingSQLTrackerStore], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """TRACKER_CACHE_MAX_BYTES: a long conversation that alone exceeds the budget is
     never kept (served by a load, equal to Rasa's), short ones fit beside each other."""
@@ -425,7 +425,7 @@ def down(*_: Any, **__: Any) -> Any:
 
 
 def fails_while_down(
-    store: StrictSQLTrackerStore, monkeypatch: pytest.MonkeyPatch, call: Coroutine[Any, Any, Any]
+    store: CachingSQLTrackerStore, monkeypatch: pytest.MonkeyPatch, call: Coroutine[Any, Any, Any]
 ) -> None:
     """`call` with the database down raises TrackerStoreUnavailable and leaves no cache
     entry; the database is back afterwards."""
@@ -438,7 +438,7 @@ def fails_while_down(
 
 
 def test_a_database_error_surfaces_and_leaves_no_entry(
-    store: StrictSQLTrackerStore, stock: SQLTrackerStore, monkeypatch: pytest.MonkeyPatch
+    store: CachingSQLTrackerStore, stock: SQLTrackerStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for _ in range(2):
         kept = asyncio.run(message(store))
@@ -476,7 +476,7 @@ def dead_once(connect: Callable[[], Any]) -> Callable[[], Any]:
 
 
 def test_a_read_on_a_connection_closed_by_the_database_is_run_again(
-    store: StrictSQLTrackerStore, stock: SQLTrackerStore, monkeypatch: pytest.MonkeyPatch
+    store: CachingSQLTrackerStore, stock: SQLTrackerStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """After a restart of the database, the pool's old connections are dead: the first
     read finds out and runs again on a new one, instead of failing the message."""
@@ -489,7 +489,7 @@ def test_a_read_on_a_connection_closed_by_the_database_is_run_again(
 
 
 def test_a_write_on_a_connection_closed_by_the_database_is_not_repeated(
-    store: StrictSQLTrackerStore, stock: SQLTrackerStore, monkeypatch: pytest.MonkeyPatch
+    store: CachingSQLTrackerStore, stock: SQLTrackerStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """It may have been stored: the message fails and the next one loads what is stored."""
     for _ in range(2):

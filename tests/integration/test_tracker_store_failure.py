@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from advisor.questions import QUESTIONS
-from channels.input_guard import MEMORY_DOWN
+from channels.resilience import MEMORY_DOWN
 from harness.postgres import Postgres, postgres_bin
 from harness.servers import ActionServer, Chat, RasaServer
 from tests.integration.fake_slack import TEAM_ID, FakeSlack, sign
@@ -37,7 +37,7 @@ def pg_stack(
         hardened_stack[1].url,
         workdir / "unused.db",
         tracker_store=(
-            "tracker_store:\n  type: stores.tracker_store.StrictSQLTrackerStore\n"
+            "tracker_store:\n  type: stores.tracker_store.CachingSQLTrackerStore\n"
             f"  dialect: postgresql\n  url: 127.0.0.1\n  port: {database.port}\n"
             "  db: postgres\n  username: postgres\n"
         ),

@@ -223,7 +223,7 @@ def test_the_markdown_report_has_the_target_table() -> None:
 
 
 def test_benchmark_environments_may_list_several_patches_to_skip() -> None:
-    from bench.run_benchmark import parse_env
+    from bench.servers import parse_env
 
     assert parse_env("A=1,RASA_RUNTIME_SKIP=Policy._prediction_states,Agent.load_model,B=x") == {
         "A": "1",

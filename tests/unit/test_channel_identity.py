@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from rasa.core.channels.socketio import SocketIOOutput
 
-from advisor.signing import sign
 from channels.rest import (
     RESERVED_PREFIXES,
     GuardedRestInput,
@@ -25,6 +24,7 @@ from channels.socket_sessions import (
     resume_session,
 )
 from channels.socketio import GuardedSocketIOOutput, quick_reply
+from runtime.settings import rasa_settings
 
 SECRET = "unit-test-secret-not-a-real-one-0123456789abcdef"
 
@@ -67,12 +67,13 @@ def test_ids_signed_for_another_purpose_or_with_another_secret_are_not_resumed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     value = "0123456789abcdef0123456789abcdef"
-    assert resume_session(sign("report-link", value)) is None
-    signed = sign("socket-session", value)
+    assert resume_session(rasa_settings().keyring.sign("report-link", value)) is None
+    signed = rasa_settings().keyring.sign("socket-session", value)
     assert resume_session(signed) == Session(signed, SENDER_PREFIX + value)
     # A value this server signed but not in the session format is not taken either.
-    assert resume_session(sign("socket-session", "slack:T1:U1")) is None
+    assert resume_session(rasa_settings().keyring.sign("socket-session", "slack:T1:U1")) is None
     monkeypatch.setenv("ADVISOR_SECRET_KEY", "another-secret-" + "y" * 40)
+    rasa_settings.cache_clear()  # a server started with another secret
     assert resume_session(signed) is None
 
 

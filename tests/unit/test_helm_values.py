@@ -102,7 +102,7 @@ def test_the_lock_store_has_the_bounded_timeouts_of_the_local_stack() -> None:
     helm_store = VALUES["applicationSettings"]["endpoints"]["lockStore"]
     local = yaml.safe_load((PROJECT_DIR / "deploy" / "endpoints.scale.yml").read_text())
     local_store = local["lock_store"]
-    assert helm_store["type"] == local_store["type"] == "deploy.lock_store.AtomicRedisLockStore"
+    assert helm_store["type"] == local_store["type"] == "stores.lock_store.AtomicRedisLockStore"
     for setting in ("socket_timeout", "socket_connect_timeout"):
         assert float(helm_store[setting]) == float(local_store[setting]) == 1.0, setting
 

@@ -1,4 +1,4 @@
-"""deploy/lock_store.py against a real redis-server (the Debian package, a private
+"""stores/lock_store.py against a real redis-server (the Debian package, a private
 instance on a loopback port, stopped by its PID): every Redis call is bounded
 (connect and socket timeouts of 1 s, at most MAX_ATTEMPTS / CHANGE_DEADLINE for a
 contended transaction), a Redis that is down or hung is a LockStoreUnavailable
@@ -28,9 +28,9 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LockError
 from rasa.utils.endpoints import EndpointConfig
 
-from channels.input_guard import INTERNAL_ERROR, MEMORY_DOWN
-from channels.resilience import deliver
-from deploy.lock_store import (
+from channels.resilience import INTERNAL_ERROR, MEMORY_DOWN, deliver
+from harness.servers import free_port
+from stores.lock_store import (
     CHANGE_DEADLINE,
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_SOCKET_TIMEOUT,
@@ -38,7 +38,6 @@ from deploy.lock_store import (
     AtomicRedisLockStore,
     LockStoreUnavailable,
 )
-from harness.servers import free_port
 
 REDIS_SERVER = shutil.which("redis-server")
 

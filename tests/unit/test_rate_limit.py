@@ -3,7 +3,8 @@
 import pytest
 
 from channels import rate_limit
-from channels.rate_limit import SenderRateLimit, limit_from_environment
+from channels.rate_limit import SenderRateLimit
+from runtime.settings import read
 
 
 class Clock:
@@ -54,8 +55,5 @@ def test_memory_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_limit_comes_from_the_environment(
     monkeypatch: pytest.MonkeyPatch, value: str | None, expected: int
 ) -> None:
-    if value is None:
-        monkeypatch.delenv("RASA_MAX_MESSAGES_PER_MINUTE", raising=False)
-    else:
-        monkeypatch.setenv("RASA_MAX_MESSAGES_PER_MINUTE", value)
-    assert limit_from_environment() == expected
+    environ = {} if value is None else {"RASA_MAX_MESSAGES_PER_MINUTE": value}
+    assert read(environ).max_messages_per_minute == expected

@@ -1,5 +1,5 @@
 """What the user is told about a failed custom action: "try again in a moment" only
-when trying again can help (channels/resilience.py)."""
+when trying again can help (runtime/action_guard.py)."""
 
 import asyncio
 
@@ -8,8 +8,8 @@ import pytest
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import ClientResponseError
 
-from channels.input_guard import ACTION_BROKEN, ACTION_SERVER_DOWN, CONVERSATION_TOO_LONG
-from channels.resilience import failure_reply
+from channels.resilience import ACTION_BROKEN, ACTION_SERVER_DOWN, CONVERSATION_TOO_LONG
+from runtime.action_guard import failure_reply
 
 
 def as_rasa_raises(error: BaseException) -> BaseException:

@@ -226,8 +226,7 @@ def test_the_launcher_installs_the_action_guard_for_a_slack_only_server(monkeypa
     import rasa.__main__
     from rasa.core.actions.action import RemoteAction
 
-    from channels import resilience
-    from runtime import launch, patches
+    from runtime import action_guard, launch, patches
 
     credentials = tmp_path / "credentials.yml"
     credentials.write_text("channels.slack.SlackChannel:\n")
@@ -244,9 +243,9 @@ def test_the_launcher_installs_the_action_guard_for_a_slack_only_server(monkeypa
         launch.main(["run", "--credentials", str(credentials)])
     finally:
         patches.uninstall()
-    assert seen["run"] is resilience._guarded_run
+    assert seen["run"] is action_guard._guarded_run
     assert seen["argv"] == ["rasa", "run", "--credentials", str(credentials)]
-    assert RemoteAction.__dict__["run"] is not resilience._guarded_run  # undone
+    assert RemoteAction.__dict__["run"] is not action_guard._guarded_run  # undone
 
 
 @pytest.mark.parametrize("content_type", [JSON, FORM])

@@ -36,7 +36,7 @@ When Redis fails (deploy/README.md, "When Redis fails"):
 Use it like ``type: redis``, with the same settings (deploy/endpoints.scale.yml)::
 
     lock_store:
-      type: deploy.lock_store.AtomicRedisLockStore
+      type: stores.lock_store.AtomicRedisLockStore
       url: ...
       socket_timeout: 1
       socket_connect_timeout: 1
