@@ -24,7 +24,6 @@ import asyncio
 import hashlib
 import hmac
 import logging
-import os
 import time
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
@@ -79,9 +78,9 @@ class BadRequest(ValueError):
     """A parameter the page can't use; its message is shown to the operator."""
 
 
-def admin_token(environ: dict[str, str] | os._Environ[str] = os.environ) -> str | None:
+def admin_token(environ: dict[str, str] | None = None) -> str | None:
     """The operator token, or None (page off) when unset or too short to be safe."""
-    token = environ.get(TOKEN_ENV, "").strip()
+    token = (rasa_settings().admin_token if environ is None else environ.get(TOKEN_ENV, "")).strip()
     if not token:
         return None
     if len(token) < MIN_TOKEN_LENGTH:

@@ -25,7 +25,6 @@ Enable it in credentials.yml as ``channels.rest.GuardedRestInput:``.
 
 import hashlib
 import hmac
-import os
 import unicodedata
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -39,6 +38,7 @@ from sanic.response import HTTPResponse
 from channels.input_guard import Rejection, check_message, parse_json_object
 from channels.resilience import deliver
 from channels.socket_sessions import SENDER_PREFIX as SOCKET_PREFIX
+from runtime.settings import rasa_settings
 
 TOKEN_ENV = "REST_TOKEN"
 # Conversation ids of the other channels: a REST sender can never equal one.
@@ -57,7 +57,7 @@ RESERVED = {
 
 def rest_token(environ: dict[str, str] | None = None) -> str | None:
     """The shared secret REST callers must send, or None (REST_TOKEN unset or blank)."""
-    token = (os.environ if environ is None else environ).get(TOKEN_ENV, "")
+    token = rasa_settings().rest_token if environ is None else environ.get(TOKEN_ENV, "")
     return token if token.strip() else None
 
 

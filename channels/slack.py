@@ -36,7 +36,6 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 import time
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
@@ -64,6 +63,7 @@ from channels.slack_text import (
     text_or_none,
     to_mrkdwn,
 )
+from runtime.settings import rasa_settings
 
 logger = logging.getLogger(__name__)
 
@@ -191,9 +191,9 @@ class SlackChannel(SlackInput):
                 "SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET from the environment."
             )
         return cls(
-            bot_token=os.environ.get("SLACK_BOT_TOKEN", "").strip(),
-            signing_secret=os.environ.get("SLACK_SIGNING_SECRET", "").strip(),
-            api_url=os.environ.get("SLACK_API_URL", "").strip() or DEFAULT_API_URL,
+            bot_token=rasa_settings().slack_bot_token,
+            signing_secret=rasa_settings().slack_signing_secret,
+            api_url=rasa_settings().slack_api_url or DEFAULT_API_URL,
         )
 
     def __init__(self, bot_token: str, signing_secret: str, api_url: str = DEFAULT_API_URL) -> None:

@@ -10,7 +10,6 @@ clients) are let through, as browsers always send one.
 """
 
 import logging
-import os
 from collections.abc import Collection, Iterable
 from typing import Any
 
@@ -18,6 +17,8 @@ import engineio
 from sanic import response
 from sanic.request import Request
 from socketio import AsyncServer
+
+from runtime.settings import rasa_settings
 
 logger = logging.getLogger(__name__)
 
@@ -28,8 +29,10 @@ def configured_origins(app: Any, environ: dict[str, str] | None = None) -> froze
     """The exact origins allowed to talk to the server from a browser: the Rasa
     server's CORS list (its `--cors`, as applied by sanic-cors) and RASA_CORS_ORIGINS;
     None if either allows any origin ("*")."""
-    env = os.environ if environ is None else environ
-    origins: set[str] = set(env.get("RASA_CORS_ORIGINS", "").split())
+    extra = (
+        rasa_settings().cors_origins if environ is None else environ.get("RASA_CORS_ORIGINS", "")
+    )
+    origins: set[str] = set(extra.split())
     cors = getattr(getattr(app, "ctx", None), "sanic_cors", None)
     for _pattern, options in getattr(cors, "resources", None) or []:
         listed = options.get("origins") if isinstance(options, dict) else None
@@ -90,9 +93,11 @@ def _host_name(host: str) -> str:
 def allowed_host_names(
     cors_origins: Collection[str] | None, environ: dict[str, str] | None = None
 ) -> frozenset[str]:
-    env = os.environ if environ is None else environ
+    listed = (
+        rasa_settings().allowed_hosts if environ is None else environ.get(ALLOWED_HOSTS_ENV, "")
+    )
     names = set(LOOPBACK_HOSTS)
-    names.update(_host_name(host) for host in env.get(ALLOWED_HOSTS_ENV, "").split())
+    names.update(_host_name(host) for host in listed.split())
     for origin in cors_origins or ():
         names.add(_host_name(origin.split("://", 1)[-1]))
     return frozenset(names)

@@ -36,7 +36,6 @@ Enable it in credentials.yml as ``channels.socketio.GuardedSocketIOInput:``.
 """
 
 import logging
-import os
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -87,7 +86,7 @@ DEFAULT_MAX_BYTES = 256 * 1024  # same default as scripts/common.sh's SANIC_REQU
 
 def max_payload_bytes() -> int:
     try:
-        return int(os.environ.get("SANIC_REQUEST_MAX_SIZE", DEFAULT_MAX_BYTES))
+        return int(rasa_settings().request_max_size or DEFAULT_MAX_BYTES)
     except ValueError:
         return DEFAULT_MAX_BYTES
 

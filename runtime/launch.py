@@ -7,9 +7,10 @@ takes exactly `rasa`'s arguments and runs Rasa's own command line in this
 process, after
 
 * runtime/launch_env.py settles umask, secrets and the action server's limits;
-* `runtime.patches.install()` applies this project's changes to Rasa internals
-  (the table in runtime/patches.py; version guard, RASA_RUNTIME_TUNING) for every
-  command but `run actions`.
+* `runtime.patches.install()` reads the Rasa server's settings (runtime/settings.py;
+  the action server reads actions/settings.py when it loads the actions) and applies
+  this project's changes to Rasa internals (the table in runtime/patches.py; version
+  guard, RASA_RUNTIME_TUNING) for every command but `run actions`.
 
 `run actions` starts rasa_sdk's action server directly (what Rasa's own `run
 actions` calls), without importing Rasa, and with thinc's optional TensorFlow and
@@ -53,7 +54,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     from runtime import patches
 
-    patches.install()
+    patches.install()  # reads runtime/settings.py first: a bad value stops the start
     # In-process: sys.argv changes only this interpreter's copy; the kernel's
     # cmdline (ps) keeps the launcher's own arguments.
     from rasa.__main__ import main as rasa_main

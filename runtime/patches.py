@@ -225,14 +225,15 @@ def version_mismatch() -> str | None:
 
 def install() -> list[Patch]:
     """Apply every patch (idempotent); returns those installed by this call."""
+    settings = rasa_settings()  # read once, at start-up: a bad value stops it here
     refusal = version_mismatch()
     if refusal:
         logger.error(refusal)
         return []
-    tuning = rasa_settings().runtime_tuning
+    tuning = settings.runtime_tuning
     if not tuning:
         logger.info("RASA_RUNTIME_TUNING=off: Rasa's stock code paths, only behaviour patches.")
-    skip = rasa_settings().runtime_skip
+    skip = settings.runtime_skip
     if skip:
         logger.info("RASA_RUNTIME_SKIP: not patching %s", ", ".join(sorted(skip)))
     applied = []

@@ -32,6 +32,15 @@ class RasaSettings:
     web_session_idle_days: float  # WEB_SESSION_IDLE_DAYS (default: the retention)
     tracker_cache_size: int  # TRACKER_CACHE_SIZE (0: no cache)
     tracker_cache_max_bytes: int  # TRACKER_CACHE_MAX_BYTES
+    # Read as given; the channel that uses each one checks it.
+    rest_token: str  # REST_TOKEN (channels/rest.py)
+    admin_token: str  # ADVISOR_ADMIN_TOKEN (channels/admin_page.py)
+    cors_origins: str  # RASA_CORS_ORIGINS (channels/socket_origin.py)
+    allowed_hosts: str  # ADVISOR_ALLOWED_HOSTS (channels/socket_origin.py)
+    request_max_size: str  # SANIC_REQUEST_MAX_SIZE, as Sanic reads it (channels/socketio.py)
+    slack_bot_token: str  # SLACK_BOT_TOKEN (channels/slack.py)
+    slack_signing_secret: str  # SLACK_SIGNING_SECRET
+    slack_api_url: str  # SLACK_API_URL (tests point it at a fake Slack)
 
     @property
     def report_links(self) -> ReportLinks:
@@ -76,6 +85,14 @@ def read(environ: Mapping[str, str]) -> RasaSettings:
         web_session_idle_days=_positive_float(environ.get("WEB_SESSION_IDLE_DAYS", ""), retention),
         tracker_cache_size=cache_size(environ),
         tracker_cache_max_bytes=cache_max_bytes(environ),
+        rest_token=environ.get("REST_TOKEN", ""),
+        admin_token=environ.get("ADVISOR_ADMIN_TOKEN", ""),
+        cors_origins=environ.get("RASA_CORS_ORIGINS", ""),
+        allowed_hosts=environ.get("ADVISOR_ALLOWED_HOSTS", ""),
+        request_max_size=environ.get("SANIC_REQUEST_MAX_SIZE", ""),
+        slack_bot_token=environ.get("SLACK_BOT_TOKEN", "").strip(),
+        slack_signing_secret=environ.get("SLACK_SIGNING_SECRET", "").strip(),
+        slack_api_url=environ.get("SLACK_API_URL", "").strip(),
     )
 
 

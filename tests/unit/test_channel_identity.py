@@ -237,6 +237,7 @@ def test_rest_token_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.delenv("REST_TOKEN", raising=False)
     assert GuardedRestInput().token is None  # read when the channel is created
     monkeypatch.setenv("REST_TOKEN", "s3cret-token")
+    rasa_settings.cache_clear()  # a server started with it
     assert GuardedRestInput().token == "s3cret-token"
 
 
