@@ -33,7 +33,7 @@ import sqlalchemy as sa
 from bench.admin_data import make_plans, report_opened_at, rows_of
 from harness.env import PROJECT_DIR
 from harness.servers import MODEL, RasaServer
-from stores.analytics import EVENTS, REPORT_OPENS
+from stores.analytics_summary import EVENTS, REPORT_OPENS
 
 LIMIT_SECONDS = 2.0
 DAYS = 30

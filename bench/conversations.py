@@ -14,7 +14,7 @@ FAQ = [
 ]
 
 
-def _situation(name):
+def _situation(name: str) -> list[str]:
     return list(SITUATIONS[name][1])
 
 
@@ -36,7 +36,7 @@ FREE_TEXT_ASSESSMENTS = [
 ]
 
 
-def _buttons(answers):
+def _buttons(answers: list[tuple[str, str]]) -> list[str]:
     return ["/start_assessment"] + [
         "/inform" + json.dumps({slot: value}) for slot, value in answers
     ]

@@ -34,9 +34,9 @@ FRAME = re.compile(r"^(?P<fn>.*?) \((?P<file>.*?)(?::(?P<line>\d+))?\)$")
 def summarize_profile(path: Path, top: int = 15) -> dict[str, Any]:
     """Inclusive share per bucket and the hottest functions of a py-spy `raw` profile."""
     total = 0
-    buckets: Counter = Counter()
-    inclusive: Counter = Counter()
-    own: Counter = Counter()
+    buckets: Counter[str] = Counter()
+    inclusive: Counter[str] = Counter()
+    own: Counter[str] = Counter()
     for line in path.read_text(errors="replace").splitlines():
         stack, _, count = line.rpartition(" ")
         if not stack or not count.isdigit():
@@ -56,7 +56,10 @@ def summarize_profile(path: Path, top: int = 15) -> dict[str, Any]:
                 seen.add(name)
         m = FRAME.match(frames[-1].strip())
         own[_short(m.group("fn"), m.group("file")) if m else frames[-1].strip()] += n
-    pct = lambda n: round(100.0 * n / total, 1) if total else 0.0  # noqa: E731
+
+    def pct(n: int) -> float:
+        return round(100.0 * n / total, 1) if total else 0.0
+
     return {
         "file": str(path),
         "samples": total,
@@ -179,7 +182,7 @@ def markdown(results: dict[str, Any]) -> str:
         "|---|---:|---:|---:|",
     ]
 
-    def row(name, a, b):
+    def row(name: str, a: Any, b: Any) -> None:
         lines.append(f"| {name} | {_fmt(a)} | {_fmt(b)} | {_fmt(_ratio(a, b))} |")
 
     for c in results["settings"]["concurrency"]:

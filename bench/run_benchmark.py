@@ -33,11 +33,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from bench import conversation_length, conversations, report
-from bench.load import load
+from bench.load import Conversation, load
 from bench.servers import OUT, T0, base_env, parse_env, rss_mb, say, start_ours
 from harness.env import PROJECT_DIR
 from harness.servers import (
@@ -187,9 +188,9 @@ def start_scaled(replicas: int, env_extra: dict[str, str]) -> dict[str, Any]:
 def run_levels(
     name: str,
     target: dict[str, Any],
-    convs,
+    convs: Sequence[Conversation],
     levels: list[int],
-    args,
+    args: argparse.Namespace,
     profile_at: int | None = None,
 ) -> list[dict[str, Any]]:
     out = []
@@ -243,7 +244,7 @@ def run_levels(
     return out
 
 
-def warm_up(url: str, convs) -> None:
+def warm_up(url: str, convs: Sequence[Conversation]) -> None:
     load(url, convs[:2], 1, 60, sum(len(c) for c in convs[:2]))
 
 

@@ -118,7 +118,8 @@ def run_child(
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode != 0 or not lines:
         raise RuntimeError(f"{label} failed:\n{done.stderr[-3000:]}")
-    return json.loads(lines[-1])
+    measured: dict[str, Any] = json.loads(lines[-1])
+    return measured
 
 
 def main() -> int:

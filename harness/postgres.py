@@ -28,7 +28,7 @@ class Postgres:
         # cluster runs as the postgres user when we are root.
         self.dir = Path(tempfile.mkdtemp(prefix="advisor-pg-"))
         self.port = free_port()
-        self.process: subprocess.Popen | None = None
+        self.process: subprocess.Popen[bytes] | None = None
         self.user: list[str] = []
         if os.geteuid() == 0:  # initdb refuses root: run as the packages' postgres user
             self.user = ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"]

@@ -238,7 +238,7 @@ class ScaleStack:
         return "\n".join(parts)
 
     # PostgreSQL and nginx's log
-    def db(self):
+    def db(self) -> Any:  # a psycopg2 connection (psycopg2 ships no types)
         import psycopg2
 
         return psycopg2.connect(
@@ -479,7 +479,8 @@ def post(url: str, sender: str, message: str, timeout: float) -> list[Reply]:
     if response.status_code in (502, 503, 504):
         raise Unanswered(f"HTTP {response.status_code}")
     response.raise_for_status()
-    return response.json()
+    replies: list[dict[str, Any]] = response.json()
+    return replies
 
 
 class Progress:

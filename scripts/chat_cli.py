@@ -6,13 +6,14 @@ Buttons are shown numbered; type the number to click one.
 
 import sys
 import uuid
+from typing import Any
 
 import requests
 
 
 def main(base_url: str) -> None:
     sender = f"shell-{uuid.uuid4().hex[:8]}"
-    buttons: list = []
+    buttons: list[dict[str, Any]] = []
     print("Chat with the Outsourcing Advisor (Ctrl-D to quit).")
     while True:
         try:

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 
-def full_intent_accuracy(results: Path) -> tuple:
+def full_intent_accuracy(results: Path) -> tuple[float, int, list[str]]:
     intent_report = json.loads((results / "intent_report.json").read_text())
     total = int(intent_report["weighted avg"]["support"])
     wrong = {e["text"] for e in json.loads((results / "intent_errors.json").read_text())}
