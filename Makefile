@@ -41,7 +41,7 @@ prune-conversations: ## delete conversations idle > CONVERSATION_RETENTION_DAYS 
 	bash scripts/setup.sh && .venv/bin/python -m stores.retention $(RETENTION_ARGS)
 
 .PHONY: bench
-bench:      ## performance benchmark vs Rasa's starter bot, judged on issue #14's targets (~20 min; BENCH_ARGS="--skip-training-time" etc.)
+bench:      ## performance benchmark vs Rasa's starter bot, judged on issue #14's targets (~20 min on 2 cores; BENCH_ARGS="--skip-training-time" etc.)
 	bash scripts/bench.sh $(BENCH_ARGS)
 
 .PHONY: bench-sequential

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -39,6 +38,7 @@ from typing import Any
 
 from bench import conversation_length, conversations, report
 from bench.load import Conversation, load
+from bench.machine import machine
 from bench.servers import OUT, T0, base_env, parse_env, rss_mb, say, start_ours
 from harness.env import PROJECT_DIR
 from harness.servers import (
@@ -334,7 +334,7 @@ def main() -> int:
     stacks = []
     results: dict[str, Any] = {
         "started_at": time.strftime("%Y-%m-%d %H:%M:%S"),
-        "machine": {"cpus": os.cpu_count(), "loadavg_at_start": os.getloadavg()},
+        "machine": machine(base_env(parse_env(args.ours_env))),
         "settings": {
             "concurrency": levels,
             "duration_s": args.duration,

@@ -2,9 +2,9 @@
 
 Rasa checks every custom action's response with ``jsonschema.validate(response,
 schema)``. That call first re-validates the (constant) schema against the JSON
-Schema meta-schema, and Rasa's event schema is large: profiling a form turn
-showed ~45 ms per action call there, more than NLU and all policies together
-(bench/README.md). `compiled_response_validation` replaces
+Schema meta-schema, and Rasa's event schema is large: profiling a form turn showed
+it costing more than NLU and all policies together (bench/README.md).
+`compiled_response_validation` replaces
 ``RemoteAction._validate_action_result`` with a check against a validator
 compiled once per process: the same schema, and an invalid response raises the
 same ``ValidationError`` with Rasa's message. Installed by the registry in

@@ -2,8 +2,9 @@
 
 Rasa turns every stored event back into an object with `Event.resolve_by_type`,
 which walks all subclasses of `Event` (and checks each for abstractness) on
-every call: each message replays the whole conversation from the tracker store,
-so under load this walk was ~3 % of the Rasa server's CPU (bench/README.md).
+every call, and every event read from the tracker store goes through it: the
+events of a session Rasa loads, and rows another replica appended that the caching
+tracker store applies (measured in bench/README.md).
 `cached_event_lookup` remembers each name's class after the first lookup.
 Unknown names still go through Rasa's own code, so defaults, the legacy "topic"
 event and the ValueError are unchanged. Installed by the registry in

@@ -1,10 +1,10 @@
 """Keep the loaded model out of Python's full garbage collections.
 
-After the model is loaded, the Rasa process holds ~550,000 objects that live as long as
-the model (TensorFlow graphs, featurizer vocabularies, the domain). Python's cyclic
-garbage collector walks all of them on every full (generation 2) collection: measured
-241 ms once every ~700 messages, a pause every request in flight waits through (p95 and
-p99 under load). `gc.freeze()` right after loading moves them to the permanent
+After the model is loaded, the Rasa process holds hundreds of thousands of objects
+that live as long as the model (TensorFlow graphs, featurizer vocabularies, the domain).
+Python's cyclic garbage collector walks all of them on every full (generation 2)
+collection, a pause every request in flight waits through (p95 and p99 under load;
+measured in bench/README.md). `gc.freeze()` right after loading moves them to the permanent
 generation, which collections skip; objects created later are collected as before.
 Before loading another model (`PUT /model`) the previous freeze is undone, so the old
 model can be collected. Installed by the registry in runtime/patches.py on

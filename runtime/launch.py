@@ -16,7 +16,7 @@ process, after
 actions` calls), without importing Rasa, and with thinc's optional TensorFlow and
 PyTorch back-ends hidden: spaCy (the advisor's lemmas) imports thinc, which
 imports TensorFlow if it is installed, although the action server runs no model.
-That keeps the action server at ~130 MB instead of ~550 MB (bench/README.md).
+That keeps the action server's memory a fraction of Rasa's (bench/README.md).
 
 Every server start uses it (scripts/servers.sh, scripts/scale_up.sh, harness/
 for the tests and the benchmark, the Dockerfiles), whatever channels are

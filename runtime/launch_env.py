@@ -8,9 +8,10 @@
   inherit. Either one switches the HTTP admin API on (``--enable-api``); without
   them it stays off. Secrets (and ``--enable-api``) given as options are refused.
 * The action server's own request-size limit, ``ACTIONS_REQUEST_MAX_SIZE``
-  (default 16 MiB): Rasa posts the whole conversation (tracker) to it on every
-  call, which outgrows the 256 KiB limit for user-facing requests
-  (``SANIC_REQUEST_MAX_SIZE``, scripts/common.sh) after ~60 messages. It listens
+  (default 16 MiB): Rasa posts the tracker to it on every call (with the events of
+  the last user turns only: runtime/action_events.py), which can outgrow the 256 KiB
+  limit for user-facing requests (``SANIC_REQUEST_MAX_SIZE``, scripts/common.sh)
+  in a long turn-heavy conversation. It listens
   on loopback unless ``SANIC_HOST`` says otherwise (rasa_sdk's default is 0.0.0.0).
 * The shared secret of the Rasa and action servers, ``ACTION_SERVER_TOKEN``
   (runtime/action_auth.py): both refuse to start without it; the Rasa server's
@@ -19,7 +20,7 @@
 * The Rasa server runs TensorFlow and OpenMP on one thread each unless the
   environment says otherwise: a message's models are small, so thread pools only
   compete with the event loop, the action server and the database for the cores
-  (measured: 3-5 % more throughput, 12 % lower p95 at c=10; bench/README.md).
+  (measured in bench/README.md).
 """
 
 import os

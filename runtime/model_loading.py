@@ -1,22 +1,23 @@
-"""Load Rasa's TensorFlow models (DIET, ResponseSelector, TED) without tracing training.
+"""Load Rasa's TensorFlow models (here: DIETClassifier) without tracing training.
 
 To create a saved model's weights, Rasa (`RasaModel.load`) trains it on one
 example and then overwrites the weights from the checkpoint. That one step runs
 as a TensorFlow graph, so TensorFlow traces and optimises the whole training
-graph (forward, backward, Adam) only to throw it away: most of our start-up
-time and ~400 MB of memory (bench/README.md).
+graph (forward, backward, Adam) only to throw it away, which costs start-up time
+and memory (measured in bench/README.md).
 
 `eager_weight_building` (installed by the registry in runtime/patches.py)
 creates the weights without that graph:
   1. one eager computation of the training loss creates the weights it reaches
      (no optimizer: serving never updates weights);
   2. one traced prediction creates the rest: a graph builds both sides of every
-     `tf.cond`, such as TED's encoders for features the example lacks;
+     `tf.cond`, such as encoders for features the example lacks;
   3. the checkpoint is restored, and every weight of the model must be found in
      it (`assert_existing_objects_matched`), so no weight keeps a random value
      (the optimizer's state in the file is left unread);
   4. the prediction is traced again, as Rasa's warm-up, so that it uses the
-     restored weights (TED caches its label embeddings when it first predicts).
+     restored weights (a model may cache values computed from its weights, e.g.
+     label embeddings, when it first predicts).
 Prediction then runs exactly as with Rasa's loader
 (tests/integration/test_model_loading.py). Fine-tuning, models configured with
 ``run_eagerly`` and loads without a prediction example keep Rasa's own path.

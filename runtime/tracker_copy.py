@@ -2,8 +2,8 @@
 
 Rasa runs every action on a copy of the tracker (`MessageProcessor._run_action`, so a
 rejected action's events can be dropped), and `DialogueStateTracker.copy()` builds that
-copy by replaying every event of the conversation into a new tracker: ~3 times per
-message, each time longer (14 % of a message's time at 200 messages).
+copy by replaying every event of the conversation into a new tracker, several times
+per message, each time longer (measured in bench/README.md).
 
 A tracker's state is, by Rasa's design, exactly what replaying its events gives
 ("MUST be re-creatable by processing all the events", trackers.py), so the copy takes

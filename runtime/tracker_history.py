@@ -3,13 +3,13 @@
 For every prediction Rasa derives two things from the *whole* conversation:
 
 * `DialogueStateTracker.applied_events()`: the events left after reverts, restarts and
-  form re-runs; recomputed from the first event on ~16 times per message;
+  form re-runs; recomputed from the first event on many times per message;
 * `Domain.states_for_tracker_history()`: one dialogue state per bot action, built by
-  replaying every event into a fresh tracker; ~8 times per message (RulePolicy,
-  MemoizationPolicy and TEDPolicy each ask, after every action).
+  replaying every event into a fresh tracker; several times per message (RulePolicy
+  and MemoizationPolicy each ask, after every action).
 
-So a message's cost grew with the conversation: at 200 messages both were ~60 % of
-it (bench/README.md, "Long conversations"). Both computations walk the events
+So a message's cost grew with the conversation (bench/README.md, "Long
+conversations"). Both computations walk the events
 forwards and never revise what they derived from earlier events, except in cases
 detected below, so their progress is kept on the tracker object and only new events
 are processed: the next call continues where the last one stopped. With the tracker

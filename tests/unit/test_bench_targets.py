@@ -231,3 +231,21 @@ def test_benchmark_environments_may_list_several_patches_to_skip() -> None:
         "B": "x",
     }
     assert parse_env("") == {}
+
+
+def test_the_run_records_what_it_ran_on() -> None:
+    from bench.machine import cpu_info, machine
+
+    listed = cpu_info(
+        "processor\t: 0\nmodel name\t: AMD EPYC 9R14\nflags\t\t: fpu sse4_2 avx avx2 avx512f\n"
+        "processor\t: 1\nmodel name\t: AMD EPYC 9R14\nflags\t\t: fpu sse4_2 avx avx2 avx512f\n"
+    )
+    assert listed == {
+        "model": "AMD EPYC 9R14",
+        "vector_flags": ["sse4_2", "avx", "avx2", "avx512f"],
+        "logical_cpus_listed": 2,
+    }
+    recorded = machine({"OMP_NUM_THREADS": "1", "PATH": "/usr/bin"})
+    assert recorded["thread_env"] == {"OMP_NUM_THREADS": "1"}
+    assert recorded["packages"]["rasa"] == "3.6.21"
+    assert recorded["cpus_usable"] >= 1 and recorded["cpu"]["model"]
