@@ -13,9 +13,13 @@ the benchmark, the Rasa Dockerfile), whatever channels credentials.yml configure
   stock: slower, and without the action guard and the strict tracker store's
   503 (each patch's "why" says what is lost); re-check each patch against the
   new Rasa, then raise `RASA_VERSION`.
-* ``RASA_RUNTIME_TUNING=off`` skips the speed-ups (``tuning=True``) and keeps
-  the behaviour changes: the benchmark compares both, and it is a switch for
-  operators.
+* Each patch is either ``speed_only`` (Rasa's behaviour, faster; its test compares
+  the two) or behaviour-changing (its ``gain`` says what changes, in capitals).
+  ``RASA_RUNTIME_TUNING=off`` skips the speed-only ones and keeps the behaviour
+  changes: the benchmark compares both, and it is a switch for operators.
+* Where Rasa offers an extension point it is used instead of a patch: the
+  policies config.yml names (runtime/policies.py), the tracker store endpoints.yml
+  names (stores/tracker_store.py), the lock store (stores/lock_store.py).
 * ``RASA_RUNTIME_SKIP=RemoteAction._action_call_format,...`` skips the listed
   patches (``Owner.name``), to measure one change alone (bench/README.md).
 * `uninstall()` (or the `installed()` context manager) restores Rasa's own
@@ -32,7 +36,6 @@ import rasa
 from rasa.core.actions.action import RemoteAction
 from rasa.core.actions.forms import FormAction
 from rasa.core.agent import Agent
-from rasa.core.policies.policy import Policy
 from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
@@ -45,7 +48,6 @@ from runtime.action_response import compiled_response_validation
 from runtime.event_lookup import cached_event_lookup
 from runtime.gc_freeze import freeze_after_loading
 from runtime.model_loading import eager_weight_building
-from runtime.policy_window import windowed_prediction_states
 from runtime.settings import rasa_settings
 from runtime.tracker_copy import copy_by_state, form_tracker_by_state
 from runtime.tracker_history import incremental_applied_events, incremental_states
@@ -65,8 +67,9 @@ class Patch:
     # Rasa's attribute (as found in the class __dict__) -> the replacement attribute.
     replacement: Callable[[Any], Any]
     why: str
+    gain: str  # what it buys: a measured gain (bench/README.md) or the BEHAVIOUR it gives
     test: str  # the test comparing it with Rasa's behaviour
-    tuning: bool  # a speed-up only (RASA_RUNTIME_TUNING=off skips it)
+    speed_only: bool  # same behaviour as Rasa, faster (RASA_RUNTIME_TUNING=off skips it)
     rasa_version: str = RASA_VERSION
 
     @property
@@ -81,100 +84,16 @@ class Patch:
 PATCHES: tuple[Patch, ...] = (
     Patch(
         RemoteAction,
-        "_validate_action_result",
-        compiled_response_validation,
-        why="jsonschema.validate re-checks Rasa's large event schema on every action call "
-        "(~45 ms); a validator compiled once checks the same schema (runtime/action_response.py)",
-        test="tests/unit/test_runtime_action_response.py",
-        tuning=True,
-    ),
-    Patch(
-        RemoteAction,
         "_action_call_format",
         recent_events_only,
-        why="every custom-action call posted the whole tracker (all events), growing with the "
-        "conversation; it now carries the events of the last 10 user turns, all our actions "
-        "and rasa_sdk's form validation read (runtime/action_events.py)",
+        why="every custom-action call posted every event of the session, growing with the "
+        "conversation; it carries the events of the last 10 user turns, which all our "
+        "actions and rasa_sdk's form validation read (runtime/action_events.py)",
+        gain="a call's size and time stop growing with the conversation (bench/README.md); "
+        "BEHAVIOUR: a follow-up ('and kpo?') whose FAQ question is 10 or more user "
+        "messages back gets 'what would you like to know more about?'",
         test="tests/unit/test_runtime_action_events.py",
-        tuning=True,
-    ),
-    Patch(
-        RasaModel,
-        "load",
-        eager_weight_building,
-        why="builds the weights without tracing a training graph: start-up 24 -> 10 s, "
-        "~400 MB less memory; same predictions (runtime/model_loading.py)",
-        test="tests/integration/test_model_loading.py",
-        tuning=True,
-    ),
-    Patch(
-        Agent,
-        "load_model",
-        freeze_after_loading,
-        why="full garbage collections walked the ~550,000 objects of the loaded model "
-        "(a 241 ms pause every ~700 messages); they are frozen after loading "
-        "(runtime/gc_freeze.py)",
-        test="tests/unit/test_runtime_gc_freeze.py",
-        tuning=True,
-    ),
-    Patch(
-        Event,
-        "resolve_by_type",
-        cached_event_lookup,
-        why="a dictionary lookup instead of a walk of Event's subclasses for every stored "
-        "event on every message (~3 % CPU under load) (runtime/event_lookup.py)",
-        test="tests/unit/test_runtime_event_lookup.py",
-        tuning=True,
-    ),
-    Patch(
-        DialogueStateTracker,
-        "applied_events",
-        incremental_applied_events,
-        why="recomputed from the first event ~16 times per message, so a message cost more "
-        "the longer the conversation; now each event is processed once per tracker "
-        "(runtime/tracker_history.py)",
-        test="tests/unit/test_runtime_tracker_history.py",
-        tuning=True,
-    ),
-    Patch(
-        Domain,
-        "states_for_tracker_history",
-        incremental_states,
-        why="every policy replayed the whole conversation into dialogue states after every "
-        "action (~8 times per message); now only new events are turned into states "
-        "(runtime/tracker_history.py)",
-        test="tests/unit/test_runtime_tracker_history.py",
-        tuning=True,
-    ),
-    Patch(
-        Policy,
-        "_prediction_states",
-        windowed_prediction_states,
-        why="RulePolicy and MemoizationPolicy were handed (copied, logged, compared) the "
-        "states of the whole conversation; each now gets the latest states it reads: "
-        "its longest rule, its max_history (runtime/policy_window.py)",
-        test="tests/integration/test_runtime_equivalence.py",
-        tuning=True,
-    ),
-    Patch(
-        DialogueStateTracker,
-        "copy",
-        copy_by_state,
-        why="every action ran on a copy made by replaying the whole conversation (~3 times "
-        "per message); the copy now takes the tracker's state as it is "
-        "(runtime/tracker_copy.py)",
-        test="tests/unit/test_runtime_tracker_history.py",
-        tuning=True,
-    ),
-    Patch(
-        FormAction,
-        "_temporary_tracker",
-        form_tracker_by_state,
-        why="every turn of the form rebuilt the conversation by replaying all its events; "
-        "it now copies the tracker's state and adds the form's events "
-        "(runtime/tracker_copy.py)",
-        test="tests/unit/test_runtime_tracker_history.py",
-        tuning=True,
+        speed_only=False,
     ),
     Patch(
         RemoteAction,
@@ -182,8 +101,10 @@ PATCHES: tuple[Patch, ...] = (
         action_guard.guard_remote_action_run,
         why="bounds each custom-action call to RASA_ACTION_TIMEOUT (Rasa waits 300 s) and "
         "tells the user instead of answering nothing (runtime/action_guard.py)",
+        gain="BEHAVIOUR: an honest reply within seconds when the action server is down, "
+        "hung or broken",
         test="tests/integration/test_action_server_failure.py",
-        tuning=False,
+        speed_only=False,
     ),
     Patch(
         FailSafeTrackerStore,
@@ -192,8 +113,9 @@ PATCHES: tuple[Patch, ...] = (
         why="a failed write of the strict SQL store must not silently go to memory: "
         "TrackerStoreUnavailable reaches the channel, which answers 503 "
         "(stores/tracker_store.py)",
+        gain="BEHAVIOUR: no conversation is lost or silently kept in memory",
         test="tests/integration/test_tracker_store_failure.py",
-        tuning=False,
+        speed_only=False,
     ),
     Patch(
         FailSafeTrackerStore,
@@ -201,8 +123,92 @@ PATCHES: tuple[Patch, ...] = (
         reraise_unavailable,
         why="a failed read of the strict SQL store must not start a brand-new conversation "
         "(stores/tracker_store.py)",
+        gain="BEHAVIOUR: a database outage is a 503, never a fresh conversation",
         test="tests/integration/test_tracker_store_failure.py",
-        tuning=False,
+        speed_only=False,
+    ),
+    Patch(
+        RemoteAction,
+        "_validate_action_result",
+        compiled_response_validation,
+        why="jsonschema.validate re-checks Rasa's large event schema on every action call; "
+        "a validator compiled once checks the same schema (runtime/action_response.py)",
+        gain="speed: see bench/README.md, 'What each runtime change gains'",
+        test="tests/unit/test_runtime_action_response.py",
+        speed_only=True,
+    ),
+    Patch(
+        RasaModel,
+        "load",
+        eager_weight_building,
+        why="builds the weights without tracing a training graph; same predictions "
+        "(runtime/model_loading.py)",
+        gain="start-up time and memory: see bench/README.md (last measured with TED)",
+        test="tests/integration/test_model_loading.py",
+        speed_only=True,
+    ),
+    Patch(
+        Agent,
+        "load_model",
+        freeze_after_loading,
+        why="full garbage collections walked every object of the loaded model; they are "
+        "frozen after loading (runtime/gc_freeze.py)",
+        gain="no periodic full-collection pause: see bench/README.md",
+        test="tests/unit/test_runtime_gc_freeze.py",
+        speed_only=True,
+    ),
+    Patch(
+        Event,
+        "resolve_by_type",
+        cached_event_lookup,
+        why="a dictionary lookup instead of a walk of Event's subclasses for every event "
+        "read from the store (runtime/event_lookup.py)",
+        gain="CPU under load: see bench/README.md (last measured before the tracker cache)",
+        test="tests/unit/test_runtime_event_lookup.py",
+        speed_only=True,
+    ),
+    Patch(
+        DialogueStateTracker,
+        "applied_events",
+        incremental_applied_events,
+        why="recomputed from the first event many times per message, so a message cost "
+        "more the longer the conversation; now each event is processed once per tracker "
+        "(runtime/tracker_history.py)",
+        gain="long conversations: see bench/README.md",
+        test="tests/unit/test_runtime_tracker_history.py",
+        speed_only=True,
+    ),
+    Patch(
+        Domain,
+        "states_for_tracker_history",
+        incremental_states,
+        why="every policy replayed the whole conversation into dialogue states after every "
+        "action; now only new events are turned into states, and the policies of "
+        "runtime/policies.py ask for the last few only (runtime/tracker_history.py)",
+        gain="long conversations: see bench/README.md",
+        test="tests/unit/test_runtime_tracker_history.py",
+        speed_only=True,
+    ),
+    Patch(
+        DialogueStateTracker,
+        "copy",
+        copy_by_state,
+        why="every action ran on a copy made by replaying the whole conversation; the copy "
+        "now takes the tracker's state as it is (runtime/tracker_copy.py)",
+        gain="long conversations: see bench/README.md",
+        test="tests/unit/test_runtime_tracker_history.py",
+        speed_only=True,
+    ),
+    Patch(
+        FormAction,
+        "_temporary_tracker",
+        form_tracker_by_state,
+        why="every turn of the form rebuilt the conversation by replaying all its events; "
+        "it now copies the tracker's state and adds the form's events "
+        "(runtime/tracker_copy.py)",
+        gain="long conversations: see bench/README.md",
+        test="tests/unit/test_runtime_tracker_history.py",
+        speed_only=True,
     ),
 )
 
@@ -239,7 +245,7 @@ def install() -> list[Patch]:
     applied = []
     for patch in PATCHES:
         key = (patch.owner, patch.name)
-        if key in _originals or (patch.tuning and not tuning) or patch.short_name in skip:
+        if key in _originals or (patch.speed_only and not tuning) or patch.short_name in skip:
             continue
         original = patch.owner.__dict__[patch.name]
         setattr(patch.owner, patch.name, patch.replacement(original))
@@ -257,6 +263,11 @@ def uninstall(patches: Iterable[Patch] | None = None) -> None:
             setattr(key[0], key[1], original)
     if (RemoteAction, "run") not in _originals:
         action_guard.forget_original()
+
+
+def is_installed(owner: type, name: str) -> bool:
+    """Whether the patch of `owner.name` is installed now."""
+    return (owner, name) in _originals
 
 
 @contextlib.contextmanager

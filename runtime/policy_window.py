@@ -14,18 +14,18 @@ on the last few:
   against the rule keys, all shorter) matches no rule either way.
 
 Beyond those, Rasa copied, formatted for its debug log and compared every state of the
-conversation on every prediction: cost growing with its length. This patch sets
-`STATES_WINDOW` (runtime/tracker_history.py) for the duration of the call, so only the
-states a policy reads are copied and handed to it; other policies (and trackers of other
-classes, e.g. in training) get every state, as before. Installed by the registry in
-runtime/patches.py; tests/integration/test_runtime_equivalence.py compares every
-policy's prediction with and without it after every message of a long conversation.
+conversation on every prediction: cost growing with its length. `prediction_states`
+computes what Rasa's `Policy._prediction_states` gives, from only the states the policy
+reads (`window_of`), handed explicitly to `recent_states` (runtime/tracker_history.py).
+The policies of config.yml call it (runtime/policies.py); other policies, trackers of
+other classes (training) and Rasa without the incremental states patch get Rasa's code.
+tests/integration/test_runtime_equivalence.py compares every policy's prediction with
+and without it after every message of a long conversation.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
 from typing import Any
 
 from rasa.core.featurizers.tracker_featurizers import MaxHistoryTrackerFeaturizer
@@ -34,7 +34,7 @@ from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH, R
 from rasa.shared.core.domain import Domain, State
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from runtime.tracker_history import STATES_WINDOW, Window
+from runtime.tracker_history import StateOptions, Window, handles, recent_states
 
 LONGEST_RULE = "_runtime_longest_rule"  # on the policy: (rule counts, longest rule)
 
@@ -63,23 +63,36 @@ def window_of(policy: Policy) -> Window | None:
     return None
 
 
-def windowed_prediction_states(rasa_prediction_states: Callable[..., list[State]]) -> Callable:
-    """The replacement of `Policy._prediction_states`."""
+def prediction_states(
+    policy: Policy,
+    tracker: DialogueStateTracker,
+    domain: Domain,
+    use_text_for_last_user_input: bool,
+    rule_only_data: dict[str, Any] | None,
+) -> list[State] | None:
+    """What Rasa's `Policy._prediction_states` returns, computed from the last states
+    only; None where this does not apply (Rasa's own method then answers)."""
+    featurizer = policy.featurizer
+    if (
+        type(featurizer) is not MaxHistoryTrackerFeaturizer
+        or not handles(tracker)
+        or not states_are_incremental()
+    ):
+        return None
+    ml_policy = policy.supported_data() == SupportedData.ML_DATA
+    options = StateOptions(False, ml_policy, rule_only_data)
+    states = recent_states(domain, tracker, options, window_of(policy))
+    # The rest of MaxHistoryTrackerFeaturizer.prediction_states, as Rasa runs it.
+    if ml_policy:
+        states = featurizer._remove_action_unlikely_intent_from_states(states)
+    states = featurizer.slice_state_history(states, featurizer.max_history)
+    featurizer._choose_last_user_input([states], use_text_for_last_user_input)
+    return list(states)
 
-    def _prediction_states(
-        self: Policy,
-        tracker: DialogueStateTracker,
-        domain: Domain,
-        use_text_for_last_user_input: bool = False,
-        rule_only_data: dict[str, Any] | None = None,
-    ) -> list[State]:
-        token = STATES_WINDOW.set(window_of(self))
-        try:
-            return rasa_prediction_states(
-                self, tracker, domain, use_text_for_last_user_input, rule_only_data
-            )
-        finally:
-            STATES_WINDOW.reset(token)
 
-    _prediction_states.__doc__ = rasa_prediction_states.__doc__
-    return _prediction_states
+def states_are_incremental() -> bool:
+    """Whether runtime/patches.py has installed the incremental states, which keep
+    what the window leaves out (without them, Rasa's code path is taken as a whole)."""
+    from runtime import patches  # imports this module: not at import time
+
+    return patches.is_installed(Domain, "states_for_tracker_history")

@@ -28,15 +28,14 @@ When the earlier result could change, everything is recomputed as Rasa does:
 
 Returned lists are fresh, so callers may change them and their states (the featurizers
 delete keys from the user sub-state) without touching what is kept. A policy that reads
-only the last few states says so through `STATES_WINDOW` (runtime/policy_window.py),
-and only those are copied. Installed by the
+only the last few states asks `recent_states` for them with its `Window`
+(runtime/policies.py), and only those are copied. Installed by the
 registry in runtime/patches.py; tests/unit/test_runtime_tracker_history.py compares
 both with Rasa's own code after every event of long generated conversations.
 """
 
 from __future__ import annotations
 
-import contextvars
 import copy
 import itertools
 import json
@@ -74,11 +73,6 @@ class Window:
 
     states: int
     skip_unlikely: bool
-
-
-STATES_WINDOW: contextvars.ContextVar[Window | None] = contextvars.ContextVar(
-    "STATES_WINDOW", default=None
-)
 
 
 def _tail(states: list[State], window: Window | None) -> list[State]:
@@ -329,6 +323,25 @@ def states_progress(
     return progress
 
 
+def handles(tracker: DialogueStateTracker) -> bool:
+    """Whether the states of `tracker` are kept here (a plain tracker with unbounded
+    events; training's TrackerWithCachedStates keeps its own cache)."""
+    return type(tracker) is DialogueStateTracker and tracker.events.maxlen is None
+
+
+def recent_states(
+    domain: Domain, tracker: DialogueStateTracker, options: StateOptions, window: Window | None
+) -> list[State]:
+    """The states Rasa's `Domain.states_for_tracker_history` gives for `tracker` (a
+    tracker this module `handles`), only the last ones `window` asks for (None: all)."""
+    progress = states_progress(domain, tracker, options)
+    # the tracker after the last event: its state changes with the next event
+    last = _state_at(domain, progress.replay, False, options, progress, False)
+    states = progress.states if last is None else [*progress.states, last]
+    # copies: the last state may share sub-states with kept ones
+    return [_fresh_copy(state) for state in _tail(states, window)]
+
+
 def incremental_states(rasa_states_for_tracker_history: Callable[..., list[State]]) -> Callable:
     """The replacement of `Domain.states_for_tracker_history`. Trackers of other classes
     (training's TrackerWithCachedStates keeps its own cache) get Rasa's code."""
@@ -340,17 +353,12 @@ def incremental_states(rasa_states_for_tracker_history: Callable[..., list[State
         ignore_rule_only_turns: bool = False,
         rule_only_data: dict[str, Any] | None = None,
     ) -> list[State]:
-        if type(tracker) is not DialogueStateTracker or tracker.events.maxlen is not None:
+        if not handles(tracker):
             return rasa_states_for_tracker_history(
                 self, tracker, omit_unset_slots, ignore_rule_only_turns, rule_only_data
             )
         options = StateOptions(omit_unset_slots, ignore_rule_only_turns, rule_only_data)
-        progress = states_progress(self, tracker, options)
-        # the tracker after the last event: its state changes with the next event
-        last = _state_at(self, progress.replay, False, options, progress, False)
-        states = progress.states if last is None else [*progress.states, last]
-        # copies: the last state may share sub-states with kept ones
-        return [_fresh_copy(state) for state in _tail(states, STATES_WINDOW.get())]
+        return recent_states(self, tracker, options, None)
 
     states_for_tracker_history.__doc__ = rasa_states_for_tracker_history.__doc__
     return states_for_tracker_history

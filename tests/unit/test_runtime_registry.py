@@ -76,10 +76,10 @@ def test_tuning_off_keeps_only_the_behaviour_patches(monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("RASA_RUNTIME_TUNING", "off")
     stock = rasa_attributes()
     applied = patches.install()
-    assert applied == [p for p in PATCHES if not p.tuning]
+    assert applied == [p for p in PATCHES if not p.speed_only]
     for patch in PATCHES:
         patched = patch.owner.__dict__[patch.name] is not stock[(patch.owner, patch.name)]
-        assert patched == (not patch.tuning), patch.replaces
+        assert patched == (not patch.speed_only), patch.replaces
 
 
 def test_installed_undoes_only_its_own_patches() -> None:
@@ -109,3 +109,21 @@ def test_listed_patches_can_be_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
     for patch in PATCHES:
         patched = patch.owner.__dict__[patch.name] is not stock[(patch.owner, patch.name)]
         assert patched == (patch.short_name not in skipped), patch.replaces
+
+
+def test_each_patch_says_what_it_buys_and_whether_it_changes_behaviour() -> None:
+    for patch in PATCHES:
+        assert patch.gain, patch.replaces
+        # a behaviour change says so in its gain; a speed-up has its numbers in bench/README.md
+        assert ("BEHAVIOUR" in patch.gain) == (not patch.speed_only), patch.replaces
+    by_name = {p.short_name: p for p in PATCHES}
+    # fewer events for the actions: a follow-up can no longer see older turns
+    assert not by_name["RemoteAction._action_call_format"].speed_only
+    assert "Policy._prediction_states" not in by_name  # runtime/policies.py, in config.yml
+
+
+def test_the_speed_ups_are_in_the_benchmark_table() -> None:
+    table = (PROJECT_DIR / "bench" / "README.md").read_text()
+    for patch in PATCHES:
+        if patch.speed_only:
+            assert patch.name in table, f"{patch.short_name}: no measured gain in bench/README.md"
