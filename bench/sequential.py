@@ -8,7 +8,7 @@ so the numbers are the server's own work per message. Each configuration runs in
 process (the runtime adjustments are process-wide) and reports model load time, RSS after
 the replay and latency per message:
 
-  * stock Rasa runtime, SQLite tracker store  -- RASA_RUNTIME_TUNING=off (the baseline);
+  * Rasa without our speed-ups, SQLite tracker store -- RASA_RUNTIME_TUNING=off (the baseline);
   * tuned runtime (runtime/), SQLite          -- what we ship;
   * tuned runtime, in-memory tracker store    -- the cost of persisting every turn.
 

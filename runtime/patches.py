@@ -21,7 +21,8 @@ the benchmark, the Rasa Dockerfile), whatever channels credentials.yml configure
   policies config.yml names (runtime/policies.py), the tracker store endpoints.yml
   names (stores/tracker_store.py), the lock store (stores/lock_store.py).
 * ``RASA_RUNTIME_SKIP=RemoteAction._action_call_format,...`` skips the listed
-  patches (``Owner.name``), to measure one change alone (bench/README.md).
+  patches (``Owner.name``; ``runtime.policies`` switches the policies' window off),
+  to measure one change alone (bench/README.md).
 * `uninstall()` (or the `installed()` context manager) restores Rasa's own
   attributes: tests that patch Rasa undo it afterwards.
 """

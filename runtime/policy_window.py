@@ -76,7 +76,7 @@ def prediction_states(
     if (
         type(featurizer) is not MaxHistoryTrackerFeaturizer
         or not handles(tracker)
-        or not states_are_incremental()
+        or not window_enabled()
     ):
         return None
     ml_policy = policy.supported_data() == SupportedData.ML_DATA
@@ -90,9 +90,17 @@ def prediction_states(
     return list(states)
 
 
-def states_are_incremental() -> bool:
-    """Whether runtime/patches.py has installed the incremental states, which keep
-    what the window leaves out (without them, Rasa's code path is taken as a whole)."""
-    from runtime import patches  # imports this module: not at import time
+SKIP_NAME = "runtime.policies"  # in RASA_RUNTIME_SKIP: the policies read every state
 
-    return patches.is_installed(Domain, "states_for_tracker_history")
+
+def window_enabled() -> bool:
+    """Whether runtime/patches.py has installed the incremental states, which keep what
+    the window leaves out (without them, Rasa's code path is taken as a whole), and
+    RASA_RUNTIME_SKIP does not switch the window off (to measure it alone)."""
+    from runtime import patches  # imports this module: not at import time
+    from runtime.settings import rasa_settings
+
+    return (
+        patches.is_installed(Domain, "states_for_tracker_history")
+        and SKIP_NAME not in rasa_settings().runtime_skip
+    )
