@@ -1,7 +1,7 @@
 # The two commands a newcomer needs: `make run` and `make test`. `make help` lists the rest
 # (from the `##` comment after each target).
 .DEFAULT_GOAL := help
-.PHONY: help run test lint shell train setup clean
+.PHONY: help run test unit lint shell train setup clean
 
 help:     ## list the targets
 	@awk 'BEGIN {FS = ":[^#]*## "} /^[a-zA-Z_-]+:[^#]*## / {printf "  make %-17s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -11,6 +11,10 @@ run:      ## set up, train if needed, start both servers, print where to chat
 
 test:     ## lint, set up, train if needed, run every test (what CI runs; ~25-35 min on 2 cores)
 	bash scripts/test.sh
+
+unit:     ## the unit tests alone: no server, no trained model, no service (~1 min on 2 cores)
+	bash scripts/setup.sh
+	.venv/bin/python -m pytest -q
 
 lint:     ## ruff (lint + format check) and mypy, settings in pyproject.toml
 	bash scripts/setup.sh
