@@ -6,7 +6,7 @@ source article (described in docs/source.md) or the literature summarised in
 docs/scoring-principles.md.
 
 Design, in short (each point is checked over every answer combination by
-tests/unit/test_scoring_properties.py and test_weights.py; the table and the
+tests/advisor/test_scoring_properties.py and test_weights.py; the table and the
 certainty rule are in docs/scoring.md):
 
 - BPO vs KPO is decided by the nature of the work: complexity and

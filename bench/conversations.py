@@ -2,7 +2,7 @@
 
 import json
 
-from harness.situations import SITUATIONS
+from harness.situations import BUTTON_ANSWERS, SITUATIONS
 
 # --- ours: FAQ questions, small talk, full assessments ---------------------------------
 
@@ -43,16 +43,7 @@ def _buttons(answers: list[tuple[str, str]]) -> list[str]:
 
 
 BUTTON_ASSESSMENTS = [
-    _buttons(
-        [
-            ("process", "investment research"),
-            ("core", "core"),
-            ("complexity", "expert"),
-            ("qualifications", "professional"),
-            ("sensitivity", "high"),
-            ("goal", "expertise"),
-        ]
-    ),
+    _buttons(BUTTON_ANSWERS),
     _buttons(
         [
             ("process", "customer care"),

@@ -82,3 +82,15 @@ SITUATIONS = {
         ],
     ),
 }
+
+
+# One whole assessment by button payloads (slot, value), a clear KPO case: the tests
+# and the benchmark send it as "/inform{...}" after "/start_assessment".
+BUTTON_ANSWERS = [
+    ("process", "investment research"),
+    ("core", "core"),
+    ("complexity", "expert"),
+    ("qualifications", "professional"),
+    ("sensitivity", "high"),
+    ("goal", "expertise"),
+]

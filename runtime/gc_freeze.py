@@ -8,7 +8,7 @@ measured in bench/README.md). `gc.freeze()` right after loading moves them to th
 generation, which collections skip; objects created later are collected as before.
 Before loading another model (`PUT /model`) the previous freeze is undone, so the old
 model can be collected. Installed by the registry in runtime/patches.py on
-`Agent.load_model`; tests/unit/test_runtime_gc_freeze.py checks that the model loads as
+`Agent.load_model`; tests/runtime/test_runtime_gc_freeze.py checks that the model loads as
 with Rasa's own method and that it is frozen.
 """
 

@@ -93,7 +93,7 @@ PATCHES: tuple[Patch, ...] = (
         gain="a call's size and time stop growing with the conversation (bench/README.md); "
         "BEHAVIOUR: a follow-up ('and kpo?') whose FAQ question is 10 or more user "
         "messages back gets 'what would you like to know more about?'",
-        test="tests/unit/test_runtime_action_events.py",
+        test="tests/runtime/test_runtime_action_events.py",
         speed_only=False,
     ),
     Patch(
@@ -135,7 +135,7 @@ PATCHES: tuple[Patch, ...] = (
         why="jsonschema.validate re-checks Rasa's large event schema on every action call; "
         "a validator compiled once checks the same schema (runtime/action_response.py)",
         gain="speed: see bench/README.md, 'What each runtime change gains'",
-        test="tests/unit/test_runtime_action_response.py",
+        test="tests/runtime/test_runtime_action_response.py",
         speed_only=True,
     ),
     Patch(
@@ -155,7 +155,7 @@ PATCHES: tuple[Patch, ...] = (
         why="full garbage collections walked every object of the loaded model; they are "
         "frozen after loading (runtime/gc_freeze.py)",
         gain="no periodic full-collection pause: see bench/README.md",
-        test="tests/unit/test_runtime_gc_freeze.py",
+        test="tests/runtime/test_runtime_gc_freeze.py",
         speed_only=True,
     ),
     Patch(
@@ -165,7 +165,7 @@ PATCHES: tuple[Patch, ...] = (
         why="a dictionary lookup instead of a walk of Event's subclasses for every event "
         "read from the store (runtime/event_lookup.py)",
         gain="CPU under load: see bench/README.md (last measured before the tracker cache)",
-        test="tests/unit/test_runtime_event_lookup.py",
+        test="tests/runtime/test_runtime_event_lookup.py",
         speed_only=True,
     ),
     Patch(
@@ -176,7 +176,7 @@ PATCHES: tuple[Patch, ...] = (
         "more the longer the conversation; now each event is processed once per tracker "
         "(runtime/tracker_history.py)",
         gain="long conversations: see bench/README.md",
-        test="tests/unit/test_runtime_tracker_history.py",
+        test="tests/runtime/test_runtime_tracker_history.py",
         speed_only=True,
     ),
     Patch(
@@ -187,7 +187,7 @@ PATCHES: tuple[Patch, ...] = (
         "action; now only new events are turned into states, and the policies of "
         "runtime/policies.py ask for the last few only (runtime/tracker_history.py)",
         gain="long conversations: see bench/README.md",
-        test="tests/unit/test_runtime_tracker_history.py",
+        test="tests/runtime/test_runtime_tracker_history.py",
         speed_only=True,
     ),
     Patch(
@@ -197,7 +197,7 @@ PATCHES: tuple[Patch, ...] = (
         why="every action ran on a copy made by replaying the whole conversation; the copy "
         "now takes the tracker's state as it is (runtime/tracker_copy.py)",
         gain="long conversations: see bench/README.md",
-        test="tests/unit/test_runtime_tracker_history.py",
+        test="tests/runtime/test_runtime_tracker_history.py",
         speed_only=True,
     ),
     Patch(
@@ -208,7 +208,7 @@ PATCHES: tuple[Patch, ...] = (
         "it now copies the tracker's state and adds the form's events "
         "(runtime/tracker_copy.py)",
         gain="long conversations: see bench/README.md",
-        test="tests/unit/test_runtime_tracker_history.py",
+        test="tests/runtime/test_runtime_tracker_history.py",
         speed_only=True,
     ),
 )

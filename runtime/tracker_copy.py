@@ -13,7 +13,7 @@ utterance. What Rasa's copy does not carry is not carried either: it is a plain
 `DialogueStateTracker` without model id, assistant id or sender source. Trackers of
 other classes, with bounded event history (`max_event_history`, whose replay differs
 from the state) or without a domain's slots get Rasa's replay. Installed by the
-registry in runtime/patches.py; tests/unit/test_runtime_tracker_history.py compares
+registry in runtime/patches.py; tests/runtime/test_runtime_tracker_history.py compares
 both copies after every event of long generated conversations.
 """
 

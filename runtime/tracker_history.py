@@ -30,7 +30,7 @@ Returned lists are fresh, so callers may change them and their states (the featu
 delete keys from the user sub-state) without touching what is kept. A policy that reads
 only the last few states asks `recent_states` for them with its `Window`
 (runtime/policies.py), and only those are copied. Installed by the
-registry in runtime/patches.py; tests/unit/test_runtime_tracker_history.py compares
+registry in runtime/patches.py; tests/runtime/test_runtime_tracker_history.py compares
 both with Rasa's own code after every event of long generated conversations.
 """
 

@@ -35,8 +35,8 @@ bash scripts/install_services.sh
 step "Lint (ruff, mypy)"
 bash scripts/lint.sh
 
-step "1/8 Unit tests (scoring engine, answer parser, actions, images)"
-"$PY" -m pytest tests/unit -q
+step "1/8 Unit tests (tests/<package>/: no server, no service; \`make unit\`)"
+"$PY" -m pytest -q
 
 step "2/8 rasa data validate"
 "$PY" scripts/validate_data.py

@@ -17,7 +17,7 @@ RUN pip install --no-cache-dir -r requirements.txt
 # Sources only (.dockerignore keeps out .venv, var, results...); the model must be trained.
 COPY pyproject.toml README.md config.yml domain.yml credentials.yml endpoints.yml ./
 # advisor/ and components/: the channels and the NLU pipeline import them
-# (tests/unit/test_docker_images.py imports all of it from exactly these files).
+# (tests/deploy/test_docker_images.py imports all of it from exactly these files).
 COPY advisor/ advisor/
 COPY components/ components/
 COPY runtime/ runtime/

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from harness.situations import SITUATIONS
+from harness.situations import BUTTON_ANSWERS, SITUATIONS
 
 MODEL_NAMES = {
     "BPO": "BPO (Business Process Outsourcing)",
@@ -45,16 +45,6 @@ def test_whole_assessment_in_one_message(new_chat):
     )
     assert recommended_model(reply) == "BPO"
     assert "access control" in reply.lower()  # sensitive data -> security checklist
-
-
-BUTTON_ANSWERS = [
-    ("process", "investment research"),
-    ("core", "core"),
-    ("complexity", "expert"),
-    ("qualifications", "professional"),
-    ("sensitivity", "high"),
-    ("goal", "expertise"),
-]
 
 
 def test_happy_path_by_button_payloads(new_chat):

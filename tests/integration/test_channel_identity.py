@@ -1,6 +1,6 @@
 """Conversations belong to their owners, on a real running Rasa server
 (channels/socketio.py, channels/rest.py; the pure parts are in
-tests/unit/test_channel_identity.py):
+tests/channels/test_channel_identity.py):
 
 * a socket speaks only in the session the server gave it, and cannot join
   (receive the messages of) another one; a reload with the issued id continues the

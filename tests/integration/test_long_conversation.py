@@ -14,20 +14,13 @@ import pytest
 from channels.resilience import ACTION_SERVER_DOWN, CONVERSATION_TOO_LONG
 from harness.env import defaults
 from harness.servers import ActionServer, Chat, RasaServer
+from harness.situations import BUTTON_ANSWERS
 
 KNOWLEDGE = [
     ("what is bpo?", "Business Process Outsourcing"),
     ("what is kpo?", "Knowledge Process Outsourcing"),
     ("kpo vs bpo", "subset of BPO"),
     ("what are the risks of kpo?", "NDA"),
-]
-BUTTON_ANSWERS = [
-    ("process", "investment research"),
-    ("core", "core"),
-    ("complexity", "expert"),
-    ("qualifications", "professional"),
-    ("sensitivity", "high"),
-    ("goal", "expertise"),
 ]
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from deploy.nginx.render import render
-from tests.unit.test_nginx_limits import GOOD, Nginx, _start_nginx, not_served
+from tests.integration.test_nginx_limits import GOOD, Nginx, _start_nginx, not_served
 
 ADMIN = [
     ("GET", "/admin/"),
