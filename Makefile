@@ -12,9 +12,9 @@ run:      ## set up, train if needed, start both servers, print where to chat
 test:     ## lint, set up, train if needed, run every test (what CI runs; ~25-35 min on 2 cores)
 	bash scripts/test.sh
 
-unit:     ## the unit tests alone: no server, no trained model, no service (~1 min on 2 cores)
+unit:     ## the fast unit tests: no server, service or model training (CI runs the slow ones too)
 	bash scripts/setup.sh
-	.venv/bin/python -m pytest -q
+	.venv/bin/python -m pytest -q -m "not slow" --durations=5
 
 lint:     ## ruff (lint + format check) and mypy, settings in pyproject.toml
 	bash scripts/setup.sh

@@ -144,7 +144,7 @@ PATCHES: tuple[Patch, ...] = (
         eager_weight_building,
         why="builds the weights without tracing a training graph; same predictions "
         "(runtime/model_loading.py)",
-        gain="start-up time and memory: see bench/README.md (last measured with TED)",
+        gain="start-up time and ~135 MB of memory: see bench/README.md",
         test="tests/integration/test_model_loading.py",
         speed_only=True,
     ),
@@ -164,7 +164,7 @@ PATCHES: tuple[Patch, ...] = (
         cached_event_lookup,
         why="a dictionary lookup instead of a walk of Event's subclasses for every event "
         "read from the store (runtime/event_lookup.py)",
-        gain="CPU under load: see bench/README.md (last measured before the tracker cache)",
+        gain="CPU per event read from the store: see bench/README.md",
         test="tests/runtime/test_runtime_event_lookup.py",
         speed_only=True,
     ),

@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rasa_sdk import Tracker
@@ -25,6 +26,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.form_validation import ValidateAssessmentForm
 from advisor.answers import ANSWER_SLOTS
 from advisor.questions import QUESTIONS
+
+pytestmark = pytest.mark.slow  # hypothesis over whole assessments: CI runs it, `make unit` does not
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ import yaml
 
 from advisor.reading.answer_model import AnswerModel, clauses, load_examples
 
+pytestmark = pytest.mark.slow  # trains the answer model: CI runs it, `make unit` does not
+
 DATA = Path(__file__).resolve().parents[2] / "data"
 EXAMPLES = DATA / "answers"
 

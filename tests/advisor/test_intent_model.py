@@ -8,6 +8,10 @@ import yaml
 
 from advisor.reading.intent_model import IntentModel, blend
 
+pytestmark = (
+    pytest.mark.slow
+)  # trains the intent model on the project's NLU data: CI runs it, `make unit` does not
+
 NLU = Path(__file__).resolve().parents[2] / "data" / "nlu"
 
 

@@ -87,6 +87,7 @@ COMBINATIONS = [
 ]
 
 
+@pytest.mark.slow  # every combination of answers
 @pytest.mark.parametrize("process", [None, "payroll", "research and development"])
 def test_the_chart_rows_add_up_to_the_totals_for_every_combination(process):
     for combo in COMBINATIONS:

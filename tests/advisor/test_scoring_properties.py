@@ -22,6 +22,8 @@ from advisor.scoring import CLOSE_CALL_BELOW, Certainty, _key, _possible_winners
 from advisor.sourcing import MODELS, Model
 from advisor.weights import RULES
 
+pytestmark = pytest.mark.slow  # every combination of answers: CI runs it, `make unit` does not
+
 CLOSED = (Slot.CORE, Slot.COMPLEXITY, Slot.QUALIFICATIONS, Slot.SENSITIVITY, Slot.GOAL)
 PRIORS = (None, "payroll", "research and development")  # none, BPO-typical, KPO-typical
 SHORT = {Model.BPO: "BPO", Model.KPO: "KPO", Model.IN_HOUSE: "keeping it in-house"}

@@ -11,6 +11,10 @@ from advisor.scoring import score
 from advisor.sourcing import MODELS
 from advisor.what_would_change import CLOSED_SLOTS, VERDICTS, what_would_change
 
+pytestmark = (
+    pytest.mark.slow
+)  # brute force over every combination of answers: CI runs it, `make unit` does not
+
 PRIORS = (None, "payroll", "research and development")  # none, BPO-typical, KPO-typical
 
 

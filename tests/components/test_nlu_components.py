@@ -13,6 +13,10 @@ from rasa.shared.nlu.training_data.message import Message
 from components.answer_guesser import GUESSES, AnswerGuesser
 from components.intent_blender import IntentBlender
 
+pytestmark = (
+    pytest.mark.slow
+)  # trains the NLU components through Rasa's graph: CI runs it, `make unit` does not
+
 PROJECT = Path(__file__).resolve().parents[2]
 
 

@@ -20,6 +20,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+pytestmark = (
+    pytest.mark.slow
+)  # imports Rasa afresh for each image: CI runs it, `make unit` does not
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DOCKER_DIR = PROJECT_DIR / "deploy" / "docker"
 # Built by `make train` before `docker build`; not code, so its absence is no gap.
