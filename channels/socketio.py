@@ -155,9 +155,8 @@ class GuardedSocketIOInput(SocketIOInput):
         return GuardedSocketIOOutput(self.sio, self.bot_message_evt)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        rasa_settings().keyring.derived_key(
-            SESSION_PURPOSE
-        )  # no ADVISOR_SECRET_KEY: refuse to start (MissingSecret)
+        # no ADVISOR_SECRET_KEY: refuse to start (MissingSecret)
+        rasa_settings().keyring.derived_key(SESSION_PURPOSE)
         # cors_allowed_origins=[]: engine.io leaves CORS headers to Sanic's --cors (as in
         # Rasa); OriginCheckedEngineIO checks the Origin against the same list.
         sio = OriginCheckedSocketIO(
