@@ -1,5 +1,5 @@
 """The action server's settings: every environment variable the actions read, read
-once when the action server loads the actions (actions/__init__.py).
+once when the action server starts (runtime/launch.py).
 
 The table of every variable is in the README ("Settings").
 """

@@ -38,9 +38,14 @@ def run_action_server(args: list[str]) -> None:
     from rasa_sdk.__main__ import main_from_args
     from rasa_sdk.endpoint import create_argument_parser
 
+    from actions.settings import action_settings
     from runtime.action_auth import require_token
 
     require_token(os.environ)  # every call but /health needs ACTION_SERVER_TOKEN
+    try:
+        action_settings()  # read once, now: a bad value stops the start with its name
+    except ValueError as error:
+        sys.exit(f"runtime.launch: {error}")
 
     options = create_argument_parser().parse_args(args)
     options.actions = options.actions or "actions"  # Rasa's default for `run actions`
@@ -54,7 +59,10 @@ def main(argv: list[str] | None = None) -> None:
         return
     from runtime import patches
 
-    patches.install()  # reads runtime/settings.py first: a bad value stops the start
+    try:
+        patches.install()  # reads runtime/settings.py first
+    except ValueError as error:  # a setting that is no valid value: say which, no traceback
+        sys.exit(f"runtime.launch: {error}")
     # In-process: sys.argv changes only this interpreter's copy; the kernel's
     # cmdline (ps) keeps the launcher's own arguments.
     from rasa.__main__ import main as rasa_main
