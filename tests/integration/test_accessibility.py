@@ -25,7 +25,7 @@ import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -750,17 +750,23 @@ def test_admin_pages_by_keyboard_only_at_200_percent_zoom(
     everyone = conversation_ids(page)
     assert len(everyone) == 8
 
-    # Filter: from today (UTC) in the web channel only. The first field has focus.
-    today = datetime.now(timezone.utc).date()
+    # Filter: from the day the web conversation started, in the web channel only. The
+    # first field has focus; the browser's date field takes mm/dd/yyyy in en-US.
+    started = page.evaluate(
+        "web => [...document.querySelectorAll('tbody tr')]"
+        ".find(tr => tr.cells[0].innerText.trim() === web).cells[2].innerText.slice(0, 10)",
+        conversations["web"],
+    )
+    day = date.fromisoformat(started)
     assert page.evaluate(ADMIN_FOCUSED_JS)["name"] == "from"
-    page.keyboard.type(today.strftime("%m%d%Y"))
+    page.keyboard.type(day.strftime("%m%d%Y"))
     tab_to(page, "Tab", lambda f: f["name"] == "channel")
     page.keyboard.type("web")  # the select's type-ahead
     tab_to(page, "Tab", lambda f: f["text"] == "Show")
     with page.expect_navigation():
         page.keyboard.press("Space")
     arrive(page, "Conversations")
-    assert f"from={today.isoformat()}" in page.url and "channel=socketio" in page.url
+    assert f"from={day.isoformat()}" in page.url and "channel=socketio" in page.url
     assert conversation_ids(page) == [conversations["web"]]
 
     # Search every channel for a message's words; Enter in the field sends the form.
