@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from harness.servers import MODEL, ActionServer, Chat, RasaServer
+from tests.integration.admin_stack import admin_server, conversations  # noqa: F401  (fixtures)
 from tests.integration.browser import playwright_api, widget  # noqa: F401  (fixtures)
 from tests.integration.fake_slack import FakeSlack
 
