@@ -18,6 +18,7 @@ _FIRST_PERSON = re.compile(r"\b(?:we|we're|were|we've|our|ours|us|i|i'm|im|i've|
 _OUTSOURCING = re.compile(
     r"\b(?:outsourc\w*|offshor\w*|nearshor\w*|contract(?:ing)? (?:it )?out|farm(?:ing)? out|"
     r"hand(?:ing)? (?:it |them )?(?:over|off)|offload\w*|third[- ]part(?:y|ies)|"
+    r"send(?:ing)? (?:it |them |this |that )?out|"
     r"outside (?:team|firm|provider|vendor|company|partner)|external (?:team|provider|vendor|"
     r"partner|firm|company)|(?:a|an) (?:bpo|kpo) (?:provider|vendor|firm|company|partner))\b"
 )

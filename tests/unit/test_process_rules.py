@@ -49,6 +49,7 @@ def test_knowledge_questions_and_requests_for_data_open_nothing(text: str) -> No
         # terse writers drop the "we"; weighing it up is enough
         "vet practice, 6 sites. been thinking about getting an outside team for some admin",
         "we're considering handing some back office work to a third party, where do we even begin",
+        "Print shop. We drown in proof checking. Considering sending it out. Worth it?",
     ],
 )
 def test_weighing_up_outsourcing_opens_an_assessment_without_a_process(text: str) -> None:
