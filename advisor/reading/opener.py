@@ -33,7 +33,8 @@ _OBJECT = re.compile(
 # What the source cannot answer: these are declined, not assessed.
 _ASKS_FOR_DATA = re.compile(
     r"\b(?:how much|salar\w*|earn\w*|wages?|pay rates?|quotes?|rates? per|"
-    r"(?:prices?|pricing)(?! (?:our|my|their|its|the|of our) )|"
+    # a price asked for ("the pricing?", "prices for a kpo team"), not "our pricing models"
+    r"(?:prices?|pricing)(?=\s*(?:[?.!,]|$|(?:for|of|per|on|in|range|list|like|info|details)\b))|"
     r"per hour|hourly|fees?|ballpark|budget for|market size|statistics|stats|ranking|rank|"
     r"(?:costs?|fees?|prices?|pay|earn\w*|charges?|rates?)\b[^.?!]{0,30}\b(?:per|a|each) "
     r"(?:month|year|hour|seat)|typical(?:ly)? costs?|cost per|"

@@ -77,6 +77,7 @@ _NOT_WORK = re.compile(
 
 # "would that count as kpo?": the work was named in an earlier sentence.
 _POINTS_BACK = re.compile(r"\b(?:that|this|it|those|these)\b")
+_MAX_WORDS_POINTED_AT = 5
 
 
 def asks_which_model(text: str) -> str | None:
@@ -100,6 +101,11 @@ def asks_which_model(text: str) -> str | None:
             earlier = [m for m in find_processes(before) if not m.weak]
             if earlier:
                 return before[earlier[-1].start : earlier[-1].end]
+            named_before = sentences[index - 1].strip(" .,:;-") if index else ""
+            if 0 < len(named_before.split()) <= _MAX_WORDS_POINTED_AT and not _NOT_WORK.search(
+                named_before
+            ):  # "side question. credit risk analysis - would that be bpo or kpo?"
+                return named_before
         for form in _PLAIN_FORMS:
             found = form.match(sentence)
             process = _LIKE.sub("", found.group("process")) if found else ""
@@ -160,7 +166,7 @@ def process_model(text: str, guesses: Guesses | None = None) -> ProcessModel | N
     if matches:
         match = matches[0]
         return ProcessModel(cleaned[match.start : match.end], match.entry.typical, match.entry)
-    process = _asked_work(cleaned)
+    process = _asked_work(cleaned) or asks_which_model(text)
     if process is None:
         return None
     return ProcessModel(process, _model_from_the_work(process, guesses or {}), None)

@@ -63,6 +63,7 @@ def test_weighing_up_outsourcing_opens_an_assessment_without_a_process(text: str
         ("does equity research fall under kpo", "equity research", Model.KPO),
         ("bpo or kpo: payroll?", "payroll", Model.BPO),
         ("is our payroll bpo or kpo?", "payroll", Model.BPO),
+        ("side note. freight audit - would that be bpo or kpo?", "freight audit", None),
         (
             "our auditors keep mentioning equity research. would that be bpo or kpo?",
             "equity research",
@@ -105,6 +106,8 @@ def test_comparisons_and_own_processes_are_not_classification_questions(text: st
         ),
         ("I lead a practice (forty fee earners). Should we outsource our billing?", False),
         ("we outsource our billing already. what does a bpo charge per month?", True),
+        ("what's the pricing for a kpo research team?", True),
+        ("our pricing team is swamped, should we outsource the data entry?", False),
     ],
 )
 def test_requests_for_data_are_declined(text: str, declined: bool) -> None:
