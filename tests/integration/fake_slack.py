@@ -9,12 +9,15 @@ import hmac
 import json
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import count
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
+
+import requests
 
 # Test-only secrets, handed to the Rasa server in its environment.
 BOT_TOKEN = "xoxb-test-outsourcing-advisor"
@@ -22,6 +25,12 @@ SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
 BOT_USER_ID = "UBOTADVISOR"
 BOT_ID = "BBOTADVISOR"
 TEAM_ID = "TTESTTEAM"
+# The hand-off channel (HANDOFF_SLACK_CHANNEL) and its members, the consultants.
+HANDOFF_CHANNEL = "CHANDOFF01"
+CONSULTANT = "UCONSULT01"
+OUTSIDER = "UOUTSIDE01"  # in the workspace, not in the hand-off channel
+# Short enough to test, long enough for a slow turn under load (minutes).
+HANDOFF_TIMEOUT_MINUTES = "0.5"
 
 
 def sign(body: bytes, timestamp: int | None = None, secret: str = SIGNING_SECRET) -> dict[str, str]:
@@ -37,11 +46,16 @@ class Call:
     method: str  # e.g. "chat.postMessage"
     args: dict[str, Any]
     token: str
+    ts: str | None = None  # the ts a chat.postMessage was answered with
 
 
 @dataclass
 class FakeSlack:
     calls: list[Call] = field(default_factory=list)  # answered successfully
+    # conversations.members: channel -> member ids
+    members: dict[str, list[str]] = field(
+        default_factory=lambda: {HANDOFF_CHANNEL: [CONSULTANT, BOT_USER_ID]}
+    )
     failed: list[Call] = field(default_factory=list)  # made to fail by fail_posts()
 
     def __post_init__(self) -> None:
@@ -63,6 +77,8 @@ class FakeSlack:
             "SLACK_BOT_TOKEN": BOT_TOKEN,
             "SLACK_SIGNING_SECRET": SIGNING_SECRET,
             "SLACK_API_URL": self.api_url,
+            "HANDOFF_SLACK_CHANNEL": HANDOFF_CHANNEL,
+            "HANDOFF_TIMEOUT_MINUTES": HANDOFF_TIMEOUT_MINUTES,
         }
 
     def __enter__(self) -> "FakeSlack":
@@ -138,9 +154,23 @@ class FakeSlack:
 
     # ------------------------------------------------------------ server
 
-    def _record(self, method: str, args: dict[str, Any], token: str) -> dict[str, Any]:
+    def posted(self, channel: str, containing: str) -> list[Call]:
+        """chat.postMessage calls to `channel` whose text contains `containing`."""
         with self._changed:
-            self.calls.append(Call(method, args, token))
+            return [
+                c
+                for c in self.calls
+                if c.method == "chat.postMessage"
+                and c.args.get("channel") == channel
+                and containing in str(c.args.get("text", ""))
+            ]
+
+    def _record(self, method: str, args: dict[str, Any], token: str) -> dict[str, Any]:
+        ts = None
+        if method == "chat.postMessage" and token == BOT_TOKEN:
+            ts = f"{int(time.time())}.{next(self._ts):06d}"
+        with self._changed:
+            self.calls.append(Call(method, args, token, ts))
             self._changed.notify_all()
         if token != BOT_TOKEN:
             return {"ok": False, "error": "invalid_auth"}
@@ -154,8 +184,14 @@ class FakeSlack:
                 "user_id": BOT_USER_ID,
                 "bot_id": BOT_ID,
             }
+        if method == "conversations.members":
+            return {
+                "ok": True,
+                "members": list(self.members.get(str(args.get("channel")), [])),
+                "response_metadata": {"next_cursor": ""},
+            }
         if method in ("chat.postMessage", "chat.update"):
-            ts = args.get("ts") or f"{int(time.time())}.{next(self._ts):06d}"
+            ts = args.get("ts") or ts or f"{int(time.time())}.{next(self._ts):06d}"
             return {
                 "ok": True,
                 "channel": args.get("channel"),
@@ -187,6 +223,13 @@ class FakeSlack:
                     return
                 self._answer(200, fake._record(method, args, token))
 
+            def do_GET(self) -> None:  # slack_sdk reads some methods with GET
+                path, _, query = self.path.partition("?")
+                args = {k: v[0] for k, v in parse_qs(query).items()}
+                token = self.headers.get("Authorization", "").removeprefix("Bearer ")
+                method = path.rstrip("/").rsplit("/", 1)[-1]
+                self._answer(200, fake._record(method, args, token))
+
             def _answer(self, status: int, answer: dict[str, Any]) -> None:
                 body = json.dumps(answer).encode()
                 self.send_response(status)
@@ -199,3 +242,85 @@ class FakeSlack:
                 pass
 
         return Handler
+
+
+class SlackWebhook:
+    """Signed requests to the assistant's Slack webhook, as Slack sends them."""
+
+    def __init__(self, base_url: str) -> None:
+        self.url = f"{base_url}/webhooks/slack/webhook"
+
+    def send(
+        self, body: bytes, content_type: str, headers: dict[str, str] | None = None
+    ) -> requests.Response:
+        all_headers = {"Content-Type": content_type, **sign(body), **(headers or {})}
+        return requests.post(self.url, data=body, headers=all_headers, timeout=10)
+
+    def message(
+        self,
+        channel: str,
+        user: str,
+        text: str,
+        thread_ts: str | None = None,
+        event_id: str | None = None,
+        retry: int | None = None,
+    ) -> requests.Response:
+        """A `message` event (a DM when `channel` starts with D)."""
+        ts = f"{time.time():.6f}"
+        event = {
+            "type": "message",
+            "channel": channel,
+            "user": user,
+            "text": text,
+            "ts": ts,
+            "team": TEAM_ID,
+            "channel_type": "im" if channel.startswith("D") else "channel",
+            **({"thread_ts": thread_ts} if thread_ts else {}),
+        }
+        envelope = {
+            "type": "event_callback",
+            "team_id": TEAM_ID,
+            "event": event,
+            "event_id": event_id or f"Ev{uuid.uuid4().hex[:12].upper()}",
+            "event_time": int(time.time()),
+            "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}],
+        }
+        headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
+        return self.send(
+            json.dumps(envelope).encode(), "application/json", headers if retry else None
+        )
+
+    def click(
+        self,
+        channel: str,
+        user: str,
+        message_ts: str,
+        value: str,
+        action_id: str = "rasa_button_0",
+        thread_ts: str | None = None,
+    ) -> requests.Response:
+        """A button click (interactivity payload) on the message `message_ts`."""
+        payload = {
+            "type": "block_actions",
+            "user": {"id": user, "team_id": TEAM_ID},
+            "team": {"id": TEAM_ID},
+            "channel": {"id": channel},
+            "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
+            "message": {
+                "ts": message_ts,
+                "text": "",
+                "blocks": [],
+                **({"thread_ts": thread_ts} if thread_ts else {}),
+            },
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": action_id,
+                    "value": value,
+                    "text": {"type": "plain_text", "text": value},
+                    "action_ts": f"{time.time():.6f}",
+                }
+            ],
+        }
+        body = urlencode({"payload": json.dumps(payload)}).encode()
+        return self.send(body, "application/x-www-form-urlencoded")
