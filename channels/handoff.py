@@ -41,6 +41,7 @@ T = TypeVar("T")
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 MEMBERS_TTL = 60.0  # seconds a channel's member list is trusted
 OVERDUE_CHECK_SECONDS = 2.0
+CLEANUP_SECONDS = 600.0  # old event ids, ended hand-offs past retention
 CONSULTANT = "consultant"
 ASSISTANT = "assistant"
 WEB_PREFIX = "socketio:"
@@ -74,7 +75,10 @@ class HandoffRequestWatcher(OutputChannel):
             return
         await self.inner.send_response(recipient_id, message)
 
-    def __getattr__(self, name: str) -> Any:
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self.inner.send_text_message(recipient_id, text, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:  # anything else the channel's output has
         return getattr(self.inner, name)
 
 
@@ -105,6 +109,7 @@ class HandoffHub:
         self._wake = asyncio.Event()
         self._loop_task: asyncio.Task[None] | None = None
         self._attaching: asyncio.Lock | None = None
+        self._cleaned_at = 0.0
 
     # --- wiring --------------------------------------------------------------------------
 
@@ -157,7 +162,9 @@ class HandoffHub:
                 if handoff.is_overdue(time.time(), self.settings.timeout_seconds):
                     await self.end(handoff, "timeout")
                 else:
-                    self._post_in_thread(handoff.thread_ts, say.user_line(message.text or ""))
+                    # Awaited (with the outbox's retries): once the user's message is
+                    # handled, it is in the thread, whatever happens to this process next.
+                    await self._post_in_thread(handoff.thread_ts, say.user_line(message.text or ""))
                     # Recorded in the conversation; Rasa doesn't answer a paused one.
                     return await on_new_message(message)
             watcher = HandoffRequestWatcher(message.output_channel)
@@ -338,7 +345,10 @@ class HandoffHub:
         now = time.time()
         for handoff in await self._db(self.store.overdue, now, self.settings.timeout_seconds):
             await self.end(handoff, "timeout")
-        await self._db(self.store.forget_events, now)
+        if now - self._cleaned_at > CLEANUP_SECONDS:
+            self._cleaned_at = now
+            await self._db(self.store.forget_events, now)
+            await self._db(self.store.forget_ended, now - self.settings.retention_days * 86400)
 
     # --- ending it ------------------------------------------------------------------------
 
@@ -369,8 +379,8 @@ class HandoffHub:
         except Exception:
             logger.exception(f"Hand-off: could not resume {conversation_id} in its tracker.")
 
-    def _post_in_thread(self, thread_ts: str, text: str) -> None:
-        self.outbox.post(
+    def _post_in_thread(self, thread_ts: str, text: str) -> "asyncio.Task[bool]":
+        return self.outbox.post(
             self.client.chat_postMessage,
             "chat.postMessage",
             self.settings.slack_channel,

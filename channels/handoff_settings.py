@@ -8,6 +8,8 @@ No Rasa imports: the action server imports this module too.
 - SLACK_BOT_TOKEN, SLACK_API_URL: the same token and API the Slack channel uses.
 - HANDOFF_TIMEOUT_MINUTES: a hand-off with no consultant reply for this long is
   ended and the user told (default 15; a float, so tests can use seconds).
+- CONVERSATION_RETENTION_DAYS: ended hand-offs are deleted after as many days as
+  conversations are kept (default 30, as stores/retention.py).
 """
 
 import os
@@ -35,6 +37,7 @@ class HandoffSettings:
     # How often each Rasa server looks for consultant messages to push to its web
     # sockets, and for timed-out hand-offs (seconds).
     poll_seconds: float = 0.25
+    retention_days: float = 30.0
 
     @property
     def enabled(self) -> bool:
@@ -55,4 +58,5 @@ class HandoffSettings:
             timeout_minutes=_positive_float(
                 env.get("HANDOFF_TIMEOUT_MINUTES"), DEFAULT_TIMEOUT_MINUTES
             ),
+            retention_days=_positive_float(env.get("CONVERSATION_RETENTION_DAYS"), 30.0),
         )

@@ -229,6 +229,18 @@ class HandoffStore:
             )
         return int(result.rowcount or 0)
 
+    def forget_ended(self, before: float) -> int:
+        """Delete hand-offs that ended, and undelivered messages queued, before `before`
+        (retention: the same number of days as the conversations)."""
+        with self._transaction() as db:
+            ended = db.execute(
+                handoffs.delete().where(
+                    (handoffs.c.state == ENDED) & (handoffs.c.ended_at < before)
+                )
+            )
+            stale = db.execute(handoff_outbox.delete().where(handoff_outbox.c.created_at < before))
+        return int(ended.rowcount or 0) + int(stale.rowcount or 0)
+
     # --- messages waiting for web and REST users -------------------------------------
 
     def queue(self, conversation_id: str, sender: str, text: str, now: float) -> None:

@@ -104,3 +104,15 @@ def test_a_hand_off_survives_a_restart(tmp_path: Path):
     after_restart = HandoffStore(engine_for(url))
     assert after_restart.active("c") is not None
     assert [m.text for m in after_restart.take("c")] == ["kept"]
+
+
+def test_ended_hand_offs_and_stale_messages_are_deleted_after_retention(replicas):
+    one, _ = replicas
+    one.open("old", "1.1", "rest", {}, now=0.0)
+    one.end("old", now=10.0)
+    one.open("live", "2.2", "rest", {}, now=0.0)  # active: kept however old
+    one.queue("old", "consultant", "never fetched", now=5.0)
+    one.queue("live", "consultant", "fresh", now=500.0)
+    assert one.forget_ended(before=100.0) == 2
+    assert one.active("live") is not None
+    assert [m.text for m in one.waiting()] == ["fresh"]
