@@ -148,13 +148,13 @@ def test_a_slack_user_hands_off_in_a_dm_and_the_button_hands_back(
 
     for reply in ("Hello from the consulting team.", "Which process is it about?"):
         assert slack.message(HANDOFF_CHANNEL, CONSULTANT, reply, thread).ok
-        fake_slack.wait_for(lambda r=reply: fake_slack.posted(dm, f"*Consultant:* {r}"))
+        fake_slack.wait_for(lambda r=reply: fake_slack.posted(dm, f"*Consultant:* {r}"), timeout=30)
 
     assert slack.message(dm, user, "It's our payroll.").ok
     in_thread(fake_slack, thread, "*User:* It's our payroll.")
 
     assert slack.click(HANDOFF_CHANNEL, CONSULTANT, thread, RESUME_ACTION, RESUME_ACTION).ok
-    fake_slack.wait_for(lambda: fake_slack.posted(dm, BACK))
+    fake_slack.wait_for(lambda: fake_slack.posted(dm, BACK), timeout=30)
     assert slack.message(dm, user, "what is KPO?").ok
     fake_slack.wait_for(lambda: fake_slack.posted(dm, "Knowledge Process Outsourcing"), timeout=30)
     assert len(fake_slack.posted(dm, "*Consultant:*")) == 2
@@ -181,8 +181,9 @@ def test_a_web_user_hands_off_and_sees_the_consultant_live(
         widget.wait_for_bot(before, reply)
         delays.append(time.monotonic() - sent)
     consultant_items = widget.page.eval_on_selector_all(
-        ".ac-transcript > .ac-consultant", "items => items.map(i => i.innerText.trim())"
+        ".ac-transcript > .ac-consultant", "items => items.map(i => i.textContent)"
     )
+    consultant_items = [" ".join(item.split()) for item in consultant_items]
     assert consultant_items == [
         "Consultant: Hello, this is Ana, a consultant.",
         "Consultant: How can I help with your process?",
