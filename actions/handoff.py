@@ -36,6 +36,33 @@ WAITING = (
 )
 
 
+FAILED_TURNS_BEFORE_OFFER = 3
+FAILED_INTENTS = frozenset({"nlu_fallback", "out_of_scope"})
+CONSULTANT_BUTTON = {"title": "Talk to a consultant", "payload": "/request_handoff"}
+
+
+def failed_turns_in_a_row(events: list[dict[str, Any]]) -> int:
+    """How many of the user's latest messages in a row the bot could not help with
+    (NLU fell back, or they were out of scope), this one included."""
+    failed = 0
+    for event in reversed(events):
+        if event.get("event") != "user":
+            continue
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        if intent not in FAILED_INTENTS:
+            break
+        failed += 1
+    return failed
+
+
+def consultant_button_after_failures(tracker: Tracker) -> list[dict[str, str]]:
+    """After three misunderstood messages in a row, the fallback's suggestions end with
+    "Talk to a consultant" (when one can be reached), which leads to the offer."""
+    if SETTINGS.enabled and failed_turns_in_a_row(tracker.events) >= FAILED_TURNS_BEFORE_OFFER:
+        return [CONSULTANT_BUTTON]
+    return []
+
+
 def assessment_summary(tracker: Tracker) -> tuple[str, str | None]:
     """One line on the latest finished assessment, and its report link."""
     kept = kept_assessments(tracker)

@@ -213,3 +213,13 @@ def test_no_reply_in_time_tells_the_user_and_resumes(
     assert [m["text"] for m in messages] == [TIMED_OUT]
     in_thread(fake_slack, thread, "No reply in time")
     assert "Knowledge Process Outsourcing" in chat.text("what is KPO?")
+
+
+def test_three_misunderstood_messages_in_a_row_lead_to_the_offer(rasa_server: RasaServer) -> None:
+    chat = Chat(rasa_server.base_url)
+    # Out of scope, out of scope, then not understood at all: the suggestions the
+    # fallback offers now include a consultant.
+    for gibberish in ("blorf zibble quantum", "zarg plinth wobble", "asdkjh qwpeoiu"):
+        chat.text(gibberish)
+    assert "Talk to a consultant" in [button["title"] for button in chat.buttons()]
+    assert OFFER in chat.click("Talk to a consultant")

@@ -57,3 +57,27 @@ def test_starting_pauses_the_conversation_and_asks_the_server_to_post_it(monkeyp
     }
     assert messages[1]["text"] == handoff.WAITING
     assert [e["event"] for e in events] == ["pause"]
+
+
+def user(intent: str) -> dict[str, Any]:
+    return {"event": "user", "text": "x", "parse_data": {"intent": {"name": intent}}}
+
+
+def test_failed_turns_count_the_latest_misunderstood_messages_in_a_row():
+    bot = {"event": "bot", "text": "Sorry?"}
+    assert handoff.failed_turns_in_a_row([]) == 0
+    assert handoff.failed_turns_in_a_row([user("nlu_fallback"), bot, user("greet")]) == 0
+    events = [user("nlu_fallback"), user("greet"), bot, user("nlu_fallback"), bot]
+    assert handoff.failed_turns_in_a_row(events + [user("nlu_fallback")] * 2) == 3
+    assert handoff.failed_turns_in_a_row([user("out_of_scope"), user("nlu_fallback")]) == 2
+
+
+def test_the_third_misunderstood_message_in_a_row_suggests_a_consultant(monkeypatch):
+    monkeypatch.setattr(handoff, "SETTINGS", ON)
+    two, three = tracker(), tracker()
+    two.events = [user("nlu_fallback")] * 2
+    three.events = [user("nlu_fallback")] * 3
+    assert handoff.consultant_button_after_failures(two) == []
+    assert handoff.consultant_button_after_failures(three) == [handoff.CONSULTANT_BUTTON]
+    monkeypatch.setattr(handoff, "SETTINGS", OFF)
+    assert handoff.consultant_button_after_failures(three) == []
