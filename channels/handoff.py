@@ -28,6 +28,7 @@ from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationResumed
 from sanic import Blueprint
+from sqlalchemy.exc import SQLAlchemyError
 
 from channels import handoff_format as say
 from channels.handoff_settings import HandoffSettings
@@ -157,7 +158,13 @@ class HandoffHub:
         async def handle(message: UserMessage) -> Any:
             if self.store is None:
                 return await on_new_message(message)
-            handoff = await self._db(self.store.active, message.sender_id)
+            try:
+                handoff = await self._db(self.store.active, message.sender_id)
+            except SQLAlchemyError as error:
+                # The tracker store's database: Rasa's store fails on it next and the
+                # user gets the channel's "can't reach my memory" reply.
+                logger.warning(f"Hand-off: database unavailable ({error}).")
+                return await on_new_message(message)
             if handoff is not None:
                 if handoff.is_overdue(time.time(), self.settings.timeout_seconds):
                     await self.end(handoff, "timeout")
@@ -304,7 +311,11 @@ class HandoffHub:
         """A REST user's waiting messages, in the REST channel's reply format."""
         if self.store is None:
             return []
-        taken = await self._db(self.store.take, conversation_id)
+        try:
+            taken = await self._db(self.store.take, conversation_id)
+        except SQLAlchemyError as error:  # they stay queued for the next request
+            logger.warning(f"Hand-off: database unavailable ({error}).")
+            return []
         return [
             {"recipient_id": conversation_id, "text": message.text, "from": message.sender}
             for message in taken
