@@ -42,6 +42,7 @@ T = TypeVar("T")
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 MEMBERS_TTL = 60.0  # seconds a channel's member list is trusted
 OVERDUE_CHECK_SECONDS = 2.0
+NEW_THREAD_GRACE = 2.0  # seconds a reply waits for its just-posted hand-off
 CLEANUP_SECONDS = 600.0  # old event ids, ended hand-offs past retention
 CONSULTANT = "consultant"
 ASSISTANT = "assistant"
@@ -231,16 +232,17 @@ class HandoffHub:
         thread_ts = event.get("thread_ts")
         if not isinstance(thread_ts, str) or thread_ts == event.get("ts"):
             return  # the channel's own chatter, not a reply in a hand-off thread
-        if event_id and not await self._db(self.store.first_delivery, event_id, time.time()):
-            logger.info(f"Hand-off: event {event_id} was handled already.")
-            return
         user = str(event.get("user"))
         if not await self.is_member(user):
             logger.warning(f"Hand-off: ignored a reply by {user}, not in the hand-off channel.")
             return
-        handoff = await self._db(self.store.by_thread, thread_ts)
+        handoff = await self._handoff_in(thread_ts)
         if handoff is None:
-            return  # an ended hand-off's thread
+            return  # an ended hand-off's thread, or another thread of the channel
+        # Marked handled only now: a delivery that stopped before this point is retried.
+        if event_id and not await self._db(self.store.first_delivery, event_id, time.time()):
+            logger.info(f"Hand-off: event {event_id} was handled already.")
+            return
         text = slack_text_to_plain(str(event.get("text", "")), bot_ids).strip()
         if not text:
             return
@@ -260,9 +262,25 @@ class HandoffHub:
         if not isinstance(thread_ts, str) or not await self.is_member(user):
             logger.warning(f"Hand-off: ignored a hand-back by {user}.")
             return
-        handoff = await self._db(self.store.by_thread, thread_ts)
+        handoff = await self._handoff_in(thread_ts)
         if handoff is not None:
             await self.end(handoff, "resume", by=user)
+
+    async def _handoff_in(self, thread_ts: str) -> Handoff | None:
+        """The active hand-off of a thread. A thread started in the last minute that is
+        not known yet may be one whose post was just answered and is being stored
+        (start() stores it once Slack returns its ts): waited for, briefly."""
+        assert self.store is not None
+        try:
+            age = time.time() - float(thread_ts)
+        except ValueError:
+            age = float("inf")
+        deadline = time.monotonic() + NEW_THREAD_GRACE
+        while True:
+            handoff = await self._db(self.store.by_thread, thread_ts)
+            if handoff is not None or age > 60 or time.monotonic() > deadline:
+                return handoff
+            await asyncio.sleep(0.1)
 
     async def is_member(self, user: str) -> bool:
         """Whether `user` is in the hand-off channel (conversations.members, cached)."""
