@@ -21,6 +21,10 @@ read and continue that conversation). When ``REST_TOKEN`` is set in the environm
 every POST must carry ``Authorization: Bearer <REST_TOKEN>`` (compared in constant
 time), or it gets 401 ``{"error": "unauthorized", ...}`` and nothing is processed.
 Enable it in credentials.yml as ``channels.rest.GuardedRestInput:``.
+
+During a hand-off to a consultant (channels/handoff.py) the consultant's replies are
+queued: returned with the sender's next POST, or on ``GET /webhooks/rest/messages?sender=``
+(same token), each once, as ``{"recipient_id", "text", "from": "consultant"|"assistant"}``.
 """
 
 import hashlib
