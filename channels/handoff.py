@@ -251,6 +251,7 @@ class HandoffHub:
             return
         await self._db(self.store.consultant_wrote, handoff.conversation_id, time.time())
         await self.tell_user(handoff, CONSULTANT, text, slack_text=str(event.get("text", "")))
+        await self._record(handoff.conversation_id, text, user)
 
     async def consultant_action(self, payload: dict[str, Any]) -> None:
         """The "Hand back to the bot" button of a hand-off post."""
@@ -407,6 +408,21 @@ class HandoffHub:
                 await agent.tracker_store.save(tracker)
         except Exception:
             logger.exception(f"Hand-off: could not resume {conversation_id} in its tracker.")
+
+    async def _record(self, conversation_id: str, text: str, consultant: str) -> None:
+        """The consultant's reply in the conversation too (transcripts, retention), as a
+        bot message marked with who wrote it."""
+        agent = self.agent
+        try:
+            async with agent.lock_store.lock(conversation_id):
+                tracker = await agent.tracker_store.retrieve(conversation_id)
+                if tracker is not None:
+                    tracker.update(
+                        BotUttered(text, metadata={"from": CONSULTANT, "consultant": consultant})
+                    )
+                    await agent.tracker_store.save(tracker)
+        except Exception:
+            logger.exception(f"Hand-off: could not record a reply in {conversation_id}.")
 
     def _post_in_thread(self, thread_ts: str, text: str) -> "asyncio.Task[bool]":
         return self.outbox.post(

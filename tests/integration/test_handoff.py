@@ -8,6 +8,7 @@ thread and a signed "Hand back to the bot" click. Retries (same event_id) and re
 people outside the hand-off channel must not reach the user.
 """
 
+import json
 import sqlite3
 import time
 import uuid
@@ -131,6 +132,13 @@ def test_a_rest_user_hands_off_talks_to_a_consultant_and_is_handed_back(
         {"recipient_id": chat.sender, "text": "Hi, I'm Ana from the team.", "from": "consultant"}
     ]
     assert poll(rasa_server, chat.sender) == []
+    # ...and kept in the conversation, marked as the consultant's (transcripts, retention).
+    with sqlite3.connect(str(rasa_server.tracker_db)) as db:
+        stored = db.execute(
+            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'bot'", (chat.sender,)
+        ).fetchall()
+    consultant_events = [json.loads(data) for (data,) in stored if "Ana from the team" in data]
+    assert [e["metadata"]["from"] for e in consultant_events] == ["consultant"]
 
     # Reply 2 comes back with the user's next message, which goes to the thread.
     assert slack.message(HANDOFF_CHANNEL, CONSULTANT, "What volume per month?", thread).ok
