@@ -13,8 +13,8 @@ from rasa_sdk.events import ConversationPaused
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.report import kept_assessments, link_to
+from advisor.handoff_settings import HandoffSettings
 from advisor.report import build_report
-from channels.handoff_settings import HandoffSettings
 
 SETTINGS = HandoffSettings.from_env()  # once, at start-up
 

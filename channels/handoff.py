@@ -30,8 +30,8 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationResu
 from sanic import Blueprint
 from sqlalchemy.exc import SQLAlchemyError
 
+from advisor.handoff_settings import HandoffSettings
 from channels import handoff_format as say
-from channels.handoff_settings import HandoffSettings
 from channels.slack_outbox import SlackOutbox
 from channels.slack_text import slack_text_to_plain
 from stores.handoff_store import Handoff, HandoffStore, engine_for

@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import handoff
-from channels.handoff_settings import HandoffSettings
+from advisor.handoff_settings import HandoffSettings
 
 ON = HandoffSettings(slack_channel="C1", bot_token="xoxb-test")
 OFF = HandoffSettings(slack_channel="", bot_token="xoxb-test")

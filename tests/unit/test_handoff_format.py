@@ -1,5 +1,6 @@
 """What the hand-off posts in Slack and tells the user (channels/handoff_format.py)."""
 
+from advisor.handoff_settings import HandoffSettings
 from channels.handoff_format import (
     RESUME_ACTION,
     describe_user,
@@ -9,7 +10,6 @@ from channels.handoff_format import (
     recent_lines,
     user_line,
 )
-from channels.handoff_settings import HandoffSettings
 
 
 def test_recent_lines_keep_the_last_user_and_bot_messages_only():

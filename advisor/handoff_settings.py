@@ -2,7 +2,7 @@
 
 Both servers build them once at start-up: the action server to know whether it may
 offer a consultant, the Rasa server to post to Slack and time hand-offs out.
-No Rasa imports: the action server imports this module too.
+It lives in advisor/ (no Rasa imports) because the action server and its image use it too.
 
 - HANDOFF_SLACK_CHANNEL: the Slack channel id (C…) consultants answer in; unset = off.
 - SLACK_BOT_TOKEN, SLACK_API_URL: the same token and API the Slack channel uses.
