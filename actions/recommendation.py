@@ -40,6 +40,7 @@ FOLLOW_UP_BUTTONS = [
     {"title": "What would change it?", "payload": "/what_would_change"},
     {"title": "Assess another process", "payload": "/assess_another"},
     {"title": "Start over", "payload": "/restart_assessment"},
+    {"title": "Talk to a consultant", "payload": "/request_handoff"},
 ]
 COMPARE_BUTTON = {"title": "Compare my processes", "payload": "/compare_processes"}
 REPORT_LINK_TITLE = "Open the report"
