@@ -8,7 +8,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
 from advisor.answers import ANSWER_SLOTS, Answers
-from advisor.reading.turn import Decision, Turn, interpret
+from advisor.reading.kind_model import Kind
+from advisor.reading.turn import KIND_THRESHOLD, Decision, Turn, interpret
 
 # The guesses of the answer model (components/answer_guesser.py) and the kind model
 # (components/kind_reader.py) in the parse data.
@@ -82,8 +83,12 @@ def read_turn(tracker: Tracker, open_question: str | None) -> tuple[Turn, Decisi
 
 def answers_in_latest_message(tracker: Tracker) -> dict[str, str]:
     """A change of mind after the recommendation, read by the same interpreter as the
-    answers during the assessment (no question open)."""
-    _, decision = read_turn(tracker, None)
+    answers during the assessment (no question open). A message NLU called out of scope
+    counts only if the kind model calls it an answer ("cost savings is really what the
+    committee will look at"), so "who won the league?" changes nothing."""
+    turn, decision = read_turn(tracker, None)
+    if turn.intent == "out_of_scope" and turn.kinds.get(Kind.ANSWER.value, 0.0) < KIND_THRESHOLD:
+        return {}
     return {**decision.noted, **decision.answers}
 
 

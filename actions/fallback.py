@@ -5,6 +5,8 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.handoff import consultant_button_after_failures
+
 # What each suggestion says, and what clicking it sends. Plain-text payloads go
 # through NLU again, so Rasa treats the click as the clarified message.
 SUGGESTIONS: dict[str, tuple[str, str]] = {
@@ -54,6 +56,6 @@ class ActionDefaultAskAffirmation(Action):
         buttons = [{"title": SUGGESTIONS[key][0], "payload": SUGGESTIONS[key][1]} for key in topics]
         dispatcher.utter_message(
             text="Sorry, I'm not sure what you mean. Did you want one of these?",
-            buttons=buttons + [SOMETHING_ELSE],
+            buttons=buttons + [SOMETHING_ELSE] + consultant_button_after_failures(tracker),
         )
         return []

@@ -10,6 +10,7 @@ from actions.conversation import (
     answers_in_latest_message,
     assumed,
     current_answers,
+    latest_intent,
     set_answers,
     topic_in_play,
     user_text,
@@ -39,6 +40,7 @@ FOLLOW_UP_BUTTONS = [
     {"title": "What would change it?", "payload": "/what_would_change"},
     {"title": "Assess another process", "payload": "/assess_another"},
     {"title": "Start over", "payload": "/restart_assessment"},
+    {"title": "Talk to a consultant", "payload": "/request_handoff"},
 ]
 COMPARE_BUTTON = {"title": "Compare my processes", "payload": "/compare_processes"}
 REPORT_LINK_TITLE = "Open the report"
@@ -149,7 +151,10 @@ class ActionUpdateAnswers(Action):
     ) -> list[dict[str, Any]]:
         changes = answers_in_latest_message(tracker)
         if not changes:
-            dispatcher.utter_message(response="utter_ask_which_change")
+            out_of_scope = latest_intent(tracker)[0] == "out_of_scope"
+            dispatcher.utter_message(
+                response="utter_out_of_scope" if out_of_scope else "utter_ask_which_change"
+            )
             return []
         old_answers = current_answers(tracker)
         new_answers = old_answers.updated(changes)

@@ -123,6 +123,27 @@ def topic_key(topic: Topic) -> str:
     return topic_key(Topic(topic.aspect, BOTH)) if topic.subject != BOTH else "difference"
 
 
+# The same question under a condition: "for a small startup?", "what about in healthcare?"
+_CONDITION = re.compile(
+    r"^\W*(?:and |but |ok |so )?(?:what about |how about |is that (?:still )?true |same )?"
+    r"(?:for|in|at|with|if|when|given)\b",
+    re.I,
+)
+
+
+def agree_with_subject(key: str, text: str) -> str:
+    """The FAQ topic `key` about the model `text` names, when it names only the other one:
+    "my ceo keeps saying 'BPO', what is it?" asks what BPO is, whatever a classifier
+    weighed in the words around it."""
+    topic = FAQ_TOPICS.get(key)
+    named = [s for s, words in _SUBJECT_WORDS.items() if re.search(rf"\b(?:{words})\b", text, re.I)]
+    if topic is None or len(named) != 1 or topic.subject in (BOTH, named[0]):
+        return key
+    subject = named[0]
+    swapped = topic_key(Topic(topic.aspect, subject))
+    return swapped if swapped in FAQ_TOPICS else key
+
+
 def follow_up(previous: str, text: str) -> tuple[str, tuple[str, ...]]:
     """What a follow-up to the answer `previous` asks: ("answer", keys) for the
     answers to give, or ("why", (key,)) for why the previous answer holds."""
@@ -133,6 +154,8 @@ def follow_up(previous: str, text: str) -> tuple[str, tuple[str, ...]]:
     aspect = aspect_of(text)
     if aspect == "why":
         return "why", (_base_key(previous),)
+    if aspect is None and _CONDITION.match(text):  # "for a 10-person startup?"
+        aspect = last.aspect
     if aspect == "more" or (aspect is None and subject is None):
         aspect = MORE[last.aspect]
     elif aspect is None:

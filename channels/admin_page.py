@@ -302,7 +302,10 @@ async def _overview(request: Request, analytics: Analytics) -> HTTPResponse:
                 funnel,
                 filters,
                 horizontal_bars(
-                    [str(r[0]) for r in funnel.rows], [r[1] for r in funnel.rows], "conversations"
+                    [str(r[0]) for r in funnel.rows],
+                    [r[1] for r in funnel.rows],
+                    "conversations",
+                    funnel.title,
                 ),
                 note="Each step counts the conversations that also reached every step before it.",
             ),
@@ -321,7 +324,10 @@ async def _mix(request: Request, analytics: Analytics) -> HTTPResponse:
                 table,
                 filters,
                 horizontal_bars(
-                    [str(r[0]) for r in table.rows], [r[1] for r in table.rows], "assessments"
+                    [str(r[0]) for r in table.rows],
+                    [r[1] for r in table.rows],
+                    "assessments",
+                    table.title,
                 )
                 if table.rows
                 else "",
@@ -343,7 +349,10 @@ async def _understanding(request: Request, analytics: Analytics) -> HTTPResponse
         shares = analytics.understanding(filters)
         missed = analytics.not_understood(filters)
         chart = horizontal_bars(
-            [str(r[0]) for r in shares.rows], [r[2] for r in shares.rows], "% of user messages"
+            [str(r[0]) for r in shares.rows],
+            [r[2] for r in shares.rows],
+            "% of user messages",
+            shares.title,
         )
         return html.page(
             "Understanding",

@@ -21,6 +21,10 @@ read and continue that conversation). When ``REST_TOKEN`` is set in the environm
 every POST must carry ``Authorization: Bearer <REST_TOKEN>`` (compared in constant
 time), or it gets 401 ``{"error": "unauthorized", ...}`` and nothing is processed.
 Enable it in credentials.yml as ``channels.rest.GuardedRestInput:``.
+
+During a hand-off to a consultant (channels/handoff.py) the consultant's replies are
+queued: returned with the sender's next POST, or on ``GET /webhooks/rest/messages?sender=``
+(same token), each once, as ``{"recipient_id", "text", "from": "consultant"|"assistant"}``.
 """
 
 import hashlib
@@ -35,6 +39,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.handoff import hub as handoff_hub
 from channels.input_guard import Rejection, check_message, parse_json_object
 from channels.resilience import deliver
 from channels.socket_sessions import SENDER_PREFIX as SOCKET_PREFIX
@@ -97,6 +102,14 @@ class GuardedRestInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("guarded_rest_webhook", __name__)
+        # Human hand-off (channels/handoff.py): consultants' replies wait for the next
+        # request, or for GET /webhooks/rest/messages?sender=...
+        handoff_hub().install(webhook)
+        on_new_message = handoff_hub().wrap(on_new_message, self.name())
+
+        @webhook.route("/messages", methods=["GET"])
+        async def waiting(request: Request) -> HTTPResponse:
+            return await self.waiting_messages(request)
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -143,7 +156,20 @@ class GuardedRestInput(RestInput):
                 status=failure.status,
                 headers={"Retry-After": "10"},
             )
-        return response.json(collector.messages)
+        return response.json(collector.messages + await handoff_hub().take(checked.sender))
+
+    async def waiting_messages(self, request: Request) -> HTTPResponse:
+        """A consultant's replies not yet returned (each is returned once)."""
+        token = self.token
+        if token is not None and not bearer_matches(request.headers.get("authorization"), token):
+            return response.json(UNAUTHORIZED, status=401, headers={"WWW-Authenticate": "Bearer"})
+        sender = request.args.get("sender")
+        if reserved_sender(sender):
+            return response.json(RESERVED, status=400)
+        checked = check_message(sender, "poll", None)
+        if isinstance(checked, Rejection):
+            return response.json(checked.as_json(), status=checked.status)
+        return response.json(await handoff_hub().take(checked.sender))
 
 
 def _replies(sender: str, text: str) -> list[dict[str, Any]]:

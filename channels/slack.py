@@ -50,6 +50,8 @@ from sanic.response import HTTPResponse
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from channels.handoff import hub as handoff_hub
+from channels.handoff_format import RESUME_ACTION
 from channels.input_guard import TOO_LONG, Rejection, check_message
 from channels.resilience import deliver
 from channels.slack_dedupe import SeenCache, SlackDedupe, from_lock_store
@@ -310,6 +312,9 @@ class SlackChannel(SlackInput):
         if not self._is_person_writing(event, bot_ids):
             return response.text("")
         channel: str = event["channel"]  # a string: _is_person_writing checked it
+        if handoff_hub().is_handoff_channel(channel):  # a consultant (channels/handoff.py)
+            await handoff_hub().consultant_message(event, event_id, bot_ids)
+            return response.text("")
         is_dm = event.get("channel_type") == "im" or channel.startswith("D")
         if not (is_dm or event.get("type") == "app_mention"):
             return response.text("")  # channel chatter that doesn't mention us
@@ -410,6 +415,11 @@ class SlackChannel(SlackInput):
             return response.text("Malformed interactive payload", status=HTTPStatus.BAD_REQUEST)
         user_info, channel_info, message, container, team_info = parts
         action = actions[0]
+        if action.get("action_id") == RESUME_ACTION and handoff_hub().is_handoff_channel(
+            channel_info.get("id")
+        ):  # "Hand back to the bot" (channels/handoff.py)
+            await handoff_hub().consultant_action(payload)
+            return response.text("")
         choice = interactive_choice(action)
         user = text_or_none(user_info.get("id"))
         channel = text_or_none(channel_info.get("id"))
@@ -532,6 +542,9 @@ class SlackChannel(SlackInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         slack_webhook = Blueprint("slack_webhook", __name__)
+        # Human hand-off (channels/handoff.py): messages go to the consultant while it lasts.
+        handoff_hub().install(slack_webhook)
+        on_new_message = handoff_hub().wrap(on_new_message, self.name())
 
         @slack_webhook.listener("after_server_start")
         async def start(app: Any, *_: Any) -> None:

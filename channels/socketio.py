@@ -50,6 +50,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
+from channels.handoff import hub as handoff_hub
 from channels.input_guard import Rejection, check_message
 from channels.resilience import deliver
 from channels.socket_origin import OriginCheckedSocketIO
@@ -166,6 +167,11 @@ class GuardedSocketIOInput(SocketIOInput):
         self.sio = sio  # used by get_output_channel()
         self.sessions = SessionBindings()
         self.app: Any = None  # the Sanic app, for its agent's tracker and lock stores
+        # Human hand-off (channels/handoff.py): messages go to the consultant while it lasts.
+        handoff = handoff_hub()
+        handoff.install(socketio_webhook)
+        handoff.use_sockets(sio, self.bot_message_evt, self.namespace)
+        on_new_message = handoff.wrap(on_new_message, self.name())
 
         @socketio_webhook.listener("after_server_start")
         async def remember_app(app: Any, *_: Any) -> None:

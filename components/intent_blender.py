@@ -33,9 +33,11 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from advisor.follow_ups import agree_with_subject
 from advisor.reading import intent_model, linear_text
 from advisor.reading.intent_model import IntentModel, blend
 from components.linear_model_component import LinearModelComponent
+from components.question_focus import FULL_TEXT
 
 RANKING_LENGTH = 10  # as DIET reports
 
@@ -70,7 +72,7 @@ class IntentBlender(LinearModelComponent[IntentModel]):
             intents, topics = self._model.read(text)
             self._set_intent(message, intents)
             for retrieval_intent, distribution in topics.items():
-                self._set_topic(message, retrieval_intent, distribution)
+                self._set_topic(message, retrieval_intent, distribution, text)
         return messages
 
     def _set_intent(self, message: Message, linear: dict[str, float]) -> None:
@@ -86,9 +88,12 @@ class IntentBlender(LinearModelComponent[IntentModel]):
         message.set(INTENT, ranking[0], add_to_output=True)
         message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
-    def _set_topic(self, message: Message, retrieval_intent: str, linear: dict[str, float]) -> None:
+    def _set_topic(
+        self, message: Message, retrieval_intent: str, linear: dict[str, float], text: str
+    ) -> None:
         """Select the answer for `retrieval_intent` in the format of Rasa's
-        ResponseSelector; the retrieval action renders the top one's `utter_action`."""
+        ResponseSelector; the retrieval action renders the top one's `utter_action`.
+        A one-model topic follows the model the user names (`agree_with_subject`)."""
         selector = dict(message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {})
         selection = selector.get(retrieval_intent) or {}
         other = {
@@ -97,6 +102,11 @@ class IntentBlender(LinearModelComponent[IntentModel]):
         }
         mixed = blend(linear, other, float(self._config["topic_weight"]))
         key, confidence = mixed[0]
+        intent, _, topic = key.partition("/")
+        agreed = f"{intent}/{agree_with_subject(topic, str(message.get(FULL_TEXT) or text))}"
+        if agreed != key:
+            mixed = [(agreed, confidence)] + [pair for pair in mixed if pair[0] != agreed]
+            key = agreed
         response = dict(selection.get(RESPONSE_SELECTOR_PREDICTION_KEY) or {})
         if response.get(INTENT_RESPONSE_KEY) != key:
             # The answer texts live in the domain; the action renders `utter_action`.

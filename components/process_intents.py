@@ -72,12 +72,16 @@ def _intent_of(message: Message) -> str | None:
     current = message.get(INTENT) or {}
     name = current.get(INTENT_NAME_KEY)
     confidence = float(current.get(PREDICTED_CONFIDENCE_KEY) or 0.0)
-    if name != DECLINE and asks_for_data(text):
-        return DECLINE
+    # "would actuarial work like our pricing models be bpo or kpo?" asks which model, first.
     if name != CLASSIFY and asks_which_model(text):
         return CLASSIFY
+    if name != DECLINE and asks_for_data(text):
+        return DECLINE
     knowledge = name in KNOWLEDGE_INTENTS and confidence >= SURE_KNOWLEDGE
-    if name not in STARTING_INTENTS and not knowledge and opens_assessment(text):
+    # Also when the classifiers already lean to starting it, but too faintly to clear the
+    # fallback threshold ("Partner at a boutique. ... Considering sending it out. Worth it?").
+    starting = name in STARTING_INTENTS and confidence >= SURE_KNOWLEDGE
+    if not starting and not knowledge and opens_assessment(text):
         return START
     return None
 

@@ -34,13 +34,13 @@ Reply = dict[str, Any]
 
 
 @contextmanager
-def running_stack() -> Iterator[tuple[str, str]]:
+def running_stack(model: Path = MODEL) -> Iterator[tuple[str, str]]:
     """Start the action server and the Rasa server as tests/integration/conftest.py's
     `hardened_stack` does (admin API on a token, so the tracker can be read), but with
     a per-conversation message limit far above a scripted user's pace. Yields the Rasa
     server's URL and the API token; stops both servers (by their process groups)."""
-    if not MODEL.exists():
-        raise SystemExit(f"No trained model at {MODEL}: run `make train` first.")
+    if not model.exists():
+        raise SystemExit(f"No trained model at {model}: run `make train` first.")
     token = secrets.token_urlsafe(24)
     with tempfile.TemporaryDirectory(prefix="score-blind-") as tmp:
         workdir = Path(tmp)
@@ -49,6 +49,7 @@ def running_stack() -> Iterator[tuple[str, str]]:
             workdir,
             actions.url,
             workdir / "tracker.db",
+            model=model,
             extra_env={"RASA_API_TOKEN": token, "RASA_MAX_MESSAGES_PER_MINUTE": "100000"},
         )
         try:

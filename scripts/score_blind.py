@@ -33,9 +33,13 @@ from blind_driver import (
 
 from advisor.questions import value_name  # the words a choice is offered in
 from harness.env import PROJECT_DIR
+from harness.servers import MODEL
 
 MAX_TURNS = 40
 LOOP_ASKS = 3  # a question asked this often is a loop
+# Prompts that make the user choose between readings ("Sounds like X — right?", "Which fits
+# best: A or B?", "please pick one"); not the help after "not sure" or "I also noted: ...".
+TWO_OPTION_PROMPTS = {"confirm", "choose", "pick"}
 
 
 @dataclass
@@ -107,7 +111,7 @@ class PersonaRun:
         if turn.open_question and not kind.startswith("mid:"):
             question = turn.open_question
             self.result.asked[question] = self.result.asked.get(question, 0) + 1
-        if turn.pending:
+        if turn.pending.get("kind") in TWO_OPTION_PROMPTS:
             self.result.prompts += 1
         if self.checking_values:
             self._note_stored(before, turn)
@@ -337,13 +341,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", action="append", type=Path, help="a blind set folder")
     parser.add_argument("--part", choices=("assessments", "knowledge"), help="score one part")
     parser.add_argument("--json", type=Path, help="also write all results to this JSON file")
+    parser.add_argument("--model", type=Path, default=MODEL, help="the trained model to score")
     args = parser.parse_args(argv)
     sets = args.set or sorted(p for p in (PROJECT_DIR / "tests" / "blind").iterdir() if p.is_dir())
     for folder in sets:
         if not (folder / "assessments.yml").exists() and not (folder / "knowledge.yml").exists():
             parser.error(f"{folder}: no assessments.yml or knowledge.yml")
     everything: dict[str, Any] = {}
-    with running_stack() as (url, token):
+    with running_stack(args.model) as (url, token):
         for folder in sets:
             name, report = folder.resolve().name, {}
             print(f"== blind set {name}", flush=True)

@@ -18,6 +18,7 @@ _FIRST_PERSON = re.compile(r"\b(?:we|we're|were|we've|our|ours|us|i|i'm|im|i've|
 _OUTSOURCING = re.compile(
     r"\b(?:outsourc\w*|offshor\w*|nearshor\w*|contract(?:ing)? (?:it )?out|farm(?:ing)? out|"
     r"hand(?:ing)? (?:it |them )?(?:over|off)|offload\w*|third[- ]part(?:y|ies)|"
+    r"send(?:ing)? (?:it |them |this |that )?out|"
     r"outside (?:team|firm|provider|vendor|company|partner)|external (?:team|provider|vendor|"
     r"partner|firm|company)|(?:a|an) (?:bpo|kpo) (?:provider|vendor|firm|company|partner))\b"
 )
@@ -31,7 +32,9 @@ _OBJECT = re.compile(
 )
 # What the source cannot answer: these are declined, not assessed.
 _ASKS_FOR_DATA = re.compile(
-    r"\b(?:how much|salar\w*|earn\w*|wages?|pay rates?|prices?|pricing|quotes?|rates? per|"
+    r"\b(?:how much|salar\w*|earn\w*|wages?|pay rates?|quotes?|rates? per|"
+    # a price asked for ("the pricing?", "prices for a kpo team"), not "our pricing models"
+    r"(?:prices?|pricing)(?=\s*(?:[?.!,]|$|(?:for|of|per|on|in|range|list|like|info|details)\b))|"
     r"per hour|hourly|fees?|ballpark|budget for|market size|statistics|stats|ranking|rank|"
     r"(?:costs?|fees?|prices?|pay|earn\w*|charges?|rates?)\b[^.?!]{0,30}\b(?:per|a|each) "
     r"(?:month|year|hour|seat)|typical(?:ly)? costs?|cost per|"
@@ -47,9 +50,12 @@ _ASKS_FOR_DATA = re.compile(
 def opener_process(text: str) -> str | None:
     """The process a message proposes to outsource, if it opens an assessment."""
     cleaned = normalise(text)
-    if not (_FIRST_PERSON.search(cleaned) and _OUTSOURCING.search(cleaned)):
+    if not (
+        (_FIRST_PERSON.search(cleaned) or _WEIGHING_UP.search(cleaned))
+        and _OUTSOURCING.search(cleaned)
+    ):
         return None
-    if _ASKS_FOR_DATA.search(cleaned):
+    if asks_for_data(text):
         return None
     outsourced = _OBJECT.search(cleaned)
     if outsourced:  # what follows the verb is what they would outsource
@@ -63,21 +69,49 @@ def opener_process(text: str) -> str | None:
 _DECIDING = re.compile(
     r"\b(?:help|advice|advise|decide|decision|figure out|work out|think (?:it |this )?through|"
     r"assess|evaluate|should (?:we|i)|whether|where (?:do|to|should) (?:i|we) (?:start|begin)|"
-    r"walk (?:me|us) through|guide (?:me|us)|what (?:do|would) you (?:recommend|suggest))\b"
+    r"walk (?:me|us) through|guide (?:me|us)|what (?:do|would) you (?:recommend|suggest)|"
+    r"where (?:do|to|should|would) (?:i|we) (?:\w+ )?(?:start|begin)|how (?:does|do|would) "
+    r"(?:this|it|that) work)\b"
+)
+
+
+# A terse writer drops the "we": "retail chain, 35 stores. want to see if outsourcing payroll
+# makes sense", "thinking about outsourcing some back office stuff".
+_WEIGHING_UP = re.compile(
+    r"(?:^|[.!?,;:]\s*|\s[-—–]\s)(?:been |just |now |currently )?(?:thinking|considering|want|"
+    r"wanting|wanna|looking|planning|weighing|exploring|keen|tempted)\b"
+)
+# Weighing it up: "we're thinking about handing it off", "we want maybe to give it to an
+# outside company" (not "we outsource payroll already").
+_CONSIDERING = re.compile(
+    r"\b(?:think\w*|consider\w*|want\w*|wanna|plan\w*|looking (?:at|into|to)|weigh\w*|might|"
+    r"maybe|perhaps|explor\w*|wonder\w*|tempted|keen|idea|should|could|would|evaluat\w*)\b"
 )
 
 
 def opens_assessment(text: str) -> bool:
     """Whether a message opens an assessment: a process of the writer's own to outsource,
-    or a request for help deciding whether to outsource something."""
+    or the writer weighing up outsourcing something, or asking for help deciding."""
     if opener_process(text) is not None:
         return True
     cleaned = normalise(text)
     return bool(
-        _FIRST_PERSON.search(cleaned)
+        (_FIRST_PERSON.search(cleaned) or _WEIGHING_UP.search(cleaned))
         and _OUTSOURCING.search(cleaned)
-        and _DECIDING.search(cleaned)
-        and not _ASKS_FOR_DATA.search(cleaned)
+        and (_DECIDING.search(cleaned) or _CONSIDERING.search(cleaned))
+        and not asks_for_data(text)
+    )
+
+
+def intends_to_outsource(text: str) -> bool:
+    """Whether the writer says they would outsource something of their own ("we're thinking
+    of outsourcing our payroll"), not only asks about a kind of work ("is financial analysis
+    (our monthly reporting) something people outsource as kpo?")."""
+    cleaned = normalise(text)
+    return bool(
+        (_FIRST_PERSON.search(cleaned) or _WEIGHING_UP.search(cleaned))
+        and _OUTSOURCING.search(cleaned)
+        and (_CONSIDERING.search(cleaned) or _DECIDING.search(cleaned) or _OBJECT.search(cleaned))
     )
 
 
@@ -88,8 +122,31 @@ _ABOUT_OUTSOURCING = re.compile(
 )
 
 
+# Context the writer gives about themselves is not what they ask: "(sixty fee earners)",
+# "retail chain, 900 hourly staff." A sentence asks when it is a question, starts with a
+# request, or is the message's last.
+_BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_SENTENCES = re.compile(r"(?<=[.?!;])\s+|\s+[-—–]\s+")
+_REQUEST_START = re.compile(
+    r"^(?:how|what|whats|what's|which|who|where|when|can|could|would|will|do|does|is|are|any|"
+    r"tell|give|list|name|recommend|show|send|need|i need|i'd like|id like|looking for|please)\b"
+)
+
+
+def _asking_sentences(cleaned: str) -> list[str]:
+    sentences = [s.strip() for s in _SENTENCES.split(_BRACKETED.sub(" ", cleaned)) if s.strip()]
+    return [
+        sentence
+        for index, sentence in enumerate(sentences)
+        if "?" in sentence or _REQUEST_START.match(sentence) or index == len(sentences) - 1
+    ]
+
+
 def asks_for_data(text: str) -> bool:
     """Whether a message about outsourcing asks for a figure, a price, a ranking, a vendor or
     a job: things the source cannot give, which the assistant declines."""
     cleaned = normalise(text)
-    return bool(_ABOUT_OUTSOURCING.search(cleaned) and _ASKS_FOR_DATA.search(cleaned))
+    return bool(
+        _ABOUT_OUTSOURCING.search(cleaned)
+        and any(_ASKS_FOR_DATA.search(sentence) for sentence in _asking_sentences(cleaned))
+    )

@@ -14,12 +14,13 @@ from collections.abc import Iterable
 
 from advisor.answers import PROCESS_MAX_CHARS, Slot
 from advisor.reading import answer_patterns as P
-from advisor.reading.cue_reader import Reading, function_words, strip_filler, words_pattern
+from advisor.reading.cue_reader import Reading, strip_filler, words_pattern
 from advisor.reading.process_matcher import ProcessMatch, find_processes
 from advisor.reading.text import normalise
 
 MAX_WORDS_FOR_WEAK_PROCESS = 4  # "our books" alone names a process; in a long message, no
 MAX_WORDS_FOR_PROCESS_TEXT = 8
+MAX_WORDS_WHEN_ASKED = 12  # the reply to "which process?" is its name, even a long one
 
 _QUESTION_START = re.compile(r"^(?:" + P.QUESTION_START + r")")
 _NON_ANSWER = re.compile(r"(?:" + P.NON_ANSWERS + r")")
@@ -32,8 +33,11 @@ _PROCESS_LEAD = re.compile(
     r"are thinking|"
     r"'re thinking|am thinking|are considering|'re considering|intend|have|do|handle|run|manage|"
     r"are looking at|'re looking at|need help with)(?: about| of)? (?:to )?)?"
-    r"(?:(?:outsourc(?:e|ing)|offshor(?:e|ing)|it's|it is|its|that's|that would be|the process is|"
-    r"process is|the answer is|i'd say|probably|maybe|mainly|mostly|just|definitely)(?:\s+|$))?"
+    r"(?:(?:the )?(?:process|function|area|work|task|thing|one)(?: in question| (?:we|i)"
+    r"(?:'re| are| am)? (?:have in mind|mean|means|are thinking of|'re thinking of|talking about))?"
+    r" (?:is|would be)\s+)?"
+    r"(?:(?:outsourc(?:e|ing)|offshor(?:e|ing)|it's|it is|its|that's|that would be|"
+    r"the answer is|i'd say|probably|maybe|mainly|mostly|just|definitely)(?:\s+|$))?"
     r"(?:of\s+)?(?:(?:our|my|the|a|an|some of our|some|all of our|all our|part of our)\s+)?"
 )
 
@@ -71,16 +75,18 @@ def find_process(
     for obj in objects:
         if (cleaned := _valid_process_text(obj)) is not None:
             return cleaned, None
-    if not expecting or any(r.start >= 0 for r in readings):
-        # A reply that also answers another question ("it's really mechanical,
-        # same steps every time") is that answer in more words, not a process
-        # name: the answer is kept and the process question asked again.
+    if not expecting:
         return None, None
+    # The first clause with no answer to another question in it names the process
+    # ("KYC refresh reviews. Periodic re-checks of customer files."); a reply that only
+    # answers another question ("it's really mechanical, same steps every time") names
+    # none: the answer is kept and the process question asked again.
     for start, end in _clauses(body):
         clause = body[start:end]
         lead = len(clause) - len(_PROCESS_LEAD.sub("", clause))
-        candidate = _valid_process_text(strip_filler(clause[lead:]))
-        if candidate is not None and not _all_words_are_answers(body, start, end, readings):
+        candidate = _valid_process_text(strip_filler(clause[lead:]), MAX_WORDS_WHEN_ASKED)
+        answers_in_it = any(0 <= r.start < end and r.end > start for r in readings)
+        if candidate is not None and not answers_in_it:
             return candidate, (start, end)
     return None, None
 
@@ -92,19 +98,6 @@ def _clauses(body: str) -> list[tuple[int, int]]:
         start = match.end()
     spans.append((start, len(body)))
     return [(a, b) for a, b in spans if b > a]
-
-
-def _all_words_are_answers(body: str, start: int, end: int, readings: list[Reading]) -> bool:
-    """True if every content word in body[start:end] belongs to an answer cue
-    ("highly sensitive" answers another question; "employee records
-    management" names a process)."""
-    for word in re.finditer(r"[a-z][\w'&]*", body[start:end]):
-        position = start + word.start()
-        if word.group() in function_words():
-            continue
-        if not any(r.start <= position < r.end for r in readings):
-            return False
-    return True
 
 
 def _names(matches: Iterable[ProcessMatch]) -> list[str]:
@@ -122,14 +115,15 @@ def _outsourced_object(text: str) -> str | None:
     return words.strip() or None
 
 
-def _valid_process_text(text: str) -> str | None:
+def _valid_process_text(text: str, max_words: int = MAX_WORDS_FOR_PROCESS_TEXT) -> str | None:
     cleaned = re.sub(r"^(?:(?:our|my|the|a|an|some|all|of)\s+)+", "", text.strip(" .,!;:\"'"))
     cleaned = re.sub(r"\s+(?:please|thanks|thank you|and|too|as well)$", "", cleaned).strip(" .,!")
+    if len(cleaned) > PROCESS_MAX_CHARS:  # a long name is cut at a word, as the form would
+        cleaned = cleaned[:PROCESS_MAX_CHARS].rsplit(" ", 1)[0]
     if (
         not cleaned
         or "?" in cleaned
-        or len(cleaned) > PROCESS_MAX_CHARS
-        or len(cleaned.split()) > MAX_WORDS_FOR_PROCESS_TEXT
+        or len(cleaned.split()) > max_words
         or not re.search(r"[a-z]{2,}", cleaned)
         or _NOT_A_PROCESS.fullmatch(cleaned)
         or _NON_ANSWER.fullmatch(strip_filler(cleaned))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from advisor.process_catalogue import ProcessEntry
 from advisor.reading.answer_parser import read_answers
+from advisor.reading.opener import intends_to_outsource
 from advisor.reading.process_matcher import find_processes
 from advisor.reading.text import normalise
 from advisor.reading.understanding import Guesses
@@ -72,7 +73,11 @@ _NOT_WORK = re.compile(
     r"required|needed|education|degree|salary|job|other|one|ones|these|those|them|they|"
     r"examples?|details?|detail|else|in-house|in house|inhouse)\b"
 )
-_FIRST_PERSON = re.compile(r"\b(?:our|my|we|we're|i'm)\b")
+
+
+# "would that count as kpo?": the work was named in an earlier sentence.
+_POINTS_BACK = re.compile(r"\b(?:that|this|it|those|these)\b")
+_MAX_WORDS_POINTED_AT = 5
 
 
 def asks_which_model(text: str) -> str | None:
@@ -81,15 +86,26 @@ def asks_which_model(text: str) -> str | None:
     that asks which model, or a short kind of work in one of the plain forms ("is X bpo or
     kpo?", "does X fall under kpo?", "bpo or kpo: X?")."""
     cleaned = normalise(text)
-    if _FIRST_PERSON.search(cleaned) or not re.search(rf"\b{_MODEL}\b", cleaned):
-        return None  # "is our payroll bpo or kpo?" asks for an assessment
+    if not re.search(rf"\b{_MODEL}\b", cleaned) or intends_to_outsource(text):
+        return None  # "we're thinking of outsourcing our payroll, bpo or kpo?" opens one
     sentences = [part for part in _SENTENCE_BREAK.split(cleaned) if part]
-    for sentence in reversed(sentences):
+    for index in reversed(range(len(sentences))):
+        sentence = sentences[index]
         if not _ASKS_WHICH_MODEL.search(sentence):
             continue
         named = [m for m in find_processes(sentence) if not m.weak]
         if named:
             return sentence[named[0].start : named[0].end]
+        if _POINTS_BACK.search(sentence):  # "... medical transcription. would that count as bpo?"
+            before = " ".join(sentences[:index])
+            earlier = [m for m in find_processes(before) if not m.weak]
+            if earlier:
+                return before[earlier[-1].start : earlier[-1].end]
+            named_before = sentences[index - 1].strip(" .,:;-") if index else ""
+            if 0 < len(named_before.split()) <= _MAX_WORDS_POINTED_AT and not _NOT_WORK.search(
+                named_before
+            ):  # "side question. credit risk analysis - would that be bpo or kpo?"
+                return named_before
         for form in _PLAIN_FORMS:
             found = form.match(sentence)
             process = _LIKE.sub("", found.group("process")) if found else ""
@@ -150,7 +166,7 @@ def process_model(text: str, guesses: Guesses | None = None) -> ProcessModel | N
     if matches:
         match = matches[0]
         return ProcessModel(cleaned[match.start : match.end], match.entry.typical, match.entry)
-    process = _asked_work(cleaned)
+    process = _asked_work(cleaned) or asks_which_model(text)
     if process is None:
         return None
     return ProcessModel(process, _model_from_the_work(process, guesses or {}), None)

@@ -30,6 +30,7 @@ from advisor.reading.understanding import (
     Guesses,
     Understanding,
     best_reading,
+    hedges,
     only_unsure,
     understand,
 )
@@ -140,6 +141,10 @@ def _interpret(turn: Turn) -> Decision:
     kinds = _kind_probabilities(turn)
     if open_question in DEFAULTS and only_unsure(turn.text):
         return _not_sure(turn, open_question, kinds.get(Kind.NOT_SURE.value, 1.0))
+    if open_question in DEFAULTS and turn.tries == 0 and hedges(turn.text):
+        # "I'm genuinely unsure. The papers are public." helps first; a guess from the
+        # words around the doubt would be a value the user never gave.
+        return _not_sure(turn, open_question, kinds.get(Kind.NOT_SURE.value, 0.5))
     understood = understand(turn.text, open_question, turn.guesses, turn.in_assessment)
     reads = bool(open_question and understood.values(open_question))
     # A bare "yes" or "no" answers the open question when it has a meaning for it.

@@ -49,8 +49,9 @@ DEFAULTS: dict[str, str] = {
     Slot.GOAL.value: Goal.COST.value,
 }
 _UNSURE = re.compile(
-    r"\b(?:not (?:really |quite |entirely |too |so |that )?sure|unsure|no idea|no clue|dunno|"
-    r"idk|(?:do not|don't|dont|do nt) (?:really )?know|not certain|hard to say|can't say|"
+    r"\b(?:not (?:really |quite |entirely |too |so |that |totally |100% )?(?:sure|certain)|unsure|"
+    r"no idea|no clue|dunno|tough one|hard to tell|difficult to say|"
+    r"idk|(?:do not|don't|dont|do nt) (?:really )?know|hard to say|can't say|"
     r"cannot say|couldn't (?:say|tell)|no (?:real )?opinion|beats me|who knows|good question|"
     r"haven't (?:a|the faintest) (?:clue|idea)|not something i know|i'm not the right person|"
     r"(?:can't|cannot|couldn't) really (?:say|tell)|(?:i'd|i would|we'd|we would|i'll|we'll) "
@@ -209,6 +210,21 @@ def _plainly_about(
         return False
     plain = dict(_ranking(values, given_answer=False))
     return plain.get(ranking[0][0], 0.0) >= threshold
+
+
+# After "not sure", words that commit to a value anyway: "not sure, probably medium".
+_COMMITS = re.compile(
+    r"\b(?:probably|i'd say|id say|i would say|i guess|i think|i'd go with|go with|likely|"
+    r"call it|let's say|lets say|say|maybe|perhaps|mostly|but|though|tho)\b"
+)
+
+
+def hedges(text: str) -> bool:
+    """ "Hmm, I'm genuinely unsure. The papers are all public.": saying you don't know,
+    and not then committing to a value ("not sure, probably medium" commits)."""
+    cleaned = normalise(text)
+    unsure = _UNSURE.search(cleaned)
+    return unsure is not None and not _COMMITS.search(cleaned, unsure.end())
 
 
 def only_unsure(text: str) -> bool:

@@ -8,6 +8,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assessment_control import ActionAssessAnother, ActionBeginAssessment
+from actions.conversation import MESSAGE_KIND_KEY
 from actions.fallback import ActionDefaultAskAffirmation, likely_topics
 from actions.form_validation import ValidateAssessmentForm
 from actions.questions import AskComplexity, AskCore, AskGoal, AskProcess
@@ -432,3 +433,29 @@ def test_a_probable_answer_beats_an_unsure_intent_guess():
     t.latest_message["answer_guesses"] = {"goal": [["flexibility", 0.7, 0.45]]}
     _, events, slots = run(ValidateAssessmentForm(), t)
     assert slots["pending_answer"] == {"slot": "goal", "kind": "confirm", "value": "flexibility"}
+
+
+def _out_of_scope_after_recommendation(text: str, answer_kind: float) -> Tracker:
+    done = {**BPO_CASE, "assessment_done": True}
+    tracker_ = tracker(text, "out_of_scope", 0.4, slots=done, active_loop=None)
+    tracker_.latest_message[MESSAGE_KIND_KEY] = {
+        "answer": answer_kind,
+        "question": 1 - answer_kind,
+    }
+    return tracker_
+
+
+def test_a_change_nlu_called_out_of_scope_is_applied_when_it_reads_as_an_answer():
+    messages, _, slots = run(
+        ActionUpdateAnswers(),
+        _out_of_scope_after_recommendation("on reflection the data is highly sensitive", 0.8),
+    )
+    assert slots["sensitivity"] == "high"
+
+
+def test_an_out_of_scope_question_after_the_recommendation_changes_nothing():
+    messages, _, slots = run(
+        ActionUpdateAnswers(),
+        _out_of_scope_after_recommendation("is the data centre in paris highly secure?", 0.1),
+    )
+    assert slots == {} and messages[0]["response"] == "utter_out_of_scope"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from advisor.follow_ups import FAQ_TOPICS, MORE, SUBJECT_TOPICS, follow_up
+from advisor.follow_ups import FAQ_TOPICS, MORE, SUBJECT_TOPICS, agree_with_subject, follow_up
 
 
 @pytest.mark.parametrize(
@@ -36,3 +36,23 @@ def test_every_topic_has_somewhere_to_go():
             kind, keys = follow_up(key, text)
             assert keys, (key, text)
     assert set(MORE) == {topic.aspect for topic in FAQ_TOPICS.values()}
+
+
+def test_the_same_question_under_a_condition_keeps_the_topic():
+    assert follow_up("which_is_better", "for a small accountancy?") == (
+        "answer",
+        ("which_is_better",),
+    )
+    assert follow_up("risks", "what about in healthcare?") == ("answer", ("risks",))
+
+
+def test_a_topic_about_one_model_follows_the_model_the_user_names():
+    assert agree_with_subject("what_is_kpo", "my manager keeps saying BPO, what is it") == (
+        "what_is_bpo"
+    )
+    assert agree_with_subject("bpo_services", "what kinds of work do kpo firms take on") == (
+        "kpo_services"
+    )
+    assert agree_with_subject("what_is_kpo", "what is kpo, compared with bpo?") == "what_is_kpo"
+    assert agree_with_subject("risks", "is bpo risky") == "risks"
+    assert agree_with_subject("what_is_kpo", "i know bpo. so what is kpo?") == "what_is_kpo"

@@ -82,3 +82,10 @@ def test_weak_synonyms_are_flagged():
 def test_exact_lookup_without_nlp():
     assert lookup("Customer Service").name == "customer care"
     assert lookup("warehouse logistics") is None and lookup(None) is None
+
+
+def test_a_lead_in_before_the_process_name_is_not_part_of_it() -> None:
+    from advisor.reading.answer_parser import read_answers
+
+    found = read_answers("The process in question is pallet label printing.", "process")
+    assert found.found.get("process") == "pallet label printing"

@@ -42,8 +42,18 @@ def test_knowledge_questions_and_requests_for_data_open_nothing(text: str) -> No
     assert not opens_assessment(text)
 
 
-def test_asking_for_help_deciding_opens_an_assessment_without_a_process() -> None:
-    assert opens_assessment("can you help me figure out if we should outsource something?")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can you help me figure out if we should outsource something?",
+        # terse writers drop the "we"; weighing it up is enough
+        "vet practice, 6 sites. been thinking about getting an outside team for some admin",
+        "we're considering handing some back office work to a third party, where do we even begin",
+        "Print shop. We drown in proof checking. Considering sending it out. Worth it?",
+    ],
+)
+def test_weighing_up_outsourcing_opens_an_assessment_without_a_process(text: str) -> None:
+    assert opens_assessment(text)
 
 
 @pytest.mark.parametrize(
@@ -52,6 +62,13 @@ def test_asking_for_help_deciding_opens_an_assessment_without_a_process() -> Non
         ("quick q, is a call centre bpo or kpo?", "call centre", Model.BPO),
         ("does equity research fall under kpo", "equity research", Model.KPO),
         ("bpo or kpo: payroll?", "payroll", Model.BPO),
+        ("is our payroll bpo or kpo?", "payroll", Model.BPO),
+        ("side note. freight audit - would that be bpo or kpo?", "freight audit", None),
+        (
+            "our auditors keep mentioning equity research. would that be bpo or kpo?",
+            "equity research",
+            Model.KPO,
+        ),
     ],
 )
 def test_is_x_bpo_or_kpo(text: str, process: str, model: Model) -> None:
@@ -66,7 +83,7 @@ def test_is_x_bpo_or_kpo(text: str, process: str, model: Model) -> None:
         "is bpo better than kpo",
         "does kpo fall under bpo",
         "is there a clear winner between bpo and kpo",
-        "is our payroll bpo or kpo?",  # asks for an assessment
+        "we're thinking of outsourcing our payroll, bpo or kpo?",  # opens an assessment
     ],
 )
 def test_comparisons_and_own_processes_are_not_classification_questions(text: str) -> None:
@@ -82,6 +99,15 @@ def test_comparisons_and_own_processes_are_not_classification_questions(text: st
         ("what should I check before hiring an outsourcing firm", False),
         ("does outsourcing reduce costs?", False),
         ("we process 4,000 invoices a month and might outsource it, can you help?", False),
+        # context about the writer is not what they ask for
+        (
+            "food wholesaler, 300 hourly pickers. want to see if outsourcing accounts payable fits",
+            False,
+        ),
+        ("I lead a practice (forty fee earners). Should we outsource our billing?", False),
+        ("we outsource our billing already. what does a bpo charge per month?", True),
+        ("what's the pricing for a kpo research team?", True),
+        ("our pricing team is swamped, should we outsource the data entry?", False),
     ],
 )
 def test_requests_for_data_are_declined(text: str, declined: bool) -> None:

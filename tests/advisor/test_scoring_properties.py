@@ -214,11 +214,12 @@ def test_raising_complexity_qualifications_or_coreness_never_lowers_kpo_over_bpo
 @settings(max_examples=150, deadline=None)
 @given(answers=answers_strategy)
 def test_raising_sensitivity_never_removes_security_items_for_the_same_model(answers):
-    # The vendor items depend on the models named (a tie names two), so compare
-    # levels that name the same ones; for non-distinctive work that is all of them.
+    # The vendor items depend on the models named (a tie names two, a hybrid split
+    # outsources part of the work), so compare levels that name the same ones; for
+    # non-distinctive work that is all of them.
     def named(level):
         rec = score(answers.updated({"sensitivity": level}))
-        return rec.recommended, rec.runner_up if rec.tied else None
+        return rec.recommended, rec.runner_up if rec.tied else None, rec.hybrid
 
     levels = [None, *values_of(Slot.SENSITIVITY)]
     recs = [(named(s), s) for s in levels]

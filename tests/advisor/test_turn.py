@@ -80,3 +80,10 @@ def test_a_change_of_mind_is_read_with_no_question_open() -> None:
 def test_a_command_is_left_to_the_rules() -> None:
     turn = Turn("stop", "core", intent="stop_assessment", intent_confidence=0.97)
     assert interpret(turn).kind is Kind.CONTROL
+
+
+def test_doubt_with_a_reason_around_it_gets_help_before_any_value() -> None:
+    hedged = interpret(Turn("honestly not sure. the forms are all public anyway", "sensitivity"))
+    assert hedged.kind is Kind.NOT_SURE and hedged.explain and not hedged.stored()
+    committed = interpret(Turn("not sure, i'd say highly sensitive", "sensitivity"))
+    assert committed.stored() == {"sensitivity": "high"}

@@ -59,10 +59,23 @@ def test_csv_cells_a_spreadsheet_would_run_are_quoted() -> None:
 
 
 def test_charts_escape_their_labels_and_scale_to_the_largest_value() -> None:
-    svg = horizontal_bars(["<script>x</script>", "b"], [4, 2], "count")
+    svg = horizontal_bars(["<script>x</script>", "b"], [4, 2], "count", "Things")
     assert "<script>" not in svg and "&lt;script&gt;" in svg
     widths = [float(part.split('"')[0]) for part in svg.split('width="')[2:]]
     assert widths[0] == pytest.approx(2 * widths[1])
     columns = stacked_days(["2026-12-01", "2026-12-02"], {"web": [1, 0], "REST": [2, 3]}, "n")
     assert columns.count("<rect") == 3 + 2  # three non-zero parts and two legend keys
-    assert horizontal_bars([], [], "empty").startswith("<svg")
+    assert horizontal_bars([], [], "empty", "Nothing").startswith("<svg")
+
+
+def test_a_chart_is_one_image_named_with_its_numbers() -> None:
+    bars = horizontal_bars(["payroll", "legal review"], [4, 2.5], "assessments", "Processes")
+    assert 'role="img"' in bars
+    assert 'aria-label="Processes, bar chart of assessments: payroll: 4; legal review: 2.5"' in bars
+    columns = stacked_days(
+        ["2026-12-01", "2026-12-02"], {"REST": [2.0, 3.0], "web": [1.0, 0.0]}, "conversations"
+    )
+    assert (
+        'aria-label="Column chart of conversations per day from 2026-12-01 to 2026-12-02, '
+        'by channel. Total: 6 conversations; REST: 5; web: 1"'
+    ) in columns

@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from harness.servers import MODEL, ActionServer, Chat, RasaServer
+from tests.integration.admin_stack import admin_server, conversations  # noqa: F401  (fixtures)
 from tests.integration.browser import playwright_api, widget  # noqa: F401  (fixtures)
 from tests.integration.fake_slack import FakeSlack
 
@@ -27,6 +28,7 @@ def rasa_server(
     server = RasaServer(workdir, actions.url, workdir / "tracker.db", extra_env=fake_slack.env())
     # Report links are absolute, as in production (Slack needs that).
     actions.extra_env["ADVISOR_PUBLIC_URL"] = server.base_url
+    actions.extra_env.update(fake_slack.env())  # hand-off on: the actions may offer it
     actions.start()
     try:
         yield server.start()

@@ -10,7 +10,12 @@ Debian's Chromium driven by Playwright, against the real Rasa and action servers
   the report, with visible focus that moves to each new question's first option; the
   live region receives each bot message exactly once, and none again after a reload;
 * at 320 px and at 200 % zoom the page does not scroll sideways; tables scroll in a
-  labelled region and print whole; reduced motion stops the animations.
+  labelled region and print whole; reduced motion stops the animations;
+* the operators' admin pages (login, overview, mix, understanding, the conversation
+  list with a search, a transcript, an error) pass axe and the same rules, over the
+  conversations of the session's admin server (tests/integration/admin_stack.py), and
+  can be used by keyboard alone: log in, move between pages, filter, search, open a
+  transcript and download its CSV.
 
 axe alone sees little of this (with rasa-webchat's unnamed `div` quick replies it
 reported one violation per page), hence the tree and the keyboard walk.
@@ -20,6 +25,7 @@ import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +33,7 @@ import pytest
 
 from advisor.sourcing import MODELS
 from harness.servers import PROJECT_DIR, Chat, RasaServer
+from tests.integration.admin_stack import ASSESSMENTS, TOKEN
 from tests.integration.browser import WAIT_MS, Widget
 from tests.integration.test_report import LEGAL, PAYROLL, finish, link_button
 from tests.integration.test_web_widget import _choose, _final_titles, _questions
@@ -192,9 +199,12 @@ def open_browser(
     opened: list[Widget] = []
     axe = _axe_source()
 
-    def open_one(**options: Any) -> Widget:
+    def open_one(base_url: str | None = None, **options: Any) -> Widget:
         widget = Widget(
-            playwright_api, rasa_server.base_url, tmp_path / f"profile-{len(opened)}", **options
+            playwright_api,
+            base_url or rasa_server.base_url,
+            tmp_path / f"profile-{len(opened)}",
+            **options,
         )
         opened.append(widget)
         widget.context.add_init_script(script=axe)
@@ -493,3 +503,291 @@ def test_report_and_portfolio_pages_meet_wcag_aa(
     assert clipped == 0
     assert charts.first.is_visible() and charts.first.get_attribute("aria-label") == name
     widget.assert_clean()
+
+
+# --- the admin pages -------------------------------------------------------------------
+
+# Every admin page, over the conversations of `admin_server`: (path, its h1).
+ADMIN_PAGES = [
+    ("/admin/", "Overview"),
+    ("/admin/mix", "Recommendations"),
+    ("/admin/understanding", "Understanding"),
+    ("/admin/conversations", "Conversations"),
+    ("/admin/conversations?q=blorp", "Conversations"),
+    (f"/admin/conversations/{ASSESSMENTS[0].sender}", f"Conversation {ASSESSMENTS[0].sender}"),
+    ("/admin/?channel=fax", "Please check the filters"),
+]
+
+# Each chart with the table of its section: the chart's name must state the table's numbers.
+CHARTS_JS = """() => [...document.querySelectorAll('main svg')].map(svg => {
+  const section = svg.closest('section');
+  return {
+    role: svg.getAttribute('role'),
+    name: svg.getAttribute('aria-label') || '',
+    columns: [...section.querySelectorAll('thead th')].map(th => th.innerText.trim()),
+    rows: [...section.querySelectorAll('tbody tr')]
+      .map(tr => [...tr.cells].map(td => td.innerText.trim())),
+  };
+})"""
+
+# The focused element: what it is, and whether its focus can be seen (an outline of at
+# least 2 px or a box shadow) on the screen.
+ADMIN_FOCUSED_JS = """() => {
+  const e = document.activeElement;
+  const style = getComputedStyle(e);
+  const box = e.getBoundingClientRect();
+  return {
+    tag: e.tagName.toLowerCase(),
+    id: e.id,
+    name: e.getAttribute('name') || '',
+    type: e.getAttribute('type') || '',
+    text: (e.innerText || '').trim(),
+    href: e.getAttribute('href') || '',
+    inMain: !!e.closest('main') && e.id !== 'main',
+    visible: (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2)
+      || style.boxShadow !== 'none',
+    onScreen: box.width > 0 && box.right > 0 && box.bottom > 0
+      && box.left < innerWidth && box.top < innerHeight,
+  };
+}"""
+
+
+def log_in(page: Any, base_url: str, path: str = "/admin/") -> None:
+    page.goto(base_url + path)
+    page.fill("input[name=token]", TOKEN)
+    with page.expect_navigation():
+        page.press("input[name=token]", "Enter")
+
+
+def assert_admin_page_rules(page: Any, heading: str) -> None:
+    """The rules every admin page follows, beyond axe's."""
+    assert page.locator("h1").all_inner_texts() == [heading]
+    tree = ax_tree(page)
+    roles = {(n["role"], n["name"]) for n in tree}
+    assert ("main", "") in roles and ("banner", "") in roles, roles
+    # The skip link comes first and leads to the main content.
+    first = page.evaluate(
+        "() => [...document.querySelectorAll('a[href], button, input, select, [tabindex]')]"
+        ".find(e => e.tabIndex >= 0).getAttribute('href')"
+    )
+    assert first == "#main" and page.locator("main#main").count() == 1
+    controls = ("button", "link", "textbox", "searchbox", "combobox")
+    unnamed = [n for n in tree if n["role"] in controls and not n["name"].strip()]
+    assert not unnamed, unnamed
+    unlabelled = page.evaluate(
+        "() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]"
+        ".filter(e => !e.labels.length).map(e => e.name)"
+    )
+    assert unlabelled == []
+    tables = page.locator("table")
+    regions = page.locator("[role=region][aria-label$=', as a table'][tabindex='0'] > table")
+    assert regions.count() == tables.count()
+    assert_new_tab_links_say_so(page)
+    assert_charts_state_their_numbers(page, tree)
+
+
+def assert_charts_state_their_numbers(page: Any, tree: list[dict[str, str]]) -> None:
+    images = {n["name"] for n in tree if n["role"] == "image"}
+    for chart in page.evaluate(CHARTS_JS):
+        name, columns, rows = chart["name"], chart["columns"], chart["rows"]
+        assert chart["role"] == "img" and name in images, chart
+        if name.startswith("Column chart"):  # conversations per day, stacked by channel
+            totals = {c: sum(int(row[i]) for row in rows) for i, c in enumerate(columns[1:], 1)}
+            assert f"Total: {totals['conversations']} conversations;" in name, chart
+            for column in columns[3::2]:  # "<channel> conversations"
+                assert f"{column.removesuffix(' conversations')}: {totals[column]}" in name
+        else:  # one bar per row: "<label>: <value>", the value one of the row's cells
+            assert rows, chart
+            for row in rows:
+                said = re.search(re.escape(row[0]) + r": ([^;]+)", name)
+                assert said and said.group(1) in row[1:], (row, name)
+
+
+def assert_clean_but_for_the_status_codes(browser: Widget) -> None:
+    """Nothing from elsewhere, no script error: Chromium's console notes of the login
+    form's 401 and a bad filter's 400 (the pages' statuses, on purpose) aside."""
+    browser.errors[:] = [e for e in browser.errors if not re.search(r"status of 40[01]\b", e)]
+    browser.assert_clean()
+
+
+def assert_nothing_animates(page: Any) -> None:
+    moving = page.evaluate(
+        "() => [...document.querySelectorAll('*')].filter(e => {"
+        " const s = getComputedStyle(e); return s.animationName !== 'none'"
+        " || s.transitionDuration.split(',').some(d => parseFloat(d) > 0); }).length"
+    )
+    assert moving == 0
+
+
+def test_admin_pages_meet_wcag_aa(
+    open_browser: Callable[..., Widget], admin_server: RasaServer, conversations: Any
+) -> None:
+    """Login form (with its error), every page over real conversations, at full width,
+    at 320 px and printed."""
+    browser = open_browser(admin_server.base_url, viewport={"width": 1100, "height": 900})
+    page = browser.page
+    page.emulate_media(reduced_motion="reduce")
+
+    page.goto(admin_server.base_url + "/admin/")
+    assert axe_violations(page) == []
+    assert_admin_page_rules(page, "Log in")
+    page.fill("input[name=token]", "not-the-token")
+    with page.expect_navigation():
+        page.press("input[name=token]", "Enter")
+    # The error is an alert, and describes the field, which has focus again.
+    alert = page.locator("[role=alert]")
+    assert alert.inner_text() == "That token is not right."
+    assert page.evaluate(
+        "() => document.activeElement.name === 'token' && document.getElementById("
+        "document.activeElement.getAttribute('aria-describedby')).getAttribute('role') === 'alert'"
+    )
+    assert any(n["role"] == "alert" for n in ax_tree(page))
+    assert axe_violations(page) == []
+
+    log_in(page, admin_server.base_url)
+    charts = 0
+    for path, heading in ADMIN_PAGES:
+        page.set_viewport_size({"width": 1100, "height": 900})
+        page.emulate_media(media="screen")
+        page.goto(admin_server.base_url + path)
+        assert axe_violations(page) == [], path
+        assert_admin_page_rules(page, heading)
+        assert_nothing_animates(page)
+        charts += page.locator("svg[role=img]").count()
+
+        # 320 px: no page-wide sideways scroll; wide tables scroll in their region.
+        page.set_viewport_size({"width": 320, "height": 640})
+        assert no_sideways_scroll(page), (path, page.evaluate("document.body.scrollWidth"))
+        assert axe_violations(page) == [], path
+        if path == "/admin/":
+            page.locator("#t-funnel").scroll_into_view_if_needed()
+            screenshot(page, "admin-320px")
+        if "/conversations/" in path:  # the transcript's table is wider than 320 px
+            assert page.evaluate(
+                "() => [...document.querySelectorAll('.table-scroll')].some(r => "
+                "r.scrollWidth > r.clientWidth && getComputedStyle(r).overflowX === 'auto')"
+            )
+
+        # Printed: the controls go, the tables print whole, the charts keep their names.
+        page.set_viewport_size({"width": 700, "height": 1000})
+        page.emulate_media(media="print")
+        printed = page.evaluate(
+            "() => ({clipped: [...document.querySelectorAll('.table-scroll')]"
+            ".filter(r => r.scrollWidth > r.clientWidth + 1).length,"
+            " controls: [...document.querySelectorAll('nav, form, .csv, .skip')]"
+            ".filter(e => e.getClientRects().length).length,"
+            " charts: [...document.querySelectorAll('svg[role=img][aria-label]')]"
+            ".filter(e => e.getClientRects().length).length})"
+        )
+        assert printed == {
+            "clipped": 0,
+            "controls": 0,
+            "charts": page.locator("svg").count(),
+        }, (path, printed)
+    assert charts >= 5  # activity, funnel, recommendations, certainty, processes, understanding
+    assert_clean_but_for_the_status_codes(browser)
+
+
+def tab_to(page: Any, key: str, wanted: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+    """Presses `key` until the focused element is `wanted`; focus must be visible and on
+    the screen at every stop."""
+    for _ in range(40):
+        page.keyboard.press(key)
+        focused = page.evaluate(ADMIN_FOCUSED_JS)
+        if focused["tag"] != "body":
+            assert focused["visible"], f"no visible focus on {focused}"
+            assert focused["onScreen"], f"focus off the screen: {focused}"
+        if wanted(focused):
+            return focused
+    pytest.fail(f"{key} never reached the wanted element on {page.url}")
+
+
+def arrive(page: Any, heading: str) -> None:
+    """After a page loads: the first Tab reaches the skip link, Enter on it moves focus to
+    the page's content, and the next Tab to the first control in it."""
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == heading
+    skip = tab_to(page, "Tab", lambda f: True)
+    assert skip["text"] == "Skip to the content", skip
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    assert tab_to(page, "Tab", lambda f: True)["inMain"]
+
+
+def conversation_ids(page: Any) -> list[str]:
+    return page.locator("#t-conversations ~ .table-scroll tbody td:first-child").all_inner_texts()
+
+
+def test_admin_pages_by_keyboard_only_at_200_percent_zoom(
+    open_browser: Callable[..., Widget], admin_server: RasaServer, conversations: Any
+) -> None:
+    """Tab, Shift+Tab, Enter and Space (and typing into the fields), in a 1280x800
+    window at 200 % zoom: log in, visit the pages, filter, search, open a transcript,
+    download its CSV."""
+    browser = open_browser(
+        admin_server.base_url,
+        viewport={"width": 640, "height": 400},
+        device_scale_factor=2,
+        locale="en-US",
+    )
+    page = browser.page
+    page.goto(admin_server.base_url + "/admin/")
+    assert page.evaluate(ADMIN_FOCUSED_JS)["name"] == "token"  # the form's field has focus
+    page.keyboard.type(TOKEN)
+    tab_to(page, "Tab", lambda f: f["text"] == "Log in")
+    with page.expect_navigation():
+        page.keyboard.press("Space")
+
+    arrive(page, "Overview")
+    for label in ("Recommendations", "Understanding", "Conversations"):
+        # Back from the filters to the page links, which come before them.
+        tab_to(page, "Shift+Tab", lambda f, label=label: f["text"] == label)
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        arrive(page, label)
+        assert no_sideways_scroll(page)
+    screenshot(page, "admin-zoom-200")
+    everyone = conversation_ids(page)
+    assert len(everyone) == 8
+
+    # Filter: from the day the web conversation started, in the web channel only. The
+    # first field has focus; the browser's date field takes mm/dd/yyyy in en-US.
+    started = page.evaluate(
+        "web => [...document.querySelectorAll('tbody tr')]"
+        ".find(tr => tr.cells[0].innerText.trim() === web).cells[2].innerText.slice(0, 10)",
+        conversations["web"],
+    )
+    day = date.fromisoformat(started)
+    assert page.evaluate(ADMIN_FOCUSED_JS)["name"] == "from"
+    page.keyboard.type(day.strftime("%m%d%Y"))
+    tab_to(page, "Tab", lambda f: f["name"] == "channel")
+    page.keyboard.type("web")  # the select's type-ahead
+    tab_to(page, "Tab", lambda f: f["text"] == "Show")
+    with page.expect_navigation():
+        page.keyboard.press("Space")
+    arrive(page, "Conversations")
+    assert f"from={day.isoformat()}" in page.url and "channel=socketio" in page.url
+    assert conversation_ids(page) == [conversations["web"]]
+
+    # Search every channel for a message's words; Enter in the field sends the form.
+    tab_to(page, "Tab", lambda f: f["name"] == "channel")
+    page.keyboard.type("all")
+    tab_to(page, "Tab", lambda f: f["name"] == "q")
+    page.keyboard.type("blorp")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    arrive(page, "Conversations")
+    assert conversation_ids(page) == ["admin-odd"]
+
+    # Open the transcript, then download its CSV.
+    tab_to(page, "Tab", lambda f: f["text"] == "admin-odd")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    arrive(page, "Conversation admin-odd")
+    tab_to(page, "Tab", lambda f: "transcript.csv" in f["href"])
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    saved = download.value.path()
+    assert download.value.suggested_filename == "transcript.csv"
+    assert "zxqv blorp fnord" in Path(saved).read_text()
+    assert_clean_but_for_the_status_codes(browser)

@@ -14,9 +14,13 @@ def _sets() -> list[Path]:
     return sorted(path for path in BLIND.iterdir() if path.is_dir())
 
 
+# Labels and descriptions, not what the writer had the user type.
+_NOT_TYPED = {"who", "gives", "opener_gives", "process_asked", "right_reply"}
+
+
 def _texts(value: object) -> list[str]:
     if isinstance(value, dict):
-        return [t for key, v in value.items() for t in _texts(v) if key != "who"]
+        return [t for key, v in value.items() for t in _texts(v) if key not in _NOT_TYPED]
     if isinstance(value, list):
         return [t for item in value for t in _texts(item)]
     return [value] if isinstance(value, str) and len(value.split()) >= 4 else []

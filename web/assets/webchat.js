@@ -3,10 +3,12 @@
  *   -> session_request {session_id}      <- session_confirm <token>
  *   -> user_uttered {message, session_id, customData}
  *   <- bot_uttered {text, quick_replies: [{title, payload} | {type: "web_url", title, url}]}
+ *   <- bot_uttered {text, from: "consultant"}   a person's reply during a hand-off
  * Why our own widget and not rasa-webchat: web/README.md.
  *
  * Accessibility (docs/accessibility.md):
- * - the transcript is a list; every message starts with a visually hidden "Advisor:" / "You:";
+ * - the transcript is a list; every message starts with a visually hidden "Advisor:" / "You:",
+ *   or a visible "Consultant:" for a person's reply (same live region, announced as such);
  * - each new bot message is appended once to a polite live region (never the restored ones);
  * - quick replies are <button>s in a group labelled by their question; once answered they
  *   leave the tab order (aria-disabled, tabindex -1) and ignore clicks;
@@ -318,6 +320,7 @@
     var quickReplies = Array.isArray(data.quick_replies) ? data.quick_replies : [];
     if (!text && !quickReplies.length) return; // attachments and custom JSON: not used on the web
     var message = { sender: BOT, type: "text", text: text, quick_replies: quickReplies };
+    if (data.from === "consultant") message.from = "consultant";
     this.add(message);
     this.announce(message);
     this.typing.hidden = true;
@@ -339,7 +342,8 @@
 
   Chat.prototype.announce = function (message) {
     var spoken = plainText(message.text) || "Choose an option.";
-    this.announcer.appendChild(el("p", { text: "Advisor: " + spoken }));
+    var who = message.from === "consultant" ? "Consultant: " : "Advisor: ";
+    this.announcer.appendChild(el("p", { text: who + spoken }));
     // Only additions are read; old ones can go, so the region never grows long.
     while (this.announcer.childNodes.length > 20) this.announcer.removeChild(this.announcer.firstChild);
   };
@@ -386,8 +390,9 @@
     var bot = message.sender === BOT;
     var textId = "ac-msg-" + nextId++;
     var body = el("div", { class: "ac-text", id: textId }, markdown(message.text));
-    var item = el("li", { class: "ac-message " + (bot ? "ac-bot" : "ac-user") }, [
-      hidden(bot ? "Advisor: " : "You: "),
+    var consultant = bot && message.from === "consultant";
+    var item = el("li", { class: "ac-message " + (bot ? "ac-bot" : "ac-user") + (consultant ? " ac-consultant" : "") }, [
+      consultant ? el("strong", { class: "ac-from", text: "Consultant: " }) : hidden(bot ? "Advisor: " : "You: "),
       body
     ]);
     var quickReplies = replies(message);

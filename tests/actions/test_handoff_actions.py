@@ -1,0 +1,83 @@
+"""The hand-off's actions (actions/handoff.py) with real Rasa SDK objects."""
+
+import asyncio
+from typing import Any
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import handoff
+from advisor.handoff_settings import HandoffSettings
+
+ON = HandoffSettings(slack_channel="C1", bot_token="xoxb-test")
+OFF = HandoffSettings(slack_channel="", bot_token="xoxb-test")
+
+
+def tracker(slots: dict[str, Any] | None = None) -> Tracker:
+    return Tracker(
+        sender_id="unit-test",
+        slots=slots or {},
+        latest_message={"text": "yes", "intent": {"name": "affirm", "confidence": 1.0}},
+        events=[],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )
+
+
+def run(action: Any, tracker_: Tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker_, {}))
+    return dispatcher.messages, events
+
+
+@pytest.mark.parametrize("action", [handoff.ActionOfferHandoff(), handoff.ActionStartHandoff()])
+def test_without_a_hand_off_channel_the_bot_says_no_consultant_is_available(monkeypatch, action):
+    monkeypatch.setattr(handoff, "SETTINGS", OFF)
+    messages, events = run(action, tracker())
+    assert [m["text"] for m in messages] == [handoff.NO_CONSULTANT]
+    assert events == []
+
+
+def test_the_offer_is_a_yes_no_question(monkeypatch):
+    monkeypatch.setattr(handoff, "SETTINGS", ON)
+    (message,), events = run(handoff.ActionOfferHandoff(), tracker())
+    assert message["text"] == handoff.OFFER
+    assert [b["payload"] for b in message["buttons"]] == ["/affirm", "/deny"]
+    assert events == []
+
+
+def test_starting_pauses_the_conversation_and_asks_the_server_to_post_it(monkeypatch):
+    monkeypatch.setattr(handoff, "SETTINGS", ON)
+    messages, events = run(handoff.ActionStartHandoff(), tracker())
+    assert messages[0]["custom"] == {
+        "handoff": {"summary": "No assessment finished yet.", "report_url": None}
+    }
+    assert messages[1]["text"] == handoff.WAITING
+    assert [e["event"] for e in events] == ["pause"]
+
+
+def user(intent: str) -> dict[str, Any]:
+    return {"event": "user", "text": "x", "parse_data": {"intent": {"name": intent}}}
+
+
+def test_failed_turns_count_the_latest_misunderstood_messages_in_a_row():
+    bot = {"event": "bot", "text": "Sorry?"}
+    assert handoff.failed_turns_in_a_row([]) == 0
+    assert handoff.failed_turns_in_a_row([user("nlu_fallback"), bot, user("greet")]) == 0
+    events = [user("nlu_fallback"), user("greet"), bot, user("nlu_fallback"), bot]
+    assert handoff.failed_turns_in_a_row(events + [user("nlu_fallback")] * 2) == 3
+    assert handoff.failed_turns_in_a_row([user("out_of_scope"), user("nlu_fallback")]) == 2
+
+
+def test_the_third_misunderstood_message_in_a_row_suggests_a_consultant(monkeypatch):
+    monkeypatch.setattr(handoff, "SETTINGS", ON)
+    two, three = tracker(), tracker()
+    two.events = [user("nlu_fallback")] * 2
+    three.events = [user("nlu_fallback")] * 3
+    assert handoff.consultant_button_after_failures(two) == []
+    assert handoff.consultant_button_after_failures(three) == [handoff.CONSULTANT_BUTTON]
+    monkeypatch.setattr(handoff, "SETTINGS", OFF)
+    assert handoff.consultant_button_after_failures(three) == []
