@@ -41,8 +41,11 @@ install_requirements() {
   for link in $links; do [ -e "$link" ] && sources+=(--find-links "$link"); done
   for index in $indexes; do sources+=(--extra-index-url "$index"); done
   # unsafe-best-match: every index counts, as in pip (uv's default trusts the first one).
+  # pip's certificate (a TLS-inspecting proxy's CA) is uv's too; --system-certs adds the OS's.
+  local cert="${SSL_CERT_FILE:-${PIP_CERT:-}}"
+  [ -n "$cert" ] && export SSL_CERT_FILE="$cert"
   if [ -x "$uv" ] && "$uv" pip install -q --python "$PY" --index-strategy unsafe-best-match \
-    "${sources[@]}" -r requirements-dev.txt; then
+    --system-certs "${sources[@]}" -r requirements-dev.txt; then
     return
   fi
   log "uv could not install the requirements; installing with pip (about 2 minutes)"

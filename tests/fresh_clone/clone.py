@@ -10,7 +10,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 # What a login shell has; PIP_/PYENV_ settings are the machine's (its package index and
 # wheel folder: pip's cache is what lets a second install skip the downloads).
 KEPT = ("PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TERM", "TMPDIR", "CI")
-KEPT_PREFIXES = ("PIP_", "PYENV", "NPM_CONFIG_", "npm_config_")
+KEPT_PREFIXES = ("PIP_", "PYENV", "NPM_CONFIG_", "npm_config_", "SSL_CERT_")
 
 
 def fresh_clone(into: Path) -> Path:
