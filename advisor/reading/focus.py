@@ -32,7 +32,16 @@ MIN_SENTENCES = 3  # one or two sentences are kept whole
 
 
 def question_focus(text: str) -> str:
-    """`text` without markup and greeting, narrowed to its question if it is long."""
+    """`text` without markup and greeting, narrowed to its question if it is long. It never
+    starts with "/" unless `text` did: Rasa reads a leading "/" as a button payload, and
+    "<@U024BE7LH> /faq" is words typed after a mention, not a payload the guard has seen."""
+    focus = _narrowed(text)
+    if focus.startswith("/") and not text.lstrip().startswith("/"):
+        return focus.lstrip("/ ") or text.replace("/", " ").strip()
+    return focus
+
+
+def _narrowed(text: str) -> str:
     cleaned = _LINK.sub(lambda m: m.group(2) or m.group(1), text)
     cleaned = re.sub(r"\s+", " ", _SLACK_MARKUP.sub(" ", cleaned)).strip()
     without_greeting = _GREETING.sub("", cleaned, count=1).strip()

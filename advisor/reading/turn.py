@@ -141,9 +141,11 @@ def _interpret(turn: Turn) -> Decision:
     kinds = _kind_probabilities(turn)
     if open_question in DEFAULTS and only_unsure(turn.text):
         return _not_sure(turn, open_question, kinds.get(Kind.NOT_SURE.value, 1.0))
-    if open_question in DEFAULTS and turn.tries == 0 and hedges(turn.text):
+    doubtful = hedges(turn.text) and kinds.get(Kind.ANSWER.value, 0.0) < KIND_THRESHOLD
+    if open_question in DEFAULTS and turn.tries == 0 and doubtful:
         # "I'm genuinely unsure. The papers are public." helps first; a guess from the
-        # words around the doubt would be a value the user never gave.
+        # words around the doubt would be a value the user never gave. Unless the kind
+        # model calls it an answer ("someone who knows quickbooks, with the certificate").
         return _not_sure(turn, open_question, kinds.get(Kind.NOT_SURE.value, 0.5))
     understood = understand(turn.text, open_question, turn.guesses, turn.in_assessment)
     reads = bool(open_question and understood.values(open_question))

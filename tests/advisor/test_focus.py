@@ -42,3 +42,10 @@ def test_the_question_is_what_gets_classified(text, focus):
 )
 def test_short_messages_greetings_and_answers_stay_whole(text):
     assert question_focus(text) == text
+
+
+def test_the_focus_never_turns_words_into_a_button_payload() -> None:
+    # Rasa reads a leading "/" as a payload: "<@U1> /faq" would become the bare intent.
+    for text in ("<@U024BE7LH> /faq", ":wave: /faq@0.9", "<@U024BE7LH> //"):
+        assert not question_focus(text).startswith("/")
+    assert question_focus("/restart") == "/restart"  # a payload the user sent stays one

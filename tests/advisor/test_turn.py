@@ -87,3 +87,13 @@ def test_doubt_with_a_reason_around_it_gets_help_before_any_value() -> None:
     assert hedged.kind is Kind.NOT_SURE and hedged.explain and not hedged.stored()
     committed = interpret(Turn("not sure, i'd say highly sensitive", "sensitivity"))
     assert committed.stored() == {"sensitivity": "high"}
+
+
+def test_who_knows_the_work_is_an_answer_not_doubt() -> None:
+    decision = interpret(
+        Turn("a clerk who knows sage payroll, with the certificate", "qualifications")
+    )
+    assert decision.kind is not Kind.NOT_SURE
+    sure_answer = {"answer": 0.97, "not_sure": 0.01, "question": 0.02}
+    doubtful = "not sure really, we don't know much about payroll software"
+    assert interpret(Turn(doubtful, "qualifications", kinds=sure_answer)).kind is not Kind.NOT_SURE

@@ -24,18 +24,32 @@ def test_report_pages_cannot_be_framed(rasa_server: RasaServer) -> None:
     assert "frame-ancestors 'none'" in missing.headers["Content-Security-Policy"]
 
 
-# Web API methods the Slack channel calls, and the bot scope each needs
-# (api.slack.com/methods); events it subscribes to, and theirs.
-SCOPE_OF_METHOD = {"chat_postMessage": "chat:write", "chat_update": "chat:write", "auth_test": ""}
-SCOPE_OF_EVENT = {"app_mention": "app_mentions:read", "message.im": "im:history"}
+# Web API methods the Slack channel and the hand-off call, and the bot scopes each needs
+# (api.slack.com/methods; conversations.members: public and private channels); events
+# they subscribe to, and theirs.
+SCOPES_OF_METHOD = {
+    "chat_postMessage": {"chat:write"},
+    "chat_update": {"chat:write"},
+    "auth_test": set(),
+    "conversations_members": {"channels:read", "groups:read"},
+}
+SCOPE_OF_EVENT = {
+    "app_mention": "app_mentions:read",
+    "message.im": "im:history",
+    "message.channels": "channels:history",
+    "message.groups": "groups:history",
+}
 
 
 def test_the_slack_manifest_asks_only_for_the_scopes_the_code_uses() -> None:
     manifest = yaml.safe_load((PROJECT_DIR / "slack" / "manifest.yml").read_text())
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
-    code = "".join(p.read_text() for p in Path(PROJECT_DIR / "channels").glob("slack*.py"))
+    sources = [*Path(PROJECT_DIR / "channels").glob("slack*.py")]
+    sources += Path(PROJECT_DIR / "channels").glob("handoff*.py")
+    code = "".join(path.read_text() for path in sources)
     called = set(re.findall(r"client\.(\w+)", code)) - {"proxy"}
-    assert called <= set(SCOPE_OF_METHOD), called
+    assert called <= set(SCOPES_OF_METHOD), called
     events = manifest["settings"]["event_subscriptions"]["bot_events"]
-    needed = {SCOPE_OF_METHOD[m] for m in called} | {SCOPE_OF_EVENT[e] for e in events}
-    assert scopes == needed - {""}, scopes
+    needed = set().union(*(SCOPES_OF_METHOD[m] for m in called))
+    needed |= {SCOPE_OF_EVENT[e] for e in events}
+    assert scopes == needed, scopes
