@@ -33,7 +33,17 @@ _DROP_CATEGORIES = {"Cc", "Cs"}
 # "/faq", "/faq{...}" or "/faq@0.9" typed by a user is read by Rasa as the bare
 # retrieval intent, which has no answer (utter_faq fails, the user hears nothing).
 # No button sends it, so it is passed on as plain text for NLU to classify.
-_BARE_RETRIEVAL_INTENT = re.compile(r"^/(?=faq(?:$|[{@]))")
+# Read as Rasa does (YAMLStoryReader.unpack_regex_message: "/", then the intent name up to
+# "{" or "@", stripped), so "/ faq" and "/faq {..." are caught as well.
+_PAYLOAD_INTENT = re.compile(r"^/(?P<intent>[^{@]+)")
+_RETRIEVAL_INTENTS = {"faq"}
+
+
+def _without_bare_retrieval_intent(text: str) -> str:
+    payload = _PAYLOAD_INTENT.match(text)
+    if payload and payload.group("intent").strip() in _RETRIEVAL_INTENTS:
+        return text[1:].strip()
+    return text
 
 
 def clean_text(text: str) -> str:
@@ -127,7 +137,7 @@ def check_message(sender: Any, text: Any, metadata: Any = None) -> Accepted | Re
     # Checked before cleaning: a huge message is refused without scanning it.
     if len(text) > MAX_MESSAGE_CHARS:
         return Rejection(200, "message_too_long", TOO_LONG)
-    cleaned = _BARE_RETRIEVAL_INTENT.sub("", clean_text(text))
+    cleaned = _without_bare_retrieval_intent(clean_text(text))
     if not cleaned:
         return Rejection(400, "empty_message", EMPTY)
     return Accepted(checked_sender, cleaned, checked_metadata)

@@ -67,10 +67,14 @@ class IntentBlender(LinearModelComponent[IntentModel]):
             return messages
         for message in messages:
             text = message.get(TEXT)
-            if not isinstance(text, str) or not text.strip() or text.startswith("/"):
-                continue  # button payloads keep the intent they name
+            if not isinstance(text, str) or not text.strip():
+                continue
             intents, topics = self._model.read(text)
-            self._set_intent(message, intents)
+            # A button payload ("/inform{...}") keeps the intent it names (Rasa's
+            # RegexMessageHandler sets it after the pipeline), but still gets a topic:
+            # a typed "/ faq" is unpacked as the FAQ intent, and utter_faq fails without one.
+            if not text.startswith("/"):
+                self._set_intent(message, intents)
             for retrieval_intent, distribution in topics.items():
                 self._set_topic(message, retrieval_intent, distribution, text)
         return messages
