@@ -47,13 +47,18 @@ _ASKS_FOR_DATA = re.compile(
 )
 
 
+def _own_outsourcing(cleaned: str) -> bool:
+    """The writer (or a terse writer weighing it up) talks about outsourcing."""
+    return bool(
+        (_FIRST_PERSON.search(cleaned) or _WEIGHING_UP.search(cleaned))
+        and _OUTSOURCING.search(cleaned)
+    )
+
+
 def opener_process(text: str) -> str | None:
     """The process a message proposes to outsource, if it opens an assessment."""
     cleaned = normalise(text)
-    if not (
-        (_FIRST_PERSON.search(cleaned) or _WEIGHING_UP.search(cleaned))
-        and _OUTSOURCING.search(cleaned)
-    ):
+    if not _own_outsourcing(cleaned):
         return None
     if asks_for_data(text):
         return None
@@ -96,8 +101,7 @@ def opens_assessment(text: str) -> bool:
         return True
     cleaned = normalise(text)
     return bool(
-        (_FIRST_PERSON.search(cleaned) or _WEIGHING_UP.search(cleaned))
-        and _OUTSOURCING.search(cleaned)
+        _own_outsourcing(cleaned)
         and (_DECIDING.search(cleaned) or _CONSIDERING.search(cleaned))
         and not asks_for_data(text)
     )
@@ -109,8 +113,7 @@ def intends_to_outsource(text: str) -> bool:
     (our monthly reporting) something people outsource as kpo?")."""
     cleaned = normalise(text)
     return bool(
-        (_FIRST_PERSON.search(cleaned) or _WEIGHING_UP.search(cleaned))
-        and _OUTSOURCING.search(cleaned)
+        _own_outsourcing(cleaned)
         and (_CONSIDERING.search(cleaned) or _DECIDING.search(cleaned) or _OBJECT.search(cleaned))
     )
 
