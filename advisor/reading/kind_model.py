@@ -25,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-from advisor.reading.linear_text import LinearTextModel
+from advisor.reading.linear_text import LinearTextModel, in_parallel
 from advisor.reading.text import normalise
 
 
@@ -127,8 +127,15 @@ class KindModel(LinearTextModel):
     def train(cls, examples: Examples) -> KindModel:
         texts = with_wraps(examples)
         labelled = {_TASK: {kind.value: texts[kind] for kind in texts if texts[kind]}}
-        model = cls.fit(labelled)
-        model.temperature, model.cross_validated_accuracy = _calibrate(cls, texts)
+        folds = _folds(texts)
+        # The model and its cross-validation folds are independent fits: all in parallel.
+        fitted, *fold_scores = in_parallel(
+            [(cls.fit, (labelled,))]
+            + [(_held_out_scores, (cls, folds, held_out)) for held_out in range(FOLDS)]
+        )
+        scored = [pair for scores in fold_scores for pair in scores]
+        model: KindModel = fitted
+        model.temperature, model.cross_validated_accuracy = _calibrate(scored)
         return model
 
     def kinds(self, text: str) -> dict[str, float]:
@@ -144,29 +151,36 @@ def _sharpen(probabilities: Mapping[str, float], temperature: float) -> dict[str
     return {k: round(v / total, 4) for k, v in powered.items()}
 
 
-def _calibrate(
-    model_class: type[KindModel], texts: Mapping[Kind, Sequence[str]]
-) -> tuple[float, float]:
-    """The temperature that makes out-of-fold probabilities fit best (least log-loss),
-    and the out-of-fold accuracy."""
-    from scipy.optimize import minimize_scalar
-
+def _folds(texts: Mapping[Kind, Sequence[str]]) -> list[list[tuple[Kind, str]]]:
+    """Every example in one of FOLDS folds, each kind spread evenly over them."""
     folds: list[list[tuple[Kind, str]]] = [[] for _ in range(FOLDS)]
     for kind, kind_texts in texts.items():
         for index, text in enumerate(kind_texts):
             folds[index % FOLDS].append((kind, text))
-    scored: list[tuple[str, dict[str, float]]] = []
-    for held_out in range(FOLDS):
-        train: dict[str, list[str]] = {}
-        for index, fold in enumerate(folds):
-            if index != held_out:
-                for kind, text in fold:
-                    train.setdefault(kind.value, []).append(text)
-        fold_model = model_class.fit({_TASK: train})
-        scored += [
-            (kind.value, fold_model.probabilities(normalise(text))[_TASK])
-            for kind, text in folds[held_out]
-        ]
+    return folds
+
+
+def _held_out_scores(
+    model_class: type[KindModel], folds: Sequence[Sequence[tuple[Kind, str]]], held_out: int
+) -> list[tuple[str, dict[str, float]]]:
+    """(true kind, probabilities) of fold `held_out`'s examples, from a model fitted on the
+    other folds."""
+    train: dict[str, list[str]] = {}
+    for index, fold in enumerate(folds):
+        if index != held_out:
+            for kind, text in fold:
+                train.setdefault(kind.value, []).append(text)
+    fold_model = model_class.fit({_TASK: train})
+    return [
+        (kind.value, fold_model.probabilities(normalise(text))[_TASK])
+        for kind, text in folds[held_out]
+    ]
+
+
+def _calibrate(scored: Sequence[tuple[str, dict[str, float]]]) -> tuple[float, float]:
+    """The temperature that makes out-of-fold probabilities fit best (least log-loss),
+    and the out-of-fold accuracy."""
+    from scipy.optimize import minimize_scalar
 
     def log_loss(temperature: float) -> float:
         return -sum(

@@ -141,14 +141,22 @@ def _interpret(turn: Turn) -> Decision:
     kinds = _kind_probabilities(turn)
     if open_question in DEFAULTS and only_unsure(turn.text):
         return _not_sure(turn, open_question, kinds.get(Kind.NOT_SURE.value, 1.0))
-    doubtful = hedges(turn.text) and kinds.get(Kind.ANSWER.value, 0.0) < KIND_THRESHOLD
+    # Doubt about the subject is a question ("I'm not sure whether AML work counts as KPO?"),
+    # not doubt about the open question: the kind model tells them apart.
+    doubtful = (
+        hedges(turn.text)
+        and kinds.get(Kind.ANSWER.value, 0.0) < KIND_THRESHOLD
+        and kinds.get(Kind.QUESTION.value, 0.0) < KIND_THRESHOLD
+    )
     if open_question in DEFAULTS and turn.tries == 0 and doubtful:
         # "I'm genuinely unsure. The papers are public." helps first; a guess from the
         # words around the doubt would be a value the user never gave. Unless the kind
         # model calls it an answer ("someone who knows quickbooks, with the certificate").
         return _not_sure(turn, open_question, kinds.get(Kind.NOT_SURE.value, 0.5))
     understood = understand(turn.text, open_question, turn.guesses, turn.in_assessment)
-    reads = bool(open_question and understood.values(open_question))
+    # A value only assumed from "not sure" in a longer message is no reading: the kind
+    # model says first whether the message is doubt or a question about the subject.
+    reads = bool(open_question and understood.values(open_question) and not understood.assumed)
     # A bare "yes" or "no" answers the open question when it has a meaning for it.
     # A reading the kind model also calls an answer is one, whatever intent NLU guessed
     # ("first-pass document review" to the process question is not "show the report").

@@ -97,3 +97,11 @@ def test_who_knows_the_work_is_an_answer_not_doubt() -> None:
     sure_answer = {"answer": 0.97, "not_sure": 0.01, "question": 0.02}
     doubtful = "not sure really, we don't know much about payroll software"
     assert interpret(Turn(doubtful, "qualifications", kinds=sure_answer)).kind is not Kind.NOT_SURE
+
+
+def test_doubt_about_the_subject_is_a_question_not_doubt_about_the_open_question() -> None:
+    asking = {"question": 0.99, "not_sure": 0.002, "answer": 0.0}
+    text = "before I answer - I'm not sure whether AML investigations would count as KPO?"
+    turn = Turn(text, "goal", intent="classify_process", intent_confidence=0.74, kinds=asking)
+    decision = interpret(turn)
+    assert decision.kind is Kind.QUESTION and not decision.stored()
