@@ -22,13 +22,13 @@ def test_defaults_and_values() -> None:
         {
             "RASA_ACTION_TIMEOUT": "5",
             "CONVERSATION_RETENTION_DAYS": "7",
-            "RASA_RUNTIME_SKIP": " Event.resolve_by_type, runtime.policies",
+            "RASA_RUNTIME_SKIP": " RasaModel.load, runtime.policies",
             "ADVISOR_PUBLIC_URL": "https://advisor.example.com",
         }
     )
     assert given.action_timeout == 5
     assert given.web_session_idle_days == 7  # follows the retention unless set
-    assert given.runtime_skip == {"Event.resolve_by_type", "runtime.policies"}
+    assert given.runtime_skip == {"RasaModel.load", "runtime.policies"}
     assert given.report_links.base_url == "https://advisor.example.com"
     with pytest.raises(dataclasses.FrozenInstanceError):
         given.action_timeout = 1  # type: ignore[misc]
