@@ -116,7 +116,8 @@ PATCHES: tuple[Patch, ...] = (
         "channel, which answers 503 (stores/tracker_store.py)",
         gain="BEHAVIOUR: a database outage is a 503, never a fresh or in-memory conversation: "
         "no conversation is lost",
-        test="tests/integration/test_tracker_store_failure.py",
+        # end to end, with PostgreSQL stopped: tests/integration/test_tracker_store_failure.py
+        test="tests/stores/test_fail_safe.py",
         speed_only=False,
     ),
     Patch(
