@@ -13,10 +13,10 @@ from rasa_sdk.events import ConversationPaused
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.report import kept_assessments, link_to
-from advisor.handoff_settings import HandoffSettings
+from actions.settings import action_settings
 from advisor.report import build_report
 
-SETTINGS = HandoffSettings.from_env()  # once, at start-up
+SETTINGS = action_settings().handoff  # once, at start-up
 
 NO_CONSULTANT = (
     "Sorry, no consultant is available here: this assistant isn't connected to a team. "

@@ -1,28 +1,22 @@
-"""The human hand-off's settings, read from the environment in this one place.
+"""The human hand-off's settings, as one frozen value.
 
-Both servers build them once at start-up: the action server to know whether it may
-offer a consultant, the Rasa server to post to Slack and time hand-offs out.
-It lives in advisor/ (no Rasa imports) because the action server and its image use it too.
-
-- HANDOFF_SLACK_CHANNEL: the Slack channel id (C…) consultants answer in; unset = off.
-- SLACK_BOT_TOKEN, SLACK_API_URL: the same token and API the Slack channel uses.
-- HANDOFF_TIMEOUT_MINUTES: a hand-off with no consultant reply for this long is
-  ended and the user told (default 15; a float, so tests can use seconds).
-- CONVERSATION_RETENTION_DAYS: ended hand-offs are deleted after as many days as
-  conversations are kept (default 30, as stores/retention.py).
+Each process's settings module builds it once at start-up from the environment
+(runtime/settings.py for the Rasa server, which posts to Slack and times hand-offs out;
+actions/settings.py for the action server, which decides whether to offer a consultant).
+It lives in advisor/ because both processes, and the action server's image, use it;
+the environment itself is read only by those settings modules.
 """
 
-import os
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_TIMEOUT_MINUTES = 15.0
+DEFAULT_RETENTION_DAYS = 30.0
 
 
-def _positive_float(text: str | None, default: float) -> float:
+def _positive_float(text: str, default: float) -> float:
     try:
-        value = float(text) if text and text.strip() else default
+        value = float(text) if text.strip() else default
     except ValueError:
         return default
     return value if value > 0 else default
@@ -30,14 +24,15 @@ def _positive_float(text: str | None, default: float) -> float:
 
 @dataclass(frozen=True)
 class HandoffSettings:
-    slack_channel: str
-    bot_token: str
-    api_url: str = DEFAULT_API_URL
-    timeout_minutes: float = DEFAULT_TIMEOUT_MINUTES
+    slack_channel: str  # HANDOFF_SLACK_CHANNEL: the channel id (C…) consultants answer in
+    bot_token: str  # SLACK_BOT_TOKEN: the token the Slack channel uses too
+    api_url: str = DEFAULT_API_URL  # SLACK_API_URL
+    timeout_minutes: float = DEFAULT_TIMEOUT_MINUTES  # HANDOFF_TIMEOUT_MINUTES
     # How often each Rasa server looks for consultant messages to push to its web
     # sockets, and for timed-out hand-offs (seconds).
     poll_seconds: float = 0.25
-    retention_days: float = 30.0
+    # Ended hand-offs are deleted after as many days as conversations are kept.
+    retention_days: float = DEFAULT_RETENTION_DAYS
 
     @property
     def enabled(self) -> bool:
@@ -49,14 +44,21 @@ class HandoffSettings:
         return self.timeout_minutes * 60
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> "HandoffSettings":
-        env = os.environ if environ is None else environ
+    def from_settings(
+        cls,
+        slack_channel: str,
+        bot_token: str,
+        api_url: str = "",
+        timeout_minutes: str = "",
+        retention_days: float = DEFAULT_RETENTION_DAYS,
+    ) -> "HandoffSettings":
+        """The settings from their raw texts: an empty or unset value is off (channel,
+        token) or the default; a timeout that is no positive number is the default
+        (a float, so tests can use seconds)."""
         return cls(
-            slack_channel=env.get("HANDOFF_SLACK_CHANNEL", "").strip(),
-            bot_token=env.get("SLACK_BOT_TOKEN", "").strip(),
-            api_url=env.get("SLACK_API_URL", "").strip() or DEFAULT_API_URL,
-            timeout_minutes=_positive_float(
-                env.get("HANDOFF_TIMEOUT_MINUTES"), DEFAULT_TIMEOUT_MINUTES
-            ),
-            retention_days=_positive_float(env.get("CONVERSATION_RETENTION_DAYS"), 30.0),
+            slack_channel=slack_channel.strip(),
+            bot_token=bot_token.strip(),
+            api_url=api_url.strip() or DEFAULT_API_URL,
+            timeout_minutes=_positive_float(timeout_minutes, DEFAULT_TIMEOUT_MINUTES),
+            retention_days=retention_days,
         )

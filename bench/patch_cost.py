@@ -7,7 +7,9 @@ times), a fresh process that loads the model in-process with the patches that
 RASA_RUNTIME_SKIP leaves and sends one conversation of `--messages` messages
 (bench/conversation_length.py's script) through `Agent.handle_message` with the
 shipped SQLite tracker store. CPU time per message is less disturbed by other
-processes than wall time; the medians of the runs are printed (bench/README.md).
+processes than wall time; the medians of the runs are printed (bench/README.md):
+messages 1-10, 190-200, the mean and the slowest message (a full garbage collection
+shows there), and the model's load time and peak RSS (`RasaModel.load`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -27,9 +30,13 @@ from typing import Any
 
 from harness.env import PROJECT_DIR, defaults
 
-DEFAULT_VARIANTS = [
-    "",  # shipped
-    "DialogueStateTracker.copy,FormAction._temporary_tracker",
+DEFAULT_VARIANTS = [  # shipped, then each speed-only patch of runtime/patches.py alone
+    "",
+    "DialogueStateTracker.copy",
+    "DialogueStateTracker.applied_events",
+    "Domain.states_for_tracker_history",
+    "RemoteAction._validate_action_result",
+    "RasaModel.load",
     "runtime.policies",
 ]
 
@@ -47,9 +54,12 @@ async def one_conversation(action_url: str, messages: int) -> dict[str, Any]:
     patches.install()
     work = Path(tempfile.mkdtemp(prefix="patch-cost-"))
     endpoints = write_endpoints(work / "endpoints.yml", action_url, work / "tracker.db")
+    load_started = time.perf_counter()
     agent = await load_agent(
         model_path=str(MODEL), endpoints=AvailableEndpoints.read_endpoints(str(endpoints))
     )
+    load_s = time.perf_counter() - load_started
+    load_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     sender, cpu = uuid.uuid4().hex, []
     for text in script(messages):
         started = time.process_time()
@@ -59,6 +69,9 @@ async def one_conversation(action_url: str, messages: int) -> dict[str, Any]:
         "early_ms": statistics.median(cpu[:10]),
         "late_ms": statistics.median(cpu[-11:]),
         "mean_ms": statistics.mean(cpu),
+        "max_ms": max(cpu),  # a full garbage collection shows here
+        "load_s": load_s,  # wall time of loading the model (start-up)
+        "load_peak_mb": load_peak_mb,  # peak RSS after loading
     }
 
 

@@ -34,6 +34,7 @@ from advisor.handoff_settings import HandoffSettings
 from channels import handoff_format as say
 from channels.slack_outbox import SlackOutbox
 from channels.slack_text import slack_text_to_plain
+from runtime.settings import rasa_settings
 from stores.handoff_store import Handoff, HandoffStore, engine_for
 
 logger = logging.getLogger(__name__)
@@ -442,5 +443,5 @@ def hub() -> HandoffHub:
     """The process's hub, with the settings read once, when the first channel starts."""
     global _HUB
     if _HUB is None:
-        _HUB = HandoffHub(HandoffSettings.from_env())
+        _HUB = HandoffHub(rasa_settings().handoff)
     return _HUB

@@ -12,6 +12,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from advisor.handoff_settings import HandoffSettings
 from advisor.report_link import ReportLinks, retention_days
 from advisor.signing import ROTATION_ENV, SECRET_ENV, Keyring
 from stores.tracker_cache import cache_max_bytes, cache_size
@@ -41,6 +42,7 @@ class RasaSettings:
     slack_bot_token: str  # SLACK_BOT_TOKEN (channels/slack.py)
     slack_signing_secret: str  # SLACK_SIGNING_SECRET
     slack_api_url: str  # SLACK_API_URL (tests point it at a fake Slack)
+    handoff: HandoffSettings  # HANDOFF_SLACK_CHANNEL, HANDOFF_TIMEOUT_MINUTES (channels/handoff.py)
 
     @property
     def report_links(self) -> ReportLinks:
@@ -93,6 +95,19 @@ def read(environ: Mapping[str, str]) -> RasaSettings:
         slack_bot_token=environ.get("SLACK_BOT_TOKEN", "").strip(),
         slack_signing_secret=environ.get("SLACK_SIGNING_SECRET", "").strip(),
         slack_api_url=environ.get("SLACK_API_URL", "").strip(),
+        handoff=handoff_settings(environ, retention),
+    )
+
+
+def handoff_settings(environ: Mapping[str, str], retention_days: float) -> HandoffSettings:
+    """The hand-off's settings (actions/settings.py reads the same ones: the action
+    server's image has no runtime/)."""
+    return HandoffSettings.from_settings(
+        environ.get("HANDOFF_SLACK_CHANNEL", ""),
+        environ.get("SLACK_BOT_TOKEN", ""),
+        environ.get("SLACK_API_URL", ""),
+        environ.get("HANDOFF_TIMEOUT_MINUTES", ""),
+        retention_days,
     )
 
 

@@ -20,12 +20,7 @@ both copies after every event of long generated conversations.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-from rasa.core.actions.forms import FormAction
-from rasa.shared.core.constants import REQUESTED_SLOT
-from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, Event, SlotSet
 from rasa.shared.core.trackers import AnySlotDict, DialogueStateTracker
 
 from runtime.tracker_history import state_copy
@@ -47,37 +42,3 @@ def copy_by_state(rasa_copy: Callable[[DialogueStateTracker], DialogueStateTrack
 
     copy_tracker.__doc__ = rasa_copy.__doc__
     return copy_tracker
-
-
-def form_tracker_by_state(rasa_temporary_tracker: Callable[..., DialogueStateTracker]) -> Callable:
-    """The replacement of `FormAction._temporary_tracker`: on every turn of a form, Rasa
-    rebuilds the conversation since the last restart plus the form's new events by
-    replaying them all. A copy of the tracker's state with the new events applied is the
-    same tracker. After a restart (Rasa replays only the events since, a short list) or
-    if the tracker's slots are not the domain's, Rasa's replay is used."""
-
-    def _temporary_tracker(
-        self: FormAction,
-        current_tracker: DialogueStateTracker,
-        additional_events: list[Event],
-        domain: Domain,
-    ) -> Any:
-        if (
-            not copyable(current_tracker)
-            or list(current_tracker.slots) != [slot.name for slot in domain.slots]
-            or current_tracker.idx_after_latest_restart()
-        ):
-            return rasa_temporary_tracker(self, current_tracker, additional_events, domain)
-        tracker = state_copy(current_tracker)
-        for event in [
-            # as Rasa's: the requested slot belongs to this form; the form's execution
-            # marks where the new events begin
-            SlotSet(REQUESTED_SLOT, self.get_slot_to_fill(current_tracker)),
-            ActionExecuted(self.name()),
-            *additional_events,
-        ]:
-            tracker.update(event)
-        return tracker
-
-    _temporary_tracker.__doc__ = rasa_temporary_tracker.__doc__
-    return _temporary_tracker

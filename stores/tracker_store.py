@@ -404,20 +404,27 @@ class CachingSQLTrackerStore(StrictSQLTrackerStore):
         self.tracker_cache.drop(sender_id)
 
 
-def reraise_unavailable(
-    rasa_handler: Callable[[FailSafeTrackerStore, Exception], None],
-) -> Callable[..., None]:
-    """The replacement of FailSafeTrackerStore's error hooks (`on_tracker_store_error`,
-    `on_tracker_store_retrieve_error`), installed by the registry in runtime/patches.py.
+def _raise_unavailable(error: Exception) -> None:
+    """FailSafeTrackerStore's error callback: it is called inside the wrapper's `except`
+    block, before the wrapper falls back to an empty or in-memory conversation."""
+    if isinstance(error, TrackerStoreUnavailable):
+        raise error  # never fall back: the channel answers 503 (channels/resilience.py)
+    logger.error("Tracker store error, Rasa falls back to memory: %s", error)  # as Rasa logs
 
-    The wrapper calls these hooks inside its `except` block before falling back;
-    TrackerStoreUnavailable is raised instead, other errors (other stores) keep
-    Rasa's behaviour."""
 
-    @functools.wraps(rasa_handler)
-    def handler(self: FailSafeTrackerStore, error: Exception) -> None:
-        if isinstance(error, TrackerStoreUnavailable):
-            raise error  # never fall back to an empty or in-memory conversation
-        rasa_handler(self, error)
+def strict_fail_safe(rasa_attribute: Any) -> Any:
+    """The replacement of `Agent._create_tracker_store` (a staticmethod), installed by
+    the registry in runtime/patches.py.
 
-    return handler
+    Rasa wraps every tracker store in a `FailSafeTrackerStore`, which turns a failed read
+    into a new conversation and a failed write into one kept in memory. Its constructor
+    takes an error callback that Rasa's agent does not pass; this passes
+    `_raise_unavailable`, so TrackerStoreUnavailable reaches the channel."""
+    rasa_create = rasa_attribute.__func__
+
+    def create_tracker_store(store: Any, domain: Any) -> FailSafeTrackerStore:
+        wrapped = rasa_create(store, domain)
+        primary = wrapped._tracker_store
+        return FailSafeTrackerStore(primary, on_tracker_store_error=_raise_unavailable)
+
+    return staticmethod(create_tracker_store)

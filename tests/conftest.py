@@ -41,3 +41,52 @@ def _settings_read_afresh():  # type: ignore[no-untyped-def]
         if module in sys.modules:
             getattr(sys.modules[module], reader).cache_clear()
     yield
+
+
+# ---- the learned models of advisor/reading/, fitted once per pytest session (issue #28) ----
+# Fitting one takes seconds to a minute on 2 cores, so every test that needs one shares
+# these: the advisor tests (the model on its own) and the component tests (Rasa's graph
+# life cycle). Each is fitted by its Rasa component's own `train_model` on Rasa's
+# TrainingData of data/nlu: exactly what `rasa train` fits.
+
+
+@pytest.fixture(scope="session")
+def nlu_training_data():  # type: ignore[no-untyped-def]
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    from harness.env import PROJECT_DIR
+
+    return load_data(str(PROJECT_DIR / "data" / "nlu"))
+
+
+def _fitted_by(component_class, config, training_data, folder):  # type: ignore[no-untyped-def]
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+
+    component = component_class.create(
+        {**component_class.get_default_config(), **config},
+        LocalModelStorage(folder),
+        Resource(component_class.__name__),
+        ExecutionContext(GraphSchema({}), "test"),
+    )
+    return component.train_model(training_data)
+
+
+@pytest.fixture(scope="session")
+def intent_model(nlu_training_data, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """advisor.reading.intent_model.IntentModel on the project's NLU examples."""
+    from components.intent_blender import IntentBlender
+
+    return _fitted_by(IntentBlender, {}, nlu_training_data, tmp_path_factory.mktemp("intent"))
+
+
+@pytest.fixture(scope="session")
+def answer_model(nlu_training_data, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """advisor.reading.answer_model.AnswerModel on data/answers (and the NLU examples
+    that are no answers)."""
+    from components.answer_guesser import AnswerGuesser
+    from harness.env import PROJECT_DIR
+
+    config = {"examples": str(PROJECT_DIR / "data" / "answers")}
+    return _fitted_by(AnswerGuesser, config, nlu_training_data, tmp_path_factory.mktemp("answer"))

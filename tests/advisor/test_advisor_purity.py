@@ -1,7 +1,7 @@
 """advisor/ is the plain-Python core: no Rasa, no environment, no I/O of its own.
 
 Read from the source (ast), so a new import or call fails here before it is ever run.
-Its settings (secret, public URL, retention) are passed in by each process's settings
+Its settings (secret, public URL, retention, hand-off) are passed in by each process's settings
 module (runtime/settings.py, actions/settings.py)."""
 
 import ast
@@ -24,10 +24,6 @@ FORBIDDEN_NAMES = {"environ", "getenv", "putenv", "open", "read_text", "write_te
 # The trained models of advisor/reading/ load and save their own files, when
 # components/ (Rasa's persistence) hands them a folder, and the lemma tables of
 # spaCy's lookups package: the only I/O allowed in advisor/.
-# The hand-off's settings (#26) still read the environment inside advisor/, so that the
-# action server's image (actions/ and advisor/ only) has them; they belong in
-# runtime/settings.py and actions/settings.py (#28, left for the hand-off's owner).
-READS_ENVIRONMENT = {"handoff_settings.py"}
 MODEL_FILES = {
     "reading/answer_model.py",
     "reading/kind_model.py",
@@ -62,8 +58,7 @@ def test_no_rasa_no_environment_no_io(module: Path) -> None:
     imported, used = _names(ast.parse(module.read_text(encoding="utf-8")))
     bad = {name for name in imported if name.split(".")[0] in FORBIDDEN_IMPORTS}
     assert not bad, f"advisor/ must not import {sorted(bad)}"
-    if str(module.relative_to(ADVISOR)) not in READS_ENVIRONMENT:
-        assert not used & ENVIRONMENT, "settings are passed in, not read"
+    assert not used & ENVIRONMENT, "settings are passed in, not read"
     if str(module.relative_to(ADVISOR)) not in MODEL_FILES:
         io = used & (FORBIDDEN_NAMES - ENVIRONMENT)
         assert not io, f"no I/O in the core: {sorted(io)}"

@@ -1,39 +1,21 @@
-"""The learned answer reader on its own (advisor.reading.answer_model), trained on a
-small slice of data/answers so the test is quick."""
+"""The learned answer reader on its own (advisor.reading.answer_model), fitted once per
+session on data/answers (tests/conftest.py)."""
 
 from pathlib import Path
 
 import pytest
-import yaml
 
 from advisor.reading.answer_model import AnswerModel, clauses, load_examples
 
-pytestmark = pytest.mark.slow  # trains the answer model: CI runs it, `make unit` does not
+# Fits the answer model (once per session): CI runs it, `make unit` does not.
+pytestmark = pytest.mark.slow
 
-DATA = Path(__file__).resolve().parents[2] / "data"
-EXAMPLES = DATA / "answers"
-
-
-def unrelated_examples() -> list:
-    """The NLU examples that are not answers (questions, small talk), as the
-    Rasa component passes them."""
-    texts = []
-    for path in sorted((DATA / "nlu").glob("*.yml")):
-        for block in yaml.safe_load(path.read_text()).get("nlu", []):
-            if "intent" in block and block["intent"] != "inform":
-                texts += [
-                    line[2:] for line in block["examples"].splitlines() if line.startswith("- ")
-                ]
-    return texts
+EXAMPLES = Path(__file__).resolve().parents[2] / "data" / "answers"
 
 
 @pytest.fixture(scope="module")
-def model() -> AnswerModel:
-    small = {
-        slot: {value: texts[:60] for value, texts in values.items()}
-        for slot, values in load_examples(EXAMPLES).items()
-    }
-    return AnswerModel.train(small, unrelated_examples())
+def model(answer_model: AnswerModel) -> AnswerModel:
+    return answer_model
 
 
 def best(model: AnswerModel, text: str, slot: str) -> tuple:

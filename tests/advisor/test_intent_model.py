@@ -10,7 +10,7 @@ from advisor.reading.intent_model import IntentModel, blend
 
 pytestmark = (
     pytest.mark.slow
-)  # trains the intent model on the project's NLU data: CI runs it, `make unit` does not
+)  # fits the intent model (once per session): CI runs it, `make unit` does not
 
 NLU = Path(__file__).resolve().parents[2] / "data" / "nlu"
 
@@ -29,11 +29,11 @@ def nlu_examples() -> dict:
 
 
 @pytest.fixture(scope="module")
-def model(tmp_path_factory: pytest.TempPathFactory) -> IntentModel:
-    trained = IntentModel.train(nlu_examples())
+def model(intent_model: IntentModel, tmp_path_factory: pytest.TempPathFactory) -> IntentModel:
+    """The session's model (tests/conftest.py), saved and loaded: what the Rasa component runs."""
     folder = tmp_path_factory.mktemp("intent_model")
-    trained.save(folder)
-    return IntentModel.load(folder)  # what the Rasa component runs
+    intent_model.save(folder)
+    return IntentModel.load(folder)
 
 
 def test_ranking_is_a_distribution_over_every_intent(model: IntentModel) -> None:

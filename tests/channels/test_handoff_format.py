@@ -1,6 +1,5 @@
 """What the hand-off posts in Slack and tells the user (channels/handoff_format.py)."""
 
-from advisor.handoff_settings import HandoffSettings
 from channels.handoff_format import (
     RESUME_ACTION,
     describe_user,
@@ -74,14 +73,3 @@ def test_resume_commands():
 def test_ended_notes():
     assert "by <@U1>" in ended_note("resume", "U1")
     assert "No reply in time" in ended_note("timeout", None)
-
-
-def test_settings_are_off_without_channel_or_token_and_read_the_timeout():
-    assert not HandoffSettings.from_env({"SLACK_BOT_TOKEN": "x"}).enabled
-    assert not HandoffSettings.from_env({"HANDOFF_SLACK_CHANNEL": "C1"}).enabled
-    on = HandoffSettings.from_env(
-        {"HANDOFF_SLACK_CHANNEL": "C1", "SLACK_BOT_TOKEN": "x", "HANDOFF_TIMEOUT_MINUTES": "0.5"}
-    )
-    assert on.enabled and on.timeout_seconds == 30
-    for bad in ("soon", "-1", "0", ""):
-        assert HandoffSettings.from_env({"HANDOFF_TIMEOUT_MINUTES": bad}).timeout_minutes == 15

@@ -1,5 +1,9 @@
 """The project's trained NLU components through Rasa's own graph-component
-life cycle: create, train on the project's data, persist, load, process."""
+life cycle: create, train on the project's data, persist, load, process.
+
+The fit itself (the component's `train_model`) is done once per session by
+tests/conftest.py, which the advisor tests share; here `train` stores that model
+and `load` reads it back from Rasa's model storage."""
 
 from pathlib import Path
 
@@ -7,44 +11,45 @@ import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
-from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.message import Message
 
 from components.answer_guesser import GUESSES, AnswerGuesser
 from components.intent_blender import IntentBlender
 
-pytestmark = (
-    pytest.mark.slow
-)  # trains the NLU components through Rasa's graph: CI runs it, `make unit` does not
+# Fits the NLU models (once per session): CI runs it, `make unit` does not.
+pytestmark = pytest.mark.slow
 
 PROJECT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(scope="module")
-def training_data():
-    return load_data(str(PROJECT / "data" / "nlu"))
-
-
-def train_and_load(component_class, config, training_data, tmp_path):
-    storage = LocalModelStorage(tmp_path)
+def train_and_load(component_class, config, training_data, fitted, folder):
+    """Rasa's life cycle, with the session's fitted model as what `train_model` returns."""
+    storage = LocalModelStorage(folder)
     context = ExecutionContext(GraphSchema({}), "test")
     resource = Resource(component_class.__name__)
     config = {**component_class.get_default_config(), **config}
-    component_class.create(config, storage, resource, context).train(training_data)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(component_class, "train_model", lambda self, data: fitted)
+        component_class.create(config, storage, resource, context).train(training_data)
     return component_class.load(config, storage, resource, context)
 
 
-def test_answer_guesser_guesses_every_slot_after_a_round_trip(training_data, tmp_path):
+def test_answer_guesser_guesses_every_slot_after_a_round_trip(
+    nlu_training_data, answer_model, tmp_path
+):
     examples = str(PROJECT / "data" / "answers")
-    guesser = train_and_load(AnswerGuesser, {"examples": examples}, training_data, tmp_path)
+    guesser = train_and_load(
+        AnswerGuesser, {"examples": examples}, nlu_training_data, answer_model, tmp_path
+    )
     [message] = guesser.process([Message(data={"text": "it's dull repetitive data entry"})])
     best = message.get(GUESSES)["complexity"][0]
     assert best[0] == "routine"
 
 
 @pytest.fixture(scope="module")
-def blender(training_data, tmp_path_factory):
-    return train_and_load(IntentBlender, {}, training_data, tmp_path_factory.mktemp("blender"))
+def blender(nlu_training_data, intent_model, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("blender")
+    return train_and_load(IntentBlender, {}, nlu_training_data, intent_model, folder)
 
 
 def test_intent_blender_mixes_diet_and_picks_the_faq_topic(blender):

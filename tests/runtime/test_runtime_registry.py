@@ -30,11 +30,11 @@ def test_every_patch_is_documented_and_tested() -> None:
         "rasa.core.actions.action.RemoteAction._action_call_format",
         "rasa.core.actions.action.RemoteAction.run",
         "rasa.utils.tensorflow.models.RasaModel.load",
-        "rasa.shared.core.events.Event.resolve_by_type",
-        "rasa.core.tracker_store.FailSafeTrackerStore.on_tracker_store_error",
-        "rasa.core.tracker_store.FailSafeTrackerStore.on_tracker_store_retrieve_error",
+        "rasa.core.agent.Agent._create_tracker_store",
     }
     assert len({(p.owner, p.name) for p in PATCHES}) == len(PATCHES)
+    # Issue #28: at most 8; a new one must earn its place (bench/README.md).
+    assert len(PATCHES) <= 8
     for patch in PATCHES:
         assert patch.why and (PROJECT_DIR / patch.test).is_file(), patch.replaces
         assert patch.rasa_version == RASA_VERSION
@@ -98,12 +98,10 @@ def test_importing_the_launcher_loads_no_rasa() -> None:
 
 def test_listed_patches_can_be_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("RASA_RUNTIME_TUNING", raising=False)
-    monkeypatch.setenv(
-        "RASA_RUNTIME_SKIP", " RemoteAction._action_call_format, Event.resolve_by_type"
-    )
+    monkeypatch.setenv("RASA_RUNTIME_SKIP", " RemoteAction._action_call_format, RasaModel.load")
     stock = rasa_attributes()
     applied = patches.install()
-    skipped = {"RemoteAction._action_call_format", "Event.resolve_by_type"}
+    skipped = {"RemoteAction._action_call_format", "RasaModel.load"}
     assert {p.short_name for p in PATCHES} >= skipped
     assert applied == [p for p in PATCHES if p.short_name not in skipped]
     for patch in PATCHES:

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rasa.core.actions.forms import FormAction
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -183,23 +182,6 @@ def test_copies_equal_rasas_replayed_copy(seed: int) -> None:
         ours.update(LoopInterrupted(True))  # changes the active loop in place
         ours.update(ActionExecutionRejected(FORM))
         assert tracker_state(tracker) == before
-
-
-@pytest.mark.parametrize("seed", range(3))
-def test_the_forms_tracker_equals_rasas(seed: int) -> None:
-    form = FormAction(FORM, None)
-    events = conversation(seed + 10, 160)
-    tracker = DialogueStateTracker("ours", DOMAIN.slots)
-    for number, event in enumerate(events, start=1):
-        tracker.update(event)
-        new = [SlotSet("core", "core"), SlotSet("goal", "cost")]
-        ours = form._temporary_tracker(tracker, new, DOMAIN)
-        patches.uninstall()
-        try:
-            rasas = form._temporary_tracker(tracker, new, DOMAIN)
-        finally:
-            patches.install()
-        assert tracker_state(ours) == tracker_state(rasas), number
 
 
 def test_work_is_kept_between_calls() -> None:

@@ -7,6 +7,8 @@ import sys
 
 import pytest
 
+from actions import settings as action_settings
+from runtime import settings as runtime_settings
 from runtime.settings import DEFAULT_ACTION_TIMEOUT, read
 
 
@@ -20,13 +22,13 @@ def test_defaults_and_values() -> None:
         {
             "RASA_ACTION_TIMEOUT": "5",
             "CONVERSATION_RETENTION_DAYS": "7",
-            "RASA_RUNTIME_SKIP": " Event.resolve_by_type, runtime.policies",
+            "RASA_RUNTIME_SKIP": " RasaModel.load, runtime.policies",
             "ADVISOR_PUBLIC_URL": "https://advisor.example.com",
         }
     )
     assert given.action_timeout == 5
     assert given.web_session_idle_days == 7  # follows the retention unless set
-    assert given.runtime_skip == {"Event.resolve_by_type", "runtime.policies"}
+    assert given.runtime_skip == {"RasaModel.load", "runtime.policies"}
     assert given.report_links.base_url == "https://advisor.example.com"
     with pytest.raises(dataclasses.FrozenInstanceError):
         given.action_timeout = 1  # type: ignore[misc]
@@ -48,3 +50,18 @@ def test_a_bad_setting_stops_the_start_with_its_name() -> None:
         done.stderr
     )
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("read", [runtime_settings.read, action_settings.read])
+def test_both_servers_read_the_hand_off_settings(read) -> None:  # type: ignore[no-untyped-def]
+    """Off without the channel or the token; the timeout read leniently."""
+    assert not read({"SLACK_BOT_TOKEN": "x"}).handoff.enabled
+    assert not read({"HANDOFF_SLACK_CHANNEL": "C1"}).handoff.enabled
+    on = read(
+        {"HANDOFF_SLACK_CHANNEL": "C1", "SLACK_BOT_TOKEN": "x", "HANDOFF_TIMEOUT_MINUTES": "0.5"}
+    ).handoff
+    assert on.enabled and on.timeout_seconds == 30
+    for bad in ("soon", "-1", "0", ""):
+        assert read({"HANDOFF_TIMEOUT_MINUTES": bad}).handoff.timeout_minutes == 15
+    # Ended hand-offs are kept as long as conversations: the one retention setting.
+    assert read({"CONVERSATION_RETENTION_DAYS": "7"}).handoff.retention_days == 7
