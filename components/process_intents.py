@@ -31,7 +31,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from advisor.reading.opener import asks_for_data, opens_assessment
+from advisor.reading.opener import asks_for_data, opener_process, opens_assessment
 from advisor.reading.process_model import asks_which_model
 from components.question_focus import FULL_TEXT
 
@@ -77,6 +77,10 @@ def _intent_of(message: Message) -> str | None:
         return CLASSIFY
     if name != DECLINE and asks_for_data(text):
         return DECLINE
+    # Declined only when it asks for data: a recruiter who would outsource "the CV screening"
+    # opens an assessment, however sure the classifiers are that CVs mean a job hunt.
+    if name == DECLINE and opener_process(text) is not None:
+        return START
     knowledge = name in KNOWLEDGE_INTENTS and confidence >= SURE_KNOWLEDGE
     # Also when the classifiers already lean to starting it, but too faintly to clear the
     # fallback threshold ("Partner at a boutique. ... Considering sending it out. Worth it?").

@@ -1168,7 +1168,10 @@ NON_ANSWERS = (
 # Phrases that make any reply a non-answer (and never a process name).
 NON_ANSWER_PHRASES = (
     r"don't know|dont know|do not know|not sure|no idea|no clue|dunno|idk|unsure|can't remember|"
-    r"i|i'm|im|you|your|me|hello|hi|thanks|thank you|help me|talk to|speak to|human|bot|restart|"
+    r"i|i'm|im|(?<!thank )you|your|me|hello|hi|thanks|help me|talk to|speak to|human|bot|"
+    r"restart|"
+    # "thank you" is a non-answer; "the thank you letters" are work
+    r"thank you(?!\s+(?:letter|note|card|e-?mail|message|call|gift|pack)s?\b)|"
     r"start over|stop|cancel"
 )
 # Sentences that ask rather than answer.

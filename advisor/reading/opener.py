@@ -43,7 +43,10 @@ _ASKS_FOR_DATA = re.compile(
     r"providers?|companies|firms)|recommend (?:a |any |some )?(?:\w+ )?(?:vendors?|providers?|"
     r"companies|firms)|by name|names? of|"
     r"(?:land|get|find|apply for|looking for) (?:a )?jobs?|jobs? (?:at|in|with|openings?)|"
-    r"vacanc\w*|openings?|careers? (?:at|in)|resume|cv|recruiting for|hiring (?:now|for))\b"
+    r"vacanc\w*|openings?|careers? (?:at|in)|recruiting for|hiring (?:now|for)|"
+    # a CV for a job hunt, not the CVs a recruiter screens
+    r"(?:my|your) (?:cv|resume)|(?:cv|resume) (?:for|to get|tips|template|help|advice)|"
+    r"(?:write|writing|improve|check) (?:a |my )?(?:cv|resume))\b"
 )
 
 

@@ -27,6 +27,8 @@ _NON_ANSWER = re.compile(r"(?:" + P.NON_ANSWERS + r")")
 _NOT_A_PROCESS = re.compile(r"(?:" + P.NOT_A_PROCESS + r")")
 _NON_ANSWER_ANYWHERE = words_pattern(P.NON_ANSWER_PHRASES)
 _OBJECT_STOP = words_pattern(P.OBJECT_STOP_WORDS)
+# Words a name cut short must not end on ("... and sending out the thank").
+_DANGLING = re.compile(r"(?:\s+(?:the|a|an|and|or|of|for|to|with|in|on|our|my|thank|you))+$")
 _PROCESS_LEAD = re.compile(
     r"^(?:(?:well|so|um|hmm|ok|okay|yes|yeah)\W+)?"
     r"(?:(?:i|we)(?:'d| would)? (?:like|want|need|plan|are planning|'re planning|am planning|"
@@ -118,8 +120,9 @@ def _outsourced_object(text: str) -> str | None:
 def _valid_process_text(text: str, max_words: int = MAX_WORDS_FOR_PROCESS_TEXT) -> str | None:
     cleaned = re.sub(r"^(?:(?:our|my|the|a|an|some|all|of)\s+)+", "", text.strip(" .,!;:\"'"))
     cleaned = re.sub(r"\s+(?:please|thanks|thank you|and|too|as well)$", "", cleaned).strip(" .,!")
+    whole = cleaned
     if len(cleaned) > PROCESS_MAX_CHARS:  # a long name is cut at a word, as the form would
-        cleaned = cleaned[:PROCESS_MAX_CHARS].rsplit(" ", 1)[0]
+        cleaned = _DANGLING.sub("", cleaned[:PROCESS_MAX_CHARS].rsplit(" ", 1)[0])
     if (
         not cleaned
         or "?" in cleaned
@@ -127,7 +130,7 @@ def _valid_process_text(text: str, max_words: int = MAX_WORDS_FOR_PROCESS_TEXT) 
         or not re.search(r"[a-z]{2,}", cleaned)
         or _NOT_A_PROCESS.fullmatch(cleaned)
         or _NON_ANSWER.fullmatch(strip_filler(cleaned))
-        or _NON_ANSWER_ANYWHERE.search(cleaned)
+        or _NON_ANSWER_ANYWHERE.search(whole)
         or _QUESTION_START.match(cleaned)
     ):
         return None

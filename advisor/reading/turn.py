@@ -46,6 +46,10 @@ KIND_THRESHOLD = 0.5
 UNLIKELY_KIND = 0.3
 # An NLU intent this sure speaks for its kind too (the rules for digressions follow it).
 SURE_INTENT = 0.8
+# A question the kind model is this sure of is one, even when it reads as an answer too.
+SURE_QUESTION = 0.9
+# A question intent this likely, which the kind model does not rule out, is a question.
+LIKELY_INTENT = 0.5
 # Intents the dialogue rules answer in the middle of the assessment.
 QUESTION_INTENTS = {"faq", "follow_up", "out_of_source", "help", "classify_process"}
 CONTROL_INTENTS = {
@@ -161,10 +165,21 @@ def _interpret(turn: Turn) -> Decision:
     # A reading the kind model also calls an answer is one, whatever intent NLU guessed
     # ("first-pass document review" to the process question is not "show the report").
     answer_like = kinds.get(Kind.ANSWER.value, 0.0) >= KIND_THRESHOLD
-    plain = reads and (
-        understood.strength >= PLAIN_ANSWER
-        or turn.intent in YES_NO_INTENTS
-        or (answer_like and understood.strength >= PROBABLE_ANSWER)
+    # A question the kind model is all but certain of, and NLU answers, is asked whatever
+    # it happens to say ("what does bpo mean? someone used it and i just nodded along").
+    asked = (
+        "?" in turn.text
+        and kinds.get(Kind.QUESTION.value, 0.0) >= SURE_QUESTION
+        and turn.intent in QUESTION_INTENTS
+    )
+    plain = (
+        reads
+        and not asked
+        and (
+            understood.strength >= PLAIN_ANSWER
+            or turn.intent in YES_NO_INTENTS
+            or (answer_like and understood.strength >= PROBABLE_ANSWER)
+        )
     )
     # With no question open (the message that starts the assessment, a change of mind after
     # the recommendation) the dialogue already knows what the message is: read its answers.
@@ -219,7 +234,13 @@ def _kind_other_than_answer(turn: Turn, kinds: Mapping[str, float]) -> tuple[Kin
         sure_intent or not kinds or kinds.get(Kind.CONTROL.value, 0.0) >= UNLIKELY_KIND
     ):
         return Kind.CONTROL, turn.intent_confidence
-    if sure_intent and turn.intent in QUESTION_INTENTS:
+    if turn.intent in QUESTION_INTENTS and (
+        sure_intent
+        or (
+            turn.intent_confidence >= LIKELY_INTENT
+            and kinds.get(Kind.QUESTION.value, 0.0) >= UNLIKELY_KIND
+        )
+    ):  # "wait whats kpo again, is that like the posh version"
         return Kind.QUESTION, turn.intent_confidence
     if sure_intent and turn.intent in SMALLTALK_INTENTS:
         return Kind.SMALLTALK, turn.intent_confidence

@@ -108,6 +108,9 @@ def test_comparisons_and_own_processes_are_not_classification_questions(text: st
         ("we outsource our billing already. what does a bpo charge per month?", True),
         ("what's the pricing for a kpo research team?", True),
         ("our pricing team is swamped, should we outsource the data entry?", False),
+        # the CVs a recruiter screens are work to outsource; a CV for a job hunt is declined
+        ("we're a staffing firm, could we outsource screening the cvs we get?", False),
+        ("can you help me write my cv for a bpo job?", True),
     ],
 )
 def test_requests_for_data_are_declined(text: str, declined: bool) -> None:

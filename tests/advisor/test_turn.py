@@ -105,3 +105,24 @@ def test_doubt_about_the_subject_is_a_question_not_doubt_about_the_open_question
     turn = Turn(text, "goal", intent="classify_process", intent_confidence=0.74, kinds=asking)
     decision = interpret(turn)
     assert decision.kind is Kind.QUESTION and not decision.stored()
+
+
+def test_a_sure_question_is_asked_even_when_its_words_read_as_an_answer() -> None:
+    asking = {"question": 0.999, "answer": 0.001}
+    text = "wait, what does bpo actually mean? someone used it and i just nodded along"
+    turn = Turn(text, "qualifications", intent="faq", intent_confidence=0.76, kinds=asking)
+    decision = interpret(turn)
+    assert decision.kind is Kind.QUESTION and not decision.stored()
+
+
+def test_a_likely_question_intent_the_kind_model_allows_is_a_question() -> None:
+    torn = {"control": 0.55, "question": 0.45}
+    text = "wait whats kpo again, is that like the posh version"
+    turn = Turn(text, "complexity", intent="faq", intent_confidence=0.66, kinds=torn)
+    assert interpret(turn).kind is Kind.QUESTION
+
+
+def test_a_long_unknown_process_is_taken_in_the_users_words() -> None:
+    text = "updating the donor database and sending out the thank you letters for donations"
+    decision = interpret(Turn(text, "process", kinds={"control": 0.41, "answer": 0.28}))
+    assert decision.answers["process"].startswith("updating the donor database")
