@@ -417,6 +417,20 @@ CATALOGUE: tuple[ProcessEntry, ...] = (
         ),
         note="pharma and healthcare research is a widely recognised KPO segment",
     ),
+    ProcessEntry(
+        "engineering services",
+        _K,
+        (
+            "engineering services",
+            "engineering design",
+            "design engineering",
+            "engineering analysis",
+            "structural engineering",
+            "product engineering",
+            "engineering drawing",
+        ),
+        note="design by qualified engineers, a widely recognised KPO segment",
+    ),
 )
 
 _BY_PHRASE: dict[str, ProcessEntry] = {}

@@ -24,9 +24,11 @@ def _seconds(call) -> float:  # type: ignore[no-untyped-def]
     return best
 
 
-def test_forty_thousand_characters_are_read_in_under_100_ms() -> None:
+def test_forty_thousand_characters_are_read_in_under_half_a_second() -> None:
+    # ~50 ms on an idle 2-core machine; the bound leaves room for a busy one and still
+    # fails the quadratic reading #24 found (7.9 s).
     warm_up()
-    assert _seconds(lambda: read_answers(_text(40_000), "complexity")) < 0.1
+    assert _seconds(lambda: read_answers(_text(40_000), "complexity")) < 0.5
 
 
 def test_the_cue_reader_is_linear_in_the_text() -> None:

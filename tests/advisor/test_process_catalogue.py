@@ -61,6 +61,7 @@ def test_entries_are_well_formed():
         ("web hosting", "website services"),
         ("claims handling", "claims processing"),
         ("clinical trials", "clinical research"),
+        ("engineering design work", "engineering services"),
     ],
 )
 def test_matches_synonyms_and_inflections(text, name):
