@@ -109,7 +109,7 @@ def model_named(text: str) -> Model | None:
 
 def aspect_of(text: str) -> str | None:
     for aspect, words in _ASPECT_WORDS.items():
-        if re.search(rf"(?<![\w]){words}(?![\w])", text, re.I):
+        if re.search(rf"(?<![\w])(?:{words})(?![\w])", text, re.I):
             return aspect
     return None
 
@@ -142,6 +142,23 @@ def agree_with_subject(key: str, text: str) -> str:
     subject = named[0]
     swapped = topic_key(Topic(topic.aspect, subject))
     return swapped if swapped in FAQ_TOPICS else key
+
+
+# "is it any different with kpo?", "would those considerations differ for a KPO engagement?",
+# "same for bpo?": the answer just given, asked again for one model.
+_DIFFERS = re.compile(
+    r"\b(?:it|that|this|those|these|they|things|any of (?:it|that|this))\b[^?.!]{0,40}?"
+    r"\b(?:differ\w*|any different|the same|change)\b|^\W*(?:and |but |so )?(?:same|"
+    r"different|any different) (?:for|with|in)\b",
+    re.I,
+)
+
+
+def asks_again_for_one_model(text: str) -> bool:
+    """Whether `text` asks whether the answer just given differs for one model; not "what's
+    the difference between bpo and kpo?", which names both."""
+    subject = subject_of(text)
+    return subject in (BPO, KPO) and _DIFFERS.search(text) is not None
 
 
 def follow_up(previous: str, text: str) -> tuple[str, tuple[str, ...]]:

@@ -31,11 +31,13 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from advisor.follow_ups import asks_again_for_one_model
 from advisor.reading.opener import asks_for_data, opener_process, opens_assessment
 from advisor.reading.process_model import asks_which_model
 from components.question_focus import FULL_TEXT
 
 START, CLASSIFY, DECLINE = "start_assessment", "classify_process", "out_of_source"
+FOLLOW_UP = "follow_up"
 # Intents that already start or answer the assessment: no opener to find.
 STARTING_INTENTS = {START, "inform"}
 # Knowledge intents this sure are left alone by the opener rule.
@@ -77,6 +79,10 @@ def _intent_of(message: Message) -> str | None:
         return CLASSIFY
     if name != DECLINE and asks_for_data(text):
         return DECLINE
+    # "is it any different with kpo?" asks the last answer again for KPO, not what the
+    # difference between the two models is.
+    if name == "faq" and asks_again_for_one_model(text):
+        return FOLLOW_UP
     # Declined only when it asks for data: a recruiter who would outsource "the CV screening"
     # opens an assessment, however sure the classifiers are that CVs mean a job hunt.
     if name == DECLINE and opener_process(text) is not None:

@@ -2,7 +2,14 @@
 
 import pytest
 
-from advisor.follow_ups import FAQ_TOPICS, MORE, SUBJECT_TOPICS, agree_with_subject, follow_up
+from advisor.follow_ups import (
+    FAQ_TOPICS,
+    MORE,
+    SUBJECT_TOPICS,
+    agree_with_subject,
+    asks_again_for_one_model,
+    follow_up,
+)
 
 
 @pytest.mark.parametrize(
@@ -56,3 +63,27 @@ def test_a_topic_about_one_model_follows_the_model_the_user_names():
     assert agree_with_subject("what_is_kpo", "what is kpo, compared with bpo?") == "what_is_kpo"
     assert agree_with_subject("risks", "is bpo risky") == "risks"
     assert agree_with_subject("what_is_kpo", "i know bpo. so what is kpo?") == "what_is_kpo"
+
+
+@pytest.mark.parametrize(
+    "previous,text,expected",
+    [
+        ("risks", "and is it any different with kpo", "kpo_risks"),
+        (
+            "due_diligence",
+            "would those considerations differ for a KPO engagement?",
+            "due_diligence",
+        ),
+        ("benefits", "same for bpo?", "bpo_benefits"),
+    ],
+)
+def test_the_last_answer_asked_again_for_one_model(previous: str, text: str, expected: str) -> None:
+    assert asks_again_for_one_model(text)
+    assert follow_up(previous, text) == ("answer", (expected,))
+
+
+@pytest.mark.parametrize(
+    "text", ["whats the difference between bpo and kpo", "how is kpo different from bpo"]
+)
+def test_the_difference_between_the_models_is_not_a_follow_up(text: str) -> None:
+    assert not asks_again_for_one_model(text)
