@@ -157,8 +157,8 @@ _DIFFERS = re.compile(
 def asks_again_for_one_model(text: str) -> bool:
     """Whether `text` asks whether the answer just given differs for one model; not "what's
     the difference between bpo and kpo?", which names both."""
-    subject = subject_of(text)
-    return subject in (BPO, KPO) and _DIFFERS.search(text) is not None
+    named = {s for s, words in _SUBJECT_WORDS.items() if re.search(rf"\b(?:{words})\b", text, re.I)}
+    return len(named) == 1 and _DIFFERS.search(text) is not None
 
 
 def follow_up(previous: str, text: str) -> tuple[str, tuple[str, ...]]:

@@ -83,7 +83,12 @@ def test_the_last_answer_asked_again_for_one_model(previous: str, text: str, exp
 
 
 @pytest.mark.parametrize(
-    "text", ["whats the difference between bpo and kpo", "how is kpo different from bpo"]
+    "text",
+    [
+        "whats the difference between bpo and kpo",
+        "how is kpo different from bpo",
+        "I'm confused between kpo and bpo, how do they differ",
+    ],
 )
 def test_the_difference_between_the_models_is_not_a_follow_up(text: str) -> None:
     assert not asks_again_for_one_model(text)
