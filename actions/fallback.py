@@ -3,7 +3,7 @@
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop
+from rasa_sdk.events import ActiveLoop, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.handoff import offer_instead, offer_is_due
@@ -81,3 +81,35 @@ class ActionOutOfScope(Action):
             return offer_instead()
         dispatcher.utter_message(response="utter_out_of_scope")
         return []
+
+
+class ActionDefaultAskRephrase(Action):
+    """The two-stage fallback's second stage (Rasa's default says utter_ask_rephrase);
+    the third failed message in a row gets the offer of a consultant instead."""
+
+    def name(self) -> str:
+        return "action_default_ask_rephrase"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        if offer_is_due(tracker):
+            return [ActiveLoop(None), *offer_instead()]
+        dispatcher.utter_message(response="utter_ask_rephrase")
+        return []
+
+
+class ActionDefaultFallback(Action):
+    """Giving up (Rasa's default: utter_default, and the message is forgotten by the
+    dialogue); the third failed message in a row gets the offer of a consultant instead."""
+
+    def name(self) -> str:
+        return "action_default_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        if offer_is_due(tracker):
+            return [ActiveLoop(None), *offer_instead()]
+        dispatcher.utter_message(response="utter_default")
+        return [UserUtteranceReverted()]
