@@ -3,9 +3,10 @@
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.handoff import consultant_button_after_failures
+from actions.handoff import offer_instead, offer_is_due
 
 # What each suggestion says, and what clicking it sends. Plain-text payloads go
 # through NLU again, so Rasa treats the click as the clarified message.
@@ -52,10 +53,63 @@ class ActionDefaultAskAffirmation(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        if offer_is_due(tracker):
+            # The third message in a row not understood: offer a person instead of
+            # more guesses. The two-stage fallback ends here (else it would run again
+            # after the offer, on the same message).
+            return [ActiveLoop(None), *offer_instead()]
         topics = likely_topics(tracker.latest_message) or ["help", "start_assessment"]
         buttons = [{"title": SUGGESTIONS[key][0], "payload": SUGGESTIONS[key][1]} for key in topics]
         dispatcher.utter_message(
             text="Sorry, I'm not sure what you mean. Did you want one of these?",
-            buttons=buttons + [SOMETHING_ELSE] + consultant_button_after_failures(tracker),
+            buttons=buttons + [SOMETHING_ELSE],
         )
         return []
+
+
+class ActionOutOfScope(Action):
+    """The redirect for unrelated messages; the third failed message in a row gets
+    the offer of a consultant instead (actions/handoff.py)."""
+
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        if offer_is_due(tracker):
+            return offer_instead()
+        dispatcher.utter_message(response="utter_out_of_scope")
+        return []
+
+
+class ActionDefaultAskRephrase(Action):
+    """The two-stage fallback's second stage (Rasa's default says utter_ask_rephrase);
+    the third failed message in a row gets the offer of a consultant instead."""
+
+    def name(self) -> str:
+        return "action_default_ask_rephrase"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        if offer_is_due(tracker):
+            return [ActiveLoop(None), *offer_instead()]
+        dispatcher.utter_message(response="utter_ask_rephrase")
+        return []
+
+
+class ActionDefaultFallback(Action):
+    """Giving up (Rasa's default: utter_default, and the message is forgotten by the
+    dialogue); the third failed message in a row gets the offer of a consultant instead."""
+
+    def name(self) -> str:
+        return "action_default_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        if offer_is_due(tracker):
+            return [ActiveLoop(None), *offer_instead()]
+        dispatcher.utter_message(response="utter_default")
+        return [UserUtteranceReverted()]

@@ -7,6 +7,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import answers_stop_confirmation, read_turn
+from actions.handoff import asks_for_a_person
 from actions.knowledge import answer_question_here
 from advisor.questions import describe, value_name
 from advisor.reading.kind_model import Kind
@@ -36,8 +37,8 @@ class ValidateAssessmentForm(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        if answers_stop_confirmation(tracker):
-            return []
+        if answers_stop_confirmation(tracker) or asks_for_a_person(tracker):
+            return []  # (a person: the rules offer a consultant, actions/handoff.py)
         requested = tracker.get_slot("requested_slot")
         turn, decision = read_turn(tracker, requested)
         if decision.kind in (Kind.CONTROL, Kind.SMALLTALK):

@@ -9,9 +9,10 @@ the Rasa server takes out of the reply, and pauses the conversation.
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ConversationPaused
+from rasa_sdk.events import ConversationPaused, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.conversation import last_bot_action
 from actions.report import kept_assessments, link_to
 from actions.settings import action_settings
 from advisor.report import build_report
@@ -38,7 +39,8 @@ WAITING = (
 
 FAILED_TURNS_BEFORE_OFFER = 3
 FAILED_INTENTS = frozenset({"nlu_fallback", "out_of_scope"})
-CONSULTANT_BUTTON = {"title": "Talk to a consultant", "payload": "/request_handoff"}
+SURE_REQUEST = 0.8  # NLU confidence at which a message mid-assessment is a request
+STILL_LOST = "Sorry, I still can't follow, and I'd rather not guess. "
 
 
 def failed_turns_in_a_row(events: list[dict[str, Any]]) -> int:
@@ -55,12 +57,31 @@ def failed_turns_in_a_row(events: list[dict[str, Any]]) -> int:
     return failed
 
 
-def consultant_button_after_failures(tracker: Tracker) -> list[dict[str, str]]:
-    """After three misunderstood messages in a row, the fallback's suggestions end with
-    "Talk to a consultant" (when one can be reached), which leads to the offer."""
-    if SETTINGS.enabled and failed_turns_in_a_row(tracker.events) >= FAILED_TURNS_BEFORE_OFFER:
-        return [CONSULTANT_BUTTON]
-    return []
+def asks_for_a_person(tracker: Tracker) -> bool:
+    """Whether the latest message asks for a consultant (NLU sure of it), or answers the
+    offer of one: in the middle of the assessment it is no answer to the open question;
+    the rules offer the hand-off, or go back to the question."""
+    intent = (tracker.latest_message or {}).get("intent") or {}
+    name, confidence = intent.get("name"), float(intent.get("confidence") or 0)
+    if name == "request_handoff" and confidence >= SURE_REQUEST:
+        return True
+    return name in ("affirm", "deny") and last_bot_action(tracker) == "action_offer_handoff"
+
+
+def offer_is_due(tracker: Tracker) -> bool:
+    """Whether this message is the third (sixth...) in a row the bot could not help
+    with, and a consultant can be reached: then the bot offers one instead of
+    another fallback. Every third, not every one after the third: a user who ignored
+    the offer is not asked again at each message."""
+    failed = failed_turns_in_a_row(tracker.events)
+    return SETTINGS.enabled and failed > 0 and failed % FAILED_TURNS_BEFORE_OFFER == 0
+
+
+def offer_instead() -> list[dict[str, Any]]:
+    """The events a fallback action returns to hand the turn to the offer: the
+    conversation then records `action_offer_handoff`, so the rules that follow an
+    offer (yes hands off, no carries on) apply whichever way it was made."""
+    return [FollowupAction("action_offer_handoff")]
 
 
 def assessment_summary(tracker: Tracker) -> tuple[str, str | None]:
@@ -82,6 +103,8 @@ class ActionOfferHandoff(Action):
     ) -> list[dict[str, Any]]:
         if not SETTINGS.enabled:
             dispatcher.utter_message(text=NO_CONSULTANT)
+        elif offer_is_due(tracker):  # three messages not understood: say why it offers
+            dispatcher.utter_message(text=STILL_LOST + OFFER, buttons=OFFER_BUTTONS)
         else:
             dispatcher.utter_message(text=OFFER, buttons=OFFER_BUTTONS)
         return []

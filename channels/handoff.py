@@ -26,16 +26,21 @@ from typing import Any, TypeVar
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
-from rasa.shared.core.events import ActionExecuted, BotUttered, ConversationResumed
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    ConversationPaused,
+    ConversationResumed,
+)
 from sanic import Blueprint
 from sqlalchemy.exc import SQLAlchemyError
 
 from advisor.handoff_settings import HandoffSettings
 from channels import handoff_format as say
-from channels.slack_outbox import SlackOutbox
+from channels.slack_outbox import describe, retryable
 from channels.slack_text import slack_text_to_plain
 from runtime.settings import rasa_settings
-from stores.handoff_store import Handoff, HandoffStore, engine_for
+from stores.handoff_store import Handoff, HandoffStore, Post, engine_for
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +53,13 @@ CLEANUP_SECONDS = 600.0  # old event ids, ended hand-offs past retention
 CONSULTANT = "consultant"
 ASSISTANT = "assistant"
 WEB_PREFIX = "socketio:"
+# A replica that took a message for a socket, or a post for Slack, and died: the
+# message waits this long before another replica sends it.
+DELIVERY_LEASE_SECONDS = 3.0
+POST_LEASE_SECONDS = 15.0  # longer than the Slack client's own timeout
+POST_ATTEMPTS = 8  # ~1 min of retries (0.5, 1, 2, 4, 8, 16, 30 s) before giving up
+SLACK_POLL_SECONDS = 1.0  # how often a replica looks for posts left by another
+SLASH_ANSWER_SECONDS = 2.5  # Slack shows an error if a slash command is not answered in 3 s
 
 
 def _sql_store_of(tracker_store: Any) -> Any:
@@ -67,11 +79,13 @@ class HandoffRequestWatcher(OutputChannel):
     def __init__(self, inner: OutputChannel) -> None:
         self.inner = inner
         self.request: dict[str, Any] | None = None
+        self.said_anything = False
 
     def name(self) -> str:
         return self.inner.name()
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        self.said_anything = True
         custom = message.get("custom")
         if isinstance(custom, dict) and isinstance(custom.get("handoff"), dict):
             self.request = custom["handoff"]
@@ -79,6 +93,7 @@ class HandoffRequestWatcher(OutputChannel):
         await self.inner.send_response(recipient_id, message)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        self.said_anything = True
         await self.inner.send_text_message(recipient_id, text, **kwargs)
 
     def __getattr__(self, name: str) -> Any:  # anything else the channel's output has
@@ -95,8 +110,14 @@ class WebSockets:
         """Whether a socket of this process is in the conversation's room."""
         return bool(self.sio.manager.rooms.get(self.namespace, {}).get(conversation_id))
 
-    async def send(self, conversation_id: str, sender: str, text: str) -> None:
-        message = {"text": text, **({"from": CONSULTANT} if sender == CONSULTANT else {})}
+    async def send(
+        self, conversation_id: str, sender: str, text: str, delivery_id: str | None = None
+    ) -> None:
+        message: dict[str, Any] = {"text": text}
+        if sender == CONSULTANT:
+            message["from"] = CONSULTANT
+        if delivery_id:
+            message["delivery_id"] = delivery_id
         await self.sio.emit(self.event, message, room=conversation_id, namespace=self.namespace)
 
 
@@ -106,11 +127,13 @@ class HandoffHub:
         self.store: HandoffStore | None = None
         self.agent: Any = None
         self.web: WebSockets | None = None
-        self.outbox = SlackOutbox()
         self.client: Any = None
         self._members: tuple[float, frozenset[str]] = (0.0, frozenset())
         self._wake = asyncio.Event()
+        self._slack_wake = asyncio.Event()
         self._loop_task: asyncio.Task[None] | None = None
+        self._slack_task: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Future[None]] = set()  # background work, kept referenced
         self._attaching: asyncio.Lock | None = None
         self._cleaned_at = 0.0
 
@@ -125,9 +148,10 @@ class HandoffHub:
 
         @blueprint.listener("before_server_stop")
         async def detach(*_: Any) -> None:
-            if self._loop_task is not None:
-                self._loop_task.cancel()
-                self._loop_task = None
+            for task in (self._loop_task, self._slack_task):
+                if task is not None:
+                    task.cancel()
+            self._loop_task = self._slack_task = None
 
     async def attach(self, app: Any) -> None:
         if self._attaching is None:
@@ -143,7 +167,9 @@ class HandoffHub:
 
             self.client = make_client(self.settings.bot_token, self.settings.api_url)
             self._wake = asyncio.Event()
+            self._slack_wake = asyncio.Event()
             self._loop_task = asyncio.ensure_future(self._deliver_loop())
+            self._slack_task = asyncio.ensure_future(self._slack_loop())
             logger.info(f"Hand-off: on, to Slack channel {self.settings.slack_channel}.")
 
     def use_sockets(self, sio: Any, event: str, namespace: str | None) -> None:
@@ -171,9 +197,15 @@ class HandoffHub:
                 if handoff.is_overdue(time.time(), self.settings.timeout_seconds):
                     await self.end(handoff, "timeout")
                 else:
-                    # Awaited (with the outbox's retries): once the user's message is
-                    # handled, it is in the thread, whatever happens to this process next.
-                    await self._post_in_thread(handoff.thread_ts, say.user_line(message.text or ""))
+                    # Once the user's message is handled, its post is in the database,
+                    # whatever happens to this process next. A message the client sent
+                    # again with the same id (its replica died) is posted once.
+                    if not await self._post_in_thread(
+                        handoff.thread_ts, say.user_line(message.text or ""), once=_once(message)
+                    ):
+                        logger.info(f"Hand-off: {message.sender_id} sent a message again.")
+                        return None
+                    await self._keep_paused_in_a_new_session(message)
                     # Recorded in the conversation; Rasa doesn't answer a paused one.
                     return await on_new_message(message)
             watcher = HandoffRequestWatcher(message.output_channel)
@@ -181,9 +213,52 @@ class HandoffHub:
             result = await on_new_message(message)
             if watcher.request is not None:
                 await self.start(message, channel, watcher.request)
+            elif not watcher.said_anything:
+                await self._unstick(message)
             return result
 
         return handle
+
+    async def _keep_paused_in_a_new_session(self, message: UserMessage) -> None:
+        """A user who comes back after Rasa's session expired (session_expiration_time,
+        counted from their last message) while a consultant still has their
+        conversation: Rasa would start a new session, which un-pauses the tracker, and
+        the bot would answer alongside the consultant. The new session is started here
+        and paused again, so the consultant keeps the conversation (docs/operators.md)."""
+        processor = getattr(self.agent, "processor", None)
+        if processor is None:
+            return
+        conversation_id = message.sender_id
+        try:
+            async with self.agent.lock_store.lock(conversation_id):
+                tracker = await processor.fetch_tracker_and_update_session(
+                    conversation_id, message.output_channel, message.metadata
+                )
+                if not tracker.is_paused():  # a new session began: paused again
+                    tracker.update(ConversationPaused())
+                    await self.agent.tracker_store.save(tracker)
+                    logger.info(f"Hand-off: {conversation_id} stays paused in its new session.")
+        except Exception:
+            logger.exception(f"Hand-off: could not check the session of {conversation_id}.")
+
+    async def _unstick(self, message: UserMessage) -> None:
+        """The bot said nothing: if the conversation is paused with no hand-off going on
+        (a server stopped between the pause and the post to Slack, a hand-back that
+        could not be written), the user would wait for nobody until their session
+        expires. Resumed here, and told to say it again."""
+        conversation_id = message.sender_id
+        try:
+            tracker = await self.agent.tracker_store.retrieve(conversation_id)
+            if tracker is None or not tracker.is_paused():
+                return
+            if await self._db(self.store.active, conversation_id) is not None:  # type: ignore[union-attr]
+                return  # a hand-off just started (another replica): it is not stuck
+        except Exception:
+            logger.exception(f"Hand-off: could not check whether {conversation_id} is stuck.")
+            return
+        logger.warning(f"Hand-off: {conversation_id} was paused with no hand-off; resumed.")
+        text = await self._resume_tracker(conversation_id, say.UNSTUCK)
+        await message.output_channel.send_text_message(conversation_id, text)
 
     async def start(self, message: UserMessage, channel: str, request: dict[str, Any]) -> None:
         """Post the conversation to the hand-off channel and remember its thread."""
@@ -197,6 +272,7 @@ class HandoffHub:
             say.recent_lines(events),
             request.get("summary") if isinstance(request.get("summary"), str) else None,
             request.get("report_url") if isinstance(request.get("report_url"), str) else None,
+            say.reference(conversation_id),
         )
         try:
             answer = await self.client.chat_postMessage(channel=self.settings.slack_channel, **post)
@@ -221,6 +297,15 @@ class HandoffHub:
 
     # --- the consultant's side -----------------------------------------------------------
 
+    async def is_handed_off(self, conversation_id: str) -> bool:
+        """Whether the conversation is with a consultant now (False if unknown)."""
+        if self.store is None:
+            return False
+        try:
+            return await self._db(self.store.active, conversation_id) is not None
+        except SQLAlchemyError:
+            return False
+
     def is_handoff_channel(self, channel: Any) -> bool:
         return self.store is not None and channel == self.settings.slack_channel
 
@@ -240,19 +325,24 @@ class HandoffHub:
         handoff = await self._handoff_in(thread_ts)
         if handoff is None:
             return  # an ended hand-off's thread, or another thread of the channel
-        # Marked handled only now: a delivery that stopped before this point is retried.
-        if event_id and not await self._db(self.store.first_delivery, event_id, time.time()):
-            logger.info(f"Hand-off: event {event_id} was handled already.")
-            return
         text = slack_text_to_plain(str(event.get("text", "")), bot_ids).strip()
         if not text:
             return
         if say.is_resume_command(text):
-            await self.end(handoff, "resume", by=user)
+            await self.end(handoff, "resume", by=user)  # once, whoever gets there first
             return
         await self._db(self.store.consultant_wrote, handoff.conversation_id, time.time())
-        await self.tell_user(handoff, CONSULTANT, text, slack_text=str(event.get("text", "")))
-        await self._record(handoff.conversation_id, text, user)
+        # The event id is marked handled in the same transaction that queues the reply:
+        # a replica that died before it leaves the event to Slack's retry (which reaches
+        # any replica), one that died after has queued the reply for the others.
+        once = f"event:{event_id}" if event_id else None
+        raw = str(event.get("text", ""))
+        if not await self.tell_user(handoff, CONSULTANT, text, slack_text=raw, once=once):
+            logger.info(f"Hand-off: event {event_id} was handled already.")
+            return
+        # In the background: the transcript waits for the conversation's lock (the user's
+        # own message may hold it), Slack's 3 s for its answer does not.
+        self._background(self._record(handoff.conversation_id, text, user))
 
     async def consultant_action(self, payload: dict[str, Any]) -> None:
         """The "Hand back to the bot" button of a hand-off post."""
@@ -267,6 +357,37 @@ class HandoffHub:
         handoff = await self._handoff_in(thread_ts)
         if handoff is not None:
             await self.end(handoff, "resume", by=user)
+
+    async def slash_command(self, form: dict[str, str]) -> str:
+        """`/resume <reference or thread link>` typed in the hand-off channel (channels/
+        slack.py checked the signature). Returns what the consultant alone is shown."""
+        assert self.store is not None
+        if form.get("command") != say.RESUME_SLASH_COMMAND:
+            return f"Unknown command {form.get('command')!r}."
+        if not self.is_handoff_channel(form.get("channel_id")):
+            return say.SLASH_ELSEWHERE
+        user = form.get("user_id", "")
+        if not await self.is_member(user):
+            logger.warning(f"Hand-off: ignored /resume by {user}, not in the hand-off channel.")
+            return say.SLASH_NOT_MEMBER
+        name, thread_ts = say.named_in(form.get("text", ""))
+        if thread_ts is None and form.get("thread_ts"):  # should Slack ever send the thread
+            thread_ts = form["thread_ts"]
+        handoff = None
+        if name is not None:
+            active = await self._db(self.store.all_active)
+            handoff = next((h for h in active if say.reference(h.conversation_id) == name), None)
+        elif thread_ts is not None:
+            handoff = await self._db(self.store.by_thread, thread_ts)
+        else:
+            return say.SLASH_USAGE
+        if handoff is None:
+            return say.slash_not_found(name or thread_ts or "")
+        # Slack waits 3 s for the answer: a slow resume goes on after it.
+        ending = asyncio.ensure_future(self.end(handoff, "resume", by=user))
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(asyncio.shield(ending), SLASH_ANSWER_SECONDS)
+        return say.slash_done(say.reference(handoff.conversation_id))
 
     async def _handoff_in(self, thread_ts: str) -> Handoff | None:
         """The active hand-off of a thread. A thread started in the last minute that is
@@ -307,25 +428,33 @@ class HandoffHub:
     # --- reaching the user ---------------------------------------------------------------
 
     async def tell_user(
-        self, handoff: Handoff, sender: str, text: str, slack_text: str | None = None
-    ) -> None:
+        self,
+        handoff: Handoff,
+        sender: str,
+        text: str,
+        slack_text: str | None = None,
+        once: str | None = None,
+    ) -> bool:
+        """Queue a message for the user, durably; with `once` (a Slack event id) only
+        the first time. False: `once` was seen before, nothing queued."""
         assert self.store is not None
         if handoff.channel == "slack":
             where = handoff.reply_to
             shown = (
                 say.consultant_line_for_slack(slack_text or text) if sender == CONSULTANT else text
             )
-            self.outbox.post(
-                self.client.chat_postMessage,
-                "chat.postMessage",
+            return await self._queue_post(
                 str(where.get("channel")),
+                once,
                 text=shown,
                 mrkdwn=True,
                 **({"thread_ts": where["thread_ts"]} if where.get("thread_ts") else {}),
             )
-            return
-        await self._db(self.store.queue, handoff.conversation_id, sender, text, time.time())
+        queued = await self._db(
+            self.store.queue, handoff.conversation_id, sender, text, time.time(), once
+        )
         self._wake.set()
+        return queued
 
     async def take(self, conversation_id: str) -> list[dict[str, Any]]:
         """A REST user's waiting messages, in the REST channel's reply format."""
@@ -360,16 +489,79 @@ class HandoffHub:
                 await asyncio.sleep(1)
 
     async def _push_to_sockets(self) -> None:
+        """Send waiting messages to the sockets of this process: leased, sent, then
+        deleted, so a replica that dies in between leaves them to the replica the user
+        reconnects to (once the lease runs out). The widget shows each delivery_id once."""
         if self.web is None or self.store is None:
             return
-        waiting = await self._db(self.store.waiting, WEB_PREFIX)
+        waiting = await self._db(self.store.waiting, WEB_PREFIX, None, time.time())
         here = [message for message in waiting if self.web.holds(message.conversation_id)]
         if not here:
             return
-        claimed = await self._db(self.store.claim, [message.id for message in here])
+        ids = [message.id for message in here]
+        leased = await self._db(self.store.lease, ids, time.time(), DELIVERY_LEASE_SECONDS)
+        sent = []
         for message in here:
-            if message.id in claimed:
-                await self.web.send(message.conversation_id, message.sender, message.text)
+            if message.id in leased:
+                await self.web.send(
+                    message.conversation_id, message.sender, message.text, message.delivery_id()
+                )
+                sent.append(message.id)
+        await self._db(self.store.delivered, sent)
+
+    # --- posts to Slack, from the database ---------------------------------------------
+
+    async def _queue_post(self, channel: str, once: str | None = None, **arguments: Any) -> bool:
+        """Keep a chat.postMessage in the database until Slack has taken it (sent at
+        once by this process's Slack loop, or by any replica after a restart).
+        False if `once` was seen before (nothing queued)."""
+        assert self.store is not None
+        place = f"{channel}/{arguments.get('thread_ts') or ''}"
+        arguments = {"channel": channel, **arguments}
+        queued = await self._db(self.store.queue_post, place, arguments, time.time(), once)
+        self._slack_wake.set()
+        return queued
+
+    async def _slack_loop(self) -> None:
+        while True:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._slack_wake.wait(), SLACK_POLL_SECONDS)
+            self._slack_wake.clear()
+            try:
+                if await self._send_slack_posts():
+                    self._slack_wake.set()  # the next posts of those places
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("Hand-off: Slack posting loop failed; retrying.")
+                await asyncio.sleep(1)
+
+    async def _send_slack_posts(self) -> bool:
+        """Send the oldest waiting post of each place; True if any was sent."""
+        assert self.store is not None
+        posts = await self._db(self.store.next_posts, time.time(), POST_LEASE_SECONDS)
+        results = await asyncio.gather(*(self._send_post(post) for post in posts))
+        return any(results)
+
+    async def _send_post(self, post: Post) -> bool:
+        assert self.store is not None
+        try:
+            await self.client.chat_postMessage(**post.arguments)
+        except Exception as error:  # noqa: BLE001 - kept, retried, or dropped with a log
+            if retryable(error) and post.attempts < POST_ATTEMPTS:
+                delay = min(2.0 ** (post.attempts - 1) * 0.5, 30.0)
+                logger.warning(
+                    f"Hand-off: Slack post to {post.place} failed ({describe(error)}); "
+                    f"attempt {post.attempts}, retrying in {delay:g} s."
+                )
+                await self._db(self.store.retry_post_at, post.id, time.time() + delay)
+                return False
+            logger.error(
+                f"Hand-off: Slack post to {post.place} failed ({describe(error)}) after "
+                f"{post.attempts} attempts; given up."
+            )
+        await self._db(self.store.posted, post.id)
+        return True
 
     async def _end_overdue(self) -> None:
         assert self.store is not None
@@ -388,27 +580,50 @@ class HandoffHub:
         assert self.store is not None
         if not await self._db(self.store.end, handoff.conversation_id, time.time()):
             return
-        text = say.TIMED_OUT if reason == "timeout" else say.BACK
-        await self._resume_tracker(handoff.conversation_id, text)
+        text = await self._resume_tracker(
+            handoff.conversation_id, say.TIMED_OUT if reason == "timeout" else say.BACK
+        )
         await self.tell_user(handoff, ASSISTANT, text)
-        self._post_in_thread(handoff.thread_ts, say.ended_note(reason, by))
+        await self._post_in_thread(handoff.thread_ts, say.ended_note(reason, by))
         logger.info(f"Hand-off: {handoff.conversation_id} ended ({reason}).")
 
-    async def _resume_tracker(self, conversation_id: str, text: str) -> None:
-        """ConversationResumed (and what the user is told) in the conversation."""
+    async def _resume_tracker(self, conversation_id: str, text: str) -> str:
+        """ConversationResumed (and what the user is told) in the conversation. A
+        hand-back in the middle of the assessment repeats the open question: the form
+        is still active and takes the user's next answer.
+        Returns what the user is told."""
         agent = self.agent
         try:
             async with agent.lock_store.lock(conversation_id):
                 tracker = await agent.tracker_store.retrieve(conversation_id)
                 if tracker is None:
-                    return
+                    return text
+                question = None
+                if text in (say.BACK, say.TIMED_OUT):
+                    question = say.open_question(event.as_dict() for event in tracker.events)
+                    text = say.back_message(question, text)
                 if tracker.is_paused():
                     tracker.update(ConversationResumed())
+                if question is not None:
+                    # The form asks its question again, as in one of its own turns: it
+                    # runs (which also ends the rejection that let the offer in), asks,
+                    # and takes the user's next message as the answer.
+                    tracker.update(ActionExecuted(say.FORM))
+                    tracker.update(BotUttered(text))
                     tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
-                tracker.update(BotUttered(text))
+                else:
+                    if tracker.latest_action_name != ACTION_LISTEN_NAME:
+                        tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+                    tracker.update(BotUttered(text))
                 await agent.tracker_store.save(tracker)
         except Exception:
             logger.exception(f"Hand-off: could not resume {conversation_id} in its tracker.")
+        return text
+
+    def _background(self, coroutine: Awaitable[None]) -> None:
+        task = asyncio.ensure_future(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _record(self, conversation_id: str, text: str, consultant: str) -> None:
         """The consultant's reply in the conversation too (transcripts, retention), as a
@@ -425,15 +640,19 @@ class HandoffHub:
         except Exception:
             logger.exception(f"Hand-off: could not record a reply in {conversation_id}.")
 
-    def _post_in_thread(self, thread_ts: str, text: str) -> "asyncio.Task[bool]":
-        return self.outbox.post(
-            self.client.chat_postMessage,
-            "chat.postMessage",
-            self.settings.slack_channel,
-            text=text,
-            thread_ts=thread_ts,
-            mrkdwn=True,
+    async def _post_in_thread(self, thread_ts: str, text: str, once: str | None = None) -> bool:
+        return await self._queue_post(
+            self.settings.slack_channel, once, text=text, thread_ts=thread_ts, mrkdwn=True
         )
+
+
+def _once(message: UserMessage) -> str | None:
+    """The key that makes a user's message count once: its client-given id (metadata
+    `message_id`, which the widget sends), if any."""
+    message_id = (message.metadata or {}).get("message_id")
+    if not isinstance(message_id, str) or not message_id:
+        return None
+    return f"user:{message.sender_id}:{message_id}"
 
 
 _HUB: HandoffHub | None = None

@@ -255,7 +255,7 @@ class SlackChannel(SlackInput):
     async def handle(
         self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> HTTPResponse:
-        """Answer one webhook request (Events API JSON or interactivity form)."""
+        """Answer one webhook request (Events API JSON, interactivity or slash command form)."""
         if not self.configured:
             return response.text("Slack is not configured", status=HTTPStatus.SERVICE_UNAVAILABLE)
 
@@ -279,6 +279,11 @@ class SlackChannel(SlackInput):
         if content_type == "application/x-www-form-urlencoded":
             try:
                 form = parse_qs(body.decode("utf-8"))
+            except UnicodeDecodeError:
+                return response.text("Malformed form", status=HTTPStatus.BAD_REQUEST)
+            if "command" in form and "payload" not in form:
+                return await self._handle_command({k: v[0] for k, v in form.items()})
+            try:
                 payload = json.loads(form["payload"][0])
             except (ValueError, KeyError, IndexError, UnicodeDecodeError):
                 return response.text("Malformed interactive payload", status=HTTPStatus.BAD_REQUEST)
@@ -300,29 +305,21 @@ class SlackChannel(SlackInput):
             return response.text("")
 
         event_id = payload.get("event_id")
-        if event_id and not await self.dedupe.first_time(f"event:{event_id}"):
-            logger.info(
-                f"Slack: dropped duplicate delivery of {event_id} (retry "
-                f"{request.headers.get('x-slack-retry-num', '-')}, "
-                f"reason {request.headers.get('x-slack-retry-reason', '-')})."
-            )
-            return response.text("", headers={"X-Slack-No-Retry": "1"})
-
+        if handoff_hub().is_handoff_channel(event.get("channel")):
+            # A consultant (channels/handoff.py), which takes each event id once itself,
+            # in the transaction that queues the reply: marking it here first would drop
+            # Slack's retry of an event whose replica died before it queued anything.
+            bot_ids = self._bot_user_ids(payload)
+            if self._is_person_writing(event, bot_ids):
+                await handoff_hub().consultant_message(event, event_id, bot_ids)
+            return response.text("")
         bot_ids = self._bot_user_ids(payload)
         if not self._is_person_writing(event, bot_ids):
             return response.text("")
         channel: str = event["channel"]  # a string: _is_person_writing checked it
-        if handoff_hub().is_handoff_channel(channel):  # a consultant (channels/handoff.py)
-            await handoff_hub().consultant_message(event, event_id, bot_ids)
-            return response.text("")
         is_dm = event.get("channel_type") == "im" or channel.startswith("D")
         if not (is_dm or event.get("type") == "app_mention"):
             return response.text("")  # channel chatter that doesn't mention us
-        if not await self.dedupe.first_time(f"message:{channel}:{event.get('ts')}"):
-            logger.info(
-                f"Slack: dropped second delivery of message {event.get('ts')} in {channel}."
-            )
-            return response.text("", headers={"X-Slack-No-Retry": "1"})
 
         # In channels answer in the thread (starting one); in DMs only if the
         # user wrote in a thread.
@@ -332,6 +329,25 @@ class SlackChannel(SlackInput):
         team = (
             text_or_none(payload.get("team_id")) or self.team_id or text_or_none(event.get("team"))
         )
+        # A user handed off to a consultant: their message is passed on before Slack gets
+        # its answer, once per message in the transaction that queues it for the thread
+        # (channels/handoff.py). Marking it taken here first would drop Slack's retry
+        # of a message whose replica died before it queued it.
+        handed_off = await handoff_hub().is_handed_off(conversation_id(team, channel, thread_id))
+        if not handed_off:
+            if event_id and not await self.dedupe.first_time(f"event:{event_id}"):
+                logger.info(
+                    f"Slack: dropped duplicate delivery of {event_id} (retry "
+                    f"{request.headers.get('x-slack-retry-num', '-')}, "
+                    f"reason {request.headers.get('x-slack-retry-reason', '-')})."
+                )
+                return response.text("", headers={"X-Slack-No-Retry": "1"})
+            if not await self.dedupe.first_time(f"message:{channel}:{event.get('ts')}"):
+                logger.info(
+                    f"Slack: dropped second delivery of message {event.get('ts')} in {channel}."
+                )
+                return response.text("", headers={"X-Slack-No-Retry": "1"})
+
         checked = self._guarded_text(event["text"], bot_ids, team, channel, thread_id)
         if isinstance(checked, Rejection):
             if checked.status == 200:  # e.g. too long: the same polite reply as elsewhere
@@ -349,7 +365,13 @@ class SlackChannel(SlackInput):
                 "ts": event.get("ts"),
                 "channel_type": "im" if is_dm else event.get("channel_type", "channel"),
             },
+            # The same message delivered twice (a retry, or as message and app_mention)
+            # has the same channel and ts: the hand-off passes it on once.
+            "message_id": f"slack:{channel}:{event.get('ts')}",
         }
+        if handed_off:
+            await self._dispatch_now(text, team, channel, thread_id, metadata, on_new_message)
+            return response.text("")
         self._dispatch(text, team, channel, thread_id, metadata, on_new_message)
         return response.text("")
 
@@ -393,6 +415,15 @@ class SlackChannel(SlackInput):
             and isinstance(event.get("text"), str)
             and isinstance(event.get("channel"), str)
         )
+
+    async def _handle_command(self, form: dict[str, str]) -> HTTPResponse:
+        """A slash command (form-encoded, signed like events): `/resume` of the hand-off
+        (channels/handoff.py); the answer is shown to the consultant alone."""
+        if handoff_hub().store is None:
+            text = "The hand-off is not configured here."
+        else:
+            text = await handoff_hub().slash_command(form)
+        return response.json({"response_type": "ephemeral", "text": text})
 
     async def _handle_interaction(
         self, payload: dict[str, Any], on_new_message: Callable[[UserMessage], Awaitable[Any]]
@@ -490,6 +521,25 @@ class SlackChannel(SlackInput):
             text=text_or_none(message.get("text")) or escape(title),
             blocks=blocks,
         )
+
+    async def _dispatch_now(
+        self,
+        text: str,
+        team: str | None,
+        channel: str,
+        thread_id: str | None,
+        metadata: dict[str, Any],
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> None:
+        """As `_dispatch`, awaited: for a paused conversation, which Rasa only records."""
+        message = UserMessage(
+            text,
+            self.get_output_channel(channel, thread_id),
+            conversation_id(team, channel, thread_id),
+            input_channel=self.name(),
+            metadata=metadata,
+        )
+        await deliver(on_new_message, message)
 
     def _dispatch(
         self,

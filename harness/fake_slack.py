@@ -265,9 +265,11 @@ class SlackWebhook:
         thread_ts: str | None = None,
         event_id: str | None = None,
         retry: int | None = None,
+        ts: str | None = None,
     ) -> requests.Response:
-        """A `message` event (a DM when `channel` starts with D)."""
-        ts = f"{time.time():.6f}"
+        """A `message` event (a DM when `channel` starts with D); a retry of an event
+        (`retry`, the same `event_id`) carries the same message, `ts` included."""
+        ts = ts or f"{time.time():.6f}"
         event = {
             "type": "message",
             "channel": channel,
@@ -325,3 +327,21 @@ class SlackWebhook:
         }
         body = urlencode({"payload": json.dumps(payload)}).encode()
         return self.send(body, "application/x-www-form-urlencoded")
+
+    def command(
+        self, command: str, text: str, channel: str, user: str, secret: str = SIGNING_SECRET
+    ) -> requests.Response:
+        """A slash command as Slack sends it: a signed form POST, with no thread."""
+        form = {
+            "token": "deprecated-verification-token",
+            "team_id": TEAM_ID,
+            "channel_id": channel,
+            "user_id": user,
+            "command": command,
+            "text": text,
+            "response_url": "https://hooks.slack.invalid/commands/1",
+            "trigger_id": f"{time.time():.6f}",
+        }
+        body = urlencode(form).encode()
+        headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(body, secret=secret)}
+        return requests.post(self.url, data=body, headers=headers, timeout=10)

@@ -7,7 +7,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import handoff
+from actions import fallback, handoff
 from advisor.handoff_settings import HandoffSettings
 
 ON = HandoffSettings(slack_channel="C1", bot_token="xoxb-test")
@@ -72,12 +72,34 @@ def test_failed_turns_count_the_latest_misunderstood_messages_in_a_row():
     assert handoff.failed_turns_in_a_row([user("out_of_scope"), user("nlu_fallback")]) == 2
 
 
-def test_the_third_misunderstood_message_in_a_row_suggests_a_consultant(monkeypatch):
+def failing(count: int) -> Tracker:
+    failed = tracker()
+    failed.events = [user("out_of_scope")] + [user("nlu_fallback")] * (count - 1)
+    failed.latest_message = {"text": "qwpeoiu", "intent": {"name": "nlu_fallback"}}
+    return failed
+
+
+def test_the_third_misunderstood_message_in_a_row_gets_the_offer_not_a_fallback(monkeypatch):
     monkeypatch.setattr(handoff, "SETTINGS", ON)
-    two, three = tracker(), tracker()
-    two.events = [user("nlu_fallback")] * 2
-    three.events = [user("nlu_fallback")] * 3
-    assert handoff.consultant_button_after_failures(two) == []
-    assert handoff.consultant_button_after_failures(three) == [handoff.CONSULTANT_BUTTON]
+    every_fallback = (
+        fallback.ActionDefaultAskAffirmation(),
+        fallback.ActionOutOfScope(),
+        fallback.ActionDefaultAskRephrase(),
+        fallback.ActionDefaultFallback(),
+    )
+    for action in every_fallback:
+        messages, events = run(action, failing(2))
+        assert messages, "the first two get the usual reply"
+        messages, events = run(action, failing(3))
+        # Nothing said by the fallback: the turn goes on with the offer itself.
+        assert messages == []
+        assert (events[-1]["event"], events[-1]["name"]) == ("followup", "action_offer_handoff")
+        assert run(action, failing(4))[0], "not offered again at each message"
+    (offer,), _ = run(handoff.ActionOfferHandoff(), failing(3))
+    assert offer["text"] == handoff.STILL_LOST + handoff.OFFER
+    assert [b["payload"] for b in offer["buttons"]] == ["/affirm", "/deny"]
+    # Without a team to hand over to, the usual replies.
     monkeypatch.setattr(handoff, "SETTINGS", OFF)
-    assert handoff.consultant_button_after_failures(three) == []
+    for action in every_fallback:
+        messages, events = run(action, failing(3))
+        assert messages and all(event["event"] != "followup" for event in events)

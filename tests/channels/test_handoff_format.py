@@ -1,5 +1,6 @@
 """What the hand-off posts in Slack and tells the user (channels/handoff_format.py)."""
 
+from channels import handoff_format as say
 from channels.handoff_format import (
     RESUME_ACTION,
     describe_user,
@@ -73,3 +74,37 @@ def test_resume_commands():
 def test_ended_notes():
     assert "by <@U1>" in ended_note("resume", "U1")
     assert "No reply in time" in ended_note("timeout", None)
+
+
+def test_resume_names_a_hand_off_by_reference_or_by_a_link_to_its_thread():
+    name = say.reference("rest-secret-sender")
+    assert name.startswith("H-") and "secret" not in name and len(name) == 8
+    assert say.named_in(f"please {name.upper()}") == (name, None)
+    link = "https://team.slack.com/archives/CHANDOFF01/p1700000000123456"
+    assert say.named_in(link) == (None, "1700000000.123456")
+    assert say.named_in(link + "?thread_ts=1700000000.000100&cid=C1") == (None, "1700000000.000100")
+    assert say.named_in("") == (None, None)
+    assert (
+        f"Reference `{name}`"
+        in say.handoff_post("a REST API user", "rest", [], None, None, name)["text"]
+    )
+
+
+def test_the_hand_back_repeats_the_open_assessment_question():
+    asked = [
+        {"event": "active_loop", "name": "assessment_form"},
+        {"event": "action", "name": "assessment_form"},
+        {"event": "bot", "text": "Which business process?"},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "legal research"},
+        {"event": "action", "name": "assessment_form"},
+        {"event": "bot", "text": "Is it core to what sets you apart?"},
+        {"event": "action", "name": "action_offer_handoff"},
+        {"event": "bot", "text": "Shall I hand this conversation over?"},
+    ]
+    question = say.open_question(asked)
+    assert question == "Is it core to what sets you apart?"
+    assert say.back_message(question) == f"{say.BACK_TO_QUESTION}\n{question}"
+    assert say.back_message(question, say.TIMED_OUT).startswith(say.TIMED_OUT)
+    assert say.open_question([*asked, {"event": "active_loop", "name": None}]) is None
+    assert say.back_message(None) == say.BACK

@@ -9,6 +9,9 @@ people outside the hand-off channel must not reach the user.
 """
 
 import json
+import os
+import re
+import signal
 import sqlite3
 import time
 import uuid
@@ -16,7 +19,14 @@ from typing import Any
 
 import requests
 
-from channels.handoff_format import BACK, RESUME_ACTION, TIMED_OUT
+from channels.handoff_format import (
+    BACK,
+    BACK_TO_QUESTION,
+    RESUME_ACTION,
+    TIMED_OUT,
+    UNSTUCK,
+    reference,
+)
 from harness.servers import Chat, RasaServer
 from tests.integration.browser import Widget
 from tests.integration.fake_slack import (
@@ -132,13 +142,20 @@ def test_a_rest_user_hands_off_talks_to_a_consultant_and_is_handed_back(
         {"recipient_id": chat.sender, "text": "Hi, I'm Ana from the team.", "from": "consultant"}
     ]
     assert poll(rasa_server, chat.sender) == []
-    # ...and kept in the conversation, marked as the consultant's (transcripts, retention).
-    with sqlite3.connect(str(rasa_server.tracker_db)) as db:
-        stored = db.execute(
-            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'bot'", (chat.sender,)
-        ).fetchall()
-    consultant_events = [json.loads(data) for (data,) in stored if "Ana from the team" in data]
-    assert [e["metadata"]["from"] for e in consultant_events] == ["consultant"]
+
+    # ...and kept in the conversation, marked as the consultant's (transcripts, retention;
+    # written just after the reply is queued).
+    def consultant_events() -> list[dict[str, Any]]:
+        with sqlite3.connect(str(rasa_server.tracker_db)) as db:
+            stored = db.execute(
+                "SELECT data FROM events WHERE sender_id = ? AND type_name = 'bot'", (chat.sender,)
+            ).fetchall()
+        return [json.loads(data) for (data,) in stored if "Ana from the team" in data]
+
+    deadline = time.monotonic() + 10
+    while not consultant_events() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [e["metadata"]["from"] for e in consultant_events()] == ["consultant"]
 
     # Reply 2 comes back with the user's next message, which goes to the thread.
     assert slack.message(HANDOFF_CHANNEL, CONSULTANT, "What volume per month?", thread).ok
@@ -153,6 +170,22 @@ def test_a_rest_user_hands_off_talks_to_a_consultant_and_is_handed_back(
     assert [m["text"] for m in poll_until(rasa_server, chat.sender)] == [BACK]
     in_thread(fake_slack, thread, f"Handed back to the bot by <@{CONSULTANT}>")
     assert "Business Process Outsourcing" in chat.text("what is BPO?")
+
+    # The /resume slash command is checked like events: signed, in the hand-off channel,
+    # by one of its members, naming an active hand-off.
+    assert (
+        slack.command("/resume", "H-000000", HANDOFF_CHANNEL, CONSULTANT, "wrong").status_code
+        == 401
+    )
+    refusals = {
+        (HANDOFF_CHANNEL, OUTSIDER, "H-abcdef"): "Only members",
+        ("CELSEWHERE", CONSULTANT, "H-abcdef"): "hand-off channel only",
+        (HANDOFF_CHANNEL, CONSULTANT, ""): "Name the hand-off",
+        (HANDOFF_CHANNEL, CONSULTANT, "H-abcdef"): "No active hand-off H-abcdef",
+    }
+    for (channel, person, text), refusal in refusals.items():
+        answer = slack.command("/resume", text, channel, person)
+        assert answer.status_code == 200 and refusal in answer.json()["text"]
 
     # The poll endpoint refuses what the webhook refuses: another channel's id, no sender.
     url = f"{rasa_server.base_url}/webhooks/rest/messages"
@@ -226,7 +259,13 @@ def test_a_web_user_hands_off_and_sees_the_consultant_live(
     widget.say("Thanks, it's about our help desk.")
     in_thread(fake_slack, thread, "*User:* Thanks, it's about our help desk.")
     before = len(widget.messages())
-    assert slack.message(HANDOFF_CHANNEL, CONSULTANT, "/resume", thread).ok
+    # The /resume slash command, with the reference shown in the hand-off's post.
+    name = re.search(r"Reference `(H-[0-9a-f]{6})`", str(post.args["text"])).group(1)  # type: ignore[union-attr]
+    answer = slack.command("/resume", name, HANDOFF_CHANNEL, CONSULTANT)
+    assert answer.json() == {
+        "response_type": "ephemeral",
+        "text": f"{name} is handed back to the bot.",
+    }
     widget.wait_for_bot(before, "back with the assistant")
     widget.wait_for_bot(widget.say("what is BPO?"), "Business Process Outsourcing")
     widget.assert_clean()
@@ -247,11 +286,174 @@ def test_no_reply_in_time_tells_the_user_and_resumes(
     assert "Knowledge Process Outsourcing" in chat.text("what is KPO?")
 
 
-def test_three_misunderstood_messages_in_a_row_lead_to_the_offer(rasa_server: RasaServer) -> None:
+def test_the_third_misunderstood_message_in_a_row_gets_the_offer(
+    rasa_server: RasaServer, fake_slack: FakeSlack
+) -> None:
+    slack = SlackWebhook(rasa_server.base_url)
     chat = Chat(rasa_server.base_url)
-    # Out of scope, out of scope, then not understood at all: the suggestions the
-    # fallback offers now include a consultant.
-    for gibberish in ("blorf zibble quantum", "zarg plinth wobble", "asdkjh qwpeoiu"):
+    # Out of scope, out of scope, then not understood at all.
+    first, second, third = (
         chat.text(gibberish)
-    assert "Talk to a consultant" in [button["title"] for button in chat.buttons()]
-    assert OFFER in chat.click("Talk to a consultant")
+        for gibberish in ("blorf zibble quantum", "zarg plinth wobble", "asdkjh qwpeoiu")
+    )
+    assert OFFER not in first + second
+    # The third gets the offer itself, not one more "did you mean" with a button.
+    assert (
+        OFFER in third and "still can't follow" in third and "not sure what you mean" not in third
+    )
+    assert [b["title"] for b in chat.buttons()] == [
+        "Yes, a consultant please",
+        "No, stay with the assistant",
+    ]
+    assert WAITING in chat.click("Yes, a consultant please")
+    thread = str(handoff_post(fake_slack, "zarg plinth wobble").ts)
+    wait_stored(rasa_server, thread)
+    # Ended by the hand-back, or by the timeout if the restart took longer than that.
+    assert slack.message(HANDOFF_CHANNEL, CONSULTANT, "/resume", thread).ok
+    assert [m["text"] for m in poll_until(rasa_server, chat.sender)] == [BACK]
+
+    # When the third is the second not understood in a row (where the two-stage fallback
+    # gives up), the offer too; "no" (typed) declines it.
+    assert OFFER not in chat.text("blorf zibble quantum") + chat.text("/nlu_fallback")
+    assert OFFER in chat.text("/nlu_fallback")
+    assert "carry on" in chat.text("no")
+
+
+def test_asking_for_a_person_in_the_assessment_keeps_the_open_question_and_the_answers(
+    rasa_server: RasaServer, fake_slack: FakeSlack
+) -> None:
+    slack = SlackWebhook(rasa_server.base_url)
+    chat = Chat(rasa_server.base_url)
+    chat.text("start the assessment")
+    question = chat.text("legal research").strip().splitlines()[-1]
+
+    # "No": back to the question that was open.
+    assert OFFER in chat.text("can I talk to a person")
+    declined = chat.click("No, stay with the assistant")
+    assert "carry on" in declined and question in declined
+
+    # "Yes": paused mid-form; the hand-back repeats the open question.
+    assert OFFER in chat.text("can I talk to a person")
+    assert WAITING in chat.click("Yes, a consultant please")
+    thread = str(handoff_post(fake_slack, f"Reference `{reference(chat.sender)}`").ts)
+    wait_stored(rasa_server, thread)
+    assert slack.message(HANDOFF_CHANNEL, CONSULTANT, "Legal research, I see.", thread).ok
+    assert [m["text"] for m in poll_until(rasa_server, chat.sender)] == ["Legal research, I see."]
+    # /resume with a link to the thread (Slack's "Copy link" of the post).
+    link = f"https://team.slack.com/archives/{HANDOFF_CHANNEL}/p{thread.replace('.', '')}"
+    assert (
+        "handed back" in slack.command("/resume", link, HANDOFF_CHANNEL, CONSULTANT).json()["text"]
+    )
+    (back,) = poll_until(rasa_server, chat.sender)
+    assert back["text"].startswith(BACK_TO_QUESTION) and question in back["text"]
+
+    # The next message answers that question; the first answer is still there.
+    following = chat.text("it is what clients choose us for, it sets us apart")
+    assert question not in following and "Which business process" not in following
+    assert "leaning towards" in chat.text("what would you recommend so far?")
+    with sqlite3.connect(str(rasa_server.tracker_db)) as db:
+        rows = db.execute(
+            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'slot' ORDER BY id",
+            (chat.sender,),
+        ).fetchall()
+    slots = {event["name"]: event["value"] for event in (json.loads(data) for (data,) in rows)}
+    assert "legal" in str(slots["process"]).lower() and slots["core"]
+
+
+def age_conversation(rasa_server: RasaServer, sender: str, hours: float) -> None:
+    """Move a conversation's events back in time, as if the user had been away. New
+    rows (then the old ones deleted): the server's tracker cache sees a new version."""
+    with sqlite3.connect(str(rasa_server.tracker_db)) as db:
+        rows = db.execute(
+            "SELECT id, type_name, timestamp, intent_name, action_name, data FROM events"
+            " WHERE sender_id = ? ORDER BY id",
+            (sender,),
+        ).fetchall()
+        for _, type_name, timestamp, intent, action, data in rows:
+            event = json.loads(data)
+            event["timestamp"] = event["timestamp"] - hours * 3600
+            db.execute(
+                "INSERT INTO events (sender_id, type_name, timestamp, intent_name, action_name,"
+                " data) VALUES (?, ?, ?, ?, ?, ?)",
+                (sender, type_name, timestamp - hours * 3600, intent, action, json.dumps(event)),
+            )
+        db.execute(f"DELETE FROM events WHERE id IN ({','.join(str(row[0]) for row in rows)})")
+
+
+def event_types(rasa_server: RasaServer, sender: str) -> list[str]:
+    with sqlite3.connect(str(rasa_server.tracker_db)) as db:
+        rows = db.execute(
+            "SELECT type_name FROM events WHERE sender_id = ? ORDER BY id", (sender,)
+        ).fetchall()
+    return [type_name for (type_name,) in rows]
+
+
+def test_an_expired_session_neither_ends_a_hand_off_nor_leaves_a_user_stuck(
+    rasa_server: RasaServer, fake_slack: FakeSlack
+) -> None:
+    slack = SlackWebhook(rasa_server.base_url)
+    marker = f"away-{uuid.uuid4().hex[:6]}"
+    chat = Chat(rasa_server.base_url)
+    ask_for_consultant(chat, marker)
+    thread = str(handoff_post(fake_slack, marker).ts)
+    wait_stored(rasa_server, thread)
+    assert slack.message(HANDOFF_CHANNEL, CONSULTANT, "Are you still there?", thread).ok
+    poll_until(rasa_server, chat.sender)
+
+    # The user answers two hours after their last message: Rasa's session (60 min) has
+    # expired, but the consultant still has the conversation. The bot stays silent,
+    # the message goes to the thread, and the new session is paused too.
+    age_conversation(rasa_server, chat.sender, hours=2)
+    assert chat.say("Yes, sorry, I was in a meeting.") == []
+    in_thread(fake_slack, thread, "*User:* Yes, sorry, I was in a meeting.")
+    types = event_types(rasa_server, chat.sender)
+    assert "session_started" in types
+    assert types.index("pause", types.index("session_started")) > 0
+    assert slack.message(HANDOFF_CHANNEL, CONSULTANT, "/resume", thread).ok
+    assert [m["text"] for m in poll_until(rasa_server, chat.sender)] == [BACK]
+
+    # Paused with no hand-off going on (a hand-back that could not be written): the
+    # user's next message un-pauses it, and they are told so, not left waiting.
+    now = time.time()
+    with sqlite3.connect(str(rasa_server.tracker_db)) as db:
+        db.execute(
+            "INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (?, 'pause', ?, ?)",
+            (chat.sender, now, json.dumps({"event": "pause", "timestamp": now})),
+        )
+    assert UNSTUCK in chat.text("what is BPO?")
+    assert "Business Process Outsourcing" in chat.text("what is BPO?")
+
+
+def test_a_post_slack_did_not_take_survives_the_server_being_killed(
+    rasa_server: RasaServer, fake_slack: FakeSlack
+) -> None:
+    """Last in this file: the session's server is killed (SIGKILL) and started again on
+    the same database, as a replica that dies and comes back."""
+    slack = SlackWebhook(rasa_server.base_url)
+    marker = f"outage-{uuid.uuid4().hex[:6]}"
+    chat = Chat(rasa_server.base_url)
+    ask_for_consultant(chat, marker)
+    thread = str(handoff_post(fake_slack, marker).ts)
+    wait_stored(rasa_server, thread)
+    line = "*User:* Written while Slack is down."
+    fake_slack.fail_posts(HANDOFF_CHANNEL, None, "http_503")
+    try:
+        assert chat.say("Written while Slack is down.") == []
+        fake_slack.wait_for(
+            lambda: [p for p in fake_slack.failed_posts(HANDOFF_CHANNEL) if p.get("text") == line]
+        )
+        assert rasa_server.process is not None
+        os.killpg(rasa_server.process.pid, signal.SIGKILL)
+        rasa_server.process.wait(timeout=30)
+    finally:
+        fake_slack.fail_posts(HANDOFF_CHANNEL, 0)
+    rasa_server.start()
+    in_thread(fake_slack, thread, line, timeout=60)
+    time.sleep(1)  # a second post would come with the first
+    sent = [
+        c for c in fake_slack.posted(HANDOFF_CHANNEL, line) if c.args.get("thread_ts") == thread
+    ]
+    assert len(sent) == 1
+    # Ended by the hand-back, or by the timeout if the restart took longer than that.
+    assert slack.message(HANDOFF_CHANNEL, CONSULTANT, "/resume", thread).ok
+    assert [m["text"] for m in poll_until(rasa_server, chat.sender)] in ([BACK], [TIMED_OUT])

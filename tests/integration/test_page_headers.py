@@ -7,6 +7,7 @@ from pathlib import Path
 import requests
 import yaml
 
+from channels.handoff_format import RESUME_SLASH_COMMAND
 from harness.env import PROJECT_DIR
 from harness.servers import RasaServer
 
@@ -52,4 +53,10 @@ def test_the_slack_manifest_asks_only_for_the_scopes_the_code_uses() -> None:
     events = manifest["settings"]["event_subscriptions"]["bot_events"]
     needed = set().union(*(SCOPES_OF_METHOD[m] for m in called))
     needed |= {SCOPE_OF_EVENT[e] for e in events}
+    # Slash commands need `commands`, and each one is one the code answers, at the webhook.
+    commands = manifest["features"].get("slash_commands") or []
+    if commands:
+        needed.add("commands")
+    assert [c["command"] for c in commands] == [RESUME_SLASH_COMMAND]
+    assert {c["url"] for c in commands} == {manifest["settings"]["interactivity"]["request_url"]}
     assert scopes == needed, scopes

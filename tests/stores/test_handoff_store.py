@@ -116,3 +116,62 @@ def test_ended_hand_offs_and_stale_messages_are_deleted_after_retention(replicas
     assert one.forget_ended(before=100.0) == 2
     assert one.active("live") is not None
     assert [m.text for m in one.waiting()] == ["fresh"]
+
+
+def test_a_message_leased_by_a_replica_that_died_is_sent_by_another_after_the_lease(replicas):
+    one, two = replicas
+    one.queue("socketio:a", "consultant", "hello", now=1.0)
+    (message,) = one.waiting("socketio:", now=10.0)
+    assert one.lease([message.id], now=10.0, seconds=3.0) == {message.id}
+    # While `one` is sending it, nobody else does...
+    assert two.waiting("socketio:", now=11.0) == []
+    assert two.lease([message.id], now=11.0, seconds=3.0) == set()
+    # ...`one` died before marking it delivered: after the lease, `two` sends it.
+    assert [m.text for m in two.waiting("socketio:", now=13.5)] == ["hello"]
+    assert two.lease([message.id], now=13.5, seconds=3.0) == {message.id}
+    two.delivered([message.id])
+    assert two.waiting("socketio:", now=100.0) == []
+    # The next message may get the same row id (SQLite), never the same delivery id.
+    one.queue("socketio:a", "consultant", "again", now=20.0)
+    (following,) = one.waiting("socketio:")
+    assert following.delivery_id() != message.delivery_id()
+
+
+def test_slack_posts_wait_in_the_database_in_order_per_place_until_taken(tmp_path: Path):
+    url = f"sqlite:///{tmp_path / 'tracker.db'}"
+    before = HandoffStore(engine_for(url))
+    before.queue_post("C1/1.1", {"channel": "C1", "text": "first"}, now=1.0)
+    before.queue_post("C1/1.1", {"channel": "C1", "text": "second"}, now=1.0)
+    before.queue_post("D9/", {"channel": "D9", "text": "elsewhere"}, now=1.0)
+    (taken, _) = before.next_posts(now=2.0, seconds=15.0)  # then this process dies
+    assert taken.arguments["text"] == "first"
+    after = HandoffStore(engine_for(url))  # restarted (or another replica)
+    assert after.next_posts(now=3.0, seconds=15.0) == []  # leased: not twice at once
+    again = after.next_posts(now=18.0, seconds=15.0)
+    assert [p.arguments["text"] for p in again] == ["first", "elsewhere"]
+    assert again[0].attempts == 2
+    after.retry_post_at(again[0].id, when=20.0)  # Slack failed: later, still first
+    after.posted(again[1].id)
+    assert after.next_posts(now=19.0, seconds=15.0) == []
+    (first,) = after.next_posts(now=20.5, seconds=15.0)
+    after.posted(first.id)
+    (second,) = after.next_posts(now=21.0, seconds=15.0)
+    assert second.arguments["text"] == "second"
+    after.posted(second.id)
+    assert after.pending_posts() == 0
+
+
+def test_a_store_made_before_leases_gets_the_column(tmp_path: Path):
+    import sqlalchemy as sa
+
+    engine = engine_for(f"sqlite:///{tmp_path / 'old.db'}")
+    with engine.begin() as db:
+        db.execute(
+            sa.text(
+                "CREATE TABLE handoff_outbox (id INTEGER PRIMARY KEY, conversation_id VARCHAR,"
+                " sender VARCHAR, text TEXT, created_at FLOAT)"
+            )
+        )
+    store = HandoffStore(engine)
+    store.queue("socketio:a", "consultant", "kept", now=1.0)
+    assert [m.text for m in store.waiting("socketio:", now=2.0)] == ["kept"]

@@ -1,9 +1,10 @@
 /* The Outsourcing Advisor's chat widget: a small, accessible client of Rasa's socket.io
  * channel (channels/socketio.py), the same protocol rasa-webchat speaks:
  *   -> session_request {session_id}      <- session_confirm <token>
- *   -> user_uttered {message, session_id, customData}
+ *   -> user_uttered {message, session_id, customData, metadata: {message_id}}
  *   <- bot_uttered {text, quick_replies: [{title, payload} | {type: "web_url", title, url}]}
- *   <- bot_uttered {text, from: "consultant"}   a person's reply during a hand-off
+ *   <- bot_uttered {text, from: "consultant", delivery_id}   a person's reply during a hand-off
+ *      (delivery_id: shown once, however many times it arrives)
  * Why our own widget and not rasa-webchat: web/README.md.
  *
  * Accessibility (docs/accessibility.md):
@@ -271,6 +272,8 @@
     this.socket.emit("user_uttered", {
       message: message,
       customData: this.options.customData,
+      // Sent again as is if the socket reconnects first: the hand-off passes it on once.
+      metadata: { message_id: Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 10) },
       session_id: this.state.session_id
     });
     // "The advisor is typing" until a reply comes, or for 20 s at most.
@@ -319,8 +322,13 @@
     var text = typeof data.text === "string" ? data.text : "";
     var quickReplies = Array.isArray(data.quick_replies) ? data.quick_replies : [];
     if (!text && !quickReplies.length) return; // attachments and custom JSON: not used on the web
+    // A hand-off message carries its queue id: it is delivered at least once (again after
+    // a server died before it could mark it delivered), and shown once.
+    var delivery = typeof data.delivery_id === "string" ? data.delivery_id : null;
+    if (delivery && this.state.conversation.some(function (m) { return m.delivery === delivery; })) return;
     var message = { sender: BOT, type: "text", text: text, quick_replies: quickReplies };
     if (data.from === "consultant") message.from = "consultant";
+    if (delivery) message.delivery = delivery;
     this.add(message);
     this.announce(message);
     this.typing.hidden = true;
