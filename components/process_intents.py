@@ -81,7 +81,7 @@ def _intent_of(message: Message) -> str | None:
         return DECLINE
     # "is it any different with kpo?" asks the last answer again for KPO, not what the
     # difference between the two models is.
-    if name == "faq" and asks_again_for_one_model(text):
+    if name in ("faq", CLASSIFY) and asks_again_for_one_model(text) and not asks_which_model(text):
         return FOLLOW_UP
     # Declined only when it asks for data: a recruiter who would outsource "the CV screening"
     # opens an assessment, however sure the classifiers are that CVs mean a job hunt.
