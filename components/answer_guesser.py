@@ -19,6 +19,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from advisor.reading import answer_model, linear_text
 from advisor.reading.answer_model import AnswerModel, load_examples
 from components.linear_model_component import LinearModelComponent
+from components.parallel import in_parallel
 from components.question_focus import FULL_TEXT
 
 GUESSES = "answer_guesses"
@@ -57,7 +58,9 @@ class AnswerGuesser(LinearModelComponent[AnswerModel]):
             for example in training_data.intent_examples
             if example.get(INTENT) not in ANSWER_INTENTS and example.get(TEXT)
         ]
-        return AnswerModel.train(load_examples(Path(self._config["examples"])), unrelated)
+        return AnswerModel.train(
+            load_examples(Path(self._config["examples"])), unrelated, run=in_parallel
+        )
 
     def process(self, messages: list[Message]) -> list[Message]:
         if self._model is None:

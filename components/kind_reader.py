@@ -20,6 +20,7 @@ from advisor.reading import kind_model, linear_text
 from advisor.reading.answer_model import load_examples
 from advisor.reading.kind_model import KindModel, kind_examples_from, load_kind_examples
 from components.linear_model_component import LinearModelComponent
+from components.parallel import in_parallel
 from components.question_focus import FULL_TEXT
 
 MESSAGE_KIND = "message_kind"
@@ -58,7 +59,7 @@ class KindReader(LinearModelComponent[KindModel]):
             load_examples(Path(self._config["answers"])),
             load_kind_examples(Path(self._config["kinds"])),
         )
-        return KindModel.train(examples)
+        return KindModel.train(examples, run=in_parallel)
 
     def process(self, messages: list[Message]) -> list[Message]:
         if self._model is None:

@@ -37,7 +37,8 @@ step "Lint (ruff, mypy)"
 bash scripts/lint.sh
 
 step "1/8 Unit tests (tests/<package>/: no server, no service; \`make unit\`)"
-"$PY" -m pytest -q
+# On every core: the unit tests share no server, port or file.
+"$PY" -m pytest -q -n auto
 
 step "2/8 rasa data validate"
 "$PY" scripts/validate_data.py

@@ -22,7 +22,7 @@ from pathlib import Path
 import yaml
 
 from advisor.answers import Slot, values_of
-from advisor.reading.linear_text import NOTHING, LinearTextModel
+from advisor.reading.linear_text import NOTHING, LinearTextModel, Runner, one_by_one
 from advisor.reading.text import normalise
 
 ANSWER_GATE = 0.1  # below this P(answers the slot), a clause says nothing about it
@@ -72,10 +72,13 @@ class AnswerModel(LinearTextModel):
         return self.tasks
 
     @classmethod
-    def train(cls, examples: Examples, unrelated: Iterable[str]) -> AnswerModel:
+    def train(
+        cls, examples: Examples, unrelated: Iterable[str], run: Runner = one_by_one
+    ) -> AnswerModel:
         """Learn from `examples`; `unrelated` texts (questions, small talk) and the
-        other slots' examples teach each slot what says nothing about it."""
-        return cls.fit(examples, unrelated)
+        other slots' examples teach each slot what says nothing about it. `run` fits the
+        slots' regressions."""
+        return cls.fit(examples, unrelated, run)
 
     def guess(self, text: str) -> Guesses:
         """For each slot, its values with two confidences, best first:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-from advisor.reading.linear_text import LinearTextModel, in_parallel
+from advisor.reading.linear_text import LinearTextModel, Runner, one_by_one
 from advisor.reading.text import normalise
 
 
@@ -124,12 +124,12 @@ class KindModel(LinearTextModel):
     cross_validated_accuracy = 0.0
 
     @classmethod
-    def train(cls, examples: Examples) -> KindModel:
+    def train(cls, examples: Examples, run: Runner = one_by_one) -> KindModel:
         texts = with_wraps(examples)
         labelled = {_TASK: {kind.value: texts[kind] for kind in texts if texts[kind]}}
         folds = _folds(texts)
         # The model and its cross-validation folds are independent fits: all in parallel.
-        fitted, *fold_scores = in_parallel(
+        fitted, *fold_scores = run(
             [(cls.fit, (labelled,))]
             + [(_held_out_scores, (cls, folds, held_out)) for held_out in range(FOLDS)]
         )

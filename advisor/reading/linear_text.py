@@ -57,6 +57,17 @@ def mark_negation(text: str) -> str:
     return " ".join(marked)
 
 
+# Runs independent calls, `function(*arguments)` each, and returns their results in order.
+# Training passes one that uses every core (components/parallel.py); the default runs them
+# one by one, so this module needs no process pool.
+Calls = Sequence[tuple[Callable[..., Any], tuple[Any, ...]]]
+Runner = Callable[[Calls], list[Any]]
+
+
+def one_by_one(calls: Calls) -> list[Any]:
+    return [function(*arguments) for function, arguments in calls]
+
+
 @dataclass(frozen=True)
 class _Block:
     """One task's columns in the stacked weight matrix."""
@@ -100,10 +111,16 @@ class LinearTextModel:
         return tuple(block.task for block in self._blocks)
 
     @classmethod
-    def fit(cls: type[Model], examples: LabelledTexts, background: Iterable[str] = ()) -> Model:
+    def fit(
+        cls: type[Model],
+        examples: LabelledTexts,
+        background: Iterable[str] = (),
+        run: Runner = one_by_one,
+    ) -> Model:
         """Learn every task in `examples`. Within a task, the other tasks'
         examples and the `background` texts are labelled NOTHING, so the model
-        also learns what belongs to none of the task's labels."""
+        also learns what belongs to none of the task's labels. `run` fits the
+        tasks' regressions (independent of each other)."""
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import FeatureUnion
@@ -140,9 +157,7 @@ class LinearTextModel:
             + [NOTHING] * len(unrelated)
             for task in examples
         ]
-        fitted = in_parallel(
-            [(_fit_copy, (regression, features, labels)) for labels in task_labels]
-        )
+        fitted = run([(_fit_copy, (regression, features, labels)) for labels in task_labels])
         for task, model in zip(examples, fitted, strict=True):
             classes = tuple(str(label) for label in model.classes_)
             if len(classes) < 3:  # sklearn's binary case has one column and a sigmoid
@@ -198,22 +213,6 @@ class LinearTextModel:
         with open(folder / cls.file_name, "rb") as stream:
             model.__dict__.update(pickle.load(stream))
         return model
-
-
-def in_parallel(calls: Sequence[tuple[Callable[..., Any], tuple[Any, ...]]]) -> list[Any]:
-    """`function(*arguments)` for each call, in that order, on every core (in processes:
-    scikit-learn's solvers hold the GIL). Training fits several independent models, and
-    Rasa runs one component at a time on one core."""
-    if len(calls) < 2:
-        return [function(*arguments) for function, arguments in calls]
-    import os
-
-    from joblib import Parallel, delayed
-
-    workers = min(len(calls), os.cpu_count() or 1)
-    return list(
-        Parallel(n_jobs=workers)(delayed(function)(*arguments) for function, arguments in calls)
-    )
 
 
 def _fit_copy(regression: Any, features: csr_matrix, labels: list[str]) -> Any:
