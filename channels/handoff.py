@@ -206,7 +206,9 @@ class HandoffHub:
                         logger.info(f"Hand-off: {message.sender_id} sent a message again.")
                         return None
                     await self._keep_paused_in_a_new_session(message)
-                    # Recorded in the conversation; Rasa doesn't answer a paused one.
+                    # Recorded in the conversation; Rasa doesn't answer a paused one. A
+                    # request for a person made anyway is already being met: kept back.
+                    message.output_channel = HandoffRequestWatcher(message.output_channel)
                     return await on_new_message(message)
             watcher = HandoffRequestWatcher(message.output_channel)
             message.output_channel = watcher

@@ -118,6 +118,13 @@ def quick_reply(button: dict[str, Any]) -> dict[str, Any] | None:
 class GuardedSocketIOOutput(SocketIOOutput):
     """Rasa's socket.io output; buttons with a ``url`` become link buttons."""
 
+    async def send_custom_json(
+        self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
+    ) -> None:
+        # Rasa 3.6 passes the message's keys to `emit` as keyword arguments, which fails
+        # for any key but emit's own ("handoff": TypeError). The widget ignores custom JSON.
+        await self.sio.emit(self.bot_message_evt, {"custom": json_message}, room=recipient_id)
+
     async def send_text_with_buttons(
         self,
         recipient_id: str,
