@@ -532,14 +532,7 @@ class SlackChannel(SlackInput):
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
     ) -> None:
         """As `_dispatch`, awaited: for a paused conversation, which Rasa only records."""
-        message = UserMessage(
-            text,
-            self.get_output_channel(channel, thread_id),
-            conversation_id(team, channel, thread_id),
-            input_channel=self.name(),
-            metadata=metadata,
-        )
-        await deliver(on_new_message, message)
+        await deliver(on_new_message, self._user_message(text, team, channel, thread_id, metadata))
 
     def _dispatch(
         self,
@@ -553,14 +546,25 @@ class SlackChannel(SlackInput):
         """Hand the message to Rasa in the background: Slack wants an answer in 3 s.
 
         Failures get the same reply as in the other channels (`deliver`)."""
-        message = UserMessage(
+        message = self._user_message(text, team, channel, thread_id, metadata)
+        self._background(deliver(on_new_message, message))
+
+    def _user_message(
+        self,
+        text: str,
+        team: str | None,
+        channel: str,
+        thread_id: str | None,
+        metadata: dict[str, Any],
+    ) -> UserMessage:
+        """The message for Rasa, answered in the channel (and thread) it came from."""
+        return UserMessage(
             text,
             self.get_output_channel(channel, thread_id),
             conversation_id(team, channel, thread_id),
             input_channel=self.name(),
             metadata=metadata,
         )
-        self._background(deliver(on_new_message, message))
 
     def _background(self, coroutine: Awaitable[Any]) -> None:
         task = asyncio.ensure_future(coroutine)
