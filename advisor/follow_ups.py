@@ -131,12 +131,17 @@ _CONDITION = re.compile(
 )
 
 
+def _models_named(text: str) -> list[str]:
+    """Every model (bpo, kpo) `text` names, each once."""
+    return [s for s, words in _SUBJECT_WORDS.items() if re.search(rf"\b(?:{words})\b", text, re.I)]
+
+
 def agree_with_subject(key: str, text: str) -> str:
     """The FAQ topic `key` about the model `text` names, when it names only the other one:
     "my ceo keeps saying 'BPO', what is it?" asks what BPO is, whatever a classifier
     weighed in the words around it."""
     topic = FAQ_TOPICS.get(key)
-    named = [s for s, words in _SUBJECT_WORDS.items() if re.search(rf"\b(?:{words})\b", text, re.I)]
+    named = _models_named(text)
     if topic is None or len(named) != 1 or topic.subject in (BOTH, named[0]):
         return key
     subject = named[0]
@@ -157,8 +162,7 @@ _DIFFERS = re.compile(
 def asks_again_for_one_model(text: str) -> bool:
     """Whether `text` asks whether the answer just given differs for one model; not "what's
     the difference between bpo and kpo?", which names both."""
-    named = {s for s, words in _SUBJECT_WORDS.items() if re.search(rf"\b(?:{words})\b", text, re.I)}
-    return len(named) == 1 and _DIFFERS.search(text) is not None
+    return len(_models_named(text)) == 1 and _DIFFERS.search(text) is not None
 
 
 def follow_up(previous: str, text: str) -> tuple[str, tuple[str, ...]]:
