@@ -24,6 +24,7 @@ SHARED_TRAINING_CACHE = "RASA_CACHE_DIRECTORY"  # Rasa's training cache folder
 FIRST_REPLY_WITHIN_S = 600
 GIVE_UP_AFTER_S = 900
 STOPPED_WITHIN_S = 30
+URL_PRINTED_WITHIN_S = 15
 
 
 def ask(port: int, message: str) -> list[dict[str, object]] | None:
@@ -92,7 +93,14 @@ def test_make_run_from_a_fresh_clone_answers_and_stops_on_ctrl_c(tmp_path: Path)
         print(f"\nfresh clone -> first reply to 'what is kpo?': {first_reply_s:.0f} s ({cold})")
         text = " ".join(str(reply.get("text", "")) for reply in replies)
         assert "Knowledge Process Outsourcing" in text, text
-        assert f"http://localhost:{rasa_port}/chat/" in log_text  # where to chat, as promised
+        # Where to chat, as promised. The script prints it once its own readiness poll
+        # (every second) sees the server, which may be just after this test's first reply.
+        chat_url = f"http://localhost:{rasa_port}/chat/"
+        url_deadline = time.monotonic() + URL_PRINTED_WITHIN_S
+        while chat_url not in log_text and time.monotonic() < url_deadline:
+            time.sleep(0.5)
+            log_text = log_path.read_text()
+        assert chat_url in log_text, log_text[-2000:]
     finally:
         os.killpg(make.pid, signal.SIGINT)  # Ctrl-C in the terminal
         deadline = time.monotonic() + STOPPED_WITHIN_S
