@@ -3,10 +3,12 @@
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, UserUtteranceReverted
+from rasa_sdk.events import ActiveLoop, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.conversation import LAST_TOPIC, topic_in_play
 from actions.handoff import offer_instead, offer_is_due
+from actions.knowledge import CLASSIFY_TOPIC, classify
 
 # What each suggestion says, and what clicking it sends. Plain-text payloads go
 # through NLU again, so Rasa treats the click as the clarified message.
@@ -25,6 +27,7 @@ SUGGESTIONS: dict[str, tuple[str, str]] = {
     "help": ("What can you do?", "/help"),
 }
 MAX_SUGGESTIONS = 3
+TWO_STAGE_FALLBACK = "action_two_stage_fallback"
 SOMETHING_ELSE = {"title": "Something else", "payload": "/out_of_scope"}
 
 
@@ -58,6 +61,13 @@ class ActionDefaultAskAffirmation(Action):
             # more guesses. The two-stage fallback ends here (else it would run again
             # after the offer, on the same message).
             return [ActiveLoop(None), *offer_instead()]
+        offer = tracker.active_loop_name in (None, TWO_STAGE_FALLBACK)
+        if topic_in_play(tracker) == CLASSIFY_TOPIC and classify(
+            dispatcher, tracker, offer=offer, known=True
+        ):
+            # "what about market research?" after "is X BPO or KPO?": the same question about
+            # another kind of work, which NLU alone could not place. The fallback ends here.
+            return [ActiveLoop(None), SlotSet(LAST_TOPIC, CLASSIFY_TOPIC)]
         topics = likely_topics(tracker.latest_message) or ["help", "start_assessment"]
         buttons = [{"title": SUGGESTIONS[key][0], "payload": SUGGESTIONS[key][1]} for key in topics]
         dispatcher.utter_message(

@@ -31,10 +31,13 @@ def response_for(key: str) -> str:
     return f"utter_faq/{key}" if key in FAQ_TOPICS else f"utter_about_{key}"
 
 
-def classify(dispatcher: CollectingDispatcher, tracker: Tracker, offer: bool = True) -> bool:
-    """Answer "Is X BPO or KPO?"; False if the message names no process."""
+def classify(
+    dispatcher: CollectingDispatcher, tracker: Tracker, offer: bool = True, known: bool = False
+) -> bool:
+    """Answer "Is X BPO or KPO?"; False if the message names no process (with `known`, none
+    the catalogue knows or whose name tells: not "what about the weather?")."""
     found = process_model(user_text(tracker), tracker.latest_message.get(GUESSES_KEY))
-    if found is None:
+    if found is None or (known and found.entry is None and found.model is None):
         return False
     buttons = [ASSESS_BUTTON] if offer else []
     text = found.reply()

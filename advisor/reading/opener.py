@@ -14,17 +14,23 @@ import re
 from advisor.reading.answer_parser import read_answers
 from advisor.reading.text import normalise
 
+# "outsourcing", also as typed in a hurry ("outsorcing", "outsoucing", "out-sourcing").
+_OUTSOURCE = r"out-?s(?:ou|uo|o|u)r?c\w*"
 _FIRST_PERSON = re.compile(r"\b(?:we|we're|were|we've|our|ours|us|i|i'm|im|i've|my|me)\b")
 _OUTSOURCING = re.compile(
-    r"\b(?:outsourc\w*|offshor\w*|nearshor\w*|contract(?:ing)? (?:it )?out|farm(?:ing)? out|"
+    rf"\b(?:{_OUTSOURCE}|offshor\w*|nearshor\w*|contract(?:ing)? (?:it )?out|farm(?:ing)? out|"
     r"hand(?:ing)? (?:it |them )?(?:over|off)|offload\w*|third[- ]part(?:y|ies)|"
     r"send(?:ing)? (?:it |them |this |that )?out|"
     r"outside (?:team|firm|provider|vendor|company|partner)|external (?:team|provider|vendor|"
-    r"partner|firm|company)|(?:a|an) (?:bpo|kpo) (?:provider|vendor|firm|company|partner))\b"
+    r"partner|firm|company)|(?:a|an) (?:bpo|kpo) (?:provider|vendor|firm|company|partner)|"
+    # "give our reservations line to other company", "to a specialist agency"
+    r"(?:to|with) (?:an? )?(?:other|another|different|specialist|specialised|specialized) "
+    r"(?:company|companies|firm|firms|provider|providers|vendor|vendors|agency|agencies|"
+    r"partner)|(?:to|with) an? (?:agency|contractor))\b"
 )
 # "outsource our accounts payable", "handing our customer emails to an outside team"
 _OBJECT = re.compile(
-    r"\b(?:outsourc\w*|offshor\w*|contract(?:ing)? out|farm(?:ing)? out|"
+    rf"\b(?:{_OUTSOURCE}|offshor\w*|contract(?:ing)? out|farm(?:ing)? out|"
     r"hand(?:ing)?(?: over| off)?|"
     r"offload\w*|move|moving|send|sending|give|giving)\s+(?:of\s+)?(?:(?:our|my|the|all|some|"
     r"part of)\s+)+(?P<object>[a-z][a-z&/' -]{2,60}?)(?=\s+(?:to|with|for|because|since|so|as|"
@@ -93,7 +99,10 @@ _WEIGHING_UP = re.compile(
 # outside company" (not "we outsource payroll already").
 _CONSIDERING = re.compile(
     r"\b(?:think\w*|consider\w*|want\w*|wanna|plan\w*|looking (?:at|into|to)|weigh\w*|might|"
-    r"maybe|perhaps|explor\w*|wonder\w*|tempted|keen|idea|should|could|would|evaluat\w*)\b"
+    r"maybe|perhaps|explor\w*|wonder\w*|tempted|keen|idea|should|could|would|evaluat\w*|"
+    # "can that be outsourced?"
+    r"can (?:that|this|it|these|those|they|we|i) (?:even |actually |really )?(?:be )?"
+    r"(?:outsourc\w*|offshor\w*|hand\w*|sen[dt]\w*|farm\w*|contract\w*))\b"
 )
 
 

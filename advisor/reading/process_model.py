@@ -14,16 +14,17 @@ from dataclasses import dataclass
 
 from advisor.process_catalogue import ProcessEntry
 from advisor.reading.answer_parser import read_answers
-from advisor.reading.opener import intends_to_outsource
 from advisor.reading.process_matcher import find_processes
 from advisor.reading.text import normalise
 from advisor.reading.understanding import Guesses
+from advisor.reading.work_kind import typical_model
 from advisor.sourcing import Model
 
 # "is <X> bpo or kpo", "would <X> count as kpo", "what about <X>", "<X>: bpo or kpo?"
 _ASKED_PROCESS = re.compile(
     r"(?:^|\b)(?:is|are|would|does|do|what about|how about|and|where does|where do|"
-    r"which is|which one is)\s+(?:an? |the |our |my )?(?P<process>[a-z][a-z &/'-]{2,60}?)"
+    r"which is|which one is)\s+(?:outsourcing |offshoring )?(?:an? |the |our |my )?"
+    r"(?P<process>[a-z][a-z &/'-]{2,60}?)"
     r"\s*(?:\b(?:count|counts|fall|falls|go|goes|be|considered|classed|typically|usually|"
     r"normally)\b.*)?(?:\s+(?:a |an )?(?:bpo|kpo)\b.*|\?|$)"
 )
@@ -35,6 +36,14 @@ _SOURCE_REASON = {
 }
 
 
+# "should we go with bpo or kpo for our legal research": a decision of their own, assessed.
+_CHOOSING = re.compile(
+    r"\b(?:should (?:we|i)|do (?:we|i) need|(?:right|better|best) for|for (?:us|me)\b|"
+    r"for (?:my|our) (?:company|firm|business|organi[sz]ation|situation|case|team)|"
+    r"recommend|decide|deside|advise|pick|choose|go with|go for|candidate)\b"
+)
+# A tag asking to confirm a guess: "..., right?", "..., isn't it?"
+_CONFIRMING = r"(?:right|correct|yeah|yes|no|surely|innit|isn'?t it|is it|am i right)"
 # The question's form: which model a named kind of work is ("is X bpo or kpo", "would X
 # count as kpo", "X: bpo or kpo?", "does X fall under bpo").
 _MODEL = r"(?:bpo|kpo|business process outsourcing|knowledge process outsourcing)"
@@ -44,10 +53,15 @@ _ASKS_WHICH_MODEL = re.compile(
     rf"go(?:es)? under|belong(?:s)? (?:to|under|in)|an? {_MODEL} (?:thing|job|task|process|"
     rf"service|function))\s*(?:an? )?{_MODEL}?\b|"
     rf"^(?:so |and |but |wait,? |sorry,? |quick q,? )?(?:is|are|would|wouldn't|isn't)\b.*\b"
-    rf"{_MODEL}\s*[?.!]*\s*(?:tho|though|then|sorry)?[?.!]*$"
+    rf"{_MODEL}\s*[?.!]*\s*(?:tho|though|then|sorry)?[?.!]*$|"
+    # a guess to confirm: "that's bpo right?", "call centre = bpo right", "X - kpo?"
+    rf"(?:\b(?:that'?s|thats|it'?s|its|that is|it is|this is)|[:=,]|\s-|^)\s*(?:an? )?{_MODEL}"
+    rf"\s*,?\s*(?:{_CONFIRMING}\b\s*\??|\?)\s*$"
 )
+# A sentence that is only a guess to confirm ("kpo?"): the work is in the sentence before.
+_BARE_GUESS = re.compile(rf"^(?:an? )?{_MODEL}\s*,?\s*(?:{_CONFIRMING}\b)?\s*\?*\s*$")
 _LEAD = r"^(?:(?:so|and|but|wait|sorry|quick q|hmm|ok|also|btw)[,:]?\s+)*"
-_WORK = r"(?:an? |the )?(?P<process>[a-z][a-z &/'-]{2,40}?)"
+_WORK = r"(?:outsourcing |offshoring )?(?:an? |the |our |my )?(?P<process>[a-z][a-z &/'-]{2,40}?)"
 _ASKED = r"(?:an? )?(?:bpo|kpo)(?: or (?:bpo|kpo))?(?: work| then| tho| though)?\s*[?.!]*$"
 _PLAIN_FORMS = (
     re.compile(
@@ -58,7 +72,11 @@ _PLAIN_FORMS = (
         rf"{_LEAD}(?:does|do|would) {_WORK} (?:fall|go|come|belong) (?:under|into|in|to) {_ASKED}"
     ),
     re.compile(rf"{_LEAD}(?:bpo or kpo|kpo or bpo)\s*[:,-]\s*{_WORK}\s*[?.!]*$"),
-    re.compile(rf"{_LEAD}{_WORK}\s*[:,-]\s*(?:bpo or kpo|kpo or bpo)\s*[?.!]*$"),
+    re.compile(rf"{_LEAD}{_WORK}\s*[:,-]?\s*(?:bpo or kpo|kpo or bpo)\s*[?.!]*$"),
+    re.compile(
+        rf"{_LEAD}{_WORK}\s*(?:[:=,-]|,? (?:that'?s|thats|it'?s|its))\s*(?:an? )?(?:bpo|kpo)"
+        rf"\s*,?\s*(?:{_CONFIRMING}\b\s*\??|\?)\s*$"
+    ),
 )
 # Sentences, and a question after a lead-in ("sorry before i answer that, would X ...").
 _SENTENCE_BREAK = re.compile(
@@ -86,8 +104,13 @@ def asks_which_model(text: str) -> str | None:
     that asks which model, or a short kind of work in one of the plain forms ("is X bpo or
     kpo?", "does X fall under kpo?", "bpo or kpo: X?")."""
     cleaned = normalise(text)
-    if not re.search(rf"\b{_MODEL}\b", cleaned) or intends_to_outsource(text):
-        return None  # "we're thinking of outsourcing our payroll, bpo or kpo?" opens one
+    if not re.search(rf"\b{_MODEL}\b", cleaned):
+        return None
+    # About a process of the writer's own too ("we're thinking of outsourcing our payroll,
+    # bpo or kpo?"): the question asked is answered, and the reply offers the assessment.
+    # Asking which to choose for themselves is the assessment's question, though.
+    if _CHOOSING.search(cleaned):
+        return None
     sentences = [part for part in _SENTENCE_BREAK.split(cleaned) if part]
     for index in reversed(range(len(sentences))):
         sentence = sentences[index]
@@ -96,7 +119,8 @@ def asks_which_model(text: str) -> str | None:
         named = [m for m in find_processes(sentence) if not m.weak]
         if named:
             return sentence[named[0].start : named[0].end]
-        if _POINTS_BACK.search(sentence):  # "... medical transcription. would that count as bpo?"
+        # "... medical transcription. would that count as bpo?", "contract review - kpo?"
+        if _POINTS_BACK.search(sentence) or _BARE_GUESS.match(sentence):
             before = " ".join(sentences[:index])
             earlier = [m for m in find_processes(before) if not m.weak]
             if earlier:
@@ -178,9 +202,13 @@ _CLEAR_LEAD = 0.2
 
 def _model_from_the_work(process: str, guesses: Guesses) -> Model | None:
     """BPO or KPO from what the process's name says about complexity and qualifications:
-    the exact rules first, else the answer model's reading of the complexity."""
+    the exact rules first, then the model learned from the catalogue's names, else the
+    answer model's reading of the complexity."""
     found = read_answers(process, None).found
     if not found:
+        learned = typical_model(process)
+        if learned is not None:
+            return learned
         complexity = {
             str(g[0]): float(str(g[2])) for g in guesses.get("complexity", []) if len(g) == 3
         }

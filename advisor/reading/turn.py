@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from advisor.answers import ANSWER_SLOTS
 from advisor.reading.kind_model import INTENT_KINDS, Kind
 from advisor.reading.opener import opener_process
 from advisor.reading.process_matcher import find_processes
@@ -299,3 +300,27 @@ def _pending_value(turn: Turn) -> str | None:
         return str(pending["value"])
     values = pending.get("values") or []
     return str(values[0]) if values else None
+
+
+# What a change of mind can change: the five answers (a new process is a new assessment).
+CHANGEABLE = tuple(slot for slot in ANSWER_SLOTS if slot != "process")
+
+
+def changed_answers(turn: Turn, stored: Mapping[str, str | None]) -> dict[str, str]:
+    """After the recommendation, the answers a message changes, read as an answer with no
+    question open ("oh actually it's more about flexing up and down than cost"); empty
+    unless the kind model calls the message an answer and not a question."""
+    kinds = turn.kinds
+    if (
+        turn.text.startswith("/")
+        or kinds.get(Kind.ANSWER.value, 0.0) < KIND_THRESHOLD
+        or kinds.get(Kind.QUESTION.value, 0.0) >= KIND_THRESHOLD
+    ):
+        return {}
+    decision = interpret(replace(turn, open_question=None, pending=None))
+    said = {**decision.noted, **decision.answers}
+    return {
+        slot: value
+        for slot, value in said.items()
+        if slot in CHANGEABLE and value != stored.get(slot)
+    }

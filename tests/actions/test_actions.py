@@ -387,6 +387,26 @@ def test_fallback_buttons_include_something_else():
     assert titles[-1] == "Something else" and len(titles) >= 2
 
 
+AFTER_A_CLASSIFICATION = [{"event": "slot", "name": "last_topic", "value": "classify_process"}]
+
+
+def test_what_about_another_kind_of_work_after_a_classification_is_classified_too():
+    t = tracker(
+        "and what about equity research", "nlu_fallback", 0.3, events=AFTER_A_CLASSIFICATION,
+        active_loop="action_two_stage_fallback",
+    )  # fmt: skip
+    messages, events, slots = run(ActionDefaultAskAffirmation(), t)
+    assert "**KPO**" in messages[0]["text"] and "equity research" in messages[0]["text"]
+    assert slots == {"last_topic": "classify_process"}
+    assert any(e["event"] == "active_loop" and e["name"] is None for e in events)  # it ends
+
+
+def test_what_about_something_that_is_no_work_still_gets_the_suggestions():
+    t = tracker("what about the weather", "nlu_fallback", 0.3, events=AFTER_A_CLASSIFICATION)
+    messages, _, _ = run(ActionDefaultAskAffirmation(), t)
+    assert messages[0]["text"].startswith("Sorry, I'm not sure what you mean")
+
+
 def test_a_later_answer_never_renames_the_process():
     _, _, slots = run(
         ValidateAssessmentForm(),

@@ -2,8 +2,10 @@
 given where the conversation stands. Model outputs are given as the parse data would carry
 them, so each case pins one decision rule."""
 
+import pytest
+
 from advisor.reading.kind_model import Kind
-from advisor.reading.turn import Turn, interpret
+from advisor.reading.turn import Turn, changed_answers, interpret
 from advisor.reading.understanding import DEFAULTS
 
 QUESTION_KINDS = {"question": 0.93, "answer": 0.05, "not_sure": 0.01, "clarify": 0.01}
@@ -126,3 +128,25 @@ def test_a_long_unknown_process_is_taken_in_the_users_words() -> None:
     text = "updating the donor database and sending out the thank you letters for donations"
     decision = interpret(Turn(text, "process", kinds={"control": 0.41, "answer": 0.28}))
     assert decision.answers["process"].startswith("updating the donor database")
+
+
+STORED = {"core": "supporting", "complexity": "routine", "qualifications": "basic",
+          "sensitivity": "low", "goal": "cost"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text,changed",
+    [
+        ("hang on, that data is highly confidential actually", {"sensitivity": "high"}),
+        ("the data isn't sensitive at all", {}),  # what is stored already: no change
+        ("let's look at our payroll instead", {}),  # a new process is a new assessment
+        ("/faq", {}),  # a button payload is never read as a change
+    ],
+)
+def test_a_change_of_mind_after_the_recommendation(text: str, changed: dict[str, str]) -> None:
+    assert changed_answers(Turn(text, None, intent="faq", kinds=ANSWER_KINDS), STORED) == changed
+
+
+def test_a_question_is_no_change_of_mind() -> None:
+    turn = Turn("what if the data were highly confidential?", None, kinds=QUESTION_KINDS)
+    assert changed_answers(turn, STORED) == {}
