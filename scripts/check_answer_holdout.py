@@ -37,6 +37,10 @@ UNSURE = "not sure"
 RIGHT = ("taken", "confirm", "choose", UNSURE)
 
 
+# Replies to one question that store a value for another (never given): at most this share.
+MAX_OTHER_QUESTIONS = 0.03
+
+
 def cases() -> list[tuple[str, str, str]]:
     """(slot, expected value, text); "unsure" texts are asked for every slot."""
     holdout = yaml.safe_load(HOLDOUT.read_text(encoding="utf-8"))["holdout"]
@@ -103,6 +107,11 @@ def main() -> None:
                 "text": text,
                 "outcome": outcome(decision, slot, value),
                 "understood": decision.answers,
+                # Values for other questions, from a reply that answers only this one: never
+                # given, so each one is stored wrongly unless the user corrects it.
+                "other_questions": {
+                    k: v for k, v in decision.noted.items() if k not in (slot, "process")
+                },
                 "confirm": decision.confirm,
                 "choose": decision.choose,
             }
@@ -120,6 +129,11 @@ def main() -> None:
         f"(gate {minimum:.0%}); " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
     )
     print("  per question: " + ", ".join(f"{s} {a:.0%}" for s, a in per_slot.items()))
+    others = [row for row in rows if row["other_questions"]]
+    print(
+        f"  other questions' values stored from a reply to one: {len(others)} "
+        f"({len(others) / len(rows):.1%}, at most {MAX_OTHER_QUESTIONS:.0%})"
+    )
     for row in rows:
         if row["outcome"] not in RIGHT:
             print(
@@ -133,11 +147,14 @@ def main() -> None:
         "gate": minimum,
         "outcomes": dict(counts),
         "per_question": per_slot,
+        "other_questions_stored": len(others),
         "rows": rows,
     }
     (results / "holdout_summary.json").write_text(json.dumps(summary, indent=2))
     if accuracy < minimum:
         sys.exit(f"FAIL: answer hold-out {accuracy:.1%} is below {minimum:.0%}")
+    if len(others) > MAX_OTHER_QUESTIONS * len(rows):
+        sys.exit(f"FAIL: {len(others)} replies stored values for questions they did not answer")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 taken, confirmed, offered as a choice or assumed, with guesses as the model
 would give them."""
 
-from advisor.reading.understanding import CONFIRM, DEFAULTS, OTHER_SLOT, understand
+from advisor.reading.understanding import CONFIRM, DEFAULTS, understand
 
 
 def guesses(slot: str, *ranking: tuple) -> dict:
@@ -77,21 +77,22 @@ def test_text_about_nothing_is_unclear():
     assert not understood.says_something()
 
 
-def test_other_questions_need_a_sure_guess_and_an_open_assessment():
+def test_other_questions_need_the_rules_and_the_model_to_agree() -> None:
+    # In a reply to the open question: a sure guess alone is no answer to another question,
     sure = guesses("sensitivity", ("high", 0.97))
-    assert understand("the thing with the files", "core", sure).answers == {"sensitivity": "high"}
+    assert "sensitivity" not in understand("the thing with the files", "core", sure).answers
+    # nor is what the rules alone read for it (the model, which ran, does not agree),
+    core_only = guesses("core", ("important", 0.6))
+    assert understand("pretty routine, mostly scripted", "core", core_only).answers == {}
+    # but the two agreeing are: said back, and that question is not asked.
+    routine = guesses("complexity", ("routine", 0.8))
+    understood = understand("pretty routine, mostly scripted", "core", routine)
+    assert understood.answers == {"complexity": "routine"} and understood.says_something()
+    # Outside the assessment nothing is read for other questions; the message that starts it
+    # is inside it, though no question is open, and a sure guess is enough there.
     assert "sensitivity" not in understand("the thing with the files", None, sure).answers
-    # The message that starts the assessment is inside it, though no question is open.
     opener = understand("the thing with the files", None, sure, in_assessment=True)
     assert opener.answers == {"sensitivity": "high"}
-    unsure = guesses("sensitivity", ("high", OTHER_SLOT - 0.05))
-    assert "sensitivity" not in understand("maybe some records", "core", unsure).answers
-
-
-def test_an_answer_to_another_question_is_kept_without_guesses():
-    understood = understand("pretty routine, mostly scripted", "core", {})
-    assert understood.answers == {"complexity": "routine"}
-    assert understood.says_something()
 
 
 def test_strength_says_how_plainly_the_open_question_is_answered():
@@ -121,9 +122,14 @@ def test_a_clause_one_step_off_on_a_scale_is_nuance_not_a_second_answer():
     assert understood.choose is None
 
 
+# The model agreeing with the rules on another question's answer (so it is kept).
+ROUTINE = guesses("complexity", ("routine", 0.8))
+NOT_SENSITIVE = guesses("sensitivity", ("low", 0.8))
+
+
 def test_an_answer_to_another_question_is_not_also_guessed_for_the_open_one():
     # P(core | it answers core) looks probable, but P(it answers core) is small.
-    faint = {"core": [["core", 0.6, 0.08], ["supporting", 0.3, 0.03]]}
+    faint = {"core": [["core", 0.6, 0.08], ["supporting", 0.3, 0.03]], **ROUTINE}
     understood = understand("pretty routine, mostly scripted", "core", faint)
     assert understood.answers == {"complexity": "routine"}
     assert understood.confirm is None and understood.choose is None
@@ -131,14 +137,14 @@ def test_an_answer_to_another_question_is_not_also_guessed_for_the_open_one():
 
 def test_a_weak_reading_next_to_another_answer_is_confirmed_not_taken():
     # Sure given that it answers core, but P(it answers core) is only 0.21.
-    weak = {"core": [["supporting", 0.91, 0.21], ["important", 0.05, 0.01]]}
+    weak = {"core": [["supporting", 0.91, 0.21], ["important", 0.05, 0.01]], **NOT_SENSITIVE}
     understood = understand("nothing sensitive really, public data mostly", "core", weak)
     assert understood.answers == {"sensitivity": "low"}
     assert understood.confirm == ("core", "supporting")
 
 
 def test_a_plain_reading_next_to_another_answer_is_taken():
-    plain = {"core": [["supporting", 0.95, 0.5], ["important", 0.03, 0.01]]}
+    plain = {"core": [["supporting", 0.95, 0.5], ["important", 0.03, 0.01]], **NOT_SENSITIVE}
     understood = understand("nothing sensitive really, public data mostly", "core", plain)
     assert understood.answers == {"sensitivity": "low", "core": "supporting"}
 
