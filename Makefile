@@ -14,7 +14,7 @@ test:     ## lint, set up, train if needed, run every test (what CI runs; ~25-35
 
 unit:     ## the fast unit tests: no server, service or model training (CI runs the slow ones too)
 	bash scripts/setup.sh
-	.venv/bin/python -m pytest -q -m "not slow" --durations=5
+	.venv/bin/python -m pytest -q -n auto -m "not slow" --durations=5
 
 lint:     ## ruff (lint + format check) and mypy, settings in pyproject.toml
 	bash scripts/setup.sh

@@ -74,7 +74,7 @@ rm -rf "$RESULTS/stories"
   --fail-on-prediction-errors --out "$RESULTS/stories" --quiet
 
 step "8/8 Conversations against the real running servers (REST, web widget, Slack)"
-"$PY" -m pytest tests/integration -q
+"$PY" -m pytest tests/integration -q --durations=15
 
 step_done
 log "All tests passed in $((SECONDS - RUN_STARTED)) s. Reports are in $RESULTS/"

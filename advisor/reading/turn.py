@@ -185,7 +185,7 @@ def _interpret(turn: Turn) -> Decision:
     # With no question open (the message that starts the assessment, a change of mind after
     # the recommendation) the dialogue already knows what the message is: read its answers.
     if not plain and open_question is not None:
-        kind, confidence = _kind_other_than_answer(turn, kinds)
+        kind, confidence = _kind_other_than_answer(turn, kinds, reads)
         if kind is Kind.NOT_SURE and open_question in DEFAULTS:
             return _not_sure(turn, open_question, confidence)
         if kind is Kind.CLARIFY and open_question is not None:
@@ -210,14 +210,24 @@ def _kind_probabilities(turn: Turn) -> dict[str, float]:
     )
 
 
-def _kind_other_than_answer(turn: Turn, kinds: Mapping[str, float]) -> tuple[Kind | None, float]:
-    """A kind that is not an answer, if the models say so; else (None, 0)."""
+def _kind_other_than_answer(
+    turn: Turn, kinds: Mapping[str, float], reads: bool
+) -> tuple[Kind | None, float]:
+    """A kind that is not an answer, if the models say so; else (None, 0). `reads`: the
+    message also reads as an answer to the open question."""
     ranked = sorted(kinds.items(), key=lambda pair: -pair[1])
+    # Over a reading of the open question, a command needs a likely intent or a sure kind
+    # ("first-pass document review" to the process question is no request for the report).
+    faint_command = (
+        reads
+        and turn.intent_confidence < LIKELY_INTENT
+        and kinds.get(Kind.CONTROL.value, 0.0) < SURE_QUESTION
+    )
     if ranked and ranked[0][0] != Kind.ANSWER.value and ranked[0][1] >= KIND_THRESHOLD:
         kind = Kind(ranked[0][0])
         # A command or small talk is left to the dialogue rules only if NLU found the
         # one they answer; anything else is read as a (poor) answer.
-        if kind is Kind.CONTROL and turn.intent in CONTROL_INTENTS:
+        if kind is Kind.CONTROL and turn.intent in CONTROL_INTENTS and not faint_command:
             return kind, ranked[0][1]
         if kind is Kind.SMALLTALK and turn.intent in SMALLTALK_INTENTS:
             return kind, ranked[0][1]
@@ -231,8 +241,10 @@ def _kind_other_than_answer(turn: Turn, kinds: Mapping[str, float]) -> tuple[Kin
             return kind, ranked[0][1]
     sure_intent = turn.intent_confidence >= SURE_INTENT
     # A command NLU found, unless the kind model is fairly sure it is not one.
-    if turn.intent in CONTROL_INTENTS and (
-        sure_intent or not kinds or kinds.get(Kind.CONTROL.value, 0.0) >= UNLIKELY_KIND
+    if (
+        turn.intent in CONTROL_INTENTS
+        and not faint_command
+        and (sure_intent or not kinds or kinds.get(Kind.CONTROL.value, 0.0) >= UNLIKELY_KIND)
     ):
         return Kind.CONTROL, turn.intent_confidence
     if turn.intent in QUESTION_INTENTS and (

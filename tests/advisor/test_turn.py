@@ -2,6 +2,8 @@
 given where the conversation stands. Model outputs are given as the parse data would carry
 them, so each case pins one decision rule."""
 
+from dataclasses import replace
+
 import pytest
 
 from advisor.reading.kind_model import Kind
@@ -150,3 +152,16 @@ def test_a_change_of_mind_after_the_recommendation(text: str, changed: dict[str,
 def test_a_question_is_no_change_of_mind() -> None:
     turn = Turn("what if the data were highly confidential?", None, kinds=QUESTION_KINDS)
     assert changed_answers(turn, STORED) == {}
+
+
+def test_a_faint_command_over_a_reading_of_the_open_question_is_an_answer() -> None:
+    # NLU leans (0.33) to "show the report" and the kind model to a command, but the rules
+    # read the reply as the process asked for.
+    kinds = {"control": 0.65, "answer": 0.28, "question": 0.03, "smalltalk": 0.04}
+    turn = Turn("first-pass document review for litigation", "process", intent="show_report",
+                intent_confidence=0.33, kinds=kinds)  # fmt: skip
+    decision = interpret(turn)
+    assert decision.kind is Kind.ANSWER and "process" in decision.answers
+    # A likely command is still one.
+    sure = interpret(replace(turn, text="show me the report", intent_confidence=0.8))
+    assert sure.kind is Kind.CONTROL

@@ -177,3 +177,13 @@ def test_two_close_readings_one_step_apart_stay_a_choice():
         guesses("complexity", ("routine", 0.45), ("mixed", 0.42)),
     )
     assert understood.choose == ("complexity", ("routine", "mixed"))
+
+
+def test_a_message_answering_several_other_questions_keeps_them() -> None:
+    # The rules read two other questions: several answers on purpose, kept without agreement.
+    core_only = guesses("core", ("important", 0.6))
+    text = "mostly scripted, anyone can learn it in a day"
+    assert understand(text, "core", core_only).answers == {
+        "complexity": "routine",
+        "qualifications": "basic",
+    }
