@@ -25,6 +25,9 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from advisor.reading.turn import CHANGEABLE, Turn, changed_answers
+from components.answer_guesser import GUESSES
+from components.kind_reader import MESSAGE_KIND
+from components.question_focus import FULL_TEXT
 
 UPDATE_ANSWERS = "action_update_answers"
 ASSESSMENT_DONE = "assessment_done"
@@ -40,8 +43,6 @@ MISREAD_AS = {
     "deny",
     "thank",
 }
-# Parse-data keys of components/kind_reader.py, answer_guesser.py and question_focus.py.
-MESSAGE_KIND, GUESSES, FULL_TEXT = "message_kind", "answer_guesses", "full_text"
 
 
 @DefaultV1Recipe.register(
