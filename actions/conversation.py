@@ -8,8 +8,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
 from advisor.answers import ANSWER_SLOTS, Answers
+from advisor.reading.answer_parser import named_outright
 from advisor.reading.kind_model import Kind
-from advisor.reading.turn import KIND_THRESHOLD, Decision, Turn, interpret
+from advisor.reading.turn import CHANGEABLE, KIND_THRESHOLD, Decision, Turn, interpret
 
 # The guesses of the answer model (components/answer_guesser.py) and the kind model
 # (components/kind_reader.py) in the parse data.
@@ -87,9 +88,16 @@ def answers_in_latest_message(tracker: Tracker) -> dict[str, str]:
     counts only if the kind model calls it an answer ("cost savings is really what the
     committee will look at"), so "who won the league?" changes nothing."""
     turn, decision = read_turn(tracker, None)
-    if turn.intent == "out_of_scope" and turn.kinds.get(Kind.ANSWER.value, 0.0) < KIND_THRESHOLD:
+    if (
+        turn.intent == "out_of_scope"
+        and turn.kinds.get(Kind.ANSWER.value, 0.0) < KIND_THRESHOLD
+        and not named_outright(turn.text)
+    ):
         return {}
-    return {**decision.noted, **decision.answers}
+    said = {**decision.noted, **decision.answers}
+    # A process named in passing ("our finance manager says...") is no new process: that
+    # would be a new assessment, which the user asks for in so many words.
+    return {slot: value for slot, value in said.items() if slot in CHANGEABLE}
 
 
 LAST_TOPIC = "last_topic"

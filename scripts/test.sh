@@ -74,7 +74,9 @@ rm -rf "$RESULTS/stories"
   --fail-on-prediction-errors --out "$RESULTS/stories" --quiet
 
 step "8/8 Conversations against the real running servers (REST, web widget, Slack)"
-"$PY" -m pytest tests/integration -q --durations=15
+# Two workers, each module whole on one (its servers are module- or worker-scoped, on free
+# ports): much of this step is waiting on servers, and the longest modules start first.
+"$PY" -m pytest tests/integration -q -n 2 --dist loadfile --durations=15
 
 step_done
 log "All tests passed in $((SECONDS - RUN_STARTED)) s. Reports are in $RESULTS/"

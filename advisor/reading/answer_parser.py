@@ -25,6 +25,7 @@ from advisor.answers import Slot, values_of
 from advisor.process_catalogue import CATALOGUE
 from advisor.reading import answer_patterns as P
 from advisor.reading.cue_reader import Reading, cue_readings, terse_readings
+from advisor.reading.explicit import explicit_answers
 from advisor.reading.nlp import known_words
 from advisor.reading.process_answer import find_process
 from advisor.reading.process_matcher import ProcessMatch, find_processes
@@ -50,6 +51,10 @@ class RuleReading:
     # Slots whose values conflict with no safe summary ("cut costs and stay
     # flexible"): slot -> the candidate values, strongest first.
     conflicts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Slots answered up front, in a first sentence of a few words that the rest explains
+    # ("Moderate. Inspection data is confidential, but there is no personal data."):
+    # that value is the answer, whatever the explanation's words suggest.
+    led: frozenset[str] = frozenset()
 
 
 def parse_answers(text: str, expected: str | None = None) -> dict[str, str]:
@@ -106,7 +111,50 @@ def read_answers(text: str, expected: str | None = None) -> RuleReading:
             found[slot.value] = value
         elif candidates:
             conflicts[slot.value] = candidates
-    return RuleReading(found, conflicts)
+    # A value named outright overrides what the other words suggest ("...so we can raise
+    # money. Could you change the goal to focus?").
+    for slot_name, value in _named_outright(answers, questions).items():
+        found[slot_name] = value
+        conflicts.pop(slot_name, None)
+    led = _led_with(answers, open_question)
+    if led is not None:
+        found[led[0]] = led[1]
+        conflicts.pop(led[0], None)
+    return RuleReading(found, conflicts, frozenset(led[:1]) if led else frozenset())
+
+
+LEAD_WORDS = 3  # at most this many words in a first sentence that is the answer
+_YES_OR_NO = re.compile(r"(?:yes|yeah|yep|yup|no|nope|nah|not really|sure|kind of|sort of)\b")
+
+
+def _led_with(answers: list[str], open_question: Slot | None) -> tuple[str, str] | None:
+    """(slot, value) when the reply to `open_question` opens with a sentence of a few words
+    that alone answers it, and goes on to explain."""
+    if open_question is None or len(answers) < 2 or len(answers[0].split()) > LEAD_WORDS:
+        return None
+    if _YES_OR_NO.match(answers[0]):  # means a value only through the question: explained on
+        return None
+    value = read_answers(answers[0], open_question.value).found.get(open_question.value)
+    return None if value is None else (open_question.value, value)
+
+
+def named_outright(text: str) -> dict[str, str]:
+    """The answers `text` names outright ("call it core", "goal = focus"), in statements
+    and in requests to set one ("could you change the goal to focus?"), not in questions."""
+    prepared = correct_typos(normalise(text[:MAX_READ_CHARS]), _typo_targets(), _known_words())
+    answers, questions, _ = _split_statements(prepared)
+    return _named_outright(answers, questions)
+
+
+def _named_outright(answers: list[str], questions: list[str]) -> dict[str, str]:
+    requests = [q for q in questions if _REQUEST_TO_SET.search(q)]
+    return explicit_answers(" . ".join(answers + requests))
+
+
+_REQUEST_TO_SET = re.compile(
+    r"\b(?:could|can|would|will) you\b.*\b(?:change|set|make|put|call|treat|mark|amend|switch"
+    r"|update)\b"
+)
 
 
 def warm_up() -> None:

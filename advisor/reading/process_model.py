@@ -80,7 +80,8 @@ _PLAIN_FORMS = (
 )
 # Sentences, and a question after a lead-in ("sorry before i answer that, would X ...").
 _SENTENCE_BREAK = re.compile(
-    r"(?<=[.?!])\s+|\s+[-—–]\s+|,\s+(?=(?:is|are|would|does|do|isn't|wouldn't)\b)"
+    r"(?<=[.?!])\s+|\s+[-—–]\s+|"
+    r",\s+(?=(?:is|are|would|does|do|isn't|wouldn't|(?:this|that) (?:is|would))\b)"
 )
 _LIKE = re.compile(r"^(?:something|stuff|things|work|anything) like\s+")
 _A_MODEL = re.compile(rf"^(?:an? )?{_MODEL}\b")
@@ -95,7 +96,19 @@ _NOT_WORK = re.compile(
 
 # "would that count as kpo?": the work was named in an earlier sentence.
 _POINTS_BACK = re.compile(r"\b(?:that|this|it|those|these)\b")
-_MAX_WORDS_POINTED_AT = 5
+_MAX_WORDS_POINTED_AT = 7
+# The work in the sentence pointed back at, without what surrounds its name: a lead-in
+# ("scusi, one question:", "by the way we also do"), brackets, and a trailing "for ..." /
+# "with ..." ("reliability analysis of component failure trends for a couple of operators").
+_AFTER_LAST_COLON = re.compile(r"^.*:\s*")
+_BRACKETS = re.compile(r"\s*\([^)]*\)")
+_WORK_LEAD_IN = re.compile(
+    r"^(?:(?:by the way|btw|also|and|so|then|plus|oh|ok|we|i|they|(?:do|does|have|has|run|"
+    r"handle|manage|offer|provide)(?: also)?|also|the|an?|our|my|some)\b[\s,]*)+"
+)
+_TRAILING_DETAIL = re.compile(
+    r"\s+(?:for|with|at|on|to|from|because|since|which|who|where|when|as|like|so)\b.*$"
+)
 
 
 def asks_which_model(text: str) -> str | None:
@@ -125,7 +138,7 @@ def asks_which_model(text: str) -> str | None:
             earlier = [m for m in find_processes(before) if not m.weak]
             if earlier:
                 return before[earlier[-1].start : earlier[-1].end]
-            named_before = sentences[index - 1].strip(" .,:;-") if index else ""
+            named_before = _work_pointed_at(sentences[index - 1]) if index else ""
             if 0 < len(named_before.split()) <= _MAX_WORDS_POINTED_AT and not _NOT_WORK.search(
                 named_before
             ):  # "side question. credit risk analysis - would that be bpo or kpo?"
@@ -136,6 +149,13 @@ def asks_which_model(text: str) -> str | None:
             if found and not _NOT_WORK.search(process) and not _A_MODEL.match(process):
                 return process.strip()
     return None
+
+
+def _work_pointed_at(sentence: str) -> str:
+    """The name of the work in a sentence a question points back at, or the sentence."""
+    work = _BRACKETS.sub("", _AFTER_LAST_COLON.sub("", sentence.strip(" .,;-")))
+    work = _TRAILING_DETAIL.sub("", _WORK_LEAD_IN.sub("", work))
+    return work.strip(" .,:;-")
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from advisor.answers import ANSWER_SLOTS
+from advisor.reading.answer_parser import named_outright
 from advisor.reading.kind_model import INTENT_KINDS, Kind
 from advisor.reading.opener import opener_process
 from advisor.reading.process_matcher import find_processes
@@ -67,6 +68,19 @@ SMALLTALK_INTENTS = {"greet", "thank", "goodbye", "bot_challenge"}
 YES_NO_INTENTS = {"affirm", "deny"}
 # Words that make a question about the subject, not about the question asked.
 _SUBJECT = re.compile(r"\b(?:bpo|kpo|outsourc\w*|offshor\w*)\b")
+# How a question is put: a question mark, a question word or request first (after any
+# "hi", "ok so", "quick q"), or "X or Y" between the models. To the process question, a
+# message put in none of these ways is a name ("pricing consigned bags before they go
+# live"), however much its words sound like a FAQ, unless the kind model is sure.
+_LEAD_IN = (
+    r"(?:(?:hi|hey|hello|ok|okay|so|and|but|also|wait|hmm+|um+|oh|sorry|btw|quick q\w*"
+    r"|question)\W+)*"
+)
+_ASKED = re.compile(
+    r"\?|\b(?:bpo\s+or\s+kpo|kpo\s+or\s+bpo)\b|^\W*" + _LEAD_IN + r"(?:what\w*|how|why|which|who\w*"
+    r"|when|where|is|are|was|were|can|could|do|does|did|should|would|will|may|might|tell|explain"
+    r"|describe|define|compare|list|give|show|i\s+(?:want|would\s+like|need)\s+to\s+know)\b"
+)
 # The process's name when the user gave none after being asked twice (an assumption they
 # can change by naming it).
 UNNAMED_PROCESS = "your process"
@@ -225,6 +239,8 @@ def _kind_other_than_answer(
     )
     if ranked and ranked[0][0] != Kind.ANSWER.value and ranked[0][1] >= KIND_THRESHOLD:
         kind = Kind(ranked[0][0])
+        if kind is Kind.QUESTION and _names_the_process(turn, ranked[0][1]):
+            return None, 0.0
         # A command or small talk is left to the dialogue rules only if NLU found the
         # one they answer; anything else is read as a (poor) answer.
         if kind is Kind.CONTROL and turn.intent in CONTROL_INTENTS and not faint_command:
@@ -258,6 +274,17 @@ def _kind_other_than_answer(
     if sure_intent and turn.intent in SMALLTALK_INTENTS:
         return Kind.SMALLTALK, turn.intent_confidence
     return None, 0.0
+
+
+def _names_the_process(turn: Turn, p_question: float) -> bool:
+    """A reply to the process question that is not put as a question is the process's name,
+    unless the kind model is sure it is a question or NLU sure of a question's intent."""
+    return (
+        turn.open_question == "process"
+        and p_question < SURE_QUESTION
+        and turn.intent_confidence < SURE_INTENT
+        and not _ASKED.search(normalise(turn.text))
+    )
 
 
 def _reply_to_pending(turn: Turn, pending: Mapping[str, Any]) -> Decision | None:
@@ -321,11 +348,13 @@ CHANGEABLE = tuple(slot for slot in ANSWER_SLOTS if slot != "process")
 def changed_answers(turn: Turn, stored: Mapping[str, str | None]) -> dict[str, str]:
     """After the recommendation, the answers a message changes, read as an answer with no
     question open ("oh actually it's more about flexing up and down than cost"); empty
-    unless the kind model calls the message an answer and not a question."""
+    unless the kind model calls the message an answer and not a question, or it names a
+    value outright ("so call it core", "could you change the goal to focus?")."""
     kinds = turn.kinds
-    if (
-        turn.text.startswith("/")
-        or kinds.get(Kind.ANSWER.value, 0.0) < KIND_THRESHOLD
+    if turn.text.startswith("/"):
+        return {}
+    if not named_outright(turn.text) and (
+        kinds.get(Kind.ANSWER.value, 0.0) < KIND_THRESHOLD
         or kinds.get(Kind.QUESTION.value, 0.0) >= KIND_THRESHOLD
     ):
         return {}

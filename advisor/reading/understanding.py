@@ -193,6 +193,8 @@ def _decide(
     mixed = _routine_and_expert(expected, ranking)
     if mixed is not None:  # one clause routine, another expert: that is what "mixed" means
         return Understanding({**answers, expected: mixed})
+    if expected in rules.led:  # "Moderate. <why>": the answer given up front
+        return Understanding(answers)
     if expected in answers:
         rival = _confident_rival(expected, ranking, answers[expected], text)
         if rival is not None:  # the rules and a sure model disagree: let the user say

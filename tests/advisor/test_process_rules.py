@@ -86,6 +86,18 @@ def test_weighing_up_outsourcing_opens_an_assessment_without_a_process(text: str
         ("our logistics audits - kpo?", "logistics audits", None),
         # a kind of work the catalogue lacks, judged from its name (advisor/reading/work_kind.py)
         ("is outsourcing our clinical trial data analysis kpo?", "clinical trial", Model.KPO),
+        # the work named in a longer sentence before the question: its name, without the
+        # lead-in, the brackets and the detail after it
+        (
+            "one question: the grading of rare coins (mostly roman) - this is kpo, no?",
+            "grading of rare coins",
+            None,
+        ),
+        (
+            "btw we also do fault trend analysis for two airlines - would that be kpo",
+            "fault trend analysis",
+            Model.KPO,
+        ),
     ],
 )
 def test_is_x_bpo_or_kpo(text: str, process: str, model: Model) -> None:

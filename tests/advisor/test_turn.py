@@ -165,3 +165,43 @@ def test_a_faint_command_over_a_reading_of_the_open_question_is_an_answer() -> N
     # A likely command is still one.
     sure = interpret(replace(turn, text="show me the report", intent_confidence=0.8))
     assert sure.kind is Kind.CONTROL
+
+
+UNSURE_QUESTION_KINDS = {"question": 0.71, "answer": 0.21, "smalltalk": 0.08}
+
+
+@pytest.mark.parametrize(
+    "text", ["pricing consigned bags before they go live", "checking supplier invoices vs orders"]
+)
+def test_to_the_process_question_a_reply_not_put_as_a_question_is_the_name(text: str) -> None:
+    """The kind model only fairly sure it is a question, NLU unsure: a name."""
+    turn = Turn(text, "process", intent="faq", intent_confidence=0.43, kinds=UNSURE_QUESTION_KINDS)
+    decision = interpret(turn)
+    assert decision.kind is Kind.ANSWER
+    assert decision.answers["process"] in text  # in the user's words
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wait is our returns processing bpo",  # a question word first, no question mark
+        "hmm, what are the risks",
+        "tell me the benefits first",
+        "returns processing: bpo or kpo",
+        "pricing consigned bags?",
+    ],
+)
+def test_to_the_process_question_a_question_stays_a_question(text: str) -> None:
+    turn = Turn(text, "process", intent="faq", intent_confidence=0.43, kinds=UNSURE_QUESTION_KINDS)
+    assert interpret(turn).kind is Kind.QUESTION
+
+
+def test_to_other_questions_a_likely_question_stays_a_question() -> None:
+    turn = Turn(
+        "pricing consigned bags before they go live",
+        "core",
+        intent="faq",
+        intent_confidence=0.43,
+        kinds=UNSURE_QUESTION_KINDS,
+    )
+    assert interpret(turn).kind is Kind.QUESTION

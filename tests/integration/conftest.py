@@ -1,4 +1,5 @@
-"""One action server and one Rasa server for the whole test session."""
+"""One action server and one Rasa server for the whole test session (per worker: CI runs
+these modules on two workers, `pytest -n 2 --dist loadfile`, each module on one of them)."""
 
 from collections.abc import Callable, Iterator
 
@@ -8,6 +9,19 @@ from harness.servers import MODEL, ActionServer, Chat, RasaServer
 from tests.integration.admin_stack import admin_server, conversations  # noqa: F401  (fixtures)
 from tests.integration.browser import playwright_api, widget  # noqa: F401  (fixtures)
 from tests.integration.fake_slack import FakeSlack
+
+# The modules that take minutes, mostly waiting (a dead replica's lock ticket to expire,
+# thousands of fuzzed requests): handed out first, so the other worker runs the rest meanwhile
+# instead of both finishing with one of them alone.
+LONGEST_FIRST = ("test_scale_out.py", "test_fuzz.py", "test_handoff.py", "test_restart.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: each module's tests keep their order
 
 
 @pytest.fixture(scope="session")

@@ -157,6 +157,32 @@ def test_why_and_changing_an_answer_after_the_recommendation(new_chat):
     assert "KPO" in changed
 
 
+@pytest.mark.parametrize(
+    "change,line",
+    [
+        # Read by NLU as anything (a FAQ on benefits, a new assessment...): the change of mind
+        # is applied all the same (components/change_of_mind.py), never answered as a FAQ.
+        (
+            "oh actually the real reason is the seasonal peaks",
+            "Main goal: cutting costs → a flexible workforce",
+        ),
+        (
+            "hmm thinking about it, it's more of a core thing for us",
+            "How distinctive it is: supporting → sets you apart",
+        ),
+    ],
+)
+def test_a_change_of_mind_in_passing_words_is_applied(new_chat, change, line):
+    chat = new_chat()
+    final = chat.text(
+        "We want to outsource payroll. It's a supporting function and very routine, basic "
+        "skills are enough, the data is not sensitive and we mainly want to cut costs."
+    )
+    assert recommended_model(final) == "BPO", final
+    reply = chat.text(change)
+    assert reply.startswith("Updated:") and line in reply, reply
+
+
 def test_assess_another_process_keeps_the_goal(new_chat):
     chat = new_chat()
     chat.text(
