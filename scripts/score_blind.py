@@ -221,6 +221,8 @@ def score_assessments(personas: list[dict[str, Any]], url: str, token: str) -> d
         result = PersonaRun(persona, Conversation(url, token), texts).run()
         results.append(result)
         print(persona_line(result), flush=True)
+        if len(personas) == 1:  # debugging one: its turns
+            print("\n".join(f"      {turn}" for turn in result.turns), flush=True)
     return {"totals": assessment_totals(results), "personas": [
         {**asdict(r), "loop": r.loop} for r in results
     ]}  # fmt: skip
@@ -342,6 +344,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--part", choices=("assessments", "knowledge"), help="score one part")
     parser.add_argument("--json", type=Path, help="also write all results to this JSON file")
     parser.add_argument("--model", type=Path, default=MODEL, help="the trained model to score")
+    parser.add_argument(
+        "--only", help="only the personas and conversations whose id starts with this (to debug)"
+    )
     args = parser.parse_args(argv)
     sets = args.set or sorted(p for p in (PROJECT_DIR / "tests" / "blind").iterdir() if p.is_dir())
     for folder in sets:
@@ -355,10 +360,12 @@ def main(argv: list[str] | None = None) -> int:
             if args.part != "knowledge" and (folder / "assessments.yml").exists():
                 print("-- assessments", flush=True)
                 personas = load_yaml(folder / "assessments.yml")["personas"]
+                personas = [p for p in personas if p["id"].startswith(args.only or "")]
                 report["assessments"] = score_assessments(personas, url, token)
             if args.part != "assessments" and (folder / "knowledge.yml").exists():
                 print("-- knowledge", flush=True)
                 conversations = load_yaml(folder / "knowledge.yml")["conversations"]
+                conversations = [c for c in conversations if c["id"].startswith(args.only or "")]
                 report["knowledge"] = score_knowledge(conversations, url, token)
             print_totals(name, report)
             out = PROJECT_DIR / "results" / "blind"
