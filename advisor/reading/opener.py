@@ -16,10 +16,12 @@ from advisor.reading.text import normalise
 
 # "outsourcing", also as typed in a hurry ("outsorcing", "outsoucing", "out-sourcing").
 _OUTSOURCE = r"out-?s(?:ou|uo|o|u)r?c\w*"
+_IT = r"(?:it|them|this|that|these|those) "  # "hand that off", "farm those out"
 _FIRST_PERSON = re.compile(r"\b(?:we|we're|were|we've|our|ours|us|i|i'm|im|i've|my|me)\b")
 _OUTSOURCING = re.compile(
-    rf"\b(?:{_OUTSOURCE}|offshor\w*|nearshor\w*|contract(?:ing)? (?:it )?out|farm(?:ing)? out|"
-    r"hand(?:ing)? (?:it |them )?(?:over|off)|offload\w*|third[- ]part(?:y|ies)|"
+    rf"\b(?:{_OUTSOURCE}|offshor\w*|nearshor\w*|contract(?:ing)? (?:{_IT})?out|"
+    rf"farm(?:ing)? (?:{_IT})?out|hand(?:ing)? (?:{_IT})?(?:over|off)|offload\w*|"
+    r"third[- ]part(?:y|ies)|"
     r"send(?:ing)? (?:it |them |this |that )?out|"
     r"outside (?:team|firm|provider|vendor|company|partner)|external (?:team|provider|vendor|"
     r"partner|firm|company)|(?:a|an) (?:bpo|kpo) (?:provider|vendor|firm|company|partner)|"
@@ -109,14 +111,25 @@ _CONSIDERING = re.compile(
 def opens_assessment(text: str) -> bool:
     """Whether a message opens an assessment: a process of the writer's own to outsource,
     or the writer weighing up outsourcing something, or asking for help deciding."""
+    cleaned = normalise(text)
+    if _ASKS_WHAT_THEY_ARE.search(cleaned):
+        return False  # a knowledge question, answered as one
     if opener_process(text) is not None:
         return True
-    cleaned = normalise(text)
     return bool(
         _own_outsourcing(cleaned)
         and (_DECIDING.search(cleaned) or _CONSIDERING.search(cleaned))
         and not asks_for_data(text)
     )
+
+
+# A story about outsourcing that asks what BPO and KPO are or how they differ is a knowledge
+# question ("our MD keeps saying BPO this KPO that ... what is the actual difference?").
+_ASKS_WHAT_THEY_ARE = re.compile(
+    r"\b(?:difference|different|differ|distinction|distinguish)\b|"
+    r"\bwhat (?:is|are|does|do|'s)\b[^.?!]*\b(?:bpo|kpo|mean|means|stand for)\b|"
+    r"\bwhat(?:'s| is) (?:a |an )?(?:bpo|kpo)\b"
+)
 
 
 def intends_to_outsource(text: str) -> bool:

@@ -38,6 +38,10 @@ def test_an_opener_with_context_names_its_process(text: str, process: str) -> No
         "what do bpo agents earn per month?",
         "can it be outsourced at all, in general?",  # not about a process of the writer's own
         "we sell our software to other companies",  # no outsourcing weighed up
+        # a story around outsourcing that asks what the two are
+        "our founder keeps talking about outsourcing and we might want to look at it for our "
+        "bakeries, but honestly, how do bpo and kpo differ?",
+        "we want to outsource payroll but first: what does kpo mean?",
     ],
 )
 def test_knowledge_questions_and_requests_for_data_open_nothing(text: str) -> None:
@@ -57,6 +61,8 @@ def test_knowledge_questions_and_requests_for_data_open_nothing(text: str) -> No
         "be outsourced?",
         "we are small bakery chain, is good idea to give our bookkeeping to other company?",
         "thinking of outsorcing our payroll, does that make sense?",  # typed in a hurry
+        # the work named before, the verb pointing back at it
+        "our field reports pile up every week and i wonder if we should farm those out",
     ],
 )
 def test_weighing_up_outsourcing_opens_an_assessment_without_a_process(text: str) -> None:
