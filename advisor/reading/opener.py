@@ -23,8 +23,8 @@ _OUTSOURCING = re.compile(
     rf"farm(?:ing)? (?:{_IT})?out|hand(?:ing)? (?:{_IT})?(?:over|off)|offload\w*|"
     r"third[- ]part(?:y|ies)|"
     r"send(?:ing)? (?:it |them |this |that )?out|"
-    r"outside (?:team|firm|provider|vendor|company|partner)|external (?:team|provider|vendor|"
-    r"partner|firm|company)|(?:a|an) (?:bpo|kpo) (?:provider|vendor|firm|company|partner)|"
+    r"(?:outside|external) (?:team|firm|provider|vendor|company|partner|agency)|"
+    r"(?:a|an) (?:bpo|kpo) (?:provider|vendor|firm|company|partner)|"
     # "give our reservations line to other company", "to a specialist agency"
     r"(?:to|with) (?:an? )?(?:other|another|different|specialist|specialised|specialized) "
     r"(?:company|companies|firm|firms|provider|providers|vendor|vendors|agency|agencies|"
@@ -37,6 +37,26 @@ _OBJECT = re.compile(
     r"offload\w*|move|moving|send|sending|give|giving)\s+(?:of\s+)?(?:(?:our|my|the|all|some|"
     r"part of)\s+)+(?P<object>[a-z][a-z&/' -]{2,60}?)(?=\s+(?:to|with|for|because|since|so|as|"
     r"and|but|or|in|from|overseas|abroad|offshore)\b|[.,;:!?()]|$)"
+)
+# Said the other way round: "whether the validation of meter readings might be outsourced",
+# "let an outside company answer our phones at night", "get a team abroad to run X".
+_PROVIDER = (
+    r"(?:an?\s+)?(?:[\w-]+\s+){0,2}(?:company|companies|firm|team|provider|vendor|agency|"
+    r"partner|contractor|people|ppl|someone|somebody)"
+)
+_OTHER_WAY_ROUND = (
+    re.compile(
+        r"\b(?:whether|if)\s+(?:(?:the|our|my|all|some)\s+)*(?P<object>[a-z][a-z&/' -]{2,80}?)"
+        rf"\s+(?:(?:might|could|should|can|would|will|may)\s+)?(?:be|get)\s+(?:{_OUTSOURCE}|"
+        r"offshored|handed over|handed off|contracted out|farmed out)\b"
+    ),
+    re.compile(
+        rf"\b(?:let|letting|have|having|get|getting|hire|hiring|pay|paying)\s+{_PROVIDER}"
+        r"(?:\s+(?:somewhere|abroad|overseas|offshore|outside|external))?\s+(?:to\s+)?"
+        r"(?:answer|do|handle|run|manage|cover|process|take over|look after)\s+"
+        r"(?:(?:our|my|the|all|some)\s+)*(?P<object>[a-z][a-z&/' -]{2,60}?)"
+        r"(?=\s+(?:for|because|since|so|and|but|or|at|when|while|during)\b|[.,;:!?()]|$)"
+    ),
 )
 # What the source cannot answer: these are declined, not assessed.
 _ASKS_FOR_DATA = re.compile(
@@ -73,11 +93,11 @@ def opener_process(text: str) -> str | None:
         return None
     if asks_for_data(text):
         return None
-    outsourced = _OBJECT.search(cleaned)
-    if outsourced:  # what follows the verb is what they would outsource
-        named = read_answers(outsourced.group("object"), "process").found.get("process")
-        if named:
-            return named
+    for pattern in (_OBJECT, *_OTHER_WAY_ROUND):  # what they would outsource, named
+        outsourced = pattern.search(cleaned)
+        named = outsourced and read_answers(outsourced.group("object"), "process").found
+        if named and named.get("process"):
+            return named["process"]
     return read_answers(text, None).found.get("process")
 
 

@@ -22,6 +22,9 @@ from advisor.sourcing import Model
             "As COO of a clinic group I'd like advice on outsourcing patient intake.",
             "patient intake",
         ),
+        # said the other way round: passive, or a provider doing it
+        ("our board asks whether payroll processing could be outsourced next year", "payroll"),
+        ("we might let an external agency handle our payroll for a while", "payroll"),
     ],
 )
 def test_an_opener_with_context_names_its_process(text: str, process: str) -> None:
