@@ -113,7 +113,7 @@ def read_answers(text: str, expected: str | None = None) -> RuleReading:
             conflicts[slot.value] = candidates
     # A value named outright overrides what the other words suggest ("...so we can raise
     # money. Could you change the goal to focus?").
-    for slot_name, value in _named_outright(answers, questions).items():
+    for slot_name, value in explicit_answers(answers, questions).items():
         found[slot_name] = value
         conflicts.pop(slot_name, None)
     led = _led_with(answers, open_question)
@@ -143,18 +143,7 @@ def named_outright(text: str) -> dict[str, str]:
     and in requests to set one ("could you change the goal to focus?"), not in questions."""
     prepared = correct_typos(normalise(text[:MAX_READ_CHARS]), _typo_targets(), _known_words())
     answers, questions, _ = _split_statements(prepared)
-    return _named_outright(answers, questions)
-
-
-def _named_outright(answers: list[str], questions: list[str]) -> dict[str, str]:
-    requests = [q for q in questions if _REQUEST_TO_SET.search(q)]
-    return explicit_answers(" . ".join(answers + requests))
-
-
-_REQUEST_TO_SET = re.compile(
-    r"\b(?:could|can|would|will) you\b.*\b(?:change|set|make|put|call|treat|mark|amend|switch"
-    r"|update)\b"
-)
+    return explicit_answers(answers, questions)
 
 
 def warm_up() -> None:

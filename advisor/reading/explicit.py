@@ -72,8 +72,21 @@ _OVER = (
 )
 
 
-def explicit_answers(text: str) -> dict[str, str]:
-    """The answers `text` names outright, {slot: value} (a lower-cased, normalised text)."""
+# "could you change the goal to focus?": a question that asks to set a value names it too.
+_REQUEST_TO_SET = re.compile(
+    r"\b(?:could|can|would|will) you\b.*\b(?:change|set|make|put|call|treat|mark|amend|switch"
+    r"|update)\b"
+)
+
+
+def explicit_answers(statements: list[str], questions: list[str]) -> dict[str, str]:
+    """The answers named outright, {slot: value}, in a message's `statements` and in those
+    of its `questions` that ask to set one (lower-cased, normalised sentences)."""
+    requests = [question for question in questions if _REQUEST_TO_SET.search(question)]
+    return _named(" . ".join(statements + requests))
+
+
+def _named(text: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for match in _NAMED.finditer(text):
         slot = _OWNER[match.group("value")]

@@ -104,7 +104,7 @@ _AFTER_LAST_COLON = re.compile(r"^.*:\s*")
 _BRACKETS = re.compile(r"\s*\([^)]*\)")
 _WORK_LEAD_IN = re.compile(
     r"^(?:(?:by the way|btw|also|and|so|then|plus|oh|ok|we|i|they|(?:do|does|have|has|run|"
-    r"handle|manage|offer|provide)(?: also)?|also|the|an?|our|my|some)\b[\s,]*)+"
+    r"handle|manage|offer|provide)(?: also)?|the|an?|our|my|some)\b[\s,]*)+"
 )
 _TRAILING_DETAIL = re.compile(
     r"\s+(?:for|with|at|on|to|from|because|since|which|who|where|when|as|like|so)\b.*$"

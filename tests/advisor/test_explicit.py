@@ -37,7 +37,7 @@ QUESTION_KINDS = {"question": 0.6, "answer": 0.2, "control": 0.2}
     ],
 )
 def test_a_value_named_outright(text: str, named: dict[str, str]) -> None:
-    assert explicit_answers(normalise(text)) == named
+    assert explicit_answers([normalise(text)], []) == named
 
 
 @pytest.mark.parametrize(
@@ -52,7 +52,7 @@ def test_a_value_named_outright(text: str, named: dict[str, str]) -> None:
     ],
 )
 def test_nothing_named_outright(text: str) -> None:
-    assert explicit_answers(normalise(text)) == {}
+    assert explicit_answers([normalise(text)], []) == {}
 
 
 def test_a_named_value_overrides_the_other_words() -> None:
